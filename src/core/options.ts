@@ -1,0 +1,85 @@
+/**
+ * Every option of a download, with its default, its command-line flag and its RPC key, in one place.
+ * The same names are used by the library, the CLI, input files and the RPC interface.
+ */
+
+/** `algorithm=hex`, algorithm one of sha-256, sha-1, md5 (also sha-512). */
+export interface Checksum {
+  algorithm: 'sha-256' | 'sha-1' | 'md5' | 'sha-512';
+  hex: string;
+}
+
+/** Options that reach a Source (network behaviour). */
+export interface NetworkOptions {
+  /** Extra request headers, `Name: value` pairs. CLI `-H/--header` (repeatable); RPC `header`. */
+  headers: Record<string, string>;
+  /** CLI `--user-agent`; RPC `user-agent`. */
+  userAgent: string;
+  /** Abort a connection that receives no bytes for this long (ms). CLI `--timeout` (s); RPC `timeout`. */
+  timeoutMs: number;
+  /** TCP/TLS connect timeout (ms). CLI `--connect-timeout` (s); RPC `connect-timeout`. */
+  connectTimeoutMs: number;
+  /** Skip TLS certificate verification. CLI `--insecure`/`-k`; RPC `check-certificate=false`. */
+  insecure: boolean;
+  /** PEM file with extra CA certificates. CLI `--ca-certificate`; RPC `ca-certificate`. */
+  caCertificate?: string;
+  /** Maximum redirects followed. CLI `--max-redirects`; RPC `max-redirects`. */
+  maxRedirects: number;
+}
+
+export interface DownloadOptions extends NetworkOptions {
+  /** Directory for the output. CLI `-d/--dir`; RPC `dir`. */
+  dir: string;
+  /** Output file name (inside `dir`). CLI `-o/--output`; RPC `out`. Default: derived from the server. */
+  out?: string;
+  /** Connections for this file, 1..64. CLI `-n/--concurrency/--connections`; RPC `split`. */
+  connections: number;
+  /** Connections to one host across all downloads. CLI `--max-connections-per-host`; RPC `max-connection-per-server`. */
+  maxConnectionsPerHost: number;
+  /** Do not split ranges smaller than this (bytes). CLI `--min-split-size`; RPC `min-split-size`. */
+  minSplitSize: number;
+  /** Attempts per request before giving up (0 = unlimited). CLI `--max-tries`; RPC `max-tries`. */
+  maxTries: number;
+  /** Base delay between attempts (ms), doubled each try, with jitter. CLI `--retry-wait` (s); RPC `retry-wait`. */
+  retryWaitMs: number;
+  /** Bytes per second for this download, 0 = unlimited. CLI `--limit-rate`; RPC `max-download-limit`. */
+  limitRate: number;
+  /** Verify after download. CLI `--checksum`; RPC `checksum`. */
+  checksum?: Checksum;
+  /** Replace an existing output file. CLI `--overwrite`; RPC `allow-overwrite`. */
+  overwrite: boolean;
+  /** How often the control file is saved (ms). */
+  checkpointIntervalMs: number;
+}
+
+export const MAX_CONNECTIONS = 64;
+
+export const DEFAULT_OPTIONS: DownloadOptions = {
+  dir: '.',
+  out: undefined,
+  connections: 8,
+  maxConnectionsPerHost: 16,
+  minSplitSize: 1024 * 1024,
+  maxTries: 5,
+  retryWaitMs: 1000,
+  limitRate: 0,
+  checksum: undefined,
+  overwrite: false,
+  checkpointIntervalMs: 1000,
+  headers: {},
+  userAgent: 'ferry/0.1',
+  timeoutMs: 30_000,
+  connectTimeoutMs: 15_000,
+  insecure: false,
+  caCertificate: undefined,
+  maxRedirects: 10,
+};
+
+/** Fill defaults for anything not given. */
+export function resolveOptions(partial: Partial<DownloadOptions> = {}): DownloadOptions {
+  const merged: DownloadOptions = { ...DEFAULT_OPTIONS };
+  for (const [k, v] of Object.entries(partial)) {
+    if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+  }
+  return merged;
+}

@@ -1,0 +1,63 @@
+/**
+ * Shared types between the layers. A byte range is half-open: [start, end).
+ */
+export interface ByteRange {
+  start: number;
+  /** Exclusive. */
+  end: number;
+}
+
+/** What a source learns about a remote file before downloading it. */
+export interface RemoteInfo {
+  /** The final URL after redirects; later requests go there. */
+  url: string;
+  /** Total size in bytes; undefined when the server does not say. */
+  size?: number;
+  /** True when the server honours byte ranges (HTTP 206 / FTP REST). */
+  acceptsRanges: boolean;
+  /** Strong or weak validator, exactly as sent (HTTP ETag). */
+  etag?: string;
+  /** Modification time as sent (HTTP Last-Modified date string, or FTP MDTM as an HTTP date). */
+  lastModified?: string;
+  /** File name suggested by the server (Content-Disposition), NOT sanitized. */
+  filename?: string;
+}
+
+/**
+ * The result of a probe. When `body` is present it is an already-open stream of the file
+ * starting at byte 0 (a response to `Range: bytes=0-` or a plain GET); the engine uses it as the
+ * first connection's segment instead of wasting it. The consumer must either read it or call
+ * `cancel()`.
+ */
+export interface ProbeResult extends RemoteInfo {
+  body?: ByteStream;
+}
+
+/** A stream of bytes that can be stopped early. */
+export interface ByteStream extends AsyncIterable<Uint8Array> {
+  /** Stop reading and release the connection (closing it if the response is not finished). */
+  cancel(): void;
+}
+
+/** Validators the engine expects; a read fails with code CHANGED if the server's differ. */
+export interface Validators {
+  etag?: string;
+  lastModified?: string;
+  size?: number;
+}
+
+/**
+ * One protocol behind one interface. Implementations check every response strictly:
+ * a read of [start, end) yields exactly end - start bytes starting at `start`, or throws.
+ */
+export interface Source {
+  probe(signal: AbortSignal): Promise<ProbeResult>;
+  /**
+   * Read exactly `range` (end may be undefined: read to the end of a file of unknown size,
+   * only valid with start 0). Throws FerryError on any mismatch. `validators` are sent as
+   * If-Range (HTTP) or compared (FTP); a change yields FerryError code CHANGED.
+   */
+  read(range: { start: number; end?: number }, validators: Validators, signal: AbortSignal): Promise<ByteStream>;
+  /** Release pooled connections. */
+  close(): Promise<void>;
+}
