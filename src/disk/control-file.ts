@@ -1,0 +1,195 @@
+/**
+ * The control file beside a partial file: which byte ranges of it are on disk, and the remote
+ * file they came from. Small UTF-8 JSON, versioned, saved atomically.
+ *
+ * Format (version 1), keys in this order, optional keys omitted when absent:
+ *
+ *   {
+ *     "ferry": "control",
+ *     "version": 1,
+ *     "url": "https://example.com/file.iso",
+ *     "size": 1048576,
+ *     "etag": "\"abc\"",
+ *     "lastModified": "Tue, 01 Oct 2024 10:00:00 GMT",
+ *     "createdAt": "2024-10-01T10:00:00.000Z",
+ *     "done": [[0, 65536], [131072, 196608]]
+ *   }
+ *
+ * Ranges are half-open [start, end), sorted, disjoint and non-empty. Every version ever written
+ * keeps being readable; test/fixtures/control-v1.ferry pins version 1.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { FerryError } from '../core/errors.js';
+import type { ByteRange } from '../core/types.js';
+import { errnoCode, fileSystemError, fsyncDir, removeIfExists } from './data-file.js';
+
+/** The newest control file version this build writes and reads. */
+export const CONTROL_VERSION = 1;
+
+/** What a control file records. Invariant: never claims bytes that are not on disk. */
+export interface ControlState {
+  version: 1;
+  /** The URL the bytes came from (after redirects). */
+  url: string;
+  /** Total size of the remote file, when known. */
+  size?: number;
+  /** The remote validators at the time the bytes were fetched, exactly as sent. */
+  etag?: string;
+  lastModified?: string;
+  /** Byte ranges on disk: sorted, disjoint, non-empty, half-open, inside `size` when known. */
+  done: ByteRange[];
+  /** When the download was first started (ISO 8601). */
+  createdAt?: string;
+}
+
+/**
+ * Serialize `state` (validated first: an invalid state throws FerryError FILE_SYSTEM rather than
+ * producing a file that could not be read back).
+ */
+export function encodeControl(state: ControlState): string {
+  const s = validate(state, (why) => new FerryError('FILE_SYSTEM', `invalid control state: ${why}`));
+  const lines = ['  "ferry": "control"', `  "version": ${CONTROL_VERSION}`, `  "url": ${JSON.stringify(s.url)}`];
+  if (s.size !== undefined) lines.push(`  "size": ${s.size}`);
+  if (s.etag !== undefined) lines.push(`  "etag": ${JSON.stringify(s.etag)}`);
+  if (s.lastModified !== undefined) lines.push(`  "lastModified": ${JSON.stringify(s.lastModified)}`);
+  if (s.createdAt !== undefined) lines.push(`  "createdAt": ${JSON.stringify(s.createdAt)}`);
+  lines.push(`  "done": [${s.done.map((r) => `[${r.start}, ${r.end}]`).join(', ')}]`);
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
+
+/**
+ * Parse and validate control file text. `where` names the file in messages. Anything malformed,
+ * or a version newer than this build knows, throws FerryError FILE_SYSTEM with a hint.
+ * Unknown keys are ignored (a later build may add optional keys without a new version).
+ */
+export function decodeControl(text: string, where: string): ControlState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  } catch {
+    throw corrupt(where, 'it is not valid JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw corrupt(where, 'it is not a JSON object');
+  const obj = raw as Record<string, unknown>;
+  if (obj.ferry !== 'control') throw corrupt(where, 'it lacks the "ferry": "control" marker');
+  const version = obj.version;
+  if (typeof version === 'number' && Number.isSafeInteger(version) && version > CONTROL_VERSION) {
+    throw new FerryError(
+      'FILE_SYSTEM',
+      `${where} was written by a newer ferry (control file version ${version}, this one reads up to ${CONTROL_VERSION})`,
+      { hint: `upgrade ferry, or delete ${where} to start over` },
+    );
+  }
+  if (version !== 1) throw corrupt(where, `"version" must be 1, got ${JSON.stringify(version)}`);
+  const done = obj.done;
+  if (!Array.isArray(done)) throw corrupt(where, '"done" must be an array of [start, end] pairs');
+  const ranges: ByteRange[] = done.map((pair: unknown, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(where, `"done"[${i}] must be a [start, end] pair`);
+    return { start: pair[0] as number, end: pair[1] as number };
+  });
+  return validate({ ...obj, version: 1, done: ranges } as ControlState, (why) => corrupt(where, why));
+}
+
+/**
+ * Save `state` to `filePath` atomically: write `filePath.tmp-<pid>`, fsync it, rename it over
+ * `filePath`, fsync the directory. A crash at any instant leaves either the old or the new file.
+ * Invariant: callers do not save the same path twice at once (one checkpoint at a time).
+ */
+export async function saveControl(filePath: string, state: ControlState): Promise<void> {
+  const text = encodeControl(state);
+  const tmp = `${filePath}.tmp-${process.pid}`;
+  try {
+    const handle = await fs.open(tmp, 'w', 0o666);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, filePath);
+  } catch (e) {
+    await fs.unlink(tmp).catch(() => undefined);
+    throw fileSystemError(e, 'save', filePath);
+  }
+  await fsyncDir(path.dirname(filePath));
+}
+
+/**
+ * Read the control file at `filePath`. Resolves undefined when there is none; a file that cannot
+ * be read or is corrupt throws FerryError FILE_SYSTEM.
+ */
+export async function loadControl(filePath: string): Promise<ControlState | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(filePath, 'utf8');
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw fileSystemError(e, 'read', filePath);
+  }
+  return decodeControl(text, filePath);
+}
+
+/**
+ * Delete the control file and any temporary file a crashed save left beside it
+ * (`<name>.tmp-<pid>`). Missing files are not an error.
+ */
+export async function removeControl(filePath: string): Promise<void> {
+  await removeIfExists(filePath);
+  const dir = path.dirname(filePath);
+  const prefix = path.basename(filePath) + '.tmp-';
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return;
+    throw fileSystemError(e, 'list', dir);
+  }
+  for (const name of names) {
+    if (name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length))) {
+      await removeIfExists(path.join(dir, name));
+    }
+  }
+}
+
+/** Check every field of a state; returns a clean copy holding only known keys. */
+function validate(state: ControlState, bad: (why: string) => FerryError): ControlState {
+  if (typeof state !== 'object' || state === null) throw bad('it is not an object');
+  if (state.version !== 1) throw bad(`"version" must be 1, got ${JSON.stringify(state.version)}`);
+  if (typeof state.url !== 'string' || state.url.length === 0) throw bad('"url" must be a non-empty string');
+  const out: ControlState = { version: 1, url: state.url, done: [] };
+  if (state.size !== undefined) {
+    if (!isOffset(state.size)) throw bad(`"size" must be a non-negative integer, got ${JSON.stringify(state.size)}`);
+    out.size = state.size;
+  }
+  for (const key of ['etag', 'lastModified', 'createdAt'] as const) {
+    const v = state[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') throw bad(`"${key}" must be a string, got ${JSON.stringify(v)}`);
+    out[key] = v;
+  }
+  if (!Array.isArray(state.done)) throw bad('"done" must be an array of ranges');
+  let prevEnd = 0;
+  state.done.forEach((r, i) => {
+    const { start, end } = r ?? {};
+    if (!isOffset(start) || !isOffset(end)) {
+      throw bad(`"done"[${i}] must hold two non-negative integers, got ${JSON.stringify([start, end])}`);
+    }
+    if (start >= end) throw bad(`"done"[${i}] [${start}, ${end}] is empty or reversed`);
+    if (i > 0 && start < prevEnd) throw bad(`"done"[${i}] [${start}, ${end}] overlaps or precedes the range before it`);
+    if (out.size !== undefined && end > out.size) throw bad(`"done"[${i}] [${start}, ${end}] ends past the size ${out.size}`);
+    prevEnd = end;
+    out.done.push({ start, end });
+  });
+  return out;
+}
+
+function isOffset(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+}
+
+function corrupt(where: string, why: string): FerryError {
+  return new FerryError('FILE_SYSTEM', `${where} is not a valid control file: ${why}`, {
+    hint: `delete ${where} to start over`,
+  });
+}

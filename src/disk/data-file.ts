@@ -1,0 +1,231 @@
+/**
+ * The data file: positional writes at exact offsets into a preallocated partial file, then an
+ * atomic rename to the final name. This is the hot write path of a download.
+ */
+import { constants, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { FerryError, isFerryError } from '../core/errors.js';
+
+/** The part of an open file a DataFile needs (a `fs/promises` FileHandle satisfies it). */
+export interface DataFileHandle {
+  /** Write the buffers in order starting at `position`; may write fewer bytes than given. */
+  writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }>;
+  datasync(): Promise<void>;
+  truncate(len: number): Promise<void>;
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * An open partial file. Writes are positional (never appended), so any number of connections may
+ * write disjoint ranges concurrently. A range is durable only after `sync()` has returned.
+ */
+export class DataFile {
+  /** The file's path, for messages. */
+  readonly path: string;
+  private readonly handle: DataFileHandle;
+  private closed = false;
+
+  /** Wrap an already-open handle; use {@link openDataFile} for a file on disk. */
+  constructor(handle: DataFileHandle, filePath: string) {
+    this.handle = handle;
+    this.path = filePath;
+  }
+
+  /**
+   * Write every byte of `buffers`, in order, starting at byte `position`. Short writes are
+   * continued until all bytes are written; the buffers are passed to the kernel as they are
+   * (no copy). Resolves only when every byte has been handed to the file system.
+   */
+  async write(buffers: readonly Uint8Array[], position: number): Promise<void> {
+    checkOffset(position, 'position', this.path);
+    let remaining = 0;
+    for (let i = 0; i < buffers.length; i++) remaining += buffers[i].byteLength;
+    if (remaining === 0) return;
+    try {
+      let pending = buffers;
+      let at = position;
+      for (;;) {
+        const { bytesWritten } = await this.handle.writev(pending, at);
+        if (bytesWritten === remaining) return;
+        // Slow path, rare: the kernel took only part of the buffers.
+        if (!(bytesWritten > 0 && bytesWritten < remaining)) {
+          throw new FerryError('FILE_SYSTEM', `cannot write to ${this.path}: the write made no progress`, {
+            hint: 'check that the disk is not full',
+          });
+        }
+        remaining -= bytesWritten;
+        at += bytesWritten;
+        pending = skipBytes(pending, bytesWritten);
+      }
+    } catch (e) {
+      throw fileSystemError(e, 'write to', this.path);
+    }
+  }
+
+  /** Flush written data to stable storage (fdatasync). */
+  async sync(): Promise<void> {
+    try {
+      await this.handle.datasync();
+    } catch (e) {
+      throw fileSystemError(e, 'sync', this.path);
+    }
+  }
+
+  /** Set the file's length to `size` bytes (cutting or extending with a hole). */
+  async truncate(size: number): Promise<void> {
+    checkOffset(size, 'size', this.path);
+    try {
+      await this.handle.truncate(size);
+    } catch (e) {
+      throw fileSystemError(e, 'resize', this.path);
+    }
+  }
+
+  /** Close the file. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.handle.close();
+    } catch (e) {
+      throw fileSystemError(e, 'close', this.path);
+    }
+  }
+}
+
+/**
+ * Open the partial file at `filePath`, creating it if missing and never truncating existing bytes.
+ * When `size` is known the file is set to exactly `size` bytes with ftruncate (sparse
+ * preallocation: holes read as zeros and take no space until written).
+ */
+export async function openDataFile(filePath: string, options: { size?: number } = {}): Promise<DataFile> {
+  const { size } = options;
+  if (size !== undefined) checkOffset(size, 'size', filePath);
+  let handle: fs.FileHandle;
+  try {
+    // O_RDWR | O_CREAT without O_TRUNC or O_APPEND: keeps a partial file, honours positions.
+    handle = await fs.open(filePath, constants.O_RDWR | constants.O_CREAT, 0o666);
+  } catch (e) {
+    throw fileSystemError(e, 'open', filePath);
+  }
+  try {
+    if (size !== undefined && (await handle.stat()).size !== size) await handle.truncate(size);
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    throw fileSystemError(e, 'preallocate', filePath);
+  }
+  return new DataFile(handle, filePath);
+}
+
+/**
+ * Move the finished partial file to its final name (replacing any file there), then fsync the
+ * directory so the rename itself survives a crash.
+ */
+export async function finalizeFile(partPath: string, finalPath: string): Promise<void> {
+  try {
+    await fs.rename(partPath, finalPath);
+  } catch (e) {
+    throw fileSystemError(e, `rename ${partPath} to`, finalPath);
+  }
+  await fsyncDir(path.dirname(finalPath));
+  if (path.resolve(path.dirname(partPath)) !== path.resolve(path.dirname(finalPath))) {
+    await fsyncDir(path.dirname(partPath));
+  }
+}
+
+/** Set the modification (and access) time of a file, e.g. to the server's Last-Modified. */
+export async function setMtime(filePath: string, date: Date): Promise<void> {
+  try {
+    await fs.utimes(filePath, date, date);
+  } catch (e) {
+    throw fileSystemError(e, 'set the time of', filePath);
+  }
+}
+
+/** Delete a file; a missing file is not an error. Resolves true when a file was removed. */
+export async function removeIfExists(filePath: string): Promise<boolean> {
+  try {
+    await fs.unlink(filePath);
+    return true;
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return false;
+    throw fileSystemError(e, 'remove', filePath);
+  }
+}
+
+/**
+ * fsync a directory so that renames and creations inside it are durable. File systems and
+ * platforms that cannot sync a directory (EISDIR/EINVAL/ENOTSUP/EPERM) are tolerated.
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EPERM') {
+      throw fileSystemError(e, 'sync the directory', dir);
+    }
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+const HINTS: Record<string, string> = {
+  ENOSPC: 'the disk is full: free some space, then resume',
+  EDQUOT: 'the disk quota is exceeded: free some space, then resume',
+  EACCES: 'permission denied: check the permissions of the file and its directory',
+  EPERM: 'operation not permitted: check the permissions of the file and its directory',
+  EROFS: 'the file system is read-only: choose another directory with -d/--dir',
+  ENOENT: 'the directory does not exist: create it or choose another with -d/--dir',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'a directory is in the way: choose another output name',
+  EFBIG: 'the file is too large for this file system',
+  ENAMETOOLONG: 'the file name is too long: choose a shorter one with -o/--output',
+  EMFILE: 'too many open files: download fewer files at once',
+  ENFILE: 'too many open files on this system: download fewer files at once',
+  EIO: 'the disk reported an I/O error: check the drive',
+  EXDEV: 'the partial file and the output are on different file systems',
+  EBUSY: 'the file is in use by another program',
+};
+
+const RETRYABLE = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
+
+/**
+ * Turn a Node.js file-system error into FerryError FILE_SYSTEM naming the path, with a hint for
+ * common causes. A FerryError passes through unchanged.
+ */
+export function fileSystemError(e: unknown, action: string, filePath: string): FerryError {
+  if (isFerryError(e)) return e;
+  const code = errnoCode(e);
+  const detail = e instanceof Error ? e.message : String(e);
+  return new FerryError('FILE_SYSTEM', `cannot ${action} ${filePath}: ${detail}`, {
+    hint: code === undefined ? undefined : HINTS[code],
+    retryable: code !== undefined && RETRYABLE.has(code),
+    cause: e,
+  });
+}
+
+/** The `code` of a Node.js system error (ENOENT, ...), if any. */
+export function errnoCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Invariant: positions and sizes are non-negative safe integers. */
+function checkOffset(n: number, what: string, filePath: string): void {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new FerryError('FILE_SYSTEM', `invalid ${what} ${n} for ${filePath}: not a non-negative integer`);
+  }
+}
+
+/** The buffers that remain after dropping the first `n` bytes (0 < n < total length). */
+function skipBytes(buffers: readonly Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (n >= buffers[i].byteLength) n -= buffers[i++].byteLength;
+  const rest = buffers.slice(i);
+  rest[0] = rest[0].subarray(n);
+  return rest;
+}

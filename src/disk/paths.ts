@@ -1,0 +1,42 @@
+/**
+ * Names of the files ferry keeps beside a download, and a guard that keeps output names inside
+ * their directory.
+ */
+import * as path from 'node:path';
+import { FerryError } from '../core/errors.js';
+
+/** The partial data file of `outPath`: bytes land here until the download is complete. */
+export function partPathFor(outPath: string): string {
+  return outPath + '.part';
+}
+
+/** The control file of `outPath`: records which byte ranges of the partial file are on disk. */
+export function controlPathFor(outPath: string): string {
+  return outPath + '.ferry';
+}
+
+/**
+ * Join `dir` and `name`, refusing any `name` that would land outside `dir`.
+ *
+ * Names are sanitized before they get here; this is defense in depth against a server-suggested
+ * name like `../../.bashrc`. Refused (FerryError USAGE): empty names, names with a NUL byte,
+ * absolute names, and names that resolve to `dir` itself or anywhere outside it.
+ * Invariant: the result, resolved, is strictly below `dir`, resolved.
+ */
+export function resolveInside(dir: string, name: string): string {
+  if (name.length === 0) throw refuse(dir, name, 'the name is empty');
+  if (name.includes('\0')) throw refuse(dir, name, 'the name contains a NUL byte');
+  if (path.isAbsolute(name)) throw refuse(dir, name, 'the name is an absolute path');
+  const base = path.resolve(dir);
+  const rel = path.relative(base, path.resolve(base, name));
+  if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) {
+    throw refuse(dir, name, 'the name points outside the directory');
+  }
+  return path.join(dir, name);
+}
+
+function refuse(dir: string, name: string, why: string): FerryError {
+  return new FerryError('USAGE', `refusing output name ${JSON.stringify(name)} in ${dir}: ${why}`, {
+    hint: 'choose a plain file name with -o/--output',
+  });
+}
