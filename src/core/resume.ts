@@ -1,0 +1,52 @@
+import type { ByteRange, RemoteInfo } from './types.js';
+
+/** What a control file says about the bytes on disk (the subset of it that resume needs). */
+export interface SavedState {
+  size?: number;
+  etag?: string;
+  lastModified?: string;
+  done: ByteRange[];
+}
+
+export type ResumeDecision = { resume: true; done: ByteRange[] } | { resume: false; reason?: string };
+
+/**
+ * Decide whether saved progress may be reused for what the server reports now. Never splice two
+ * versions: any difference in size or validators means starting over, with the reason said.
+ * `partSize` is the size of the partial file on disk (undefined when it is missing).
+ */
+export function decideResume(saved: SavedState | undefined, remote: RemoteInfo, partSize: number | undefined): ResumeDecision {
+  if (!saved) {
+    return partSize !== undefined && partSize > 0
+      ? { resume: false, reason: 'a partial file without a control file cannot be trusted' }
+      : { resume: false };
+  }
+  if (partSize === undefined) return { resume: false, reason: 'the partial file is missing' };
+  if (!remote.acceptsRanges || remote.size === undefined) {
+    return { resume: false, reason: 'the server no longer supports ranges' };
+  }
+  if (saved.size !== remote.size) {
+    return { resume: false, reason: `the size changed on the server (${saved.size ?? 'unknown'} -> ${remote.size})` };
+  }
+  if (saved.etag !== undefined && remote.etag !== undefined && saved.etag !== remote.etag) {
+    return { resume: false, reason: `the file changed on the server (ETag ${saved.etag} -> ${remote.etag})` };
+  }
+  if (saved.lastModified !== undefined && remote.lastModified !== undefined && saved.lastModified !== remote.lastModified) {
+    return { resume: false, reason: `the file changed on the server (Last-Modified ${saved.lastModified} -> ${remote.lastModified})` };
+  }
+  if ((saved.etag !== undefined) !== (remote.etag !== undefined) && saved.lastModified === undefined) {
+    return { resume: false, reason: 'the server no longer sends the same validator' };
+  }
+  return { resume: true, done: saved.done };
+}
+
+/**
+ * True when an existing complete file is the one the server has: same size, and its mtime equals
+ * Last-Modified (which ferry sets on completion, as wget does), to the second.
+ */
+export function isAlreadyComplete(file: { size: number; mtimeMs: number }, remote: RemoteInfo): boolean {
+  if (remote.size === undefined || file.size !== remote.size) return false;
+  if (remote.lastModified === undefined) return false;
+  const t = Date.parse(remote.lastModified);
+  return Number.isFinite(t) && Math.floor(t / 1000) === Math.floor(file.mtimeMs / 1000);
+}

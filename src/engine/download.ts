@@ -1,0 +1,452 @@
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FerryError, isFerryError } from '../core/errors.js';
+import { chooseFilename } from '../core/filename.js';
+import { resolveOptions, type DownloadOptions } from '../core/options.js';
+import { PieceMap } from '../core/piece-map.js';
+import { decideResume, isAlreadyComplete } from '../core/resume.js';
+import { nextRetry } from '../core/retry-policy.js';
+import { SpeedMeter } from '../core/speed-meter.js';
+import { TokenBucket } from '../core/token-bucket.js';
+import type { ProbeResult, Source } from '../core/types.js';
+import { verifyChecksum } from '../disk/checksum.js';
+import { loadControl, removeControl, saveControl, type ControlState } from '../disk/control-file.js';
+import { finalizeFile, openDataFile, removeIfExists, setMtime, type DataFile } from '../disk/data-file.js';
+import { controlPathFor, partPathFor, resolveInside } from '../disk/paths.js';
+import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
+import { HostSlots } from './host-slots.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { pumpSegment } from './segment-pump.js';
+import { createSource, type SourceFactory } from './source-factory.js';
+import { Transfer, type ConnectionView } from './transfer.js';
+import { TypedEmitter } from './typed-emitter.js';
+
+/** Everything a Download uses from the outside world; tests and the engine pass their own. */
+export interface DownloadDeps {
+  createSource?: SourceFactory;
+  /** Shared across the downloads of one engine. */
+  hostSlots?: HostSlots;
+  /** The global rate limit, shared across downloads. */
+  globalBucket?: TokenBucket;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** How often 'progress' is emitted (ms). */
+  progressIntervalMs?: number;
+}
+
+const UNKNOWN_SIZE = Number.MAX_SAFE_INTEGER;
+const MAX_RESTARTS = 3;
+
+/** Where one download's files are. */
+interface Paths {
+  final: string;
+  part: string;
+  control: string;
+}
+
+/**
+ * One file: probe -> restore -> connections -> checkpoints -> verify -> finish.
+ * `start()` runs it (once); `stop()` aborts in-flight requests, writes what was received, saves a
+ * checkpoint and resolves the run with status 'stopped'; `cancel()` does the same and removes the
+ * partial and control files.
+ */
+export class Download extends TypedEmitter<DownloadEvents> {
+  readonly url: string;
+  readonly options: DownloadOptions;
+  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket'>> & Pick<DownloadDeps, 'globalBucket'>;
+  private readonly ctrl = new AbortController();
+  private cancelled = false;
+  private running?: Promise<DownloadResult>;
+  private readonly meter = new SpeedMeter(5000);
+  private startedAt = 0;
+  private sessionBytes = 0;
+  private resumedBytes = 0;
+  private map?: PieceMap;
+  private transfer?: Transfer;
+  private paths?: Paths;
+  private totalBytes?: number;
+  private singleView?: () => ConnectionView[];
+
+  constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
+    super();
+    this.url = url;
+    this.options = resolveOptions(options);
+    this.deps = {
+      createSource: deps.createSource ?? createSource,
+      hostSlots: deps.hostSlots ?? new HostSlots(this.options.maxConnectionsPerHost),
+      globalBucket: deps.globalBucket,
+      now: deps.now ?? (() => performance.now()),
+      random: deps.random ?? Math.random,
+      sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
+      progressIntervalMs: deps.progressIntervalMs ?? 1000,
+    };
+  }
+
+  /** Run the download. Calling it again returns the same promise. */
+  start(): Promise<DownloadResult> {
+    this.running ??= this.run();
+    return this.running;
+  }
+
+  /** Stop now, keeping everything received; resume later with a new Download of the same URL. */
+  async stop(): Promise<DownloadResult | undefined> {
+    this.ctrl.abort();
+    return this.running?.catch(() => undefined);
+  }
+
+  /** Stop and delete the partial and control files. */
+  async cancel(): Promise<DownloadResult | undefined> {
+    this.cancelled = true;
+    this.ctrl.abort();
+    const result = await this.running?.catch(() => undefined);
+    if (!this.running && this.paths) await this.removePartial(this.paths);
+    return result;
+  }
+
+  /** The state of the download right now. */
+  snapshot(): ProgressSnapshot {
+    const now = this.deps.now();
+    return {
+      url: this.url,
+      path: this.paths?.final,
+      name: this.paths ? path.basename(this.paths.final) : undefined,
+      totalBytes: this.totalBytes,
+      completedBytes: this.map ? Math.min(this.map.receivedBytes, this.totalBytes ?? Infinity) : 0,
+      sessionBytes: this.sessionBytes,
+      speed: this.meter.rate(now),
+      elapsedMs: this.startedAt ? now - this.startedAt : 0,
+      connections: this.transfer?.views() ?? this.singleView?.() ?? [],
+    };
+  }
+
+  private async run(): Promise<DownloadResult> {
+    this.startedAt = this.deps.now();
+    const timer = setInterval(() => this.emit('progress', this.snapshot()), this.deps.progressIntervalMs);
+    timer.unref();
+    let source: Source | undefined;
+    try {
+      source = this.deps.createSource(this.url, this.options);
+      let fresh = false;
+      for (let restarts = 0; ; restarts++) {
+        try {
+          const result = await this.attempt(source, fresh);
+          this.emit('progress', this.snapshot());
+          if (result.status === 'complete' || result.status === 'already-complete') this.emit('complete', result);
+          return result;
+        } catch (e) {
+          if (!isFerryError(e) || e.code !== 'CHANGED' || restarts >= MAX_RESTARTS || this.ctrl.signal.aborted) throw e;
+          this.emit('note', `${e.message}; starting over from zero`);
+          fresh = true;
+        }
+      }
+    } catch (e) {
+      const err = toFerryError(e);
+      this.emit('error', err);
+      throw err;
+    } finally {
+      clearInterval(timer);
+      await source?.close().catch(() => undefined);
+    }
+  }
+
+  /** Retry `fn` under the retry policy (used for the probe). */
+  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (this.ctrl.signal.aborted) throw e;
+        const d = nextRetry({ error: e, attempt, maxTries: this.options.maxTries, baseDelayMs: this.options.retryWaitMs, random: this.deps.random });
+        if (!d.retry) throw e;
+        this.emit('retry', { connection: 0, attempt, delayMs: d.delayMs, error: toFerryError(e) });
+        await this.deps.sleep(d.delayMs, this.ctrl.signal);
+      }
+    }
+  }
+
+  private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
+    const signal = this.ctrl.signal;
+    const probe = await this.withRetries(() => source.probe(signal));
+    try {
+      const paths = await this.choosePaths(probe);
+      this.paths = paths;
+      this.totalBytes = probe.size;
+      const existing = await statOrUndefined(paths.final);
+      if (existing) {
+        if (existing.isFile() && isAlreadyComplete(existing, probe) && !this.options.overwrite) {
+          probe.body?.cancel();
+          return this.result('already-complete', paths, existing.size);
+        }
+        if (!this.options.overwrite || !existing.isFile()) {
+          throw new FerryError('FILE_EXISTS', `${paths.final} already exists`, {
+            hint: 'use --overwrite to replace it, or -o to choose another name',
+          });
+        }
+      }
+      if (probe.acceptsRanges && probe.size !== undefined) return await this.segmented(source, probe, paths, fresh);
+      return await this.single(source, probe, paths);
+    } finally {
+      probe.body?.cancel();
+    }
+  }
+
+  private async choosePaths(probe: ProbeResult): Promise<Paths> {
+    const name = chooseFilename({ out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
+    await mkdirOrFail(this.options.dir);
+    const final = resolveInside(this.options.dir, name);
+    await mkdirOrFail(path.dirname(final));
+    return { final, part: partPathFor(final), control: controlPathFor(final) };
+  }
+
+  /** Many connections over byte ranges, with a control file for resume. */
+  private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean): Promise<DownloadResult> {
+    const size = probe.size as number;
+    let saved: ControlState | undefined;
+    if (!fresh) {
+      try {
+        saved = await loadControl(paths.control);
+      } catch (e) {
+        this.emit('note', `${toFerryError(e).message}; starting over`);
+      }
+    }
+    const partStat = await statOrUndefined(paths.part);
+    const decision = decideResume(saved, probe, partStat?.size);
+    if (!decision.resume) {
+      if (decision.reason) this.emit('note', `starting over: ${decision.reason}`);
+      await removeIfExists(paths.part);
+    }
+    const file = await openDataFile(paths.part, { size });
+    const map = new PieceMap(size, decision.resume ? decision.done : []);
+    this.map = map;
+    this.resumedBytes = map.doneBytes;
+    const createdAt = saved?.createdAt ?? new Date().toISOString();
+    const state = (): ControlState => ({
+      version: 1,
+      url: probe.url,
+      size,
+      etag: probe.etag,
+      lastModified: probe.lastModified,
+      done: map.done.toArray(),
+      createdAt,
+    });
+    const checkpoint = serialCheckpoint(file, paths.control, state);
+    await checkpoint.save(true);
+    this.emit('start', { url: probe.url, path: paths.final, totalBytes: size, resumedBytes: this.resumedBytes, segmented: true });
+
+    const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
+    timer.unref();
+    const host = hostOf(probe.url);
+    const limiter = this.limiter();
+    try {
+      if (!map.complete) {
+        const wanted = Math.min(this.options.connections, this.options.maxConnectionsPerHost);
+        if (this.options.connections > wanted) this.emit('note', `using ${wanted} connections (the per-host limit)`);
+        this.transfer = new Transfer({
+          source,
+          writer: file,
+          map,
+          validators: { etag: probe.etag, lastModified: probe.lastModified, size },
+          host,
+          hostSlots: this.deps.hostSlots,
+          connections: wanted,
+          perHostLimit: this.options.maxConnectionsPerHost,
+          minSplitSize: this.options.minSplitSize,
+          maxTries: this.options.maxTries,
+          retryWaitMs: this.options.retryWaitMs,
+          firstStream: probe.body,
+          now: this.deps.now,
+          random: this.deps.random,
+          sleep: this.deps.sleep,
+          throttle: limiter.limited ? (n, s) => limiter.consume(n, s) : undefined,
+          onBytes: (n) => this.countBytes(n),
+          onNote: (m) => this.emit('note', m),
+          onRetry: (r) => this.emit('retry', r),
+        });
+        await this.transfer.run(this.ctrl.signal);
+      }
+    } catch (e) {
+      clearInterval(timer);
+      if (isFerryError(e) && e.code === 'CHANGED') {
+        await file.close().catch(() => undefined);
+        await removeControl(paths.control).catch(() => undefined);
+        throw e;
+      }
+      await checkpoint.save(true).catch(() => undefined);
+      await file.close().catch(() => undefined);
+      throw e;
+    }
+    clearInterval(timer);
+    if (this.ctrl.signal.aborted) {
+      await checkpoint.save(true);
+      await file.close();
+      return this.stopped(paths, map.doneBytes);
+    }
+    await file.sync();
+    await file.close();
+    return this.finish(paths, probe, size);
+  }
+
+  /** One connection, start to end: for servers without ranges or without a length. */
+  private async single(source: Source, probe: ProbeResult, paths: Paths): Promise<DownloadResult> {
+    this.emit('note', probe.size === undefined
+      ? 'the server did not say the size: using one connection, resume impossible'
+      : 'the server does not support ranges: using one connection, resume impossible');
+    if (await removeIfExists(paths.control)) this.emit('note', 'starting over: the server no longer supports ranges');
+    const limiter = this.limiter();
+    let first = probe.body;
+    probe.body = undefined;
+    for (let attempt = 1; ; attempt++) {
+      await removeIfExists(paths.part);
+      const file: DataFile = await openDataFile(paths.part, { size: probe.size });
+      const end = probe.size ?? UNKNOWN_SIZE;
+      const map = new PieceMap(end);
+      this.map = map;
+      map.assign(0, { start: 0, end });
+      const meter = new SpeedMeter(3000);
+      this.singleView = () => [{ id: 0, state: 'active', start: 0, end: probe.size ?? map.receivedBytes, received: map.receivedBytes, speed: meter.rate(this.deps.now()) }];
+      if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
+      try {
+        const stream = first ?? (await source.read({ start: 0 }, {}, this.ctrl.signal));
+        first = undefined;
+        await pumpSegment(stream, {
+          map,
+          writer: file,
+          id: 0,
+          requestEnd: end,
+          batchBytes: 512 * 1024,
+          onBytes: (n) => {
+            meter.add(n, this.deps.now());
+            this.countBytes(n);
+          },
+          throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
+        });
+        const got = map.receivedBytes;
+        if (probe.size !== undefined && got !== probe.size) {
+          throw new FerryError('NETWORK', `the connection to ${hostOf(probe.url)} closed after ${got} of ${probe.size} bytes`, { retryable: true });
+        }
+        await file.sync();
+        await file.close();
+        this.totalBytes = got;
+        return this.finish(paths, probe, got);
+      } catch (e) {
+        first?.cancel();
+        first = undefined;
+        await file.close().catch(() => undefined);
+        if (this.ctrl.signal.aborted) return this.stopped(paths, map.doneBytes);
+        const d = nextRetry({ error: e, attempt, maxTries: this.options.maxTries, baseDelayMs: this.options.retryWaitMs, random: this.deps.random });
+        if (!d.retry) throw e;
+        this.emit('retry', { connection: 0, attempt, delayMs: d.delayMs, error: toFerryError(e) });
+        await this.deps.sleep(d.delayMs, this.ctrl.signal);
+      }
+    }
+  }
+
+  /** Verify, rename into place, set the modification time, drop the control file. */
+  private async finish(paths: Paths, probe: ProbeResult, size: number): Promise<DownloadResult> {
+    if (this.options.checksum) {
+      try {
+        await verifyChecksum(paths.part, this.options.checksum);
+      } catch (e) {
+        await removeControl(paths.control).catch(() => undefined);
+        throw e;
+      }
+    }
+    await finalizeFile(paths.part, paths.final);
+    if (probe.lastModified) {
+      const t = Date.parse(probe.lastModified);
+      if (Number.isFinite(t)) await setMtime(paths.final, new Date(t));
+    }
+    await removeControl(paths.control);
+    return this.result('complete', paths, size);
+  }
+
+  private async stopped(paths: Paths, onDisk: number): Promise<DownloadResult> {
+    if (this.cancelled) {
+      await this.removePartial(paths);
+      return this.result('cancelled', paths, 0);
+    }
+    return this.result('stopped', paths, onDisk);
+  }
+
+  private async removePartial(paths: Paths): Promise<void> {
+    await removeIfExists(paths.part).catch(() => undefined);
+    await removeControl(paths.control).catch(() => undefined);
+  }
+
+  private result(status: DownloadResult['status'], paths: Paths, totalBytes: number): DownloadResult {
+    return {
+      status,
+      url: this.url,
+      path: paths.final,
+      totalBytes,
+      sessionBytes: this.sessionBytes,
+      resumedBytes: this.resumedBytes,
+      elapsedMs: this.deps.now() - this.startedAt,
+    };
+  }
+
+  private countBytes(n: number): void {
+    this.sessionBytes += n;
+    this.meter.add(n, this.deps.now());
+  }
+
+  private limiter(): RateLimiter {
+    const own = this.options.limitRate > 0 ? new TokenBucket(this.options.limitRate, Math.max(64 * 1024, this.options.limitRate / 4), this.deps.now()) : undefined;
+    return createRateLimiter({ global: this.deps.globalBucket, own }, { now: this.deps.now });
+  }
+}
+
+/** Checkpoints never overlap; each syncs the data before saving the ranges it claims are on disk. */
+function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState) {
+  let chain: Promise<void> = Promise.resolve();
+  let savedBytes = -1;
+  return {
+    save(force: boolean): Promise<void> {
+      chain = chain.then(async () => {
+        const snapshot = state();
+        const bytes = snapshot.done.reduce((n, r) => n + r.end - r.start, 0);
+        if (!force && bytes === savedBytes) return;
+        await file.sync();
+        await saveControl(controlPath, snapshot);
+        savedBytes = bytes;
+      });
+      return chain;
+    },
+  };
+}
+
+async function statOrUndefined(p: string) {
+  try {
+    return await stat(p);
+  } catch {
+    return undefined;
+  }
+}
+
+async function mkdirOrFail(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new FerryError('FILE_SYSTEM', `cannot create directory ${dir}: ${(e as Error).message}`, {
+      hint: 'check the path and its permissions',
+    });
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Anything thrown becomes a FerryError with a code (unknown errors keep their message). */
+export function toFerryError(e: unknown): FerryError {
+  if (isFerryError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new FerryError('NETWORK', message, { cause: e });
+}

@@ -1,0 +1,86 @@
+import type { PieceMap } from '../core/piece-map.js';
+import type { ByteStream } from '../core/types.js';
+
+/** Where a pump writes: positional writes that resolve once the bytes are in the file. */
+export interface PositionalWriter {
+  write(buffers: Uint8Array[], position: number): Promise<void>;
+}
+
+export interface PumpContext {
+  map: PieceMap;
+  writer: PositionalWriter;
+  /** The connection (claim id) the stream belongs to. */
+  id: number;
+  /** Exclusive end of what the request asked for: bytes past the claim end (after a split) are dropped. */
+  requestEnd: number;
+  /** Called with the accepted byte count of every chunk (speed meters, progress). */
+  onBytes: (n: number) => void;
+  /** Optional throttle: resolves when `n` more bytes may pass. */
+  throttle?: (n: number) => Promise<void> | void;
+  /** Bytes collected before one positional write. */
+  batchBytes: number;
+}
+
+/**
+ * Reads `stream` into the file at the claim's position, in batches, with back-pressure: at most one
+ * write in flight and one batch filling per connection, so memory stays bounded whatever the file
+ * size. Bytes are marked done only after their write returned. Stops (cancelling the stream) when the
+ * claim was shrunk below the request by a split. Always flushes what it received, also on errors,
+ * and rethrows the first error (a write error wins over a read error).
+ */
+export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise<void> {
+  const { map, writer, id } = ctx;
+  let batch: Uint8Array[] = [];
+  let batchStart = 0;
+  let batchLen = 0;
+  let inFlight: Promise<void> | undefined;
+  let writeError: unknown;
+
+  const flush = async (): Promise<void> => {
+    if (inFlight) await inFlight;
+    if (writeError) throw writeError;
+    if (batchLen === 0) return;
+    const bufs = batch;
+    const start = batchStart;
+    const end = batchStart + batchLen;
+    batch = [];
+    batchLen = 0;
+    inFlight = writer.write(bufs, start).then(
+      () => map.markDone(start, end),
+      (e: unknown) => {
+        map.unreceive(start, end);
+        writeError ??= e;
+      },
+    );
+  };
+
+  let readError: unknown;
+  try {
+    for await (const chunk of stream) {
+      const { offset, accepted } = map.receive(id, chunk.length);
+      if (accepted > 0) {
+        if (batchLen === 0) batchStart = offset;
+        batch.push(accepted === chunk.length ? chunk : chunk.subarray(0, accepted));
+        batchLen += accepted;
+        ctx.onBytes(accepted);
+        if (batchLen >= ctx.batchBytes) await flush();
+        if (ctx.throttle) await ctx.throttle(accepted);
+      }
+      const claim = map.getClaim(id);
+      if (!claim || (claim.pos >= claim.end && claim.end < ctx.requestEnd)) {
+        stream.cancel();
+        break;
+      }
+    }
+  } catch (e) {
+    readError = e;
+  }
+  try {
+    await flush();
+    if (inFlight) await inFlight;
+  } catch {
+    // recorded in writeError
+  }
+  if (writeError) throw writeError;
+  if (readError) throw readError;
+}

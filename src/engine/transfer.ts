@@ -1,0 +1,304 @@
+import { FerryError, isFerryError } from '../core/errors.js';
+import type { PieceMap } from '../core/piece-map.js';
+import { plan } from '../core/planner.js';
+import { nextRetry } from '../core/retry-policy.js';
+import { SpeedMeter } from '../core/speed-meter.js';
+import type { ByteStream, Source, Validators } from '../core/types.js';
+import type { HostSlots } from './host-slots.js';
+import { pumpSegment, type PositionalWriter } from './segment-pump.js';
+
+/** A connection that receives nothing for this long counts as stalled and may be replaced. */
+const STALL_MS = 5000;
+/** Before this, a connection's speed is unknown (too young to measure). */
+const YOUNG_MS = 1000;
+/** Bytes collected per positional write. */
+const BATCH_BYTES = 512 * 1024;
+
+export type ConnectionState = 'active' | 'retrying';
+
+/** What the progress view shows of one connection. */
+export interface ConnectionView {
+  id: number;
+  state: ConnectionState;
+  start: number;
+  end: number;
+  received: number;
+  speed: number;
+}
+
+export interface RetryInfo {
+  connection: number;
+  attempt: number;
+  delayMs: number;
+  error: FerryError;
+}
+
+export interface TransferParams {
+  source: Source;
+  writer: PositionalWriter;
+  map: PieceMap;
+  validators: Validators;
+  host: string;
+  hostSlots: HostSlots;
+  /** Connections wanted for this file. */
+  connections: number;
+  perHostLimit: number;
+  minSplitSize: number;
+  maxTries: number;
+  retryWaitMs: number;
+  /** An open stream of the file from byte 0 (the probe response), used as the first segment. */
+  firstStream?: ByteStream;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  throttle?: (n: number, signal: AbortSignal) => Promise<void> | void;
+  onBytes: (n: number) => void;
+  onNote: (message: string) => void;
+  onRetry: (info: RetryInfo) => void;
+}
+
+interface Connection {
+  id: number;
+  ctrl: AbortController;
+  meter: SpeedMeter;
+  state: ConnectionState;
+  requestStartedAt: number;
+  lastByteAt: number;
+  attempt: number;
+  /** Set when another connection took over this one's whole claim (it was stalled). */
+  replaced: boolean;
+}
+
+/**
+ * Moves the missing bytes of one file over up to N connections: each connection asks the planner
+ * for a range, reads it into the file, and asks again, until nothing is left. Failed requests are
+ * retried with backoff (their claim released so others can take it); hosts that refuse extra
+ * connections get fewer. Resolves when the file is complete or when `signal` aborts (after every
+ * connection has flushed what it received); rejects with the first fatal error, also after flushing.
+ */
+export class Transfer {
+  private readonly conns = new Map<number, Connection>();
+  private nextId = 0;
+  private target: number;
+  private failure: unknown;
+  private settled = false;
+  private firstStream?: ByteStream;
+  private signal!: AbortSignal;
+  private resolve!: () => void;
+  private reject!: (e: unknown) => void;
+  private unsubscribe?: () => void;
+
+  constructor(private readonly p: TransferParams) {
+    this.target = Math.max(1, p.connections);
+    this.firstStream = p.firstStream;
+  }
+
+  /** Current connections, for progress views. */
+  views(): ConnectionView[] {
+    const t = this.p.now();
+    const out: ConnectionView[] = [];
+    for (const c of this.conns.values()) {
+      const claim = this.p.map.getClaim(c.id);
+      out.push({
+        id: c.id,
+        state: c.state,
+        start: claim?.start ?? 0,
+        end: claim?.end ?? 0,
+        received: claim ? claim.pos - claim.start : 0,
+        speed: c.meter.rate(t),
+      });
+    }
+    return out;
+  }
+
+  get activeConnections(): number {
+    return this.conns.size;
+  }
+
+  run(signal: AbortSignal): Promise<void> {
+    this.signal = signal;
+    return new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const onAbort = (): void => {
+        for (const c of this.conns.values()) c.ctrl.abort();
+        this.settleIfIdle();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.unsubscribe = this.p.hostSlots.onRelease((host) => {
+        if (host === this.p.host) this.fill();
+      });
+      if (this.firstStream && this.p.map.done.covers(0, 1)) {
+        this.firstStream.cancel();
+        this.firstStream = undefined;
+      }
+      this.fill();
+      this.settleIfIdle();
+    });
+  }
+
+  /** Start connections up to the target while there is work and host slots are free. */
+  private fill(): void {
+    if (this.settled || this.failure !== undefined || this.signal.aborted) return;
+    const want = this.target - this.conns.size;
+    for (let i = 0; i < want; i++) {
+      if (this.p.map.gaps().length === 0 && !this.splittable()) break;
+      if (!this.p.hostSlots.tryAcquire(this.p.host, this.p.perHostLimit)) break;
+      void this.runConnection(want - i);
+    }
+  }
+
+  private splittable(): boolean {
+    return this.p.map.allClaims().some((c) => c.end - c.pos >= 2 * this.p.minSplitSize);
+  }
+
+  private speedOf = (id: number): number | undefined => {
+    const c = this.conns.get(id);
+    if (!c || c.state !== 'active') return undefined;
+    const t = this.p.now();
+    if (t - c.lastByteAt > STALL_MS) return 0;
+    if (t - c.requestStartedAt < YOUNG_MS) return undefined;
+    return c.meter.rate(t) || undefined;
+  };
+
+  private async runConnection(sharers: number): Promise<void> {
+    const { map } = this.p;
+    const now = this.p.now();
+    const conn: Connection = {
+      id: this.nextId++,
+      ctrl: new AbortController(),
+      meter: new SpeedMeter(3000),
+      state: 'active',
+      requestStartedAt: now,
+      lastByteAt: now,
+      attempt: 0,
+      replaced: false,
+    };
+    this.conns.set(conn.id, conn);
+    try {
+      for (let first = true; !this.signal.aborted && this.failure === undefined; first = false) {
+        const next = plan(map, { id: conn.id, minSplitSize: this.p.minSplitSize, speedOf: this.speedOf, sharers: first ? sharers : 1 });
+        if (next.kind === 'none') break;
+        map.assign(conn.id, next.range, next.kind === 'split' ? next.from : undefined);
+        if (next.kind === 'split') this.replaceIfEmptied(next.from);
+        try {
+          await this.readClaim(conn);
+          conn.attempt = 0;
+        } catch (e) {
+          map.release(conn.id);
+          if (this.signal.aborted || this.failure !== undefined) break;
+          if (conn.replaced) {
+            conn.replaced = false;
+            conn.ctrl = new AbortController();
+            continue;
+          }
+          if (!(await this.handleFailure(conn, e))) break;
+        }
+        map.release(conn.id);
+      }
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      map.release(conn.id);
+      this.conns.delete(conn.id);
+      this.p.hostSlots.release(this.p.host);
+      if (this.failure === undefined && !this.signal.aborted && !map.complete) this.fill();
+      this.settleIfIdle();
+    }
+  }
+
+  /** Read this connection's claim into the file. */
+  private async readClaim(conn: Connection): Promise<void> {
+    const { map } = this.p;
+    const claim = map.getClaim(conn.id);
+    if (!claim) return;
+    conn.state = 'active';
+    conn.requestStartedAt = conn.lastByteAt = this.p.now();
+    let stream: ByteStream;
+    let requestEnd: number;
+    if (this.firstStream && claim.pos === 0) {
+      stream = this.firstStream;
+      requestEnd = map.size;
+      this.firstStream = undefined;
+    } else {
+      stream = await this.p.source.read({ start: claim.pos, end: claim.end }, this.p.validators, conn.ctrl.signal);
+      requestEnd = claim.end;
+    }
+    const throttle = this.p.throttle;
+    await pumpSegment(stream, {
+      map,
+      writer: this.p.writer,
+      id: conn.id,
+      requestEnd,
+      batchBytes: BATCH_BYTES,
+      onBytes: (n) => {
+        const t = this.p.now();
+        conn.lastByteAt = t;
+        conn.meter.add(n, t);
+        this.p.onBytes(n);
+      },
+      throttle: throttle ? (n) => throttle(n, conn.ctrl.signal) : undefined,
+    });
+  }
+
+  /** A split took everything an owner had left: it was stalled, so stop its request now. */
+  private replaceIfEmptied(ownerId: number): void {
+    const claim = this.p.map.getClaim(ownerId);
+    const owner = this.conns.get(ownerId);
+    if (owner && claim && claim.pos >= claim.end) {
+      owner.replaced = true;
+      owner.ctrl.abort();
+    }
+  }
+
+  /** Returns true to try again (after a delay), false to retire this connection; throws when fatal. */
+  private async handleFailure(conn: Connection, e: unknown): Promise<boolean> {
+    if (isFerryError(e) && e.code === 'CHANGED') throw e;
+    conn.attempt++;
+    const others = this.conns.size - 1;
+    if (isConnectionRefusal(e) && others > 0) {
+      this.target = Math.max(1, Math.min(this.target, others));
+      this.p.hostSlots.cap(this.p.host, this.target);
+      this.p.onNote(`${this.p.host} refused more connections (${describe(e)}); continuing with ${this.target}`);
+      return false;
+    }
+    const decision = nextRetry({ error: e, attempt: conn.attempt, maxTries: this.p.maxTries, baseDelayMs: this.p.retryWaitMs, random: this.p.random });
+    if (!decision.retry) throw e;
+    conn.state = 'retrying';
+    this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: decision.delayMs, error: e as FerryError });
+    try {
+      await this.p.sleep(decision.delayMs, this.signal);
+    } catch {
+      return false;
+    }
+    conn.ctrl = new AbortController();
+    if (this.signal.aborted) conn.ctrl.abort();
+    return true;
+  }
+
+  private fail(e: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    for (const c of this.conns.values()) c.ctrl.abort();
+  }
+
+  private settleIfIdle(): void {
+    if (this.settled || this.conns.size > 0) return;
+    // Not complete and nothing running: wait for a host slot (another download holds them).
+    if (this.failure === undefined && !this.signal.aborted && !this.p.map.complete) return;
+    this.settled = true;
+    this.unsubscribe?.();
+    this.firstStream?.cancel();
+    if (this.failure !== undefined) this.reject(this.failure);
+    else this.resolve();
+  }
+}
+
+/** 429/503 (HTTP) or 421 (FTP): the server limits connections per client. */
+function isConnectionRefusal(e: unknown): boolean {
+  return isFerryError(e) && (e.status === 429 || e.status === 503 || (e.code === 'FTP' && e.status === 421));
+}
+
+function describe(e: unknown): string {
+  return isFerryError(e) && e.status !== undefined ? String(e.status) : e instanceof Error ? e.message : String(e);
+}
