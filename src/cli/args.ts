@@ -1,0 +1,302 @@
+/**
+ * The command line of `ferry`: one table of options drives both parsing and `--help`.
+ * Pure: no I/O, no process access; every error is a FerryError USAGE with one clear line.
+ */
+import { FerryError } from '../core/errors.js';
+import { normalizeOutputPath } from '../core/filename.js';
+import type { Checksum, DownloadOptions } from '../core/options.js';
+import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
+import { formatBytes, parseDuration, parseSize } from '../core/units.js';
+
+/** The result of parsing `argv` (the arguments after the program name). */
+export interface ParsedArgs {
+  /** URLs in command-line order (positional and `-u`), not yet validated. */
+  urls: string[];
+  /** Only the options given on the command line; fill the rest with resolveOptions(). */
+  options: Partial<DownloadOptions>;
+  /** `-i/--input-file`: a file with more URLs. */
+  inputFile?: string;
+  quiet: boolean;
+  json: boolean;
+  debug: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+type Group = 'Input' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'Display';
+
+interface OptionSpec {
+  /** Short name first (if any), then long names; the first long name is the canonical one. */
+  names: readonly string[];
+  /** Placeholder shown in help; absent for a flag that takes no value. */
+  value?: string;
+  group: Group;
+  /** One or more lines of help (split on `\n`). */
+  help: string;
+  /** Store the option; `flag` is the spelling the user typed, for messages. */
+  apply(args: ParsedArgs, value: string, flag: string): void;
+}
+
+const usage = (message: string): FerryError => new FerryError('USAGE', message);
+
+/** A user's value for a one-line message: control characters escaped, long values cut. */
+function esc(value: string): string {
+  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
+}
+
+/** A user's value, quoted and escaped for a message. */
+const q = (value: string): string => `'${esc(value)}'`;
+
+/** Control characters that may not appear in a header value (tab is allowed). */
+const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** A whole number in [min, max], written as plain digits. */
+function int(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  throw usage(`${flag} needs a number ${range}, got ${q(value)}`);
+}
+
+function size(flag: string, value: string, min: number): number {
+  let n: number;
+  try {
+    n = parseSize(value);
+  } catch {
+    throw usage(`${flag} needs a size such as 512k, 1.5M or 2G, got ${q(value)}`);
+  }
+  if (n < min) throw usage(`${flag} needs a size of at least ${min} byte${min === 1 ? '' : 's'}, got ${q(value)}`);
+  return n;
+}
+
+/** Seconds (or `500ms`) to milliseconds; `positive` rejects 0. */
+function seconds(flag: string, value: string, positive: boolean): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch {
+    throw usage(`${flag} needs seconds such as 30, 1.5 or 500ms, got ${q(value)}`);
+  }
+  if (positive && ms === 0) throw usage(`${flag} needs a time above 0, got ${q(value)}`);
+  return ms;
+}
+
+/** RFC 9110 token characters for a header name. */
+const HEADER_RE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/s;
+
+function header(args: ParsedArgs, value: string, flag: string): void {
+  const m = HEADER_RE.exec(value);
+  if (!m || BAD_FIELD_CHARS.test(m[2])) throw usage(`${flag} needs 'Name: value', got ${q(value)}`);
+  const headers = { ...args.options.headers };
+  // Header names are case-insensitive: a repeated name replaces the earlier one.
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === m[1].toLowerCase()) delete headers[k];
+  headers[m[1]] = m[2];
+  args.options.headers = headers;
+}
+
+const HEX_DIGITS: Readonly<Record<Checksum['algorithm'], number>> = {
+  'sha-256': 64,
+  'sha-1': 40,
+  md5: 32,
+  'sha-512': 128,
+};
+
+function checksum(flag: string, value: string): Checksum {
+  const m = /^([A-Za-z0-9-]+)=(.*)$/s.exec(value);
+  if (!m) throw usage(`${flag} needs ALGO=HEX (e.g. sha-256=9f86d0...), got ${q(value)}`);
+  const algorithm = m[1].toLowerCase().replace(/^sha(\d)/, 'sha-$1') as Checksum['algorithm'];
+  const digits = HEX_DIGITS[algorithm];
+  if (digits === undefined) throw usage(`${flag}: unknown algorithm ${q(m[1])} (use sha-256, sha-1, md5 or sha-512)`);
+  if (!/^[0-9a-fA-F]*$/.test(m[2]) || m[2].length !== digits) {
+    throw usage(`${flag} ${algorithm} needs ${digits} hex digits, got ${q(m[2])}`);
+  }
+  return { algorithm, hex: m[2].toLowerCase() };
+}
+
+function text(flag: string, value: string, what: string): string {
+  if (value === '' || /[\r\n\0]/.test(value)) throw usage(`${flag} needs ${what}, got ${q(value)}`);
+  return value;
+}
+
+const D = DEFAULT_OPTIONS;
+
+/** Every option ferry accepts. Order within a group is the order of `--help`. */
+const OPTIONS: readonly OptionSpec[] = [
+  { names: ['-u', '--url'], value: 'URL', group: 'Input', help: 'a URL to download (repeatable)',
+    apply: (a, v, f) => { a.urls.push(text(f, v, 'a URL')); } },
+  { names: ['-i', '--input-file'], value: 'FILE', group: 'Input', help: 'read more URLs from FILE',
+    apply: (a, v, f) => { a.inputFile = text(f, v, 'a file name'); } },
+  { names: ['-o', '--output'], value: 'FILE', group: 'Output', help: 'save as FILE inside DIR (one URL only)',
+    apply: (a, v) => { a.options.out = normalizeOutputPath(v); } },
+  { names: ['-d', '--dir'], value: 'DIR', group: 'Output', help: `save into DIR (default: ${D.dir})`,
+    apply: (a, v, f) => { a.options.dir = text(f, v, 'a directory'); } },
+  { names: ['--overwrite'], group: 'Output', help: 'replace an existing file',
+    apply: (a) => { a.options.overwrite = true; } },
+  { names: ['--checksum'], value: 'ALGO=HEX', group: 'Output',
+    help: 'verify: sha-256, sha-1, md5 or sha-512',
+    apply: (a, v, f) => { a.options.checksum = checksum(f, v); } },
+  { names: ['-n', '--concurrency', '--connections'], value: 'N', group: 'Connections',
+    help: `connections per file, 1-${MAX_CONNECTIONS} (default: ${D.connections})`,
+    apply: (a, v, f) => { a.options.connections = int(f, v, 1, MAX_CONNECTIONS); } },
+  { names: ['--max-connections-per-host'], value: 'N', group: 'Connections',
+    help: `per host, all files together (default: ${D.maxConnectionsPerHost})`,
+    apply: (a, v, f) => { a.options.maxConnectionsPerHost = int(f, v, 1); } },
+  { names: ['--min-split-size'], value: 'SIZE', group: 'Connections',
+    help: `never split below SIZE (default: ${formatBytes(D.minSplitSize)})`,
+    apply: (a, v, f) => { a.options.minSplitSize = size(f, v, 1); } },
+  { names: ['--limit-rate'], value: 'SIZE', group: 'Connections', help: 'at most SIZE per second, e.g. 500k, 2M',
+    apply: (a, v, f) => { a.options.limitRate = size(f, v, 0); } },
+  { names: ['--max-tries'], value: 'N', group: 'Retries and timeouts',
+    help: `per request, 0 = unlimited (default: ${D.maxTries})`,
+    apply: (a, v, f) => { a.options.maxTries = int(f, v, 0); } },
+  { names: ['--retry-wait'], value: 'SECONDS', group: 'Retries and timeouts',
+    help: `first wait between attempts (default: ${D.retryWaitMs / 1000})`,
+    apply: (a, v, f) => { a.options.retryWaitMs = seconds(f, v, false); } },
+  { names: ['--timeout'], value: 'SECONDS', group: 'Retries and timeouts',
+    help: `stalled connection timeout (default: ${D.timeoutMs / 1000})`,
+    apply: (a, v, f) => { a.options.timeoutMs = seconds(f, v, true); } },
+  { names: ['--connect-timeout'], value: 'SECONDS', group: 'Retries and timeouts',
+    help: `time allowed to connect (default: ${D.connectTimeoutMs / 1000})`,
+    apply: (a, v, f) => { a.options.connectTimeoutMs = seconds(f, v, true); } },
+  { names: ['-H', '--header'], value: "'NAME: VALUE'", group: 'HTTP and TLS', help: 'send a header (repeatable)',
+    apply: header },
+  { names: ['-A', '--user-agent'], value: 'UA', group: 'HTTP and TLS', help: `User-Agent (default: ${D.userAgent})`,
+    apply: (a, v, f) => {
+      if (BAD_FIELD_CHARS.test(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
+      a.options.userAgent = text(f, v, 'a user agent');
+    } },
+  { names: ['--max-redirects'], value: 'N', group: 'HTTP and TLS', help: `follow at most N (default: ${D.maxRedirects})`,
+    apply: (a, v, f) => { a.options.maxRedirects = int(f, v, 0); } },
+  { names: ['-k', '--insecure'], group: 'HTTP and TLS', help: 'do not verify TLS certificates',
+    apply: (a) => { a.options.insecure = true; } },
+  { names: ['--ca-certificate'], value: 'FILE', group: 'HTTP and TLS', help: 'also trust the CAs in FILE (PEM)',
+    apply: (a, v, f) => { a.options.caCertificate = text(f, v, 'a file name'); } },
+  { names: ['-q', '--quiet'], group: 'Display', help: 'print errors only', apply: (a) => { a.quiet = true; } },
+  { names: ['--json'], group: 'Display', help: 'print events as JSON lines', apply: (a) => { a.json = true; } },
+  { names: ['--debug'], group: 'Display', help: 'print details and stack traces', apply: (a) => { a.debug = true; } },
+  { names: ['-h', '--help'], group: 'Display', help: 'show this help', apply: (a) => { a.help = true; } },
+  { names: ['-V', '--version'], group: 'Display', help: 'show the version', apply: (a) => { a.version = true; } },
+];
+
+/** Every option name (`-n`, `--connections`, ...), for completion and tests. */
+export const OPTION_NAMES: readonly string[] = OPTIONS.flatMap((o) => o.names);
+
+function findOption(name: string): OptionSpec {
+  const spec = OPTIONS.find((o) => o.names.includes(name));
+  if (spec) return spec;
+  // The closest long name within two edits, if any.
+  const near = !name.startsWith('--')
+    ? undefined
+    : OPTION_NAMES.filter((n) => n.startsWith('--'))
+        .map((n) => ({ n, d: editDistance(n, name) }))
+        .filter((c) => c.d <= 2)
+        .sort((a, b) => a.d - b.d)[0]?.n;
+  throw usage(`unknown option ${esc(name)} (${near ? `did you mean ${near}? ` : ''}see ferry --help)`);
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/**
+ * Parse the arguments after the program name. Accepts `--opt value`, `--opt=value`, `-n 16`,
+ * `-n16`, clustered flags (`-qk`), and `--` to end options. A repeated single-value option keeps
+ * the last value. Only options actually given appear in `options`.
+ * @throws FerryError USAGE with one line naming the bad option or value.
+ */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const args: ParsedArgs = { urls: [], options: {}, quiet: false, json: false, debug: false, help: false, version: false };
+  const takeValue = (flag: string, spec: OptionSpec, i: number): string => {
+    if (i >= argv.length) throw usage(`${flag} needs a value: ${flag} ${spec.value} (see ferry --help)`);
+    return argv[i];
+  };
+  let optionsEnded = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (optionsEnded || arg === '-' || !arg.startsWith('-')) {
+      if (arg === '') throw usage('empty URL argument (see ferry --help)');
+      args.urls.push(arg);
+    } else if (arg === '--') {
+      optionsEnded = true;
+    } else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const flag = eq < 0 ? arg : arg.slice(0, eq);
+      const spec = findOption(flag);
+      if (spec.value === undefined) {
+        if (eq >= 0) throw usage(`${flag} takes no value, got ${q(arg)}`);
+        spec.apply(args, '', flag);
+      } else {
+        spec.apply(args, eq >= 0 ? arg.slice(eq + 1) : takeValue(flag, spec, ++i), flag);
+      }
+    } else {
+      // A cluster of short options; the first one that takes a value consumes the rest (`-n16`).
+      const chars = Array.from(arg.slice(1));
+      for (let j = 0; j < chars.length; j++) {
+        const flag = `-${chars[j]}`;
+        const spec = findOption(flag);
+        if (spec.value === undefined) {
+          spec.apply(args, '', flag);
+          continue;
+        }
+        const rest = chars.slice(j + 1).join('').replace(/^=/, '');
+        spec.apply(args, rest !== '' ? rest : takeValue(flag, spec, ++i), flag);
+        break;
+      }
+    }
+  }
+  return args;
+}
+
+const GROUPS: readonly Group[] = ['Input', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'Display'];
+
+function renderHelp(): string {
+  const label = (o: OptionSpec): string => {
+    const short = o.names[0].length === 2 ? `${o.names[0]}, ` : '    ';
+    const longs = o.names.filter((n) => n.length > 2).join(', ');
+    return `${short}${longs}${o.value ? ` ${o.value}` : ''}`;
+  };
+  const column = Math.max(...OPTIONS.map((o) => label(o).length)) + 4; // 2 indent + 2 gap
+  const lines = [
+    'Usage: ferry [options] URL...',
+    '       ferry [options] -i FILE',
+    '',
+    'Download files over HTTP, HTTPS, FTP and FTPS with many connections per file.',
+    'An interrupted download resumes where it stopped.',
+  ];
+  for (const group of GROUPS) {
+    lines.push('', `${group}:`);
+    if (group === 'Input') lines.push(`  ${'URL'.padEnd(column - 2)}a URL to download: http, https, ftp, ftps`);
+    for (const o of OPTIONS.filter((s) => s.group === group)) {
+      const [first, ...more] = o.help.split('\n');
+      lines.push(`  ${label(o).padEnd(column - 2)}${first}`, ...more.map((m) => ' '.repeat(column) + m));
+    }
+  }
+  lines.push(
+    '',
+    'SIZE is bytes or a number with a suffix: k, M, G are 1024-based (1.5M, 10MiB),',
+    'kB, MB, GB are 1000-based. SECONDS may be fractional (1.5) or in ms (500ms).',
+    '',
+    'Examples:',
+    '  ferry https://example.com/big.iso',
+    '  ferry -n 16 -d downloads https://example.com/big.iso',
+    '  ferry -o linux.iso --checksum sha-256=HEX https://example.com/get?id=7',
+    '  ferry --limit-rate 2M -H "Authorization: Bearer T" https://example.com/f.zip',
+    '  ferry -q -i urls.txt',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** What `ferry --help` prints: grouped, aligned, with examples; ends with a newline. */
+export const HELP_TEXT: string = renderHelp();

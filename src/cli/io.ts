@@ -1,0 +1,35 @@
+/** What the command line touches of the process; tests pass their own. */
+export interface CliIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  /** Read all of standard input (for `-i -`). */
+  readStdin(): Promise<string>;
+  /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
+  onInterrupt(handler: () => void): () => void;
+  /** Leave at once with this code (a second Ctrl-C). */
+  exit(code: number): never;
+  env: Record<string, string | undefined>;
+}
+
+/** The real process. */
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    onInterrupt(handler) {
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
+    exit: (code) => process.exit(code),
+    env: process.env,
+  };
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { FerryError, isFerryError } from '../core/errors.js';
+import { download, toFerryError, type DownloadHandle, type DownloadResult } from '../index.js';
+import type { DownloadOptions } from '../core/options.js';
+import { formatDuration, formatSpeed } from '../core/units.js';
+import { HELP_TEXT, parseArgs, type ParsedArgs } from './args.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { ProgressPrinter } from './progress-printer.js';
+import { renderSummary } from './progress-render.js';
+
+/** Run the `ferry` command with `argv` (without the program name); resolves to the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    return reportError(io, e, argv.includes('--debug'));
+  }
+  if (args.help) {
+    io.stdout.write(HELP_TEXT.endsWith('\n') ? HELP_TEXT : `${HELP_TEXT}\n`);
+    return EXIT.success;
+  }
+  if (args.version) {
+    io.stdout.write(`ferry ${version()}\n`);
+    return EXIT.success;
+  }
+  try {
+    if (args.inputFile !== undefined) {
+      throw new FerryError('USAGE', 'input files (-i) are not supported by this version', { hint: 'give the URLs on the command line' });
+    }
+    if (args.urls.length === 0) {
+      throw new FerryError('USAGE', 'no URL given', { hint: 'usage: ferry URL [-o FILE] [-d DIR] [-n N]; see ferry --help' });
+    }
+    if (args.urls.length > 1 && args.options.out !== undefined) {
+      throw new FerryError('USAGE', '-o/--output names one file but several URLs were given', { hint: 'use -d DIR instead' });
+    }
+    let code: number = EXIT.success;
+    for (const url of args.urls) {
+      const c = await runOne(io, url, args.options, args);
+      if (c === EXIT.interrupted) return c;
+      if (c !== EXIT.success) code = c;
+    }
+    return code;
+  } catch (e) {
+    return reportError(io, e, args.debug);
+  }
+}
+
+/** Download one URL with progress and signals; returns its exit code. */
+async function runOne(io: CliIO, url: string, options: Partial<DownloadOptions>, args: ParsedArgs): Promise<number> {
+  const human = !args.quiet && !args.json;
+  const tty = human && io.stderr.isTTY === true;
+  const handle: DownloadHandle = download(url, options);
+  const printer = new ProgressPrinter(io.stderr, () => handle.snapshot(), { tty });
+  const json = (event: string, data: object): void => {
+    if (args.json) io.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
+  };
+
+  handle.on('start', (s) => {
+    json('start', s);
+    if (human) {
+      if (s.resumedBytes > 0) printer.say(`ferry: resuming ${s.path} (${s.resumedBytes} bytes already on disk)`);
+      printer.start();
+    }
+  });
+  handle.on('note', (m) => {
+    json('note', { message: m });
+    if (human) printer.say(`ferry: ${m}`);
+  });
+  handle.on('retry', (r) => {
+    json('retry', { connection: r.connection, attempt: r.attempt, delayMs: Math.round(r.delayMs), code: r.error.code, message: r.error.message });
+    if (args.debug && human) printer.say(`ferry: connection ${r.connection}: ${r.error.message}; retry ${r.attempt} in ${formatDuration(r.delayMs / 1000)}`);
+    if (human) printer.setNote(`retrying: ${r.error.message}`);
+  });
+  handle.on('progress', (p) => {
+    json('progress', { completedBytes: p.completedBytes, totalBytes: p.totalBytes, speed: Math.round(p.speed), connections: p.connections.length });
+    if (human) printer.setNote(undefined);
+  });
+
+  let interrupts = 0;
+  const unsubscribe = io.onInterrupt(() => {
+    interrupts++;
+    if (interrupts > 1) {
+      printer.stop();
+      io.exit(EXIT.interrupted);
+    }
+    if (human) printer.say('ferry: stopping (saving state; press Ctrl-C again to quit at once)');
+    void handle.stop();
+  });
+
+  try {
+    const result = await handle.done;
+    printer.stop();
+    json('result', result);
+    return reportResult(io, result, human);
+  } catch (e) {
+    printer.stop();
+    const err = toFerryError(e);
+    json('error', { code: err.code, message: err.message, hint: err.hint });
+    return reportError(io, err, args.debug);
+  } finally {
+    unsubscribe();
+  }
+}
+
+function reportResult(io: CliIO, r: DownloadResult, human: boolean): number {
+  switch (r.status) {
+    case 'complete':
+      if (human) io.stderr.write(`${renderSummary({ name: r.path, path: r.path, bytes: r.totalBytes, elapsedMs: r.elapsedMs, resumedBytes: r.resumedBytes })}\n`);
+      return EXIT.success;
+    case 'already-complete':
+      if (human) io.stderr.write(`ferry: ${r.path} is already complete (same size and date as on the server)\n`);
+      return EXIT.success;
+    case 'stopped':
+      if (human) io.stderr.write(`ferry: stopped; ${r.path} is saved partly: run the same command again to resume\n`);
+      return EXIT.interrupted;
+    case 'cancelled':
+      return EXIT.interrupted;
+  }
+}
+
+/** One clear line (what, where, what to do); a stack only with --debug. */
+function reportError(io: CliIO, e: unknown, debug: boolean): number {
+  const err = isFerryError(e) ? e : toFerryError(e);
+  const hint = err.hint ? ` (${err.hint})` : '';
+  io.stderr.write(`ferry: ${err.message}${hint}\n`);
+  if (debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  return exitCodeFor(err);
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export { formatSpeed };

@@ -1,0 +1,144 @@
+/**
+ * Choosing a safe local file name for a download. Names from servers (Content-Disposition, URL
+ * paths) are hostile until sanitized: they must never leave the download directory, never carry
+ * control characters to a terminal, and never be empty, `.` or `..`.
+ */
+import { FerryError } from './errors.js';
+
+/** Longest file name ferry produces, in bytes of UTF-8 (file systems allow 255). */
+export const MAX_FILENAME_BYTES = 200;
+
+/** Longest extension (including the dot, in bytes) kept intact when a name is shortened. */
+const MAX_EXTENSION_BYTES = 16;
+
+/**
+ * C0 and C1 controls, DEL, line/paragraph separators, zero-width characters, the byte-order mark,
+ * and the invisible bidirectional marks that let a name display in a different order than it is
+ * stored (`evil\u202Etxt.exe`).
+ */
+const UNSAFE_SOURCE = '[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff]';
+/** For testing only (no `g` flag, so no lastIndex state). */
+const UNSAFE_ANY = new RegExp(UNSAFE_SOURCE);
+/** For `replace` only, which always starts at index 0. */
+const UNSAFE_ALL = new RegExp(UNSAFE_SOURCE, 'g');
+
+/** Characters not allowed in names on Windows (and awkward everywhere). */
+const RESERVED_CHARS = /[\\/:*?"<>|]/g;
+
+/** Device names Windows refuses as file names, with or without an extension. */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+
+const utf8 = new TextEncoder();
+const byteLength = (s: string): number => utf8.encode(s).length;
+
+/** Trim dots and white space at both ends (no hidden files, no trailing-dot names). */
+const trimEnds = (s: string): string => s.replace(/^[\s.]+|[\s.]+$/gu, '');
+
+/** The longest prefix of `s` (whole code points) that fits in `maxBytes` of UTF-8. */
+function truncateUtf8(s: string, maxBytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const n = byteLength(ch);
+    if (used + n > maxBytes) break;
+    out += ch;
+    used += n;
+  }
+  return out;
+}
+
+/** Shorten to MAX_FILENAME_BYTES, keeping a short extension such as `.tar.gz`'s `.gz`. */
+function boundLength(name: string): string {
+  if (byteLength(name) <= MAX_FILENAME_BYTES) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot) : '';
+  if (ext.length > 1 && byteLength(ext) <= MAX_EXTENSION_BYTES) {
+    const stem = trimEnds(truncateUtf8(name.slice(0, dot), MAX_FILENAME_BYTES - byteLength(ext)));
+    return stem === '' ? '' : stem + ext;
+  }
+  return truncateUtf8(name, MAX_FILENAME_BYTES);
+}
+
+/**
+ * Reduce any string to a safe base name, or undefined when nothing usable is left.
+ *
+ * Invariants of a returned name: no `/` or `\`, no control or bidi characters, none of
+ * `\/:*?"<>|`, no leading/trailing dots or spaces (so never `.` or `..`), not a Windows device
+ * name, NFC-normalized, at most MAX_FILENAME_BYTES bytes of UTF-8, not empty.
+ */
+export function sanitizeFilename(name: string): string | undefined {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  let s = base.normalize('NFC').replace(UNSAFE_ALL, '').replace(RESERVED_CHARS, '_');
+  s = trimEnds(s);
+  if (WINDOWS_DEVICES.test(s)) s = `_${s}`;
+  s = trimEnds(boundLength(s));
+  return s === '' ? undefined : s;
+}
+
+/**
+ * Check and normalize an explicit output name (`-o` / RPC `out`). A directory part is allowed,
+ * but only relative and staying inside the download directory: `a/./b/../c.bin` -> `a/c.bin`.
+ * Both `/` and `\` count as separators; the result uses `/`.
+ * @throws FerryError USAGE for absolute paths, drive letters, `..` escapes, control characters,
+ *   or a name that names no file.
+ */
+export function normalizeOutputPath(out: string): string {
+  const bad = (why: string): FerryError =>
+    new FerryError('USAGE', `output name '${out.replace(UNSAFE_ALL, '?')}' ${why}`, {
+      hint: 'give a file name, or a relative path inside the download directory',
+    });
+  if (UNSAFE_ANY.test(out)) throw bad('contains control characters');
+  if (/^[\\/]/.test(out) || /^[a-z]:/i.test(out)) throw bad('must be a relative path');
+  if (/[\\/]$/.test(out)) throw bad('names a directory, not a file');
+  const parts: string[] = [];
+  for (const part of out.split(/[\\/]/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      // Invariant: `parts` never climbs above the download directory.
+      if (parts.length === 0) throw bad('would leave the download directory');
+      parts.pop();
+    } else {
+      parts.push(part);
+    }
+  }
+  if (parts.length === 0) throw bad('names no file');
+  return parts.join('/');
+}
+
+/** The last path segment of a URL, percent-decoded when the encoding is valid. */
+function urlLastSegment(url: string): string {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    path = url.replace(/[?#].*$/s, '');
+  }
+  const raw = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Where a name can come from, in order of preference. */
+export interface FilenameSources {
+  /** An explicit output name from the user; checked, never sanitized away. */
+  out?: string;
+  /** The server's suggestion (Content-Disposition), unsanitized. */
+  contentDispositionName?: string;
+  /** The (final) URL of the download. */
+  url: string;
+}
+
+/**
+ * The local name for a download: `out` (normalized, see normalizeOutputPath), else the
+ * sanitized Content-Disposition name, else the sanitized last URL path segment, else `index.html`.
+ * Only a name from `out` may contain `/` (a relative directory part).
+ */
+export function chooseFilename(sources: FilenameSources): string {
+  if (sources.out !== undefined) return normalizeOutputPath(sources.out);
+  const fromHeader =
+    sources.contentDispositionName === undefined ? undefined : sanitizeFilename(sources.contentDispositionName);
+  return fromHeader ?? sanitizeFilename(urlLastSegment(sources.url)) ?? 'index.html';
+}
