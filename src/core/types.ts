@@ -25,12 +25,14 @@ export interface RemoteInfo {
 
 /**
  * The result of a probe. When `body` is present it is an already-open stream of the file
- * starting at byte 0 (a response to `Range: bytes=0-` or a plain GET); the engine uses it as the
- * first connection's segment instead of wasting it. The consumer must either read it or call
- * `cancel()`.
+ * starting at `bodyOffset` (a response to `Range: bytes=FROM-`, or a plain GET from 0); the engine
+ * uses it as the first connection's segment instead of wasting it. The consumer must either read
+ * it or call `cancel()`.
  */
 export interface ProbeResult extends RemoteInfo {
   body?: ByteStream;
+  /** The file offset of the first byte of `body` (0 unless the probe asked to start later). */
+  bodyOffset?: number;
 }
 
 /** A stream of bytes that can be stopped early. */
@@ -51,7 +53,11 @@ export interface Validators {
  * a read of [start, end) yields exactly end - start bytes starting at `start`, or throws.
  */
 export interface Source {
-  probe(signal: AbortSignal): Promise<ProbeResult>;
+  /**
+   * Learn size, validators and name. `from` (default 0) is where the caller would like the probe's
+   * body to start (the first missing byte when resuming); a source may ignore it and start at 0.
+   */
+  probe(signal: AbortSignal, from?: number): Promise<ProbeResult>;
   /**
    * Read exactly `range` (end may be undefined: read to the end of a file of unknown size,
    * only valid with start 0). Throws FerryError on any mismatch. `validators` are sent as

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { FerryError, isFerryError } from '../core/errors.js';
+import { RangeSet } from '../core/byte-ranges.js';
 import { chooseFilename } from '../core/filename.js';
 import { resolveOptions, type DownloadOptions } from '../core/options.js';
 import { PieceMap } from '../core/piece-map.js';
@@ -169,7 +170,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
-    const probe = await this.withRetries(() => source.probe(signal));
+    const from = fresh ? 0 : await this.firstMissingByte();
+    const probe = await this.withRetries(() => source.probe(signal, from));
     try {
       const paths = await this.choosePaths(probe);
       this.paths = paths;
@@ -190,6 +192,22 @@ export class Download extends TypedEmitter<DownloadEvents> {
       return await this.single(source, probe, paths);
     } finally {
       probe.body?.cancel();
+    }
+  }
+
+  /**
+   * Where the probe should start: the first byte missing from an earlier run's control file, found
+   * under the name the URL suggests (the server may later name it otherwise; then the probe's body
+   * is simply not used).
+   */
+  private async firstMissingByte(): Promise<number> {
+    try {
+      const name = chooseFilename({ out: this.options.out, url: this.url });
+      const saved = await loadControl(controlPathFor(resolveInside(this.options.dir, name)));
+      if (!saved || saved.size === undefined) return 0;
+      return new RangeSet(saved.done).gaps(saved.size)[0]?.start ?? 0;
+    } catch {
+      return 0;
     }
   }
 
@@ -256,7 +274,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           minSplitSize: this.options.minSplitSize,
           maxTries: this.options.maxTries,
           retryWaitMs: this.options.retryWaitMs,
-          firstStream: probe.body,
+          firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0 } : undefined,
           now: this.deps.now,
           random: this.deps.random,
           sleep: this.deps.sleep,
@@ -296,7 +314,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       : 'the server does not support ranges: using one connection, resume impossible');
     if (await removeIfExists(paths.control)) this.emit('note', 'starting over: the server no longer supports ranges');
     const limiter = this.limiter();
-    let first = probe.body;
+    let first = probe.bodyOffset ? undefined : probe.body;
+    if (first === undefined) probe.body?.cancel();
     probe.body = undefined;
     for (let attempt = 1; ; attempt++) {
       await removeIfExists(paths.part);

@@ -46,8 +46,8 @@ export interface TransferParams {
   minSplitSize: number;
   maxTries: number;
   retryWaitMs: number;
-  /** An open stream of the file from byte 0 (the probe response), used as the first segment. */
-  firstStream?: ByteStream;
+  /** An open stream of the file from `offset` (the probe response), used as the first segment. */
+  firstStream?: { stream: ByteStream; offset: number };
   now: () => number;
   random: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -82,7 +82,7 @@ export class Transfer {
   private target: number;
   private failure: unknown;
   private settled = false;
-  private firstStream?: ByteStream;
+  private firstStream?: { stream: ByteStream; offset: number };
   private signal!: AbortSignal;
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
@@ -128,8 +128,8 @@ export class Transfer {
       this.unsubscribe = this.p.hostSlots.onRelease((host) => {
         if (host === this.p.host) this.fill();
       });
-      if (this.firstStream && this.p.map.done.covers(0, 1)) {
-        this.firstStream.cancel();
+      if (this.firstStream && this.p.map.gaps()[0]?.start !== this.firstStream.offset) {
+        this.firstStream.stream.cancel();
         this.firstStream = undefined;
       }
       this.fill();
@@ -216,8 +216,8 @@ export class Transfer {
     conn.requestStartedAt = conn.lastByteAt = this.p.now();
     let stream: ByteStream;
     let requestEnd: number;
-    if (this.firstStream && claim.pos === 0) {
-      stream = this.firstStream;
+    if (this.firstStream && claim.pos === this.firstStream.offset) {
+      stream = this.firstStream.stream;
       requestEnd = map.size;
       this.firstStream = undefined;
     } else {
@@ -288,7 +288,7 @@ export class Transfer {
     if (this.failure === undefined && !this.signal.aborted && !this.p.map.complete) return;
     this.settled = true;
     this.unsubscribe?.();
-    this.firstStream?.cancel();
+    this.firstStream?.stream.cancel();
     if (this.failure !== undefined) this.reject(this.failure);
     else this.resolve();
   }

@@ -1,0 +1,26 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built command line (npm test builds first). */
+export const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Resolves when the process exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+/** Start `ferry ARGS` as a real process. */
+export function runCli(args: string[], options: { cwd?: string; input?: string } = {}): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  else child.stdin?.end();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, exited };
+}
