@@ -1,0 +1,128 @@
+/**
+ * Turning what undici and Node throw, and HTTP error statuses, into FerryErrors with one-line
+ * messages that name the host and what happened.
+ */
+import { abortedError, FerryError, isFerryError } from '../core/errors.js';
+import { parseRetryAfter } from '../core/http-headers.js';
+
+// Node / OpenSSL certificate verification failures (a user can fix these with trust settings).
+const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH_EXCEEDED/;
+// Handshake / protocol failures below HTTP (wrong port, no common cipher, ...).
+const HANDSHAKE_CODES = /^(ERR_SSL_|ERR_TLS_)|^EPROTO$/;
+
+const TLS_HINT = 'use --ca-certificate FILE to trust the issuer, or --insecure to skip verification';
+
+/** One line: a multi-line message would break the CLI's single-line error contract. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The `code` of an error, or of its `cause` when it has none of its own. */
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function messageOf(err: unknown): string {
+  return oneLine(err instanceof Error ? err.message : String(err));
+}
+
+/**
+ * Classify a failure of a request or of a body stream. Our own abort always wins (ABORTED), a
+ * FerryError passes through unchanged.
+ *
+ * @param host the `host[:port]` the request went to
+ * @param timeoutMs the configured read timeout, quoted in timeout messages
+ */
+export function toFerryError(err: unknown, host: string, signal: AbortSignal, timeoutMs: number): FerryError {
+  if (signal.aborted) return abortedError(`${host}: aborted`);
+  if (isFerryError(err)) return err;
+  const code = errorCode(err) ?? '';
+  const net = (message: string): FerryError => new FerryError('NETWORK', `${host}: ${message}`, { retryable: true, cause: err });
+  const timeout = (message: string): FerryError =>
+    new FerryError('TIMEOUT', `${host}: ${message}`, { retryable: true, cause: err });
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return timeout('connection timed out');
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return timeout(`no response within ${timeoutMs / 1000}s`);
+    case 'UND_ERR_BODY_TIMEOUT':
+      return timeout(`no data received for ${timeoutMs / 1000}s`);
+    case 'ETIMEDOUT':
+      return timeout('connection timed out');
+    case 'ECONNREFUSED':
+      return net('connection refused');
+    case 'ECONNRESET':
+      return net('connection reset by the server');
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return net('connection closed by the server');
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return net('the response ended before its Content-Length');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return net('cannot resolve the host name');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return net('host unreachable');
+    case 'UND_ERR_INVALID_ARG':
+      return new FerryError('USAGE', `${host}: invalid request: ${messageOf(err)}`, { cause: err });
+    case 'UND_ERR_DESTROYED':
+    case 'UND_ERR_CLOSED':
+      return abortedError(`${host}: the connection pool was closed`);
+    case 'UND_ERR_ABORTED':
+      return abortedError(`${host}: request aborted`);
+  }
+  if (CERT_CODES.test(code)) {
+    return new FerryError('TLS', `${host}: TLS certificate rejected (${code}: ${messageOf(err)})`, {
+      hint: TLS_HINT,
+      cause: err,
+    });
+  }
+  if (HANDSHAKE_CODES.test(code)) {
+    return new FerryError('TLS', `${host}: TLS handshake failed (${messageOf(err)})`, {
+      hint: 'check that the server speaks HTTPS on this port',
+      cause: err,
+    });
+  }
+  if (code.startsWith('HPE_')) {
+    return new FerryError('BAD_RESPONSE', `${host}: malformed HTTP response (${messageOf(err)})`, { cause: err });
+  }
+  return net(messageOf(err) || 'network error');
+}
+
+/** True for statuses worth retrying later: 408, 429 and every 5xx. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+
+/**
+ * An HTTP_STATUS error for a non-success status. Retryable statuses carry `retryAfterMs` from
+ * the Retry-After header (evaluated against `nowMs`).
+ */
+export function statusError(
+  status: number,
+  statusText: string,
+  host: string,
+  retryAfter: string | undefined,
+  nowMs: number,
+): FerryError {
+  const retryable = isRetryableStatus(status);
+  const text = oneLine(statusText);
+  const message = `${host}: HTTP ${status}${text === '' ? '' : ` ${text}`}`;
+  let hint: string | undefined;
+  if (status === 404 || status === 410) hint = 'check the URL';
+  else if (status === 401 || status === 403) hint = 'the server refused access; check credentials and headers';
+  else if (status === 429 || status === 503) hint = 'the server is busy or limits connections; try fewer connections';
+  return new FerryError('HTTP_STATUS', message, {
+    retryable,
+    status,
+    retryAfterMs: retryable ? parseRetryAfter(retryAfter, nowMs) : undefined,
+    hint,
+  });
+}

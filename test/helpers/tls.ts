@@ -1,0 +1,107 @@
+/**
+ * Throwaway TLS material for loopback HTTPS (and FTPS) tests: a private CA and a server
+ * certificate for 127.0.0.1, ::1 and localhost signed by it, made with the `openssl` CLI.
+ *
+ * The certificates are generated once per user into a fixed directory under os.tmpdir() and reused
+ * by every later call, in this process or another one. Generation happens in a private temp
+ * directory that is then renamed into place, so concurrent test workers never see half-written
+ * files: whoever renames first wins, the others discard their copy and read the winner's.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** PEM strings of the test CA and server certificate, and the CA as a file (for `--ca-certificate`). */
+export interface TestCertificates {
+  /** The CA certificate (PEM): trust this to accept the server. */
+  caPem: string;
+  /** The server certificate (PEM), SAN = IP:127.0.0.1, IP:::1, DNS:localhost. */
+  certPem: string;
+  /** The server's private key (PEM, unencrypted). */
+  keyPem: string;
+  /** Path of a file holding `caPem`. */
+  caFile: string;
+}
+
+// Bump the version when the generated material changes shape, so stale caches are not reused.
+const CACHE_NAME = 'ferry-test-certs-v1';
+
+function cacheDir(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  return path.join(os.tmpdir(), `${CACHE_NAME}-${uid}`);
+}
+
+async function readCached(dir: string): Promise<TestCertificates | undefined> {
+  try {
+    const [caPem, certPem, keyPem] = await Promise.all(
+      ['ca.pem', 'cert.pem', 'key.pem'].map((f) => readFile(path.join(dir, f), 'utf8')),
+    );
+    if (!caPem.includes('BEGIN CERTIFICATE') || !keyPem.includes('PRIVATE KEY')) return undefined;
+    return { caPem, certPem, keyPem, caFile: path.join(dir, 'ca.pem') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run the openssl CLI to create ca.pem, cert.pem and key.pem in `dir`. */
+async function generate(dir: string): Promise<void> {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const f = (name: string): string => path.join(dir, name);
+  await run('openssl', [
+    'req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '3650',
+    '-subj', '/CN=ferry test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  await run('openssl', [
+    'req', ...ec, '-keyout', f('key.pem'), '-out', f('server.csr'), '-subj', '/CN=localhost',
+  ]);
+  await writeFile(
+    f('server.ext'),
+    [
+      'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost',
+      'basicConstraints=CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      '',
+    ].join('\n'),
+  );
+  await run('openssl', [
+    'x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'),
+    '-CAcreateserial', '-out', f('cert.pem'), '-days', '3650', '-extfile', f('server.ext'),
+  ]);
+}
+
+/**
+ * Return the test CA and server certificate, generating them on first use (about 100 ms) and
+ * reading the cached files afterwards. Requires the `openssl` command.
+ */
+export async function makeTestCertificates(): Promise<TestCertificates> {
+  const dir = cacheDir();
+  const cached = await readCached(dir);
+  if (cached !== undefined) return cached;
+
+  await mkdir(os.tmpdir(), { recursive: true });
+  const work = await mkdtemp(path.join(os.tmpdir(), `${CACHE_NAME}-tmp-`));
+  try {
+    await generate(work);
+    try {
+      await rename(work, dir);
+    } catch {
+      // Another process installed its copy first (or a broken cache dir exists): use or replace it.
+      const winner = await readCached(dir);
+      if (winner !== undefined) return winner;
+      await rm(dir, { recursive: true, force: true });
+      await rename(work, dir);
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  const made = await readCached(dir);
+  if (made === undefined) throw new Error(`test certificates missing in ${dir}`);
+  return made;
+}
