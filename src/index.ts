@@ -26,6 +26,8 @@ export type {
   StartInfo,
 } from './engine/download-types.js';
 export { HostSlots } from './engine/host-slots.js';
+export { Engine, createEngine } from './engine/engine.js';
+export type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './engine/queue-types.js';
 export { TokenBucket } from './core/token-bucket.js';
 
 /** A running download: typed events, a promise of the result, and controls. */

@@ -33,6 +33,8 @@ export interface ProbeResult extends RemoteInfo {
   body?: ByteStream;
   /** The file offset of the first byte of `body` (0 unless the probe asked to start later). */
   bodyOffset?: number;
+  /** The file offset just past the last byte of `body`, when the body is a bounded range. */
+  bodyEnd?: number;
 }
 
 /** A stream of bytes that can be stopped early. */
@@ -54,10 +56,11 @@ export interface Validators {
  */
 export interface Source {
   /**
-   * Learn size, validators and name. `from` (default 0) is where the caller would like the probe's
-   * body to start (the first missing byte when resuming); a source may ignore it and start at 0.
+   * Learn size, validators and name. `from` (default 0) and `to` (exclusive; default: the end) are
+   * the part of the file the caller would like the probe's body to carry (the first missing range
+   * when resuming); a source may ignore them and start at 0.
    */
-  probe(signal: AbortSignal, from?: number): Promise<ProbeResult>;
+  probe(signal: AbortSignal, from?: number, to?: number): Promise<ProbeResult>;
   /**
    * Read exactly `range` (end may be undefined: read to the end of a file of unknown size,
    * only valid with start 0). Throws FerryError on any mismatch. `validators` are sent as

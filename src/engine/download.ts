@@ -11,7 +11,7 @@ import { decideResume, isAlreadyComplete } from '../core/resume.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
-import type { ProbeResult, Source } from '../core/types.js';
+import type { ByteRange, ProbeResult, Source } from '../core/types.js';
 import { verifyChecksum } from '../disk/checksum.js';
 import { loadControl, removeControl, saveControl, type ControlState } from '../disk/control-file.js';
 import { finalizeFile, openDataFile, removeIfExists, setMtime, type DataFile } from '../disk/data-file.js';
@@ -103,8 +103,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.cancelled = true;
     this.ctrl.abort();
     const result = await this.running?.catch(() => undefined);
-    if (!this.running && this.paths) await this.removePartial(this.paths);
-    return result;
+    // Already stopped or failed earlier: the partial files are still there.
+    if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.paths) {
+      await this.removePartial(this.paths);
+    }
+    return result?.status === 'stopped' ? { ...result, status: 'cancelled' } : result;
   }
 
   /** The state of the download right now. */
@@ -170,9 +173,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
-    const from = fresh ? 0 : await this.firstMissingByte();
-    const probe = await this.withRetries(() => source.probe(signal, from));
+    const gap = fresh ? undefined : await this.firstMissingRange();
+    // The probe's connection counts against the per-host limit; the transfer inherits its slot.
+    const host = hostOf(this.url);
+    const slot = { held: false };
+    await this.deps.hostSlots.acquire(host, this.options.maxConnectionsPerHost, signal);
+    slot.held = true;
+    let probe: ProbeResult | undefined;
     try {
+      probe = await this.withRetries(() => source.probe(signal, gap?.start, gap?.end));
       const paths = await this.choosePaths(probe);
       this.paths = paths;
       this.totalBytes = probe.size;
@@ -188,26 +197,37 @@ export class Download extends TypedEmitter<DownloadEvents> {
           });
         }
       }
-      if (probe.acceptsRanges && probe.size !== undefined) return await this.segmented(source, probe, paths, fresh);
+      if (probe.acceptsRanges && probe.size !== undefined) {
+        try {
+          return await this.segmented(source, probe, paths, fresh, slot);
+        } catch (e) {
+          if (!isRangeIgnored(e) || signal.aborted) throw e;
+          this.transfer = undefined;
+          this.emit('note', 'the server ignored a range request');
+          probe.body?.cancel();
+          return await this.single(source, { ...probe, body: undefined, acceptsRanges: false }, paths);
+        }
+      }
       return await this.single(source, probe, paths);
     } finally {
-      probe.body?.cancel();
+      probe?.body?.cancel();
+      if (slot.held) this.deps.hostSlots.release(host);
     }
   }
 
   /**
-   * Where the probe should start: the first byte missing from an earlier run's control file, found
+   * What the probe should fetch: the first range missing from an earlier run's control file, found
    * under the name the URL suggests (the server may later name it otherwise; then the probe's body
    * is simply not used).
    */
-  private async firstMissingByte(): Promise<number> {
+  private async firstMissingRange(): Promise<ByteRange | undefined> {
     try {
       const name = chooseFilename({ out: this.options.out, url: this.url });
       const saved = await loadControl(controlPathFor(resolveInside(this.options.dir, name)));
-      if (!saved || saved.size === undefined) return 0;
-      return new RangeSet(saved.done).gaps(saved.size)[0]?.start ?? 0;
+      if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
+      return new RangeSet(saved.done).gaps(saved.size)[0];
     } catch {
-      return 0;
+      return undefined;
     }
   }
 
@@ -220,7 +240,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** Many connections over byte ranges, with a control file for resume. */
-  private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean): Promise<DownloadResult> {
+  private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
     const size = probe.size as number;
     let saved: ControlState | undefined;
     if (!fresh) {
@@ -256,7 +276,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
     const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
     timer.unref();
-    const host = hostOf(probe.url);
+    const host = hostOf(this.url);
     const limiter = this.limiter();
     try {
       if (!map.complete) {
@@ -274,7 +294,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
           minSplitSize: this.options.minSplitSize,
           maxTries: this.options.maxTries,
           retryWaitMs: this.options.retryWaitMs,
-          firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0 } : undefined,
+          firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0, end: probe.bodyEnd ?? size } : undefined,
+          heldSlot: slot.held,
           now: this.deps.now,
           random: this.deps.random,
           sleep: this.deps.sleep,
@@ -283,6 +304,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           onNote: (m) => this.emit('note', m),
           onRetry: (r) => this.emit('retry', r),
         });
+        slot.held = false;
         await this.transfer.run(this.ctrl.signal);
       }
     } catch (e) {
@@ -453,6 +475,11 @@ async function mkdirOrFail(dir: string): Promise<void> {
       hint: 'check the path and its permissions',
     });
   }
+}
+
+/** A server that announced ranges but answered a range request with 200. */
+function isRangeIgnored(e: unknown): boolean {
+  return isFerryError(e) && e.code === 'BAD_RESPONSE' && e.status === 200;
 }
 
 function hostOf(url: string): string {

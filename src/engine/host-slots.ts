@@ -31,6 +31,24 @@ export class HostSlots {
     return true;
   }
 
+  /** Wait for a slot under `limit` (rejects with the signal's reason when aborted). */
+  async acquire(host: string, limit: number, signal: AbortSignal): Promise<void> {
+    while (!this.tryAcquire(host, limit)) {
+      signal.throwIfAborted();
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          off();
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const off = this.onRelease((h) => {
+          if (h === host) done();
+        });
+        signal.addEventListener('abort', done, { once: true });
+      });
+    }
+  }
+
   release(host: string): void {
     const n = this.inUse(host);
     if (n <= 1) this.used.delete(host);

@@ -33,6 +33,13 @@ export interface RetryInfo {
   error: FerryError;
 }
 
+/** The probe's open response: bytes [offset, end) of the file. */
+export interface FirstStream {
+  stream: ByteStream;
+  offset: number;
+  end: number;
+}
+
 export interface TransferParams {
   source: Source;
   writer: PositionalWriter;
@@ -46,8 +53,10 @@ export interface TransferParams {
   minSplitSize: number;
   maxTries: number;
   retryWaitMs: number;
+  /** The caller already holds one host slot for this transfer (the probe's); it is handed over. */
+  heldSlot?: boolean;
   /** An open stream of the file from `offset` (the probe response), used as the first segment. */
-  firstStream?: { stream: ByteStream; offset: number };
+  firstStream?: FirstStream;
   now: () => number;
   random: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -82,7 +91,8 @@ export class Transfer {
   private target: number;
   private failure: unknown;
   private settled = false;
-  private firstStream?: { stream: ByteStream; offset: number };
+  private firstStream?: FirstStream;
+  private heldSlot: boolean;
   private signal!: AbortSignal;
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
@@ -91,6 +101,7 @@ export class Transfer {
   constructor(private readonly p: TransferParams) {
     this.target = Math.max(1, p.connections);
     this.firstStream = p.firstStream;
+    this.heldSlot = p.heldSlot ?? false;
   }
 
   /** Current connections, for progress views. */
@@ -143,8 +154,11 @@ export class Transfer {
     const want = this.target - this.conns.size;
     for (let i = 0; i < want; i++) {
       if (this.p.map.gaps().length === 0 && !this.splittable()) break;
-      if (!this.p.hostSlots.tryAcquire(this.p.host, this.p.perHostLimit)) break;
-      void this.runConnection(want - i);
+      if (this.heldSlot) this.heldSlot = false;
+      else if (!this.p.hostSlots.tryAcquire(this.p.host, this.p.perHostLimit)) break;
+      // A bounded first stream (a resume) is the whole first gap: its connection takes all of it.
+      const bounded = i === 0 && this.firstStream !== undefined && this.firstStream.end < this.p.map.size;
+      void this.runConnection(bounded ? 1 : want - i);
     }
   }
 
@@ -218,7 +232,7 @@ export class Transfer {
     let requestEnd: number;
     if (this.firstStream && claim.pos === this.firstStream.offset) {
       stream = this.firstStream.stream;
-      requestEnd = map.size;
+      requestEnd = this.firstStream.end;
       this.firstStream = undefined;
     } else {
       stream = await this.p.source.read({ start: claim.pos, end: claim.end }, this.p.validators, conn.ctrl.signal);
@@ -288,6 +302,10 @@ export class Transfer {
     if (this.failure === undefined && !this.signal.aborted && !this.p.map.complete) return;
     this.settled = true;
     this.unsubscribe?.();
+    if (this.heldSlot) {
+      this.heldSlot = false;
+      this.p.hostSlots.release(this.p.host);
+    }
     this.firstStream?.stream.cancel();
     if (this.failure !== undefined) this.reject(this.failure);
     else this.resolve();

@@ -1,0 +1,153 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../../src/index.js';
+import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+
+const KiB = 1024;
+const fast = { minSplitSize: 64 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let dir: string;
+let server: TestServer;
+let engine: Engine | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ferry-q-'));
+  server = await startTestServer();
+});
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await sleep(10);
+  }
+}
+
+describe('engine queue', () => {
+  it('runs many files, at most maxActive at once, every byte checked', async () => {
+    const bodies = new Map<string, Buffer>();
+    for (let i = 0; i < 120; i++) {
+      const body = randomBytesSeeded(i === 7 ? 0 : (i * 997) % 20_000, i);
+      bodies.set(`f${i}.bin`, body);
+      server.setFile(`/f${i}.bin`, { body });
+    }
+    const big = randomBytesSeeded(1024 * KiB, 999);
+    bodies.set('big.bin', big);
+    server.setFile('/big.bin', { body: big });
+    server.setFaults({ firstByteDelayMs: 2 });
+    engine = createEngine({ dir, maxActive: 4, connections: 1, ...fast });
+    for (const name of bodies.keys()) engine.add(server.url(`/${name}`));
+    await engine.whenIdle();
+    expect(server.stats.peakActiveResponses).toBeLessThanOrEqual(4);
+    expect(engine.list().every((d) => d.state === 'complete')).toBe(true);
+    for (const [name, body] of bodies) expect(sha256(await readFile(path.join(dir, name)))).toBe(sha256(body));
+  });
+
+  it('the per-host limit holds across downloads', async () => {
+    for (let i = 0; i < 4; i++) server.setFile(`/m${i}`, { body: randomBytesSeeded(512 * KiB, i) });
+    server.setFaults({ throttleBytesPerSec: 1024 * KiB });
+    engine = createEngine({ dir, maxActive: 4, connections: 8, maxConnectionsPerHost: 6, ...fast });
+    for (let i = 0; i < 4; i++) engine.add(server.url(`/m${i}`));
+    await engine.whenIdle();
+    expect(server.stats.peakActiveResponses).toBeLessThanOrEqual(6);
+    expect(engine.list().map((d) => d.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+  });
+
+  it('pause mid-transfer: no bytes arrive while paused; resume completes byte-exact', async () => {
+    const body = randomBytesSeeded(2048 * KiB, 5);
+    server.setFile('/p.bin', { body, etag: '"p"' });
+    server.setFaults({ throttleBytesPerSec: 512 * KiB });
+    engine = createEngine({ dir, connections: 4, ...fast });
+    const id = engine.add(server.url('/p.bin'));
+    await waitFor(() => (engine!.get(id)?.completedBytes ?? 0) > 200 * KiB);
+    for (let round = 0; round < 3; round++) {
+      await engine.pause(id);
+      expect(engine.get(id)?.state).toBe('paused');
+      const sent = server.stats.bodyBytesSent;
+      await sleep(300);
+      expect(server.stats.bodyBytesSent).toBe(sent);
+      expect(server.stats.activeResponses).toBe(0);
+      await engine.pause(id); // idempotent
+      engine.resume(id);
+      engine.resume(id); // idempotent
+      await sleep(150);
+    }
+    server.setFaults({ throttleBytesPerSec: undefined });
+    await engine.whenIdle();
+    expect(engine.get(id)?.state).toBe('complete');
+    expect(sha256(await readFile(path.join(dir, 'p.bin')))).toBe(sha256(body));
+  });
+
+  it('cancel while active, paused and waiting removes partial files', async () => {
+    for (const n of ['a', 'b', 'c']) server.setFile(`/${n}`, { body: randomBytesSeeded(1024 * KiB, n) });
+    server.setFaults({ throttleBytesPerSec: 256 * KiB });
+    engine = createEngine({ dir, maxActive: 2, connections: 2, ...fast });
+    const a = engine.add(server.url('/a'));
+    const b = engine.add(server.url('/b'));
+    const c = engine.add(server.url('/c'));
+    await waitFor(() => engine!.get(a)?.state === 'active' && engine!.get(b)?.state === 'active');
+    await sleep(200);
+    await engine.pause(b);
+    expect(engine.get(b)?.state).toBe('paused');
+    expect(engine.get(c)?.state).toBe('active');
+    await engine.cancel(a);
+    await engine.cancel(b);
+    await engine.cancel(c);
+    expect(engine.list().map((d) => d.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    await engine.cancel(a); // idempotent
+    expect(await readdir(dir)).toEqual([]);
+
+    const w = engine.add(server.url('/a'));
+    engine.add(server.url('/b'));
+    const w3 = engine.add(server.url('/c'));
+    expect(engine.get(w3)?.state).toBe('waiting');
+    await engine.cancel(w3);
+    expect(engine.get(w3)?.state).toBe('cancelled');
+    await engine.cancel(w);
+  });
+
+  it('move puts a waiting download at the front', async () => {
+    for (const n of ['1', '2', '3', '4']) server.setFile(`/${n}`, { body: randomBytesSeeded(64 * KiB, n) });
+    server.setFaults({ throttleBytesPerSec: 256 * KiB });
+    engine = createEngine({ dir, maxActive: 1, connections: 1, ...fast });
+    const started: string[] = [];
+    engine.on('start', (d) => started.push(d.url.split('/').pop()!));
+    engine.add(server.url('/1'));
+    engine.add(server.url('/2'));
+    engine.add(server.url('/3'));
+    const last = engine.add(server.url('/4'));
+    engine.move(last, 0);
+    await engine.whenIdle();
+    expect(started[0]).toBe('4');
+    expect(started).toHaveLength(4);
+  });
+
+  it('a failing download does not stop the others; its error is reported', async () => {
+    server.setFile('/ok', { body: Buffer.from('ok') });
+    engine = createEngine({ dir, ...fast });
+    const bad = engine.add(server.url('/missing'));
+    const good = engine.add(server.url('/ok'));
+    await engine.whenIdle();
+    expect(engine.get(bad)).toMatchObject({ state: 'error', errorCode: 'HTTP_STATUS' });
+    expect(engine.get(good)?.state).toBe('complete');
+  });
+
+  it('mirrors: the next URL is tried when one fails', async () => {
+    const body = Buffer.from('mirrored');
+    server.setFile('/m', { body });
+    engine = createEngine({ dir, ...fast });
+    const id = engine.add([server.url('/gone'), server.url('/m')], { out: 'm.txt' });
+    await engine.whenIdle();
+    expect(engine.get(id)?.state).toBe('complete');
+    expect(await readFile(path.join(dir, 'm.txt'), 'utf8')).toBe('mirrored');
+  });
+});
