@@ -1,0 +1,133 @@
+/**
+ * The options an input file may set, in one table: the aria2 key (also the RPC key), the
+ * `DownloadOptions` field, ferry's own flags for the same option, how a value is read and how it
+ * is written back. Reading and writing sit side by side so that whatever the session file writes
+ * reads back to the same value.
+ */
+import { FerryError } from './errors.js';
+import { normalizeOutputPath } from './filename.js';
+import type { DownloadOptions } from './options.js';
+import { MAX_CONNECTIONS } from './options.js';
+import {
+  readBoolean,
+  readChecksum,
+  readHeader,
+  readInteger,
+  readMilliseconds,
+  readSize,
+  readText,
+} from './input-file-values.js';
+
+/** One option of an input file. */
+export interface OptionKey {
+  /** aria2's key, used in `key=value` option lines. */
+  readonly key: string;
+  /** The field of DownloadOptions it sets. */
+  readonly option: keyof DownloadOptions;
+  /** ferry-format flags that take a value for this option (none for switches such as `-k`). */
+  readonly flags: readonly string[];
+  /**
+   * Read one non-empty value into `options`; `name` is the key or flag as the user wrote it.
+   * Repeatable keys (`header`) merge; the others replace an earlier value.
+   * @throws FerryError USAGE naming `name`.
+   */
+  read(options: Partial<DownloadOptions>, value: string, name: string): void;
+  /** The values to write for the option's value, one `key=value` line each (none for an empty record). */
+  write(value: NonNullable<DownloadOptions[keyof DownloadOptions]>): string[];
+}
+
+/** An option with one value, read by `parse` and written by `format`. */
+function single<K extends keyof DownloadOptions>(
+  key: string,
+  option: K,
+  flags: readonly string[],
+  parse: (value: string, name: string) => DownloadOptions[K],
+  format: (value: DownloadOptions[K]) => string = String,
+): OptionKey {
+  return {
+    key,
+    option,
+    flags,
+    read: (options, value, name) => {
+      options[option] = parse(value, name);
+    },
+    write: (value) => [format(value as DownloadOptions[K])],
+  };
+}
+
+/** Milliseconds as aria2's whole seconds when possible, else exactly as `Nms`. */
+const formatMilliseconds = (ms: number): string => (ms % 1000 === 0 ? String(ms / 1000) : `${ms}ms`);
+
+/** `out`: relative, inside the download directory, normalized (`a/./b` -> `a/b`). */
+function readOut(value: string, name: string): string {
+  try {
+    return normalizeOutputPath(value);
+  } catch (e) {
+    throw new FerryError('USAGE', `${name}: ${(e as Error).message}`);
+  }
+}
+
+/** `header`: repeatable; a repeated name (any case) replaces the earlier value. */
+const HEADER_KEY: OptionKey = {
+  key: 'header',
+  option: 'headers',
+  flags: ['-H', '--header'],
+  read: (options, value, name) => {
+    const [field, text] = readHeader(name, value);
+    const kept = Object.entries(options.headers ?? {}).filter(([k]) => k.toLowerCase() !== field.toLowerCase());
+    // fromEntries defines own properties, so even a `__proto__` header name is kept as a header.
+    options.headers = Object.fromEntries([...kept, [field, text]]);
+  },
+  write: (value) =>
+    Object.entries(value as Record<string, string>).map(([k, v]) => (v === '' ? `${k}:` : `${k}: ${v}`)),
+};
+
+/**
+ * Every option of an input file, in the order a session file writes them. Options absent here
+ * (`checkpointIntervalMs`) cannot be set from an input file.
+ */
+export const OPTION_KEYS: readonly OptionKey[] = [
+  single('out', 'out', ['-o', '--output'], readOut),
+  single('dir', 'dir', ['-d', '--dir'], (v, n) => readText(n, v)),
+  single('split', 'connections', ['-n', '--concurrency', '--connections'], (v, n) =>
+    readInteger(n, v, 1, MAX_CONNECTIONS),
+  ),
+  single('max-connection-per-server', 'maxConnectionsPerHost', ['--max-connections-per-host'], (v, n) =>
+    readInteger(n, v, 1),
+  ),
+  single('min-split-size', 'minSplitSize', ['--min-split-size'], (v, n) => readSize(n, v, 1)),
+  single('max-download-limit', 'limitRate', ['--limit-rate'], (v, n) => readSize(n, v, 0)),
+  single('max-tries', 'maxTries', ['--max-tries'], (v, n) => readInteger(n, v, 0)),
+  single('retry-wait', 'retryWaitMs', ['--retry-wait'], (v, n) => readMilliseconds(n, v, false), formatMilliseconds),
+  single('timeout', 'timeoutMs', ['--timeout'], (v, n) => readMilliseconds(n, v, true), formatMilliseconds),
+  single('connect-timeout', 'connectTimeoutMs', ['--connect-timeout'], (v, n) => readMilliseconds(n, v, true),
+    formatMilliseconds),
+  single('checksum', 'checksum', ['--checksum'], (v, n) => readChecksum(n, v), (c) => `${c?.algorithm}=${c?.hex}`),
+  HEADER_KEY,
+  single('user-agent', 'userAgent', ['-A', '--user-agent'], (v, n) => readText(n, v)),
+  // aria2 says whether to check; ferry stores whether not to (`-k/--insecure` in ferry lines).
+  single('check-certificate', 'insecure', [], (v, n) => !readBoolean(n, v), (insecure) => String(!insecure)),
+  single('ca-certificate', 'caCertificate', ['--ca-certificate'], (v, n) => readText(n, v)),
+  single('max-redirects', 'maxRedirects', ['--max-redirects'], (v, n) => readInteger(n, v, 0)),
+  // `--overwrite` in ferry lines.
+  single('allow-overwrite', 'overwrite', [], (v, n) => readBoolean(n, v)),
+];
+
+/** The option with aria2 key `key` (case-sensitive, as aria2), if any. */
+export function findKey(key: string): OptionKey | undefined {
+  return OPTION_KEYS.find((k) => k.key === key);
+}
+
+/** The option read by the ferry-format flag `flag` (`-o`, `--output`, ...), if any. */
+export function findFlag(flag: string): OptionKey | undefined {
+  return OPTION_KEYS.find((k) => k.flags.includes(flag));
+}
+
+/**
+ * Read `value` for `spec` into `options`; `name` is the key or flag as written.
+ * @throws FerryError USAGE, also for an empty value.
+ */
+export function readOption(spec: OptionKey, options: Partial<DownloadOptions>, value: string, name: string): void {
+  if (value === '') throw new FerryError('USAGE', `${name} needs a value`);
+  spec.read(options, value, name);
+}
