@@ -27,6 +27,7 @@ export type {
 } from './engine/download-types.js';
 export { HostSlots } from './engine/host-slots.js';
 export { Engine, createEngine } from './engine/engine.js';
+export { saveSessionFile, unfinishedEntries, type SessionEntry } from './engine/session.js';
 export type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './engine/queue-types.js';
 export { TokenBucket } from './core/token-bucket.js';
 

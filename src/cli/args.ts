@@ -16,6 +16,12 @@ export interface ParsedArgs {
   options: Partial<DownloadOptions>;
   /** `-i/--input-file`: a file with more URLs. */
   inputFile?: string;
+  /** `-j/--max-concurrent-downloads`: downloads at once. */
+  maxActive?: number;
+  /** `--max-overall-download-limit`: bytes/s over all downloads. */
+  overallLimit?: number;
+  /** `--save-session`: where unfinished downloads are written (aria2 input format). */
+  saveSession?: string;
   quiet: boolean;
   json: boolean;
   debug: boolean;
@@ -23,7 +29,7 @@ export interface ParsedArgs {
   version: boolean;
 }
 
-type Group = 'Input' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'Display';
+type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'Display';
 
 interface OptionSpec {
   /** Short name first (if any), then long names; the first long name is the canonical one. */
@@ -129,6 +135,15 @@ const OPTIONS: readonly OptionSpec[] = [
     apply: (a, v, f) => { a.urls.push(text(f, v, 'a URL')); } },
   { names: ['-i', '--input-file'], value: 'FILE', group: 'Input', help: 'read more URLs from FILE',
     apply: (a, v, f) => { a.inputFile = text(f, v, 'a file name'); } },
+  { names: ['-j', '--max-concurrent-downloads'], value: 'N', group: 'Queue',
+    help: 'downloads at once (default: 3)',
+    apply: (a, v, f) => { a.maxActive = int(f, v, 1, 1000); } },
+  { names: ['--max-overall-download-limit'], value: 'SIZE', group: 'Queue',
+    help: 'at most SIZE/s over all downloads',
+    apply: (a, v, f) => { a.overallLimit = size(f, v, 0); } },
+  { names: ['--save-session'], value: 'FILE', group: 'Queue',
+    help: 'keep unfinished downloads in FILE',
+    apply: (a, v, f) => { a.saveSession = text(f, v, 'a file name'); } },
   { names: ['-o', '--output'], value: 'FILE', group: 'Output', help: 'save as FILE inside DIR (one URL only)',
     apply: (a, v) => { a.options.out = normalizeOutputPath(v); } },
   { names: ['-d', '--dir'], value: 'DIR', group: 'Output', help: `save into DIR (default: ${D.dir})`,
@@ -142,10 +157,10 @@ const OPTIONS: readonly OptionSpec[] = [
     help: `connections per file, 1-${MAX_CONNECTIONS} (default: ${D.connections})`,
     apply: (a, v, f) => { a.options.connections = int(f, v, 1, MAX_CONNECTIONS); } },
   { names: ['--max-connections-per-host'], value: 'N', group: 'Connections',
-    help: `per host, all files together (default: ${D.maxConnectionsPerHost})`,
+    help: `per host, all files (default: ${D.maxConnectionsPerHost})`,
     apply: (a, v, f) => { a.options.maxConnectionsPerHost = int(f, v, 1); } },
   { names: ['--min-split-size'], value: 'SIZE', group: 'Connections',
-    help: `never split below SIZE (default: ${formatBytes(D.minSplitSize)})`,
+    help: `smallest split (default: ${formatBytes(D.minSplitSize)})`,
     apply: (a, v, f) => { a.options.minSplitSize = size(f, v, 1); } },
   { names: ['--limit-rate'], value: 'SIZE', group: 'Connections', help: 'at most SIZE per second, e.g. 500k, 2M',
     apply: (a, v, f) => { a.options.limitRate = size(f, v, 0); } },
@@ -153,10 +168,10 @@ const OPTIONS: readonly OptionSpec[] = [
     help: `per request, 0 = unlimited (default: ${D.maxTries})`,
     apply: (a, v, f) => { a.options.maxTries = int(f, v, 0); } },
   { names: ['--retry-wait'], value: 'SECONDS', group: 'Retries and timeouts',
-    help: `first wait between attempts (default: ${D.retryWaitMs / 1000})`,
+    help: `first wait between tries (default: ${D.retryWaitMs / 1000})`,
     apply: (a, v, f) => { a.options.retryWaitMs = seconds(f, v, false); } },
   { names: ['--timeout'], value: 'SECONDS', group: 'Retries and timeouts',
-    help: `stalled connection timeout (default: ${D.timeoutMs / 1000})`,
+    help: `stall timeout (default: ${D.timeoutMs / 1000})`,
     apply: (a, v, f) => { a.options.timeoutMs = seconds(f, v, true); } },
   { names: ['--connect-timeout'], value: 'SECONDS', group: 'Retries and timeouts',
     help: `time allowed to connect (default: ${D.connectTimeoutMs / 1000})`,
@@ -259,7 +274,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return args;
 }
 
-const GROUPS: readonly Group[] = ['Input', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'Display'];
+const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'Display'];
 
 function renderHelp(): string {
   const label = (o: OptionSpec): string => {
@@ -277,7 +292,7 @@ function renderHelp(): string {
   ];
   for (const group of GROUPS) {
     lines.push('', `${group}:`);
-    if (group === 'Input') lines.push(`  ${'URL'.padEnd(column - 2)}a URL to download: http, https, ftp, ftps`);
+    if (group === 'Input') lines.push(`  ${'URL'.padEnd(column - 2)}an http, https, ftp or ftps URL`);
     for (const o of OPTIONS.filter((s) => s.group === group)) {
       const [first, ...more] = o.help.split('\n');
       lines.push(`  ${label(o).padEnd(column - 2)}${first}`, ...more.map((m) => ' '.repeat(column) + m));

@@ -1,7 +1,11 @@
+import type { KeyInput } from './keys.js';
+
 /** What the command line touches of the process; tests pass their own. */
 export interface CliIO {
+  /** The terminal for keys (p, q, ?); absent or not a TTY: no keys. */
+  stdin?: KeyInput;
   stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
   /** Read all of standard input (for `-i -`). */
   readStdin(): Promise<string>;
   /** Subscribe to SIGINT/SIGTERM; returns an unsubscribe function. */
@@ -14,6 +18,7 @@ export interface CliIO {
 /** The real process. */
 export function processIO(): CliIO {
   return {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     readStdin: async () => {

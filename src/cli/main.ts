@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { parseInputFile } from '../core/input-file.js';
+import { runQueue, type QueueEntry } from './queue-run.js';
 import { FerryError, isFerryError } from '../core/errors.js';
 import { download, toFerryError, type DownloadHandle, type DownloadResult } from '../index.js';
 import type { DownloadOptions } from '../core/options.js';
-import { formatDuration, formatSpeed } from '../core/units.js';
+import { formatDuration } from '../core/units.js';
 import { HELP_TEXT, parseArgs, type ParsedArgs } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -26,22 +29,25 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT.success;
   }
   try {
-    if (args.inputFile !== undefined) {
-      throw new FerryError('USAGE', 'input files (-i) are not supported by this version', { hint: 'give the URLs on the command line' });
-    }
-    if (args.urls.length === 0) {
+    const fromFile = args.inputFile === undefined ? [] : await readInputFile(io, args.inputFile, args.quiet);
+    if (args.urls.length === 0 && fromFile.length === 0 && args.inputFile === undefined) {
       throw new FerryError('USAGE', 'no URL given', { hint: 'usage: ferry URL [-o FILE] [-d DIR] [-n N]; see ferry --help' });
     }
     if (args.urls.length > 1 && args.options.out !== undefined) {
       throw new FerryError('USAGE', '-o/--output names one file but several URLs were given', { hint: 'use -d DIR instead' });
     }
-    let code: number = EXIT.success;
-    for (const url of args.urls) {
-      const c = await runOne(io, url, args.options, args);
-      if (c === EXIT.interrupted) return c;
-      if (c !== EXIT.success) code = c;
+    if (args.urls.length === 1 && args.inputFile === undefined && args.saveSession === undefined) {
+      return await runOne(io, args.urls[0], args.options, args);
     }
-    return code;
+    const entries = [...args.urls.map((url) => ({ urls: [url], options: {} })), ...fromFile];
+    return await runQueue(io, entries, {
+      defaults: args.options,
+      maxActive: args.maxActive,
+      overallLimit: args.overallLimit,
+      saveSession: args.saveSession,
+      quiet: args.quiet,
+      json: args.json,
+    });
   } catch (e) {
     return reportError(io, e, args.debug);
   }
@@ -124,9 +130,25 @@ function reportResult(io: CliIO, r: DownloadResult, human: boolean): number {
 function reportError(io: CliIO, e: unknown, debug: boolean): number {
   const err = isFerryError(e) ? e : toFerryError(e);
   const hint = err.hint ? ` (${err.hint})` : '';
-  io.stderr.write(`ferry: ${err.message}${hint}\n`);
+  // A message of several lines (an input file's bad lines) gets the prefix on each line.
+  io.stderr.write(`${`${err.message}${hint}`.split('\n').map((l) => `ferry: ${l}`).join('\n')}\n`);
   if (debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
   return exitCodeFor(err);
+}
+
+/** Read and validate a whole input file (`-` = stdin) before anything starts. */
+async function readInputFile(io: CliIO, file: string, quiet: boolean): Promise<QueueEntry[]> {
+  let text: string;
+  try {
+    text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
+  } catch (e) {
+    throw new FerryError('USAGE', `cannot read the input file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'check the path given to -i',
+    });
+  }
+  const parsed = parseInputFile(text, file === '-' ? '<stdin>' : file);
+  if (!quiet) for (const w of parsed.warnings) io.stderr.write(`ferry: warning: ${w}\n`);
+  return parsed.entries.map((e) => ({ urls: e.urls, options: e.options }));
 }
 
 function version(): string {
@@ -138,4 +160,3 @@ function version(): string {
   }
 }
 
-export { formatSpeed };

@@ -22,7 +22,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import type { ByteRange } from '../core/types.js';
-import { errnoCode, fileSystemError, fsyncDir, removeIfExists } from './data-file.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { errnoCode, fileSystemError, removeIfExists } from './data-file.js';
 
 /** The newest control file version this build writes and reads. */
 export const CONTROL_VERSION = 1;
@@ -97,22 +98,7 @@ export function decodeControl(text: string, where: string): ControlState {
  * Invariant: callers do not save the same path twice at once (one checkpoint at a time).
  */
 export async function saveControl(filePath: string, state: ControlState): Promise<void> {
-  const text = encodeControl(state);
-  const tmp = `${filePath}.tmp-${process.pid}`;
-  try {
-    const handle = await fs.open(tmp, 'w', 0o666);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, filePath);
-  } catch (e) {
-    await fs.unlink(tmp).catch(() => undefined);
-    throw fileSystemError(e, 'save', filePath);
-  }
-  await fsyncDir(path.dirname(filePath));
+  await writeFileAtomic(filePath, encodeControl(state));
 }
 
 /**

@@ -1,0 +1,176 @@
+import { FerryError } from '../core/errors.js';
+import type { DownloadOptions } from '../core/options.js';
+import { createEngine, saveSessionFile, unfinishedEntries, type DownloadInfo, type Engine } from '../index.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { HELP_KEYS, attachKeys } from './keys.js';
+import { LiveView } from './live-view.js';
+import { renderQueue, renderSummaryTable, type QueueItemView } from './queue-render.js';
+
+/** One download of the queue, as the command line or an input file gave it. */
+export interface QueueEntry {
+  urls: string[];
+  options: Partial<DownloadOptions>;
+}
+
+export interface QueueSettings {
+  /** Options from the command line: defaults for every entry. */
+  defaults: Partial<DownloadOptions>;
+  maxActive?: number;
+  overallLimit?: number;
+  saveSession?: string;
+  quiet: boolean;
+  json: boolean;
+}
+
+const SESSION_EVERY_MS = 5000;
+
+/**
+ * Run many downloads as one queue with a live view (a line per active download, totals, keys p/q/?)
+ * and exit by itself when the queue is done: 0 only when every download completed.
+ */
+export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSettings): Promise<number> {
+  const { limitRate, ...defaults } = s.defaults;
+  const engine = createEngine({ ...defaults, downloadLimitRate: limitRate, limitRate: s.overallLimit, maxActive: s.maxActive });
+  const human = !s.quiet && !s.json;
+  const tty = human && io.stderr.isTTY === true;
+  const view = new QueueView(io, engine, tty);
+  const json = (event: string, d: DownloadInfo, extra: object = {}): void => {
+    if (s.json) io.stdout.write(`${JSON.stringify({ event, id: d.id, url: d.url, path: d.path, state: d.state, ...extra })}\n`);
+  };
+  const say = (line: string): void => {
+    if (human) view.say(line);
+  };
+
+  engine.on('start', (d) => json('start', d));
+  engine.on('complete', (d) => {
+    json('complete', d, { totalBytes: d.totalBytes });
+    if (!tty) say(`ferry: done ${d.path ?? d.url}`);
+  });
+  engine.on('error', (d) => {
+    json('error', d, { code: d.errorCode, message: d.errorMessage });
+    say(`ferry: FAILED ${d.name ?? d.url}: ${d.errorMessage ?? 'unknown error'}`);
+  });
+  engine.on('note', (d, m) => {
+    json('note', d, { message: m });
+    say(`ferry: ${d.name ?? d.url}: ${m}`);
+  });
+  engine.on('pause', (d) => json('pause', d));
+  engine.on('resume', (d) => json('resume', d));
+
+  let quitting = false;
+  let saving: Promise<void> = Promise.resolve();
+  const saveSession = (): Promise<void> => {
+    if (!s.saveSession) return saving;
+    const file = s.saveSession;
+    saving = saving.then(() => saveSessionFile(file, unfinishedEntries(engine, s.defaults))).catch((e: unknown) => {
+      say(`ferry: cannot save the session: ${(e as Error).message}`);
+    });
+    return saving;
+  };
+  const timer = setInterval(() => void saveSession(), SESSION_EVERY_MS);
+  timer.unref();
+
+  let quitNow: () => void = () => undefined;
+  const quit = new Promise<void>((resolve) => (quitNow = resolve));
+  const stop = (): void => {
+    if (quitting) {
+      view.stop();
+      io.exit(EXIT.interrupted);
+    }
+    quitting = true;
+    say('ferry: stopping (saving state; press Ctrl-C again to quit at once)');
+    quitNow();
+  };
+  let paused = false;
+  const detachKeys = io.stdin
+    ? attachKeys(io.stdin, (c) => {
+        if (c === 'quit') stop();
+        else if (c === 'help') say(HELP_KEYS);
+        else if (paused) {
+          paused = false;
+          view.paused = false;
+          engine.resumeAll();
+        } else {
+          paused = true;
+          view.paused = true;
+          void engine.pauseAll();
+        }
+      })
+    : () => undefined;
+  const unsubscribe = io.onInterrupt(stop);
+
+  for (const e of entries) engine.add(e.urls, e.options);
+  await saveSession();
+  if (human) view.start();
+  try {
+    // Done when nothing is left to run; paused downloads wait for the user (p) or q.
+    while (!quitting) {
+      await Promise.race([engine.whenIdle(), quit]);
+      if (quitting || !engine.list().some((d) => d.state === 'paused')) break;
+      await Promise.race([new Promise((r) => engine.once('resume', r)), quit]);
+    }
+    await engine.close();
+  } finally {
+    clearInterval(timer);
+    detachKeys();
+    unsubscribe();
+    view.stop();
+  }
+  await saveSession();
+
+  const items = engine.list();
+  if (human) io.stderr.write(`${renderSummaryTable(items.map(toView)).join('\n')}\n`);
+  if (s.json) io.stdout.write(`${JSON.stringify({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) })}\n`);
+  if (quitting) {
+    if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${s.saveSession})` : ''}\n`);
+    return EXIT.interrupted;
+  }
+  const failed = items.find((d) => d.state === 'error');
+  if (failed) return exitCodeFor(new FerryError((failed.errorCode ?? 'NETWORK') as FerryError['code'], failed.errorMessage ?? ''));
+  return items.every((d) => d.state === 'complete') ? EXIT.success : EXIT.failure;
+}
+
+function toView(d: DownloadInfo): QueueItemView {
+  return {
+    id: d.id,
+    url: d.url,
+    name: d.name,
+    state: d.state,
+    totalBytes: d.totalBytes,
+    completedBytes: d.completedBytes,
+    speed: d.speed,
+    connections: d.connections,
+    elapsedMs: d.elapsedMs,
+    errorCode: d.errorCode,
+    errorMessage: d.errorMessage,
+  };
+}
+
+/** The live queue view on a TTY; elsewhere events print their own lines. */
+class QueueView {
+  paused = false;
+  private readonly live: LiveView;
+
+  constructor(
+    private readonly io: CliIO,
+    engine: Engine,
+    private readonly tty: boolean,
+  ) {
+    this.live = new LiveView(io.stderr, (width, rows) =>
+      renderQueue(engine.list().map(toView), width, { paused: this.paused, maxLines: Math.max(3, rows - 2) }), 250);
+  }
+
+  start(): void {
+    if (this.tty) this.live.start();
+  }
+
+  say(line: string): void {
+    if (this.live.running) this.live.say(line);
+    else this.io.stderr.write(`${line}\n`);
+  }
+
+  stop(): void {
+    this.live.stop();
+  }
+}
