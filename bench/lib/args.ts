@@ -1,0 +1,123 @@
+/**
+ * Command-line parsing of the benchmark: `node --import tsx bench/run.ts [flags]`. Pure: argv in,
+ * a BenchConfig (or a help request) out; throws Error with a one-line message on bad input.
+ */
+import { parseRate, parseSize, MIB } from './units.js';
+import { SCENARIOS, type BenchConfig, type LatencyServerChoice, type ScenarioName } from './types.js';
+
+/** Sizes of the full benchmark. */
+export const FULL_SIZES: Record<ScenarioName, number> = {
+  unthrottled: 1024 * MIB,
+  capped: 256 * MIB,
+  latency: 256 * MIB,
+  'no-ranges': 256 * MIB,
+  resume: 256 * MIB,
+};
+
+/** Sizes of `--quick`: a smoke check of the whole pipeline in well under a minute. */
+export const QUICK_SIZES: Record<ScenarioName, number> = {
+  unthrottled: 128 * MIB,
+  capped: 64 * MIB,
+  latency: 64 * MIB,
+  'no-ranges': 64 * MIB,
+  resume: 64 * MIB,
+};
+
+export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx bench/run.ts [flags])
+
+  --only LIST          scenarios to run, comma-separated (${SCENARIOS.join(', ')}); repeatable
+  --runs N             runs per participant and scenario, median reported (default 3; --quick: 1)
+  --quick              small files for a fast end-to-end check
+  --size NAME=SIZE     file size of one scenario, e.g. --size capped=512M (repeatable)
+  --cap RATE           per-connection cap of capped/latency (default 20m = 20 MiB/s)
+  --connections N      connections of the segmented participants (default 16)
+  --delay-ms N         first-byte delay of latency (default 50)
+  --resume-cap RATE    per-connection cap of resume (default 2m; --quick: 1m)
+  --kill-after SEC     SIGKILL the first resume attempt after SEC seconds (default 3; --quick: 1.5)
+  --participants LIST  only these: ferry, aria2c, axel, curl, wget
+  --latency-server S   auto (project test server if present), helper, own (default auto)
+  --data-dir DIR       keep generated files in DIR and reuse them next time
+  --results-dir DIR    where JSON/Markdown results go (default bench/results)
+  --timeout SEC        per-run timeout (default: derived from size and rate)
+  -h, --help           this text`;
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function scenario(name: string): ScenarioName {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    throw new Error(`unknown scenario ${JSON.stringify(name)} (known: ${SCENARIOS.join(', ')})`);
+  }
+  return name as ScenarioName;
+}
+
+/** Parse argv (without node and script). Returns 'help' for -h/--help. */
+export function parseArgs(argv: readonly string[], defaultResultsDir: string): BenchConfig | 'help' {
+  const flags = new Map<string, string[]>();
+  let quick = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--quick') {
+      quick = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new Error(`${name} needs a value`);
+    flags.set(name, [...(flags.get(name) ?? []), value]);
+  }
+  const known = ['--only', '--runs', '--size', '--cap', '--connections', '--delay-ms', '--resume-cap', '--kill-after',
+    '--participants', '--latency-server', '--data-dir', '--results-dir', '--timeout'];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag ${name}`);
+  const last = (name: string): string | undefined => flags.get(name)?.at(-1);
+
+  const sizes = { ...(quick ? QUICK_SIZES : FULL_SIZES) };
+  for (const spec of flags.get('--size') ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new Error(`--size needs NAME=SIZE, got ${JSON.stringify(spec)}`);
+    sizes[scenario(spec.slice(0, eq))] = parseSize(spec.slice(eq + 1));
+  }
+  const onlyNames = (flags.get('--only') ?? []).flatMap(list).map(scenario);
+  const only = onlyNames.length > 0 ? SCENARIOS.filter((s) => onlyNames.includes(s)) : [...SCENARIOS];
+  const latencyServer = (last('--latency-server') ?? 'auto') as LatencyServerChoice;
+  if (!['auto', 'helper', 'own'].includes(latencyServer)) {
+    throw new Error(`--latency-server is one of auto, helper, own; got ${JSON.stringify(latencyServer)}`);
+  }
+  const killAfter = Number(last('--kill-after') ?? (quick ? 1.5 : 3));
+  if (!(killAfter > 0)) throw new Error('--kill-after needs a positive number of seconds');
+  const delayMs = Number(last('--delay-ms') ?? 50);
+  if (!Number.isInteger(delayMs) || delayMs < 0) throw new Error('--delay-ms needs a whole number of milliseconds >= 0');
+  const timeout = last('--timeout');
+  if (timeout !== undefined && !(Number(timeout) > 0)) throw new Error('--timeout needs a positive number of seconds');
+  const participants = flags.has('--participants') ? (flags.get('--participants') ?? []).flatMap(list) : undefined;
+
+  return {
+    only,
+    runs: positiveInt('--runs', last('--runs') ?? (quick ? '1' : '3')),
+    quick,
+    sizes,
+    capBytesPerSec: parseRate(last('--cap') ?? '20m'),
+    connections: positiveInt('--connections', last('--connections') ?? '16'),
+    firstByteDelayMs: delayMs,
+    resumeCapBytesPerSec: parseRate(last('--resume-cap') ?? (quick ? '1m' : '2m')),
+    killAfterMs: Math.round(killAfter * 1000),
+    participants,
+    latencyServer,
+    dataDir: last('--data-dir'),
+    resultsDir: last('--results-dir') ?? defaultResultsDir,
+    timeoutMs: timeout === undefined ? undefined : Math.round(Number(timeout) * 1000),
+  };
+}

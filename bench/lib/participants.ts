@@ -1,0 +1,132 @@
+/**
+ * The participants: ferry and the peers it is measured against, each as a command line built
+ * from one job (URL, output directory, file name, connections). A participant whose program is
+ * missing is reported as `n/a`, never as a failure.
+ */
+import { execFile } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import type { ScenarioName } from './types.js';
+
+/** One download to perform: write `url` to `dir/file`. */
+export interface Job {
+  url: string;
+  dir: string;
+  file: string;
+  connections: number;
+}
+
+export interface Participant {
+  name: string;
+  /** Executable looked up on PATH (or an absolute path). */
+  program: string;
+  /** Arguments given before the job's (e.g. the script of a Node program). */
+  prefixArgs: string[];
+  /** A file that must exist too (a Node program's script), else the participant is `n/a`. */
+  requires?: string;
+  /** Scenarios where this participant makes sense. */
+  scenarios: readonly ScenarioName[];
+  /** Command-line arguments for one job; rerunning the same arguments must resume. */
+  args(job: Job): string[];
+  /** Arguments that print a version on the first line of stdout. */
+  versionArgs: string[];
+}
+
+const MATRIX: readonly ScenarioName[] = ['unthrottled', 'capped', 'latency', 'no-ranges'];
+
+/**
+ * All participants. `ferryScript` is the built CLI (dist/cli/bin.js); `node` the Node binary.
+ * Peers keep their defaults except what a fair, quiet, non-interactive run needs.
+ */
+export function participants(node: string, ferryScript: string): Participant[] {
+  return [
+    {
+      name: 'ferry',
+      program: node,
+      prefixArgs: [ferryScript],
+      requires: ferryScript,
+      scenarios: [...MATRIX, 'resume'],
+      args: (j) => [j.url, '-n', String(j.connections), '-o', j.file, '-d', j.dir, '-q'],
+      versionArgs: ['--version'],
+    },
+    {
+      name: 'aria2c',
+      program: 'aria2c',
+      prefixArgs: [],
+      scenarios: [...MATRIX, 'resume'],
+      args: (j) => [
+        `-x${Math.min(j.connections, 16)}`, // aria2c refuses more than 16 connections per server
+        `-s${j.connections}`,
+        '-k1M',
+        '-d', j.dir, '-o', j.file,
+        '--quiet=true', '--summary-interval=0', '--console-log-level=error',
+        j.url,
+      ],
+      versionArgs: ['--version'],
+    },
+    {
+      name: 'axel',
+      program: 'axel',
+      prefixArgs: [],
+      scenarios: [...MATRIX, 'resume'],
+      args: (j) => ['-n', String(j.connections), '-q', '-o', join(j.dir, j.file), j.url],
+      versionArgs: ['--version'],
+    },
+    {
+      name: 'curl',
+      program: 'curl',
+      prefixArgs: [],
+      scenarios: MATRIX,
+      args: (j) => ['-sS', '-f', '-o', join(j.dir, j.file), j.url],
+      versionArgs: ['--version'],
+    },
+    {
+      // Single connection like curl; only where a single connection is the natural choice.
+      name: 'wget',
+      program: 'wget',
+      prefixArgs: [],
+      scenarios: ['unthrottled', 'no-ranges'],
+      args: (j) => ['-q', '-O', join(j.dir, j.file), j.url],
+      versionArgs: ['--version'],
+    },
+  ];
+}
+
+/** Absolute path of an executable: itself if it contains a slash, else the first match on PATH. */
+export async function which(program: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
+  const candidates = program.includes('/') ? [program] : path.split(delimiter).filter(Boolean).map((d) => join(d, program));
+  for (const c of candidates) {
+    try {
+      await access(c, constants.X_OK);
+      return c;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Why a participant cannot run here (`not installed: ...`), or undefined when it can. */
+export async function unavailable(p: Participant): Promise<string | undefined> {
+  if ((await which(p.program)) === undefined) return `not installed: ${p.program}`;
+  if (p.requires !== undefined && !(await access(p.requires).then(() => true, () => false))) {
+    return `not built: ${p.requires} (npm run build)`;
+  }
+  return undefined;
+}
+
+/** The first line of a `--version` output, cut after the first version number. */
+export function shortVersion(output: string): string | undefined {
+  const line = output.split('\n').find((l) => l.trim() !== '')?.trim();
+  if (line === undefined) return undefined;
+  return /^(.*?\d+\.\d+(?:\.\d+)*)/.exec(line)?.[1] ?? line.slice(0, 60);
+}
+
+/** Short version of `program ...args` (stdout, else stderr), or undefined if it fails within 5 s. */
+export function versionOf(program: string, args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(program, args, { timeout: 5000 }, (err, stdout, stderr) => {
+      resolve(err ? undefined : shortVersion(String(stdout) || String(stderr)));
+    });
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * Runs participants against one target, `runs` times each, interleaved (run 1 of everyone, then
+ * run 2, ...) so slow drifts of a noisy machine spread over all participants. Every run gets a
+ * fresh output directory, removed after its file was hashed.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashFile } from './data.js';
+import { measure, timeFilePath, type Measurement } from './measure.js';
+import type { Job, Participant } from './participants.js';
+import type { RunRecord } from './types.js';
+
+/** What the runs of a scenario share. */
+export interface RunContext {
+  workDir: string;
+  /** GNU time, if installed. */
+  timeBin?: string;
+  signal: AbortSignal;
+  connections: number;
+  /** Progress lines (stderr). */
+  log(line: string): void;
+}
+
+/** A file to download: its URL for a run tag, and the reference it must equal. */
+export interface Target {
+  label: string;
+  url(tag: string): string;
+  size: number;
+  sha256: string;
+  timeoutMs: number;
+}
+
+/** Full argv of a participant for a job. */
+export function commandFor(p: Participant, job: Job): { cmd: string; args: string[] } {
+  return { cmd: p.program, args: [...p.prefixArgs, ...p.args(job)] };
+}
+
+/** Why a finished command is not a success, from its exit alone (undefined: exited 0). */
+export function exitFailure(m: Measurement, timeoutMs: number): string | undefined {
+  if (m.timedOut) return `timeout after ${(timeoutMs / 1000).toFixed(0)} s`;
+  if (m.exitCode === 0) return undefined;
+  const tail = m.stderrTail.trim().split('\n').at(-1)?.slice(0, 160) ?? '';
+  const how = m.signal !== null ? `killed by ${m.signal}` : `exit ${m.exitCode}`;
+  return tail ? `${how}: ${tail}` : how;
+}
+
+/** Check the output against the reference: size first (cheap), then SHA-256. */
+export async function verifyOutput(path: string, size: number, sha256: string): Promise<{ ok: boolean; failure?: string; sha256?: string }> {
+  const st = await stat(path).catch(() => undefined);
+  if (st === undefined) return { ok: false, failure: 'no output file' };
+  if (st.size !== size) return { ok: false, failure: `wrong size ${st.size} (expected ${size})` };
+  const got = await hashFile(path);
+  return got === sha256 ? { ok: true, sha256: got } : { ok: false, failure: 'SHA-256 mismatch', sha256: got };
+}
+
+/** One download by one participant, measured and verified. */
+export async function runOnce(ctx: RunContext, p: Participant, target: Target, run: number, tag: string): Promise<RunRecord> {
+  const dir = await mkdtemp(join(ctx.workDir, `${p.name}-`));
+  try {
+    const job: Job = { url: target.url(tag), dir, file: 'out.bin', connections: ctx.connections };
+    const { cmd, args } = commandFor(p, job);
+    const m = await measure({ cmd, args, cwd: dir, timeFile: timeFilePath(ctx.workDir, tag), timeBin: ctx.timeBin, timeoutMs: target.timeoutMs, signal: ctx.signal });
+    const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
+    const failure = exitFailure(m, target.timeoutMs);
+    if (failure !== undefined) return { ...base, ok: false, failure };
+    const v = await verifyOutput(join(dir, job.file), target.size, target.sha256);
+    return { ...base, ...v };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** All runs of all participants against one target; returns runs per participant name. */
+export async function runMatrix(ctx: RunContext, target: Target, ps: Participant[], runs: number): Promise<Map<string, RunRecord[]>> {
+  const out = new Map<string, RunRecord[]>(ps.map((p) => [p.name, []]));
+  for (let run = 1; run <= runs; run++) {
+    for (const p of ps) {
+      if (ctx.signal.aborted) return out;
+      const tag = `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`;
+      const r = await runOnce(ctx, p, target, run, tag);
+      if (ctx.signal.aborted) return out; // killed by the abort, not a result
+      out.get(p.name)?.push(r);
+      const what = r.ok ? `${r.wallSec.toFixed(2)} s  ${(target.size / 1048576 / r.wallSec).toFixed(1)} MiB/s  ok` : `FAIL (${r.failure})`;
+      ctx.log(`${target.label.padEnd(12)} ${p.name.padEnd(7)} run ${run}/${runs}  ${what}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { startLatencyServer } from '../lib/latency-server.js';
+import { participants, shortVersion, unavailable, which } from '../lib/participants.js';
+import { describe as describeScenario, idealBytesPerSec, timeoutFor } from '../lib/scenarios.js';
+import { parseArgs } from '../lib/args.js';
+import type { BenchConfig } from '../lib/types.js';
+
+const job = { url: 'http://127.0.0.1:1/f?run=x', dir: '/out', file: 'out.bin', connections: 16 };
+
+describe('participants', () => {
+  const all = participants('/usr/bin/node', '/repo/dist/cli/bin.js');
+  const byName = (n: string) => all.find((p) => p.name === n);
+
+  it('builds the documented command lines', () => {
+    const line = (n: string): string => {
+      const p = byName(n);
+      if (!p) throw new Error(n);
+      return [p.program, ...p.prefixArgs, ...p.args(job)].join(' ');
+    };
+    expect(line('ferry')).toBe('/usr/bin/node /repo/dist/cli/bin.js http://127.0.0.1:1/f?run=x -n 16 -o out.bin -d /out -q');
+    expect(line('aria2c')).toBe(
+      'aria2c -x16 -s16 -k1M -d /out -o out.bin --quiet=true --summary-interval=0 --console-log-level=error http://127.0.0.1:1/f?run=x',
+    );
+    expect(line('axel')).toBe('axel -n 16 -q -o /out/out.bin http://127.0.0.1:1/f?run=x');
+    expect(line('curl')).toBe('curl -sS -f -o /out/out.bin http://127.0.0.1:1/f?run=x');
+    expect(line('wget')).toBe('wget -q -O /out/out.bin http://127.0.0.1:1/f?run=x');
+  });
+
+  it('keeps aria2c within its 16-connection limit', () => {
+    expect(byName('aria2c')?.args({ ...job, connections: 32 }).slice(0, 2)).toEqual(['-x16', '-s32']);
+  });
+
+  it('takes part where it makes sense', () => {
+    expect(byName('wget')?.scenarios).toEqual(['unthrottled', 'no-ranges']);
+    expect(byName('curl')?.scenarios).not.toContain('resume');
+    expect(byName('ferry')?.scenarios).toContain('resume');
+  });
+
+  it('reports a missing program or script as unavailable', async () => {
+    expect(await which('sh')).toMatch(/\/sh$/);
+    expect(await which('ferry-bench-no-such-tool')).toBeUndefined();
+    const ferry = byName('ferry');
+    if (!ferry) throw new Error('ferry');
+    expect(await unavailable({ ...ferry, program: 'sh' })).toBe('not built: /repo/dist/cli/bin.js (npm run build)');
+    expect(await unavailable({ ...ferry, program: 'ferry-bench-no-such-tool' })).toBe('not installed: ferry-bench-no-such-tool');
+    expect(await unavailable({ ...ferry, program: 'sh', requires: '/' })).toBeUndefined();
+  });
+
+  it('shortens version banners', () => {
+    expect(shortVersion('curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19\nRelease-Date: x')).toBe('curl 7.88.1');
+    expect(shortVersion('\naria2 version 1.36.0\n')).toBe('aria2 version 1.36.0');
+    expect(shortVersion('nginx version: nginx/1.22.1\n')).toBe('nginx version: nginx/1.22.1');
+    expect(shortVersion('')).toBeUndefined();
+  });
+});
+
+describe('scenarios', () => {
+  const c = parseArgs([], '/r') as BenchConfig;
+  it('has an ideal only where connections are capped', () => {
+    expect(idealBytesPerSec('capped', c)).toBe(16 * 20 * 1024 * 1024);
+    expect(idealBytesPerSec('latency', c)).toBe(16 * 20 * 1024 * 1024);
+    expect(idealBytesPerSec('unthrottled', c)).toBeUndefined();
+  });
+  it('gives a single capped connection time to finish', () => {
+    // 256 MiB at 20 MiB/s = 12.8 s for curl; the timeout leaves room.
+    expect(timeoutFor('capped', 256 * 1024 * 1024, c)).toBe(30_000 + 3 * 12_800);
+    expect(timeoutFor('capped', 1, { ...c, timeoutMs: 5 })).toBe(5);
+  });
+  it('describes each scenario with its numbers', () => {
+    expect(describeScenario('capped', c)).toContain('ideal = 16 x cap = 320 MiB/s');
+    expect(describeScenario('latency', c, 'S')).toContain('from S, 20 MiB/s per connection and 50 ms');
+    expect(describeScenario('resume', c)).toContain('after 3.0 s');
+  });
+});
+
+describe('latency server', () => {
+  const body = randomBytes(64 * 1024 + 1);
+  const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+  for (const choice of ['auto', 'own'] as const) {
+    it(`(${choice}) serves the file byte-exact after the first-byte delay`, async () => {
+      const s = await startLatencyServer({ choice, body, rateBytesPerSec: 8 * 1024 * 1024, firstByteDelayMs: 50 });
+      try {
+        expect(s.label).toBe(choice === 'own' ? 'bench/lib/paced-server.ts' : 'test/helpers/http-server.ts');
+        const t = performance.now();
+        const r = await fetch(s.fileUrl('tag-1'), { headers: { Range: 'bytes=1-' } });
+        expect(performance.now() - t).toBeGreaterThanOrEqual(45);
+        expect(r.status).toBe(206);
+        expect(sha(Buffer.from(await r.arrayBuffer()))).toBe(sha(body.subarray(1)));
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
