@@ -1,0 +1,230 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { StringDecoder } from 'node:string_decoder';
+import { FerryError, abortedError } from '../core/errors.js';
+import { parseFtpReplies, type FtpReply } from '../core/ftp-reply.js';
+import { socketError, timeoutError } from './ftp-errors.js';
+
+/** Where and how to open a control connection. */
+export interface FtpEndpoint {
+  host: string;
+  port: number;
+  /** The URL without credentials, used in every message. */
+  where: string;
+  /** Idle limit for replies and data (ms). */
+  timeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** What `connectSocket` opens. */
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  /** `control connection` or `data connection`, for messages. */
+  what: string;
+  /** Connect with TLS from the first byte. */
+  tlsOptions?: tls.ConnectionOptions;
+  /** Receives TLS sessions (TLS 1.3 tickets may arrive after the handshake). */
+  onSession?: (session: Buffer) => void;
+  /** Aborting destroys the half-open socket (ABORTED). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Open a TCP (or, with `tlsOptions`, an implicit TLS) connection, failing with TIMEOUT after
+ * `connectTimeoutMs` and NETWORK/TLS otherwise. The returned socket is connected (and secure).
+ */
+export function connectSocket(ep: FtpEndpoint, t: ConnectTarget): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    if (t.signal?.aborted) return reject(abortedError());
+    const socket = t.tlsOptions
+      ? tls.connect({ ...t.tlsOptions, host: t.host, port: t.port })
+      : net.connect({ host: t.host, port: t.port });
+    if (t.onSession) socket.on('session', t.onSession);
+    const finish = (err?: FerryError) => {
+      clearTimeout(timer);
+      t.signal?.removeEventListener('abort', onAbort);
+      socket.removeListener('error', onError);
+      if (err === undefined) return resolve(socket);
+      socket.on('error', () => {}); // late errors of the abandoned socket
+      socket.destroy();
+      reject(err);
+    };
+    const onError = (err: Error) => finish(socketError(ep.where, t.what, err, t.tlsOptions !== undefined));
+    const onAbort = () => finish(abortedError());
+    const timer = setTimeout(
+      () => finish(timeoutError(ep.where, `connecting the ${t.what}`, ep.connectTimeoutMs)),
+      ep.connectTimeoutMs,
+    );
+    socket.on('error', onError);
+    socket.once(t.tlsOptions ? 'secureConnect' : 'connect', () => finish());
+    t.signal?.addEventListener('abort', onAbort);
+  });
+}
+
+/**
+ * One FTP control connection: writes commands and hands out complete replies in order.
+ * Invariant: after `failure` is set the socket is destroyed and every read rejects with it.
+ */
+export class FtpControl {
+  private socket: net.Socket;
+  private decoder = new StringDecoder('utf8');
+  private buffer = '';
+  private replies: FtpReply[] = [];
+  private wake?: () => void;
+  private failure?: FerryError;
+  /** Latest TLS session of the control connection, offered for data-connection reuse. */
+  tlsSession?: Buffer;
+
+  private constructor(
+    readonly ep: FtpEndpoint,
+    socket: net.Socket,
+  ) {
+    this.socket = socket;
+    this.attach(socket);
+  }
+
+  /** Connect (implicitly secure when `tlsOptions` is given) without reading the greeting. */
+  static async open(ep: FtpEndpoint, tlsOptions?: tls.ConnectionOptions, signal?: AbortSignal): Promise<FtpControl> {
+    let session: Buffer | undefined;
+    const onSession = (s: Buffer) => {
+      session = s;
+    };
+    const what = 'control connection';
+    const socket = await connectSocket(ep, { host: ep.host, port: ep.port, what, tlsOptions, onSession, signal });
+    const control = new FtpControl(ep, socket);
+    control.tlsSession = session;
+    return control;
+  }
+
+  /** The address actually connected to: data connections go there, never to an announced one. */
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? this.ep.host;
+  }
+
+  /** True when the connection is TLS-protected. */
+  get secure(): boolean {
+    return this.socket instanceof tls.TLSSocket;
+  }
+
+  /** True when the connection failed or closed; it must not be reused. */
+  get broken(): boolean {
+    return this.failure !== undefined || this.socket.destroyed;
+  }
+
+  /** True when the server sent replies nobody asked for yet (e.g. a 421 idle timeout). */
+  get hasUnreadReplies(): boolean {
+    return this.replies.length > 0 || this.buffer.length > 0;
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      const parsed = parseFtpReplies(this.buffer + this.decoder.write(chunk));
+      this.buffer = parsed.rest;
+      this.replies.push(...parsed.replies);
+      if (this.buffer.length > 65536) {
+        this.fail(new FerryError('BAD_RESPONSE', `${this.ep.where}: control reply line too long`));
+      }
+      this.wake?.();
+    });
+    socket.on('error', (err) => this.fail(socketError(this.ep.where, 'control connection', err, false)));
+    socket.on('close', () =>
+      this.fail(
+        new FerryError('NETWORK', `${this.ep.where}: control connection closed by the server`, { retryable: true }),
+      ),
+    );
+    if (socket instanceof tls.TLSSocket) {
+      // TLS 1.3 tickets may arrive after the handshake; keep the latest for data connections.
+      socket.on('session', (session: Buffer) => {
+        this.tlsSession = session;
+      });
+    }
+  }
+
+  /** Destroy the connection with `err` (the first failure wins); pending reads reject. */
+  fail(err: FerryError): void {
+    this.failure ??= err;
+    this.socket.destroy();
+    this.wake?.();
+  }
+
+  /** Write one command line. Commands never contain CR/LF (paths are checked by the URL parser). */
+  send(line: string): void {
+    if (this.failure) return;
+    this.socket.write(`${line}\r\n`);
+  }
+
+  /** Send `line` and return the next reply. */
+  async command(line: string): Promise<FtpReply> {
+    if (this.failure) throw this.failure;
+    this.send(line);
+    return this.read();
+  }
+
+  /** The next reply, waiting at most `timeoutMs` (then the connection fails with TIMEOUT). */
+  read(timeoutMs = this.ep.timeoutMs): Promise<FtpReply> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const check = (): boolean => {
+        const reply = this.replies.shift();
+        if (reply === undefined && this.failure === undefined) return false;
+        clearTimeout(timer);
+        this.wake = undefined;
+        if (reply !== undefined) resolve(reply);
+        else reject(this.failure);
+        return true;
+      };
+      if (check()) return;
+      this.wake = check;
+      const err = () => timeoutError(this.ep.where, 'waiting for a reply from the server', timeoutMs);
+      timer = setTimeout(() => this.fail(err()), timeoutMs);
+    });
+  }
+
+  /**
+   * Upgrade a plain connection to TLS after a `234` reply to AUTH TLS. The handshake is bounded
+   * by the connect timeout; a failure is a TLS error (or NETWORK for a dropped connection).
+   */
+  async upgradeToTls(tlsOptions: tls.ConnectionOptions): Promise<void> {
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    raw.on('error', () => {}); // errors surface on the TLS socket
+    const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
+      const s = tls.connect({ ...tlsOptions, socket: raw });
+      s.on('session', (session: Buffer) => {
+        this.tlsSession = session;
+      });
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(timeoutError(this.ep.where, 'in the TLS handshake', this.ep.connectTimeoutMs));
+      }, this.ep.connectTimeoutMs);
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        s.destroy();
+        reject(socketError(this.ep.where, 'control connection', err, true));
+      };
+      s.on('error', onError);
+      s.once('secureConnect', () => {
+        clearTimeout(timer);
+        s.removeListener('error', onError);
+        resolve(s);
+      });
+    }).catch((err: FerryError) => {
+      this.fail(err);
+      throw err;
+    });
+    this.socket = secure;
+    this.attach(secure);
+  }
+
+  /** Say goodbye politely but never wait long: QUIT, then close. */
+  quit(): void {
+    if (this.failure) return;
+    this.failure = new FerryError('ABORTED', `${this.ep.where}: connection closed`);
+    const s = this.socket;
+    s.end(`QUIT\r\n`);
+    setTimeout(() => s.destroy(), 500).unref();
+  }
+}

@@ -1,0 +1,215 @@
+import tls from 'node:tls';
+import { FerryError, abortedError } from '../core/errors.js';
+import {
+  ftpTimeToHttpDate,
+  parseEpsvPort,
+  parseFeatures,
+  parseMlst,
+  parsePasv,
+  parseSizeReply,
+  type FtpReply,
+} from '../core/ftp-reply.js';
+import { FtpControl, connectSocket, type FtpEndpoint } from './ftp-control.js';
+import { DataReader } from './ftp-data.js';
+import { loginError, replyError, replyText } from './ftp-errors.js';
+
+/** Everything needed to log in; resolved once per source. */
+export interface FtpSessionConfig extends FtpEndpoint {
+  /** `ftps://`: TLS from the first byte. */
+  implicitTls: boolean;
+  /** `ftp://` with AUTH TLS. */
+  explicitTls: boolean;
+  /** A refused AUTH TLS / PROT P is an error instead of a fallback to plain text. */
+  tlsRequired: boolean;
+  tlsOptions: tls.ConnectionOptions;
+  user: string;
+  password: string;
+}
+
+/**
+ * What ferry learned about one server, shared by the sessions of one source (not global).
+ * Features are read with FEAT once; a refused EPSV or MLST is not tried again.
+ */
+export interface FtpServerFacts {
+  features?: Map<string, string>;
+  epsvRefused?: boolean;
+  mlstRefused?: boolean;
+}
+
+/** The result of looking a path up. */
+export type FtpStat =
+  | { kind: 'file'; size?: number; lastModified?: string }
+  | { kind: 'dir' }
+  | { kind: 'missing'; reply: FtpReply };
+
+const NOT_IMPLEMENTED = new Set([500, 501, 502, 504]);
+
+/**
+ * One logged-in control connection in binary mode. Invariant: between operations the control
+ * connection is in sync (every command's reply was read) unless `reusable` is false.
+ */
+export class FtpSession {
+  /** False once the session state is unusual (e.g. the working directory changed). */
+  reusable = true;
+  /** Stops the running transfer's data connection, while one runs. */
+  stopData?: (err: FerryError) => void;
+  /** True when data connections are TLS-protected (PROT P accepted). */
+  private protectedData = false;
+
+  private constructor(
+    readonly control: FtpControl,
+    readonly config: FtpSessionConfig,
+    readonly facts: FtpServerFacts,
+  ) {}
+
+  /** Connect and log in; an abort of `signal` destroys the half-open connection. */
+  static async login(config: FtpSessionConfig, facts: FtpServerFacts, signal: AbortSignal): Promise<FtpSession> {
+    if (signal.aborted) throw abortedError();
+    const control = await FtpControl.open(config, config.implicitTls ? config.tlsOptions : undefined, signal);
+    const onAbort = () => control.fail(abortedError());
+    signal.addEventListener('abort', onAbort);
+    try {
+      if (signal.aborted) throw abortedError();
+      const session = new FtpSession(control, config, facts);
+      await session.handshake();
+      return session;
+    } catch (err) {
+      control.fail(err instanceof FerryError ? err : abortedError());
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private get where(): string {
+    return this.config.where;
+  }
+
+  private async handshake(): Promise<void> {
+    const { control, config } = this;
+    const greeting = await control.read();
+    if (greeting.code !== 220) throw replyError(this.where, 'connect', greeting);
+    if (config.explicitTls && !config.implicitTls) {
+      const auth = await control.command('AUTH TLS');
+      if (auth.code === 234) await control.upgradeToTls(config.tlsOptions);
+      else if (config.tlsRequired) {
+        throw new FerryError('TLS', `${this.where}: server refused TLS (AUTH TLS: ${replyText(auth)})`, {
+          status: auth.code,
+          hint: 'The server does not offer FTPS; drop --ftp-ssl-required to continue without encryption.',
+        });
+      }
+    }
+    let reply = await control.command(`USER ${config.user}`);
+    if (reply.code === 331 || reply.code === 332) reply = await control.command(`PASS ${config.password}`);
+    if (reply.code !== 230 && reply.code !== 202) throw loginError(this.where, config.user, reply);
+    if (control.secure) {
+      await control.command('PBSZ 0');
+      const prot = await control.command('PROT P');
+      this.protectedData = prot.code === 200;
+      if (!this.protectedData && config.tlsRequired) {
+        throw new FerryError('TLS', `${this.where}: server refused encrypted data (PROT P: ${replyText(prot)})`, {
+          status: prot.code,
+        });
+      }
+    }
+    if (this.facts.features === undefined) {
+      this.facts.features = parseFeatures(await control.command('FEAT'));
+    }
+    if (this.facts.features.has('UTF8')) await control.command('OPTS UTF8 ON');
+    const type = await control.command('TYPE I');
+    if (type.code !== 200) throw replyError(this.where, 'TYPE I', type);
+  }
+
+  /** Stop everything in flight (data and control connections) with `err`; the session is dead. */
+  stop(err: FerryError): void {
+    this.stopData?.(err);
+    this.control.fail(err);
+  }
+
+  /** True when FEAT listed the feature (e.g. `MLST`, `REST`). */
+  has(feature: string): boolean {
+    return this.facts.features?.has(feature) ?? false;
+  }
+
+  /** Send a command and return its reply. */
+  command(line: string): Promise<FtpReply> {
+    return this.control.command(line);
+  }
+
+  /** Size and modification time of `path`: MLST when offered, else SIZE and MDTM. */
+  async stat(path: string): Promise<FtpStat> {
+    if (this.has('MLST') && !this.facts.mlstRefused) {
+      const reply = await this.command(`MLST ${path}`);
+      if (reply.code === 250) {
+        const facts = parseMlst(reply);
+        if (facts?.type === 'dir' || facts?.type === 'cdir' || facts?.type === 'pdir') return { kind: 'dir' };
+        if (facts) return { kind: 'file', size: facts.size, lastModified: facts.lastModified };
+      } else if (NOT_IMPLEMENTED.has(reply.code)) {
+        this.facts.mlstRefused = true;
+      } else if (reply.code === 550) {
+        return { kind: 'missing', reply };
+      } else {
+        throw replyError(this.where, 'MLST', reply);
+      }
+    }
+    let size: number | undefined;
+    const sizeReply = await this.command(`SIZE ${path}`);
+    if (sizeReply.code === 213) {
+      size = parseSizeReply(sizeReply.message);
+    } else if (sizeReply.code === 550) {
+      // SIZE fails on directories too: a CWD that works tells them apart.
+      const cwd = await this.command(`CWD ${path}`);
+      if (cwd.code === 250) {
+        this.reusable = false;
+        return { kind: 'dir' };
+      }
+      return { kind: 'missing', reply: sizeReply };
+    } else if (!NOT_IMPLEMENTED.has(sizeReply.code)) {
+      throw replyError(this.where, 'SIZE', sizeReply);
+    }
+    const mdtm = await this.command(`MDTM ${path}`);
+    const lastModified = mdtm.code === 213 ? ftpTimeToHttpDate(mdtm.message) : undefined;
+    if (mdtm.code === 550 && size === undefined) return { kind: 'missing', reply: mdtm };
+    return { kind: 'file', size, lastModified };
+  }
+
+  /** True when the server restarts transfers: FEAT lists `REST STREAM`, or `REST 0` is accepted. */
+  async supportsRest(): Promise<boolean> {
+    if (/\bSTREAM\b/i.test(this.facts.features?.get('REST') ?? '')) return true;
+    const reply = await this.command('REST 0');
+    return reply.code === 350;
+  }
+
+  /**
+   * Open a passive data connection: EPSV, else PASV. The data connection always goes to the
+   * address of the control connection; a PASV-announced host is ignored (NAT, private ranges).
+   * With PROT P the data connection is a TLS client reusing the control connection's session.
+   */
+  async openData(signal?: AbortSignal): Promise<DataReader> {
+    let port: number | undefined;
+    if (!this.facts.epsvRefused) {
+      const epsv = await this.command('EPSV');
+      if (epsv.code === 229) port = parseEpsvPort(epsv.message);
+      else if (NOT_IMPLEMENTED.has(epsv.code)) this.facts.epsvRefused = true;
+      else throw replyError(this.where, 'EPSV (passive mode)', epsv);
+    }
+    if (port === undefined) {
+      const pasv = await this.command('PASV');
+      if (pasv.code !== 227) throw replyError(this.where, 'PASV (passive mode)', pasv);
+      const announced = parsePasv(pasv.message);
+      if (announced === undefined) {
+        throw new FerryError('BAD_RESPONSE', `${this.where}: unreadable PASV reply (${replyText(pasv)})`);
+      }
+      port = announced.port;
+    }
+    const host = this.control.remoteAddress;
+    const raw = await connectSocket(this.config, { host, port, what: 'data connection', signal });
+    const { where, timeoutMs, tlsOptions } = this.config;
+    if (!this.protectedData) return new DataReader(raw, where, timeoutMs, false);
+    // The handshake completes once the server starts the transfer (after RETR); errors of the
+    // wrapped socket surface on the TLS socket.
+    raw.on('error', () => {});
+    const secure = tls.connect({ ...tlsOptions, socket: raw, session: this.control.tlsSession });
+    return new DataReader(secure, where, timeoutMs, true);
+  }
+}

@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import tls from 'node:tls';
+import { FerryError, abortedError, isFerryError } from '../core/errors.js';
+import type { FtpReply } from '../core/ftp-reply.js';
+import { parseFtpUrl, type FtpUrl } from '../core/ftp-url.js';
+import type { NetworkOptions } from '../core/options.js';
+import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
+import { resolveFtpCredentials, type FtpCredentialOptions } from './ftp-credentials.js';
+import { replyError } from './ftp-errors.js';
+import { FtpPool } from './ftp-pool.js';
+import { FtpSession, type FtpServerFacts, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
+import { createTransferStream } from './ftp-transfer.js';
+
+/** Options of the FTP/FTPS source. */
+export type FtpSourceOptions = NetworkOptions &
+  FtpCredentialOptions & {
+    /** Connections for this file; also the number of idle logged-in sessions kept. */
+    connections: number;
+    /** Explicit TLS on `ftp://` (AUTH TLS). CLI `--ftp-ssl`. */
+    ftpSsl?: boolean;
+    /**
+     * Explicit TLS that must succeed: a server that refuses it is an error (implies `ftpSsl`).
+     * CLI `--ftp-ssl-required`.
+     */
+    ftpSslRequired?: boolean;
+  };
+
+/** Longest wait for the final reply of a transfer cut at its range end (ms). */
+const SETTLE_MS = 5000;
+
+/**
+ * A Source for `ftp://` and `ftps://` URLs. Every concurrent read runs on its own logged-in
+ * control connection, taken from a per-source pool (idle sessions are reused after a clean
+ * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR, and
+ * yields exactly the requested bytes.
+ */
+export function createFtpSource(url: string, options: FtpSourceOptions): Source {
+  const target = parseFtpUrl(url);
+  const where = target.display;
+  const facts: FtpServerFacts = {};
+  let config: Promise<FtpSessionConfig> | undefined;
+  const getConfig = () => (config ??= buildConfig(target, options));
+  const pool = new FtpPool(
+    async (signal) => FtpSession.login(await getConfig(), facts, signal),
+    Math.max(1, options.connections),
+  );
+
+  /**
+   * Run `step` on a session with `signal` bound to it. A reused session that turns out to be
+   * dead (closed by the server while idle) is replaced by a fresh login once.
+   */
+  async function lease<T>(signal: AbortSignal, step: (s: FtpSession) => Promise<T>) {
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) throw abortedError();
+      const { session, reused } = await pool.acquire(signal);
+      // One listener per operation: it stops the data connection (if any) and the control one.
+      const onAbort = () => session.stop(abortedError());
+      signal.addEventListener('abort', onAbort);
+      const unbind = () => signal.removeEventListener('abort', onAbort);
+      try {
+        return { session, unbind, value: await step(session) };
+      } catch (err) {
+        unbind();
+        pool.release(session, !session.control.broken);
+        if (signal.aborted) throw abortedError();
+        const stale = isFerryError(err) && (err.code === 'NETWORK' || err.status === 421);
+        if (reused && attempt === 0 && stale) continue;
+        throw err;
+      }
+    }
+  }
+
+  function expectFile(stat: FtpStat): { size?: number; lastModified?: string } {
+    if (stat.kind === 'missing') throw replyError(where, 'lookup', stat.reply);
+    if (stat.kind === 'dir') throw new FerryError('FTP', `${where}: is a directory, not a file`);
+    return stat;
+  }
+
+  async function checkValidators(s: FtpSession, v: Validators): Promise<void> {
+    if (v.size === undefined && v.lastModified === undefined) return;
+    const now = expectFile(await s.stat(target.path));
+    const sizeChanged = v.size !== undefined && now.size !== undefined && now.size !== v.size;
+    const timeChanged =
+      v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
+    if (sizeChanged || timeChanged) {
+      const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
+      const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;
+      throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${was}; now ${is})`);
+    }
+  }
+
+  return {
+    async probe(signal: AbortSignal): Promise<ProbeResult> {
+      const { session, unbind, value } = await lease(signal, async (s) => {
+        const stat = expectFile(await s.stat(target.path));
+        return { ...stat, acceptsRanges: await s.supportsRest() };
+      });
+      unbind();
+      pool.release(session, true);
+      return {
+        url,
+        size: value.size,
+        lastModified: value.lastModified,
+        acceptsRanges: value.acceptsRanges,
+        filename: target.filename,
+      };
+    },
+
+    async read(range, validators, signal): Promise<ByteStream> {
+      const { start, end } = range;
+      const badEnd = end !== undefined && (!Number.isSafeInteger(end) || end < start);
+      if (!Number.isSafeInteger(start) || start < 0 || badEnd) {
+        throw new FerryError('USAGE', `${where}: invalid byte range ${start}-${end ?? ''}`);
+      }
+      if (signal.aborted) throw abortedError();
+      if (end === start) return emptyStream();
+      const { session, unbind, value } = await lease(signal, async (s) => {
+        await checkValidators(s, validators);
+        const reader = await s.openData(signal);
+        try {
+          if (start > 0) {
+            // From here on a failure may leave a restart offset behind: never reuse the session.
+            s.reusable = false;
+            const rest = await s.command(`REST ${start}`);
+            if (rest.code !== 350) throw restError(rest);
+          }
+          const retr = await s.command(`RETR ${target.path}`);
+          if (retr.code >= 300 || retr.code < 100) throw replyError(where, 'RETR', retr);
+          s.reusable = true;
+          return { reader, finalReply: retr.code >= 200 ? retr : undefined };
+        } catch (err) {
+          reader.close();
+          throw err;
+        }
+      });
+      const { reader } = value;
+      session.stopData = (err) => reader.fail(err);
+      if (signal.aborted) reader.fail(abortedError());
+      return createTransferStream({
+        where,
+        reader,
+        control: session.control,
+        expected: end === undefined ? undefined : end - start,
+        finalReply: value.finalReply,
+        settleMs: Math.min(options.timeoutMs, SETTLE_MS),
+        release(clean) {
+          session.stopData = undefined;
+          unbind();
+          pool.release(session, clean);
+        },
+      });
+    },
+
+    async close(): Promise<void> {
+      pool.close();
+    },
+  };
+
+  function restError(reply: FtpReply): FerryError {
+    if (reply.code >= 500) {
+      const text = `${reply.code} ${reply.message}`;
+      return new FerryError('FTP', `${where}: server does not support REST, cannot read from an offset (${text})`, {
+        status: reply.code,
+      });
+    }
+    return replyError(where, 'REST', reply);
+  }
+}
+
+function emptyStream(): ByteStream {
+  return {
+    async *[Symbol.asyncIterator]() {},
+    cancel() {},
+  };
+}
+
+async function buildConfig(target: FtpUrl, options: FtpSourceOptions): Promise<FtpSessionConfig> {
+  const { user, password } = await resolveFtpCredentials(target, options);
+  if (/[\r\n\0]/.test(user + password)) {
+    throw new FerryError('USAGE', `${target.display}: FTP user or password contains control characters`);
+  }
+  const tlsOptions: tls.ConnectionOptions = {
+    rejectUnauthorized: !options.insecure,
+    servername: net.isIP(target.host) === 0 ? target.host : undefined,
+  };
+  if (options.caCertificate !== undefined) {
+    let pem: string;
+    try {
+      pem = await readFile(options.caCertificate, 'utf8');
+    } catch (err) {
+      const why = (err as Error).message;
+      throw new FerryError('USAGE', `cannot read CA certificate file ${options.caCertificate}: ${why}`);
+    }
+    tlsOptions.ca = [...tls.rootCertificates, pem];
+  }
+  return {
+    host: target.host,
+    port: target.port,
+    where: target.display,
+    timeoutMs: options.timeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs,
+    implicitTls: target.scheme === 'ftps',
+    explicitTls: target.scheme === 'ftp' && (options.ftpSsl === true || options.ftpSslRequired === true),
+    tlsRequired: target.scheme === 'ftps' || options.ftpSslRequired === true,
+    tlsOptions,
+    user,
+    password,
+  };
+}

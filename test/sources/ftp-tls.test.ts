@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FerryError } from '../../src/core/errors.js';
+import { DEFAULT_OPTIONS } from '../../src/core/options.js';
+import type { ByteStream } from '../../src/core/types.js';
+import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
+import { startFtpServer, type FtpTlsMode } from '../helpers/ftp-server.js';
+import { makeTestCertificates } from '../helpers/tls.js';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const never = new AbortController().signal;
+const body = Buffer.from(Array.from({ length: 150_001 }, (_, i) => (i * 7919) % 256));
+
+async function collect(stream: ByteStream): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const c of stream) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+async function failure(p: Promise<unknown>): Promise<FerryError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(FerryError);
+    return e as FerryError;
+  }
+  throw new Error('expected a failure');
+}
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function setup(tls: FtpTlsMode, o: Partial<FtpSourceOptions>) {
+  const server = await startFtpServer({ files: { '/s.bin': { body, mtime: new Date(0) } }, switches: { tls } });
+  cleanup.push(() => server.close());
+  const source = createFtpSource(server.url('/s.bin'), {
+    ...DEFAULT_OPTIONS,
+    connections: 3,
+    timeoutMs: 2000,
+    connectTimeoutMs: 2000,
+    ...o,
+  });
+  cleanup.push(() => source.close());
+  return { server, source };
+}
+
+/** Read the whole file as three concurrent ranges. */
+async function readInThree(source: ReturnType<typeof createFtpSource>): Promise<Buffer> {
+  const info = await source.probe(never);
+  expect(info.size).toBe(body.length);
+  const cuts = [0, 1, 70_000, body.length];
+  const parts = await Promise.all(
+    cuts.slice(0, -1).map((start, i) => source.read({ start, end: cuts[i + 1] }, info, never).then(collect)),
+  );
+  return Buffer.concat(parts);
+}
+
+describe('ftp source over TLS', () => {
+  it('uses explicit TLS (AUTH TLS, PROT P) with the test CA', async () => {
+    const { caFile } = await makeTestCertificates();
+    const { server, source } = await setup('explicit', { ftpSsl: true, caCertificate: caFile });
+    expect(sha(await readInThree(source))).toBe(sha(body));
+    expect(server.stats.commands).toContain('AUTH TLS');
+    expect(server.stats.commands).toContain('PROT P');
+    expect(server.stats.commands.indexOf('AUTH TLS')).toBeLessThan(server.stats.commands.indexOf('USER anonymous'));
+  });
+
+  it('uses implicit TLS for ftps:// with the test CA', async () => {
+    const { caFile } = await makeTestCertificates();
+    const { server, source } = await setup('implicit', { caCertificate: caFile });
+    expect(sha(await readInThree(source))).toBe(sha(body));
+    expect(server.stats.commands).toContain('PROT P');
+    expect(server.stats.commands).not.toContain('AUTH TLS');
+  });
+
+  for (const mode of ['explicit', 'implicit'] as const) {
+    it(`rejects an unknown CA (${mode}) with TLS, and accepts it with insecure`, async () => {
+      const { server, source } = await setup(mode, { ftpSsl: mode === 'explicit' });
+      const e = await failure(source.probe(never));
+      expect([e.code, e.retryable]).toEqual(['TLS', false]);
+      expect(e.message).toContain(`127.0.0.1:${server.port}/s.bin`);
+      const insecure = createFtpSource(server.url('/s.bin'), {
+        ...DEFAULT_OPTIONS,
+        connections: 3,
+        insecure: true,
+        ftpSsl: mode === 'explicit',
+      });
+      cleanup.push(() => insecure.close());
+      expect(sha(await readInThree(insecure))).toBe(sha(body));
+    });
+  }
+
+  it('fails with TLS when the server refuses AUTH TLS and TLS is required', async () => {
+    const { source } = await setup('none', { ftpSsl: true, ftpSslRequired: true });
+    const e = await failure(source.probe(never));
+    expect([e.code, e.status, e.retryable]).toEqual(['TLS', 502, false]);
+    expect(e.message).toMatch(/refused TLS/);
+  });
+
+  it('continues in plain text when AUTH TLS is refused and TLS is optional', async () => {
+    const { server, source } = await setup('none', { ftpSsl: true });
+    expect(sha(await readInThree(source))).toBe(sha(body));
+    expect(server.stats.commands).toContain('AUTH TLS');
+    expect(server.stats.commands).not.toContain('PROT P');
+  });
+
+  it('fails with USAGE when the CA file cannot be read', async () => {
+    const { source } = await setup('implicit', { caCertificate: '/nonexistent/ca.pem' });
+    expect((await failure(source.probe(never))).code).toBe('USAGE');
+  });
+});
