@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-import { main } from './main.js';
-import { processIO } from './io.js';
+// File writes, syncs and DNS share libuv's thread pool; with many connections writing while a
+// checkpoint syncs, the default 4 threads queue up. Set before the pool's first use.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+
+const { main } = await import('./main.js');
+const { processIO } = await import('./io.js');
 
 main(process.argv.slice(2), processIO()).then(
   (code) => {
-    process.exitCode = code;
+    // Standard streams are synchronous for files and pipes on POSIX: nothing is lost by leaving
+    // now instead of waiting for idle keep-alive sockets and timers to wind down.
+    process.exit(code);
   },
   (e: unknown) => {
     process.stderr.write(`ferry: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

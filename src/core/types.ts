@@ -37,10 +37,16 @@ export interface ProbeResult extends RemoteInfo {
   bodyEnd?: number;
 }
 
-/** A stream of bytes that can be stopped early. */
+/**
+ * A stream of bytes that can be stopped early. The consumer owns each chunk it receives; when it
+ * no longer needs one (its bytes are written), it may hand it back with `release` so the source can
+ * reuse the memory for later chunks instead of allocating.
+ */
 export interface ByteStream extends AsyncIterable<Uint8Array> {
   /** Stop reading and release the connection (closing it if the response is not finished). */
   cancel(): void;
+  /** Give a chunk back for reuse; the consumer must not touch it afterwards. Optional. */
+  release?(chunk: Uint8Array): void;
 }
 
 /** Validators the engine expects; a read fails with code CHANGED if the server's differ. */

@@ -46,7 +46,10 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
     batch = [];
     batchLen = 0;
     inFlight = writer.write(bufs, start).then(
-      () => map.markDone(start, end),
+      () => {
+        map.markDone(start, end);
+        if (stream.release) for (const b of bufs) stream.release(b);
+      },
       (e: unknown) => {
         map.unreceive(start, end);
         writeError ??= e;

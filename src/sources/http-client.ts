@@ -1,24 +1,34 @@
 /**
- * The HTTP transport of the HTTP source: one undici Agent (a Pool per origin) and GET requests
- * with redirects followed by hand.
+ * The HTTP transport of the HTTP source: Node's own http/https with one keep-alive Agent per
+ * scheme (at most `connections` sockets per origin, one request per socket at a time), and GET
+ * requests with redirects followed by hand. Node's built-in parser and agents cost nothing to load.
  */
 import { readFile } from 'node:fs/promises';
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher } from 'undici';
-import { FerryError } from '../core/errors.js';
+import { abortedError, FerryError } from '../core/errors.js';
 import type { NetworkOptions } from '../core/options.js';
 import { toFerryError } from './http-errors.js';
 
 /** Options of the HTTP source: the network options plus the connections per origin. */
 export type HttpSourceOptions = NetworkOptions & { connections: number };
 
+/** A response: status, headers and the body to stream. */
+export interface HttpResponse {
+  statusCode: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+}
+
 /** A response after redirects, with the URL that produced it. */
 export interface FinalResponse {
   url: string;
   /** `host[:port]` of `url`, for messages. */
   host: string;
-  res: Dispatcher.ResponseData;
+  res: HttpResponse;
 }
 
 export interface HttpClient {
@@ -27,7 +37,7 @@ export interface HttpClient {
    * redirects. Throws FerryError (REDIRECT, NETWORK, TIMEOUT, TLS, ABORTED, ...).
    */
   get(url: string, extra: Record<string, string>, signal: AbortSignal): Promise<FinalResponse>;
-  /** Destroy the dispatcher: pooled connections are closed, requests in flight fail with ABORTED. */
+  /** Close pooled connections; requests in flight fail with ABORTED. */
   close(): Promise<void>;
 }
 
@@ -35,25 +45,41 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 // Credentials the user attached for one origin are not sent to another one after a redirect.
 const ORIGIN_BOUND_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
+const DISCARD_LIMIT = 64 * 1024;
+
 /**
  * Release a response body we will not read, keeping the connection when the body is small
- * (a larger one is destroyed). Never rejects; bounded by the read timeout.
+ * (a larger or unbounded one is destroyed). Never rejects; bounded by the read timeout.
  */
-export function discardBody(body: Dispatcher.ResponseData['body']): Promise<void> {
-  return body.dump({ limit: 64 * 1024 }).catch(() => {});
+export function discardBody(body: IncomingMessage): Promise<void> {
+  const length = Number(body.headers['content-length'] ?? NaN);
+  if (body.readableEnded) return Promise.resolve();
+  if (length > DISCARD_LIMIT) {
+    destroyBody(body);
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    body.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DISCARD_LIMIT) destroyBody(body);
+    });
+    body.on('error', () => resolve());
+    body.on('end', resolve);
+    body.on('close', resolve);
+  });
 }
 
-/** Percent-decode URL userinfo; a malformed escape is kept as written. */
 /**
  * Destroy a response body we give up on (closing its connection unless the body was complete).
- * undici fails an unfinished body with an AbortError; the listener keeps that from becoming an
- * uncaught 'error' event.
+ * The listener keeps the resulting error from becoming an uncaught 'error' event.
  */
-export function destroyBody(body: Dispatcher.ResponseData['body'] | Readable): void {
+export function destroyBody(body: Readable): void {
   body.on('error', () => {});
   body.destroy();
 }
 
+/** Percent-decode URL userinfo; a malformed escape is kept as written. */
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
@@ -75,7 +101,12 @@ function parseUrl(url: string): URL {
   return u;
 }
 
-async function createAgent(options: HttpSourceOptions): Promise<Agent> {
+interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+async function createAgents(options: HttpSourceOptions): Promise<Agents> {
   let ca: string[] | undefined;
   if (options.caCertificate !== undefined) {
     try {
@@ -85,14 +116,12 @@ async function createAgent(options: HttpSourceOptions): Promise<Agent> {
       throw new FerryError('USAGE', `cannot read the CA certificate file ${options.caCertificate}`, { cause: err });
     }
   }
-  return new Agent({
-    connections: options.connections,
-    // One request per connection at a time: concurrent ranges never queue behind each other.
-    pipelining: 1,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-    connect: { rejectUnauthorized: !options.insecure, ca, timeout: options.connectTimeoutMs },
-  });
+  // One request per socket at a time: concurrent ranges never queue behind each other.
+  const pool = { keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections, scheduling: 'lifo' as const };
+  return {
+    http: new http.Agent(pool),
+    https: new https.Agent({ ...pool, ca, rejectUnauthorized: !options.insecure }),
+  };
 }
 
 /** The lowercase-named headers sent with every request; ours win over the user's. */
@@ -111,17 +140,56 @@ function baseHeaders(options: HttpSourceOptions): Record<string, string> {
 export function createHttpClient(options: HttpSourceOptions, userUrl: string): HttpClient {
   const base = baseHeaders(options);
   const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
-  const state: { agent?: Promise<Agent>; closed: boolean } = { closed: false };
-  const agent = (): Promise<Agent> => (state.agent ??= createAgent(options));
+  const state: { agents?: Promise<Agents>; closed: boolean; open: Set<http.ClientRequest> } = { closed: false, open: new Set() };
+  const agents = (): Promise<Agents> => (state.agents ??= createAgents(options));
 
-  async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
-    const dispatcher = await agent();
-    try {
-      return await dispatcher.request({ origin: u.origin, path: u.pathname + u.search, method: 'GET', headers, signal });
-    } catch (err) {
-      throw toFerryError(err, u.host, signal, options.timeoutMs);
-    }
+    const pool = await agents();
+    const { timeoutMs, connectTimeoutMs } = options;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      if (signal.aborted) return reject(abortedError(`${u.host}: aborted`));
+      const isHttps = u.protocol === 'https:';
+      const req = (isHttps ? https : http).request(u, { method: 'GET', headers, agent: isHttps ? pool.https : pool.http });
+      state.open.add(req);
+      let response: IncomingMessage | undefined;
+      let connectTimer: NodeJS.Timeout | undefined;
+      const fail = (err: unknown): void => {
+        clearTimeout(connectTimer);
+        const e = toFerryError(err, u.host, signal, timeoutMs);
+        if (response) response.destroy(e);
+        else req.destroy(e);
+        reject(e);
+      };
+      const onAbort = (): void => fail(abortedError(`${u.host}: aborted`));
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('socket', (socket) => {
+        if (!socket.connecting) return;
+        connectTimer = setTimeout(
+          () => fail(new FerryError('TIMEOUT', `${u.host}: connection timed out`, { retryable: true })),
+          connectTimeoutMs,
+        );
+        socket.once(isHttps ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+      });
+      // The socket's idle timeout covers waiting for headers and every gap in the body.
+      req.setTimeout(timeoutMs, () =>
+        fail(new FerryError('TIMEOUT', `${u.host}: ${response ? `no data received for ${timeoutMs / 1000}s` : `no response within ${timeoutMs / 1000}s`}`, { retryable: true })),
+      );
+      req.on('error', (err) => {
+        clearTimeout(connectTimer);
+        reject(toFerryError(err, u.host, signal, timeoutMs));
+      });
+      req.on('close', () => {
+        state.open.delete(req);
+        signal.removeEventListener('abort', onAbort);
+      });
+      req.on('response', (res) => {
+        clearTimeout(connectTimer);
+        response = res;
+        resolve({ statusCode: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: res });
+      });
+      req.end();
+    });
   }
 
   async function get(url: string, extra: Record<string, string>, signal: AbortSignal): Promise<FinalResponse> {
@@ -166,10 +234,12 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string): H
 
   async function close(): Promise<void> {
     state.closed = true;
-    const pending = state.agent;
+    for (const req of state.open) req.destroy(abortedError('the HTTP source is closed'));
+    const pending = state.agents;
     if (pending === undefined) return;
-    const dispatcher = await pending.catch(() => undefined);
-    if (dispatcher !== undefined && !dispatcher.destroyed) await dispatcher.destroy();
+    const pool = await pending.catch(() => undefined);
+    pool?.http.destroy();
+    pool?.https.destroy();
   }
 
   return { get, close };

@@ -1,5 +1,5 @@
 /**
- * Turning what undici and Node throw, and HTTP error statuses, into FerryErrors with one-line
+ * Turning what Node throws, and HTTP error statuses, into FerryErrors with one-line
  * messages that name the host and what happened.
  */
 import { abortedError, FerryError, isFerryError } from '../core/errors.js';

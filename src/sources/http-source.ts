@@ -185,7 +185,7 @@ async function wholeBody(
 }
 
 /**
- * Create the HTTP(S) source for `url`. One undici Agent serves every request, with
+ * Create the HTTP(S) source for `url`. One keep-alive Agent per scheme serves every request, with
  * `options.connections` keep-alive connections per origin and one request per connection at a
  * time. The URL reached after redirects (by `probe` or any `read`) is used by later requests.
  */
