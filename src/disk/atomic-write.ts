@@ -5,15 +5,17 @@ import { fileSystemError, fsyncDir } from './data-file.js';
 /**
  * Replace `filePath` with `text` atomically: write `filePath.tmp-<pid>`, fsync it, rename it over
  * `filePath`, fsync the directory. A crash at any instant leaves either the old or the new file.
- * Invariant: callers do not write the same path twice at once.
+ * Invariant: callers do not write the same path twice at once. `durable: false` skips the syncs
+ * (still atomic against a process crash, not against a power cut): for content that claims nothing.
  */
-export async function writeFileAtomic(filePath: string, text: string): Promise<void> {
+export async function writeFileAtomic(filePath: string, text: string, options: { durable?: boolean } = {}): Promise<void> {
+  const durable = options.durable ?? true;
   const tmp = `${filePath}.tmp-${process.pid}`;
   try {
     const handle = await fs.open(tmp, 'w', 0o666);
     try {
       await handle.writeFile(text, 'utf8');
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -22,5 +24,5 @@ export async function writeFileAtomic(filePath: string, text: string): Promise<v
     await fs.unlink(tmp).catch(() => undefined);
     throw fileSystemError(e, 'save', filePath);
   }
-  await fsyncDir(path.dirname(filePath));
+  if (durable) await fsyncDir(path.dirname(filePath));
 }

@@ -97,8 +97,8 @@ export function decodeControl(text: string, where: string): ControlState {
  * `filePath`, fsync the directory. A crash at any instant leaves either the old or the new file.
  * Invariant: callers do not save the same path twice at once (one checkpoint at a time).
  */
-export async function saveControl(filePath: string, state: ControlState): Promise<void> {
-  await writeFileAtomic(filePath, encodeControl(state));
+export async function saveControl(filePath: string, state: ControlState, options: { durable?: boolean } = {}): Promise<void> {
+  await writeFileAtomic(filePath, encodeControl(state), options);
 }
 
 /**
