@@ -20,7 +20,8 @@ export interface PlannerInput {
 
 /**
  * Choose the next range for an idle connection:
- * 1. the first gap (bytes nobody has or claims), divided evenly among `sharers` connections;
+ * 1. the first gap (bytes nobody has or claims), at most an even share of all missing bytes for
+ *    each of the `sharers` connections starting together;
  * 2. otherwise split the claim that will take longest to finish, so that owner and helper finish
  *    together: the owner keeps rem * s_owner / (s_owner + s_helper), the helper takes the tail.
  *    Speeds unknown (undefined: too young to tell) -> halves. A split is made only when the
@@ -33,8 +34,9 @@ export function plan(map: PieceMap, input: PlannerInput): Plan {
   if (gaps.length > 0) {
     const g = gaps[0];
     const sharers = Math.max(1, input.sharers ?? 1);
-    const len = g.end - g.start;
-    const share = Math.max(Math.ceil(len / sharers), Math.min(len, input.minSplitSize));
+    // An even share of everything missing (not of the first gap only), never below the minimum.
+    const missing = gaps.reduce((n, r) => n + r.end - r.start, 0);
+    const share = Math.max(Math.ceil(missing / sharers), input.minSplitSize);
     return { kind: 'gap', range: { start: g.start, end: Math.min(g.end, g.start + share) } };
   }
 

@@ -33,6 +33,21 @@ describe('plan: gaps', () => {
     expect(plan(m, { id: 2, minSplitSize: 1, speedOf: unknown })).toEqual({ kind: 'gap', range: { start: 50, end: 100 } });
   });
 
+  it('a resume with many holes gives each connection about an even share of what is missing', () => {
+    // Holes of 1 MiB at every other MiB: 8 MiB missing in 8 holes, 4 connections -> 2 MiB each.
+    const done = Array.from({ length: 8 }, (_, i) => ({ start: (2 * i + 1) * MiB, end: (2 * i + 2) * MiB }));
+    const m = new PieceMap(16 * MiB, done);
+    const taken: number[] = [];
+    for (let id = 0; id < 4; id++) {
+      const p = plan(m, { id, minSplitSize: 64 * 1024, speedOf: unknown, sharers: 4 - id });
+      if (p.kind !== 'gap') throw new Error('expected a gap');
+      m.assign(id, p.range);
+      taken.push(p.range.end - p.range.start);
+    }
+    // Each hole is smaller than a share: every connection takes a whole hole, none a sliver.
+    expect(taken).toEqual([MiB, MiB, MiB, MiB]);
+  });
+
   it('a 1-byte file is one gap', () => {
     expect(plan(new PieceMap(1), { id: 0, minSplitSize: MiB, speedOf: unknown, sharers: 8 })).toEqual({
       kind: 'gap',
