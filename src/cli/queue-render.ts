@@ -8,29 +8,17 @@
  * reordering character from a name or URL reaches the output.
  */
 import { formatBytes, formatDuration, formatSpeed } from '../core/units.js';
-import { displayWidth, terminalSafe } from './progress-render.js';
+import type { DownloadInfo, QueueState } from '../engine/queue-types.js';
+import { displayWidth, fitEnd, fitMiddle, sgr, terminalSafe } from './text-fit.js';
 
 /** Where a download of the queue stands. */
-export type QueueItemState = 'waiting' | 'active' | 'paused' | 'complete' | 'error' | 'cancelled';
+export type QueueItemState = QueueState;
 
-/** One download of the queue, as the engine reports it. */
-export interface QueueItemView {
-  id: string;
-  url: string;
-  /** The output file name, once known; the URL is shown until then. */
-  name?: string;
-  state: QueueItemState;
-  /** Undefined when the server does not say. */
-  totalBytes?: number;
-  completedBytes: number;
-  /** Bytes per second. */
-  speed: number;
-  /** Open connections. */
-  connections: number;
-  elapsedMs: number;
-  errorCode?: string;
-  errorMessage?: string;
-}
+/** One download of the queue, as the engine reports it (a DownloadInfo has every field). */
+export type QueueItemView = Pick<
+  DownloadInfo,
+  'id' | 'url' | 'name' | 'state' | 'totalBytes' | 'completedBytes' | 'speed' | 'connections' | 'elapsedMs' | 'errorCode' | 'errorMessage'
+>;
 
 export interface QueueRenderOptions {
   /** Add SGR colour codes (they do not count toward the width). */
@@ -53,41 +41,12 @@ const BAR_MAX = 40;
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 const SEP = ' · ';
 
-const sgr = (on: boolean, code: number, s: string): string => (on && s !== '' ? `\x1b[${code}m${s}\x1b[0m` : s);
 const finite = (n: number | undefined): number => (n !== undefined && Number.isFinite(n) && n > 0 ? n : 0);
 const padEnd = (s: string, width: number): string => s + ' '.repeat(Math.max(0, width - displayWidth(s)));
 const padStart = (s: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(s))) + s;
 /** A total that can be shown: undefined unless a finite, non-negative number. */
 const knownSize = (n: number | undefined): number | undefined => (n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined);
 
-/** The longest prefix (or, with `fromEnd`, suffix) of `s` that fits in `width` columns. */
-function take(s: string, width: number, fromEnd = false): string {
-  const chars = Array.from(s);
-  if (fromEnd) chars.reverse();
-  const out: string[] = [];
-  let w = 0;
-  for (const ch of chars) {
-    const cw = displayWidth(ch);
-    if (w + cw > width) break;
-    out.push(ch);
-    w += cw;
-  }
-  return (fromEnd ? out.reverse() : out).join('');
-}
-
-/** Fit in `width` columns, cutting the middle (so the extension of a name stays visible). */
-function fitMiddle(s: string, width: number): string {
-  if (displayWidth(s) <= width) return s;
-  if (width <= 1) return take('…', width);
-  const tail = Math.floor((width - 1) / 2);
-  return take(s, width - 1 - tail) + '…' + take(s, tail, true);
-}
-
-/** Fit in `width` columns, cutting the end. */
-function fitEnd(s: string, width: number): string {
-  if (displayWidth(s) <= width) return s;
-  return width <= 0 ? '' : take(s, width - 1) + '…';
-}
 
 /** What the user calls the download: its name, or its URL until the name is known; terminal-safe. */
 const label = (item: QueueItemView): string => terminalSafe(item.name || item.url);

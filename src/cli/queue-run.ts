@@ -5,7 +5,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { HELP_KEYS, attachKeys } from './keys.js';
 import { LiveView } from './live-view.js';
-import { renderQueue, renderSummaryTable, type QueueItemView } from './queue-render.js';
+import { renderQueue, renderSummaryTable } from './queue-render.js';
 
 /** One download of the queue, as the command line or an input file gave it. */
 export interface QueueEntry {
@@ -120,7 +120,7 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   await saveSession();
 
   const items = engine.list();
-  if (human) io.stderr.write(`${renderSummaryTable(items.map(toView)).join('\n')}\n`);
+  if (human) io.stderr.write(`${renderSummaryTable(items).join('\n')}\n`);
   if (s.json) io.stdout.write(`${JSON.stringify({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) })}\n`);
   if (quitting) {
     if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${s.saveSession})` : ''}\n`);
@@ -129,22 +129,6 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const failed = items.find((d) => d.state === 'error');
   if (failed) return exitCodeFor(new FerryError((failed.errorCode ?? 'NETWORK') as FerryError['code'], failed.errorMessage ?? ''));
   return items.every((d) => d.state === 'complete') ? EXIT.success : EXIT.failure;
-}
-
-function toView(d: DownloadInfo): QueueItemView {
-  return {
-    id: d.id,
-    url: d.url,
-    name: d.name,
-    state: d.state,
-    totalBytes: d.totalBytes,
-    completedBytes: d.completedBytes,
-    speed: d.speed,
-    connections: d.connections,
-    elapsedMs: d.elapsedMs,
-    errorCode: d.errorCode,
-    errorMessage: d.errorMessage,
-  };
 }
 
 /** The live queue view on a TTY; elsewhere events print their own lines. */
@@ -158,7 +142,7 @@ class QueueView {
     private readonly tty: boolean,
   ) {
     this.live = new LiveView(io.stderr, (width, rows) =>
-      renderQueue(engine.list().map(toView), width, { paused: this.paused, maxLines: Math.max(3, rows - 2) }), 250);
+      renderQueue(engine.list(), width, { paused: this.paused, maxLines: Math.max(3, rows - 2) }), 250);
   }
 
   start(): void {
