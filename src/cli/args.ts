@@ -29,7 +29,7 @@ export interface ParsedArgs {
   version: boolean;
 }
 
-type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'Display';
+type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Display';
 
 interface OptionSpec {
   /** Short name first (if any), then long names; the first long name is the canonical one. */
@@ -189,6 +189,16 @@ const OPTIONS: readonly OptionSpec[] = [
     apply: (a) => { a.options.insecure = true; } },
   { names: ['--ca-certificate'], value: 'FILE', group: 'HTTP and TLS', help: 'also trust the CAs in FILE (PEM)',
     apply: (a, v, f) => { a.options.caCertificate = text(f, v, 'a file name'); } },
+  { names: ['--ftp-user'], value: 'USER', group: 'FTP', help: 'FTP user (default: netrc or anonymous)',
+    apply: (a, v, f) => { a.options.ftpUser = text(f, v, 'a user name'); } },
+  { names: ['--ftp-password'], value: 'PASS', group: 'FTP', help: 'FTP password (default: from netrc)',
+    apply: (a, v, f) => { a.options.ftpPassword = text(f, v, 'a password'); } },
+  { names: ['--ftp-ssl'], group: 'FTP', help: 'TLS on ftp:// when the server offers it',
+    apply: (a) => { a.options.ftpSsl = true; } },
+  { names: ['--ftp-ssl-required'], group: 'FTP', help: 'TLS on ftp://, or fail',
+    apply: (a) => { a.options.ftpSslRequired = true; } },
+  { names: ['--netrc-file'], value: 'FILE', group: 'FTP', help: 'FTP logins by host (default: ~/.netrc)',
+    apply: (a, v, f) => { a.options.netrcPath = text(f, v, 'a file name'); } },
   { names: ['-q', '--quiet'], group: 'Display', help: 'print errors only', apply: (a) => { a.quiet = true; } },
   { names: ['--json'], group: 'Display', help: 'print events as JSON lines', apply: (a) => { a.json = true; } },
   { names: ['--debug'], group: 'Display', help: 'print details and stack traces', apply: (a) => { a.debug = true; } },
@@ -274,7 +284,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return args;
 }
 
-const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'Display'];
+const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Display'];
 
 function renderHelp(): string {
   const label = (o: OptionSpec): string => {
@@ -308,6 +318,7 @@ function renderHelp(): string {
     '  ferry -n 16 -d downloads https://example.com/big.iso',
     '  ferry -o linux.iso --checksum sha-256=HEX https://example.com/get?id=7',
     '  ferry --limit-rate 2M -H "Authorization: Bearer T" https://example.com/f.zip',
+    '  ferry --ftp-ssl-required --ftp-user me ftp://ftp.example.com/pub/f.iso',
     '  ferry -q -i urls.txt',
   );
   return `${lines.join('\n')}\n`;

@@ -111,6 +111,14 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   single('max-redirects', 'maxRedirects', ['--max-redirects'], (v, n) => readInteger(n, v, 0)),
   // `--overwrite` in ferry lines.
   single('allow-overwrite', 'overwrite', [], (v, n) => readBoolean(n, v)),
+  single('ftp-user', 'ftpUser', ['--ftp-user'], (v, n) => readText(n, v)),
+  // Written back as given: a session file of a download with a password holds that password.
+  single('ftp-passwd', 'ftpPassword', ['--ftp-password'], (v, n) => readText(n, v)),
+  // ferry's keys (aria2 has no FTPS): kept in session files so that a resumed download never
+  // falls back to plain FTP.
+  single('ftp-ssl', 'ftpSsl', [], (v, n) => readBoolean(n, v)),
+  single('ftp-ssl-required', 'ftpSslRequired', [], (v, n) => readBoolean(n, v)),
+  single('netrc-path', 'netrcPath', ['--netrc-file'], (v, n) => readText(n, v)),
 ];
 
 /** The option with aria2 key `key` (case-sensitive, as aria2), if any. */

@@ -25,6 +25,30 @@ export interface NetworkOptions {
   caCertificate?: string;
   /** Maximum redirects followed. CLI `--max-redirects`; RPC `max-redirects`. */
   maxRedirects: number;
+  /**
+   * FTP user when the URL names none. CLI `--ftp-user`; RPC `ftp-user`.
+   * Default: the netrc entry for the host, else `anonymous`.
+   */
+  ftpUser?: string;
+  /**
+   * FTP password when the URL gives none (used with `ftpUser`, or with the URL's user when
+   * `ftpUser` is not given). CLI `--ftp-password`; RPC `ftp-passwd`. Default: the netrc entry,
+   * else `ferry@` for anonymous logins.
+   */
+  ftpPassword?: string;
+  /**
+   * Upgrade `ftp://` control and data connections to TLS with AUTH TLS when the server offers it
+   * (plain FTP when it does not). CLI `--ftp-ssl`; RPC `ftp-ssl`. Default false.
+   */
+  ftpSsl: boolean;
+  /**
+   * Like `ftpSsl`, but a server that refuses TLS is an error: no credentials or data ever go in
+   * the clear. CLI `--ftp-ssl-required`; RPC `ftp-ssl-required`. Default false.
+   * (`ftps://` URLs always use implicit TLS, whatever these two say.)
+   */
+  ftpSslRequired: boolean;
+  /** netrc file with FTP credentials by host. CLI `--netrc-file`; RPC `netrc-path`. Default `~/.netrc` (when it exists). */
+  netrcPath?: string;
 }
 
 export interface DownloadOptions extends NetworkOptions {
@@ -73,6 +97,11 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   insecure: false,
   caCertificate: undefined,
   maxRedirects: 10,
+  ftpUser: undefined,
+  ftpPassword: undefined,
+  ftpSsl: false,
+  ftpSslRequired: false,
+  netrcPath: undefined,
 };
 
 /** Fill defaults for anything not given. */

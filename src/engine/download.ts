@@ -309,6 +309,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       }
     } catch (e) {
       clearInterval(timer);
+      await checkpoint.settled();
       if (isFerryError(e) && e.code === 'CHANGED') {
         await file.close().catch(() => undefined);
         await removeControl(paths.control).catch(() => undefined);
@@ -319,6 +320,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       throw e;
     }
     clearInterval(timer);
+    // A save the timer started must not land after finish() removed the control file.
+    await checkpoint.settled();
     if (this.ctrl.signal.aborted) {
       await checkpoint.save(true);
       await file.close();
@@ -457,6 +460,10 @@ function serialCheckpoint(file: DataFile, controlPath: string, state: () => Cont
         savedBytes = bytes;
       });
       return chain;
+    },
+    /** Resolves once no save is running (whether the last one failed or not). */
+    settled(): Promise<void> {
+      return chain.catch(() => undefined);
     },
   };
 }

@@ -271,6 +271,8 @@ export class Transfer {
     conn.attempt++;
     const others = this.conns.size - 1;
     if (isConnectionRefusal(e) && others > 0) {
+      // Leave the count at once: refusals that arrive together then each see only those that remain.
+      this.conns.delete(conn.id);
       this.target = Math.max(1, Math.min(this.target, others));
       this.p.hostSlots.cap(this.p.host, this.target);
       this.p.onNote(`${this.p.host} refused more connections (${describe(e)}); continuing with ${this.target}`);
@@ -312,9 +314,15 @@ export class Transfer {
   }
 }
 
-/** 429/503 (HTTP) or 421 (FTP): the server limits connections per client. */
+/**
+ * The server limits connections per client: 429/503 (HTTP); for FTP a 421, or a 530/550 whose
+ * text says so (ProFTPD's "maximum number of clients"), which the FTP source marks retryable
+ * while an ordinary 530 (bad login) or 550 (no such file) is not.
+ */
 function isConnectionRefusal(e: unknown): boolean {
-  return isFerryError(e) && (e.status === 429 || e.status === 503 || (e.code === 'FTP' && e.status === 421));
+  if (!isFerryError(e)) return false;
+  if (e.code === 'FTP') return e.status === 421 || (e.retryable && (e.status === 530 || e.status === 550));
+  return e.status === 429 || e.status === 503;
 }
 
 function describe(e: unknown): string {

@@ -94,6 +94,16 @@ describe('parseArgs: every option', () => {
     [['-H', 'X-Tab:\ta\tb'], { headers: { 'X-Tab': 'a\tb' } }],
     [['--header=Accept: */*', '-H', 'Range-Hint:x:y'], { headers: { Accept: '*/*', 'Range-Hint': 'x:y' } }],
     [['-H', 'accept: a', '-H', 'Accept: b'], { headers: { Accept: 'b' } }],
+    [['--ftp-user', 'alice'], { ftpUser: 'alice' }],
+    [['--ftp-user=bob smith'], { ftpUser: 'bob smith' }],
+    [['--ftp-password', 'p@ss:w rd'], { ftpPassword: 'p@ss:w rd' }],
+    [['--ftp-password=-starts-with-dash'], { ftpPassword: '-starts-with-dash' }],
+    [['--ftp-ssl'], { ftpSsl: true }],
+    [['--ftp-ssl-required'], { ftpSslRequired: true }],
+    [['--netrc-file', '/home/a/.netrc'], { netrcPath: '/home/a/.netrc' }],
+    [['--netrc-file=n'], { netrcPath: 'n' }],
+    [['--ftp-user', 'u', '--ftp-password', 'p', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file', 'f'],
+      { ftpUser: 'u', ftpPassword: 'p', ftpSsl: true, ftpSslRequired: true, netrcPath: 'f' }],
   ])('%j', (argv, options) => {
     const p = parseArgs([...argv, U]);
     expect(p.options).toEqual(options);
@@ -192,6 +202,15 @@ describe('parseArgs: errors are one clear USAGE line', () => {
     [['--help=1'], '--help takes no value'],
     [[''], 'empty URL argument'],
     [['-u', ''], "-u needs a URL, got ''"],
+    [['--ftp-user', ''], "--ftp-user needs a user name, got ''"],
+    [['--ftp-user', 'a\r\nDELE x'], "--ftp-user needs a user name, got 'a\\r\\nDELE x'"],
+    [['--ftp-password', ''], "--ftp-password needs a password, got ''"],
+    [['--ftp-password=a\nb'], "--ftp-password needs a password, got 'a\\nb'"],
+    [['--ftp-password'], '--ftp-password needs a value: --ftp-password PASS'],
+    [['--netrc-file', ''], "--netrc-file needs a file name, got ''"],
+    [['--ftp-ssl=yes'], "--ftp-ssl takes no value, got '--ftp-ssl=yes'"],
+    [['--ftp-ssl-required=1'], '--ftp-ssl-required takes no value'],
+    [['--ftp-usr', 'a'], 'unknown option --ftp-usr (did you mean --ftp-user? see ferry --help)'],
   ])('%j -> %j', (argv, message) => {
     expect(usageError(argv).message).toContain(message);
   });
@@ -214,12 +233,13 @@ describe('HELP_TEXT', () => {
       '--max-connections-per-host', '--min-split-size', '--max-tries', '--retry-wait', '--timeout', '--connect-timeout',
       '-H', '--header', '--user-agent', '-A', '--limit-rate', '--checksum', '--overwrite', '-k', '--insecure',
       '--ca-certificate', '--max-redirects', '-q', '--quiet', '--json', '--debug', '-i', '--input-file', '-h',
-      '--help', '-V', '--version', '-j', '--max-concurrent-downloads', '--max-overall-download-limit', '--save-session'];
+      '--help', '-V', '--version', '-j', '--max-concurrent-downloads', '--max-overall-download-limit', '--save-session',
+      '--ftp-user', '--ftp-password', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file'];
     expect([...OPTION_NAMES].sort()).toEqual([...flags].sort());
   });
 
   it('is grouped, with examples, and ends with a newline', () => {
-    for (const heading of ['Usage:', 'Input:', 'Output:', 'Connections:', 'Retries and timeouts:', 'HTTP and TLS:', 'Display:', 'Examples:']) {
+    for (const heading of ['Usage:', 'Input:', 'Output:', 'Connections:', 'Retries and timeouts:', 'HTTP and TLS:', 'FTP:', 'Display:', 'Examples:']) {
       expect(lines.some((l) => l.startsWith(heading))).toBe(true);
     }
     expect(HELP_TEXT.endsWith('\n')).toBe(true);
@@ -238,6 +258,21 @@ describe('HELP_TEXT', () => {
   it('shows the real defaults', () => {
     expect(HELP_TEXT).toContain(`(default: ${DEFAULT_OPTIONS.connections})`);
     expect(HELP_TEXT).toContain(`(default: ${DEFAULT_OPTIONS.userAgent})`);
+  });
+
+  it('lists the FTP options under FTP:, after HTTP and TLS', () => {
+    const ftp = lines.indexOf('FTP:');
+    expect(ftp).toBeGreaterThan(lines.indexOf('HTTP and TLS:'));
+    const section = lines.slice(ftp + 1, lines.indexOf('', ftp));
+    expect(section.map((l) => l.trim().split(/\s+/)[0])).toEqual([
+      '--ftp-user', '--ftp-password', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file',
+    ]);
+  });
+
+  it('the FTP defaults are those of DEFAULT_OPTIONS', () => {
+    expect(DEFAULT_OPTIONS).toMatchObject({ ftpSsl: false, ftpSslRequired: false });
+    for (const k of ['ftpUser', 'ftpPassword', 'netrcPath'] as const) expect(DEFAULT_OPTIONS[k]).toBeUndefined();
+    expect(parseArgs([U]).options).toEqual({});
   });
 
   it('every example parses', () => {

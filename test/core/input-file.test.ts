@@ -108,6 +108,19 @@ describe('parseInputFile: aria2 lines', () => {
         insecure: false, overwrite: false, limitRate: 2097152, connections: 1,
         checksum: { algorithm: 'md5', hex: MD5.toLowerCase() },
       } }],
+    ['the FTP keys',
+      [
+        'ftp://h/pub/f.iso\tftps://m/f.iso',
+        '  ftp-user=alice smith',
+        '  ftp-passwd=p=a#s:s w@rd',
+        '  ftp-ssl=true',
+        '  ftp-ssl-required=FALSE',
+        '  netrc-path=/home/alice/.netrc',
+      ].join('\n'),
+      { urls: ['ftp://h/pub/f.iso', 'ftps://m/f.iso'], options: {
+        ftpUser: 'alice smith', ftpPassword: 'p=a#s:s w@rd', ftpSsl: true, ftpSslRequired: false,
+        netrcPath: '/home/alice/.netrc',
+      } }],
     ['blanks around key and value', 'http://h/a\n\t out = a.bin \t\n\tmax-download-limit=0',
       { urls: ['http://h/a'], options: { out: 'a.bin', limitRate: 0 } }],
     ['a value holding = and #', 'http://h/a\n header=X-Q: a=b=c #d\n out=#1=x.bin',
@@ -188,6 +201,7 @@ describe('parseInputFile: whole files', () => {
       ['--retry-wait', 'retry-wait', '2.5'], ['--timeout', 'timeout', '10'], ['--connect-timeout', 'connect-timeout', '3'],
       ['--checksum', 'checksum', `md5=${MD5}`], ['-H', 'header', 'X: y'], ['-A', 'user-agent', 'agent/1'],
       ['--ca-certificate', 'ca-certificate', 'ca.pem'], ['--max-redirects', 'max-redirects', '2'],
+      ['--ftp-user', 'ftp-user', 'alice'], ['--ftp-password', 'ftp-passwd', 's3 cr=t'], ['--netrc-file', 'netrc-path', 'n rc'],
     ];
     const keysWithFlags = OPTION_KEYS.filter((k) => k.flags.length > 0).map((k) => k.key);
     expect(pairs.map(([, key]) => key).sort()).toEqual(keysWithFlags.sort());
@@ -263,6 +277,11 @@ describe('parseInputFile: errors', () => {
     ['a bad duration', '-u http://h/a --retry-wait soon',
       ["list.txt:1: --retry-wait needs seconds such as 30, 1.5 or 500ms, got 'soon'"]],
     ['a bad boolean', 'http://h/a\n check-certificate=maybe', ["list.txt:2: check-certificate needs true or false, got 'maybe'"]],
+    ['a bad ftp-ssl', 'ftp://h/a\n ftp-ssl=yes', ["list.txt:2: ftp-ssl needs true or false, got 'yes'"]],
+    ['an empty ftp-passwd', 'ftp://h/a\n ftp-passwd=', ['list.txt:2: ftp-passwd needs a value']],
+    ['--ftp-user without a value', '-u ftp://h/a --ftp-user', ['list.txt:1: --ftp-user needs a value']],
+    ['a control character in --ftp-password', '-u ftp://h/a --ftp-password "a\u0007b"',
+      ["list.txt:1: --ftp-password must not contain control characters, got 'a\\u0007b'"]],
     ['a control character', 'http://h/a\n user-agent=a\u0001b',
       ["list.txt:2: user-agent must not contain control characters, got 'a\\u0001b'"]],
   ])('%s', (_name, text, expected) => {

@@ -61,6 +61,17 @@ const TABLE: SessionEntry[] = [
       overwrite: true,
     },
   },
+  {
+    urls: ['ftp://ftp.example.com/pub/f.iso', 'ftps://mirror.example.com/f.iso'],
+    options: {
+      ftpUser: 'alice smith',
+      ftpPassword: 'p=a#s:s w\'o"r\\d\t!',
+      ftpSsl: true,
+      ftpSslRequired: true,
+      netrcPath: '/home/alice/.netrc',
+    },
+  },
+  { urls: ['ftp://h/f'], options: { ftpUser: 'anonymous', ftpPassword: 'ferry@', ftpSsl: false, ftpSslRequired: false } },
   { urls: ['http://bücher.example/ä/日本語.bin'], options: { out: '日本語/ファイル.bin', headers: { 'X-U': 'ü' } } },
   { urls: ['http://h/a'], options: { checksum: { algorithm: 'sha-256', hex: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } } },
   { urls: ['http://h/a'], options: { checksum: { algorithm: 'sha-1', hex: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' } } },
@@ -106,6 +117,11 @@ describe('encodeSession', () => {
       caCertificate: ['c', 'c d.pem'],
       maxRedirects: [0, 1, 50],
       overwrite: [true, false],
+      ftpUser: ['u', 'user name', 'a@b'],
+      ftpPassword: ['p', '#x=y', 'p w:d@'],
+      ftpSsl: [true, false],
+      ftpSslRequired: [true, false],
+      netrcPath: ['n', '/a b/.netrc'],
     };
     const urls = ['http://a/1', 'https://b:8443/2?q', 'ftp://c/3', 'ftps://d/4#f'];
     const entries: SessionEntry[] = [];
@@ -128,6 +144,18 @@ describe('encodeSession', () => {
     expect(text).toBe(
       'http://a/x\tftp://b/x\n out=x.bin\n split=4\n timeout=1500ms\n header=A: 1\n header=B:\n check-certificate=false\n' +
         'http://c/y\n retry-wait=0\n timeout=30\n check-certificate=true\n allow-overwrite=true\n',
+    );
+  });
+
+  it('writes the FTP keys aria2 knows (ftp-user, ftp-passwd) and ferry\'s TLS and netrc keys', () => {
+    const text = encodeSession([
+      {
+        urls: ['ftp://h/f'],
+        options: { netrcPath: '/n', ftpSslRequired: true, ftpSsl: false, ftpPassword: 'pw', ftpUser: 'u', connections: 2 },
+      },
+    ]);
+    expect(text).toBe(
+      'ftp://h/f\n split=2\n ftp-user=u\n ftp-passwd=pw\n ftp-ssl=false\n ftp-ssl-required=true\n netrc-path=/n\n',
     );
   });
 
@@ -179,6 +207,13 @@ describe('encodeSession', () => {
     ['an upper-case digest', entry({ checksum: { algorithm: 'md5', hex: 'AB'.repeat(16) } }),
       `cannot save entry 1 ('http://h/a'): checksum {"algorithm":"md5","hex":"${'AB'.repeat(16)}"} would read back as ` +
         `{"algorithm":"md5","hex":"${'ab'.repeat(16)}"}`],
+    ['a line break in an FTP password', entry({ ftpPassword: 'a\r\nDELE f' }),
+      "cannot save entry 1 ('http://h/a'): ftp-passwd 'a\\r\\nDELE f' contains a line break"],
+    ['an FTP password with a leading blank', entry({ ftpPassword: ' pw' }),
+      "cannot save entry 1 ('http://h/a'): ftp-passwd ' pw' starts or ends with a blank"],
+    ['an empty FTP user', entry({ ftpUser: '' }), "cannot save entry 1 ('http://h/a'): ftp-user needs a value"],
+    ['a NUL in an FTP user', entry({ ftpUser: 'a\u0000b' }),
+      "cannot save entry 1 ('http://h/a'): ftp-user must not contain control characters, got 'a\\u0000b'"],
     ['a short digest', entry({ checksum: { algorithm: 'sha-256', hex: 'abc' } }),
       "cannot save entry 1 ('http://h/a'): checksum: a sha-256 digest has 64 hex digits, got 3"],
   ])('refuses %s', (_name, bad, message) => {
