@@ -361,6 +361,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           id: 0,
           requestEnd: end,
           batchBytes: 512 * 1024,
+          now: this.deps.now,
           onBytes: (n) => {
             meter.add(n, this.deps.now());
             this.countBytes(n);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { PieceMap } from '../core/piece-map.js';
 import type { ByteStream } from '../core/types.js';
 
@@ -19,6 +20,9 @@ export interface PumpContext {
   throttle?: (n: number) => Promise<void> | void;
   /** Bytes collected before one positional write. */
   batchBytes: number;
+  /** A batch older than this is written even when not full (a slow connection loses little on a crash). */
+  maxBatchAgeMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -33,6 +37,9 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
   let batch: Uint8Array[] = [];
   let batchStart = 0;
   let batchLen = 0;
+  let batchOpenedAt = 0;
+  const now = ctx.now ?? (() => performance.now());
+  const maxAge = ctx.maxBatchAgeMs ?? 250;
   let inFlight: Promise<void> | undefined;
   let writeError: unknown;
 
@@ -62,11 +69,14 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
     for await (const chunk of stream) {
       const { offset, accepted } = map.receive(id, chunk.length);
       if (accepted > 0) {
-        if (batchLen === 0) batchStart = offset;
+        if (batchLen === 0) {
+          batchStart = offset;
+          batchOpenedAt = now();
+        }
         batch.push(accepted === chunk.length ? chunk : chunk.subarray(0, accepted));
         batchLen += accepted;
         ctx.onBytes(accepted);
-        if (batchLen >= ctx.batchBytes) await flush();
+        if (batchLen >= ctx.batchBytes || now() - batchOpenedAt >= maxAge) await flush();
         if (ctx.throttle) await ctx.throttle(accepted);
       }
       const claim = map.getClaim(id);

@@ -18,5 +18,6 @@ export function unfinishedEntries(engine: Engine, defaults: SessionEntry['option
 /** Write the session file atomically, in aria2's input format (read back with `-i`). */
 export async function saveSessionFile(filePath: string, entries: SessionEntry[]): Promise<void> {
   const text = encodeSession(entries);
-  await writeFileAtomic(filePath, text === '' || text.endsWith('\n') ? text : `${text}\n`);
+  // It may hold passwords (FTP, headers): readable by its owner only.
+  await writeFileAtomic(filePath, text === '' || text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 });
 }

@@ -245,6 +245,7 @@ export class Transfer {
       id: conn.id,
       requestEnd,
       batchBytes: BATCH_BYTES,
+      now: this.p.now,
       onBytes: (n) => {
         const t = this.p.now();
         conn.lastByteAt = t;

@@ -58,6 +58,8 @@ describe('parseInputFile: ferry lines', () => {
         retryWaitMs: 0, timeoutMs: 1500, connectTimeoutMs: 500, maxRedirects: 0, caCertificate: 'ca.pem',
         insecure: true, overwrite: true,
       } }],
+    ['FTP TLS switches', '-u ftp://h/a --ftp-ssl --ftp-ssl-required',
+      { urls: ['ftp://h/a'], options: { ftpSsl: true, ftpSslRequired: true } }],
     ['-u again adds a mirror', '-u http://a/f -u ftp://b/f --url ftps://c/f',
       { urls: ['http://a/f', 'ftp://b/f', 'ftps://c/f'], options: {} }],
     ['the last value wins', '-u http://h/a -n 2 -o a -n 3 -o b', { urls: ['http://h/a'], options: { connections: 3, out: 'b' } }],
