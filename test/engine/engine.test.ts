@@ -115,6 +115,19 @@ describe('engine queue', () => {
     await engine.cancel(w);
   });
 
+  it('the global rate limit holds over all downloads together', async () => {
+    for (const n of ['r1', 'r2']) server.setFile(`/${n}`, { body: randomBytesSeeded(384 * KiB, n) });
+    engine = createEngine({ dir, maxActive: 2, connections: 2, limitRate: 512 * KiB, ...fast });
+    const t0 = performance.now();
+    engine.add(server.url('/r1'));
+    engine.add(server.url('/r2'));
+    await engine.whenIdle();
+    const seconds = (performance.now() - t0) / 1000;
+    // 768 KiB at 512 KiB/s, less the 256 KiB burst the bucket allows at once: at least 1 s.
+    expect(seconds).toBeGreaterThan(0.95);
+    expect(engine.list().map((d) => d.state)).toEqual(['complete', 'complete']);
+  });
+
   it('move puts a waiting download at the front', async () => {
     for (const n of ['1', '2', '3', '4']) server.setFile(`/${n}`, { body: randomBytesSeeded(64 * KiB, n) });
     server.setFaults({ throttleBytesPerSec: 256 * KiB });
