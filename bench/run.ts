@@ -1,6 +1,7 @@
 /**
- * ferry's benchmark: ferry and its peers (aria2c, axel, curl, wget) download the same files from
- * the same local servers, side by side, in one run. See docs/benchmarks.md.
+ * ferry's benchmark: ferry and its peers (aria2c, axel, curl, wget, lftp) download the same files
+ * from the same local servers (nginx, a latency server, vsftpd), side by side, in one run. See
+ * docs/benchmarks.md.
  *
  *   npm run bench -- --quick
  *   node --import tsx bench/run.ts --only capped --runs 5
@@ -17,13 +18,16 @@ import { ensureDataFile, type DataFile } from './lib/data.js';
 import { startLatencyServer } from './lib/latency-server.js';
 import { parseGnuTime } from './lib/measure.js';
 import { startNginx, type Nginx } from './lib/nginx.js';
-import { participants, unavailable, versionOf, which, type Participant } from './lib/participants.js';
+import { isSelected, participants, unavailable, versionOf, which, type Participant } from './lib/participants.js';
 import { environment, renderReport, writeResults, type BenchResults, type ScenarioResult } from './lib/report.js';
 import { runResume } from './lib/resume.js';
 import { runMatrix, type RunContext, type Target } from './lib/runner.js';
+import { once, type ScenarioEnv } from './lib/scenario-env.js';
+import { runFtpScenario } from './lib/scenario-ftp.js';
+import { runListScenario } from './lib/scenario-list.js';
 import { describe, idealBytesPerSec, timeoutFor } from './lib/scenarios.js';
-import { evaluateTargets, summariseCell, summariseResume, withPercentages } from './lib/summary.js';
-import type { BenchConfig, CellSummary, ResumeSummary, ScenarioName } from './lib/types.js';
+import { evaluateTargets, naCell, summariseCell, summariseResume, withPercentages } from './lib/summary.js';
+import { isFtpScenario, isListScenario, type BenchConfig, type CellSummary, type ResumeSummary, type ScenarioName } from './lib/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,10 +40,16 @@ async function gnuTime(workDir: string): Promise<string | undefined> {
   return ok && parseGnuTime(await readFile(out, 'utf8').catch(() => '')) !== undefined ? bin : undefined;
 }
 
-/** n/a cells for participants that cannot run (missing program, missing server). */
-function naCell(scenario: ScenarioName, participant: string, note: string): CellSummary {
-  return { scenario, participant, status: 'n/a', note, runs: [] };
+/** Scenarios served by nginx. */
+const NGINX_SCENARIOS: readonly ScenarioName[] = ['unthrottled', 'capped', 'no-ranges', 'resume', 'files-500'];
+
+/** `vsftpd -v` writes its version to standard input (fd 0), hence the redirection. */
+function vsftpdVersion(bin: string): Promise<string | undefined> {
+  return versionOf('sh', ['-c', '"$0" -v 0>&1', bin]);
 }
+
+/** ferry or one of its FTP variants (ferry-n4, ferry-n8). */
+const isFerry = (participant: string): boolean => participant === 'ferry' || participant.startsWith('ferry-');
 
 async function main(argv: string[]): Promise<number> {
   let config: BenchConfig;
@@ -73,8 +83,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const timeBin = await gnuTime(workDir);
     if (timeBin === undefined) log('bench: GNU time not found (apt-get install -y time): CPU and RSS will be n/a');
-    const all = participants(process.execPath, join(ROOT, 'dist', 'cli', 'bin.js'))
-      .filter((p) => config.participants === undefined || config.participants.includes(p.name));
+    const ferryScript = join(ROOT, 'dist', 'cli', 'bin.js');
+    const all = participants(process.execPath, ferryScript).filter((p) => isSelected(config.participants, p.name));
     const order = (name: string): number => all.findIndex((p) => p.name === name);
     const missing = new Map<string, string>();
     const versions: Record<string, string | undefined> = {};
@@ -84,18 +94,26 @@ async function main(argv: string[]): Promise<number> {
       versions[p.name] = why === undefined ? await versionOf(p.program, [...p.prefixArgs, ...p.versionArgs]) : undefined;
     }
     for (const [name, why] of missing) log(`bench: ${name} is n/a (${why})`);
+    const sbin = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
+    const vsftpdBin = config.only.some(isFtpScenario) ? await which(process.env.VSFTPD ?? 'vsftpd', sbin) : undefined;
+    if (config.only.some(isFtpScenario)) {
+      versions.lftp = isSelected(config.participants, 'lftp') ? await versionOf('lftp', ['--version']) : undefined;
+      versions.vsftpd = vsftpdBin === undefined ? undefined : await vsftpdVersion(vsftpdBin);
+      if (vsftpdBin === undefined) log('bench: vsftpd not installed (apt-get install -y vsftpd): FTP scenarios are n/a');
+    }
 
     const data = new Map<number, DataFile>();
     for (const s of config.only) {
       if (aborter.signal.aborted) return 130;
+      if (isListScenario(s)) continue; // lists make their own files (file-set.ts)
       const size = config.sizes[s];
       if (!data.has(size)) {
         log(`bench: preparing ${size} bytes of random data in ${dataDir}`);
         data.set(size, await ensureDataFile(dataDir, size));
       }
     }
-    const needsNginx = config.only.some((s) => s !== 'latency');
-    const nginxBin = needsNginx ? await which('nginx', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`) : undefined;
+    const needsNginx = config.only.some((s) => NGINX_SCENARIOS.includes(s));
+    const nginxBin = needsNginx ? await which('nginx', sbin) : undefined;
     versions.nginx = nginxBin ? await versionOf(nginxBin, ['-v']) : undefined;
     let nginx: Nginx | undefined;
     if (nginxBin !== undefined) {
@@ -106,11 +124,23 @@ async function main(argv: string[]): Promise<number> {
     } else if (needsNginx) log('bench: nginx not installed (apt-get install -y nginx-light): nginx scenarios are n/a');
 
     const ctx: RunContext = { workDir, timeBin, signal: aborter.signal, connections: config.connections, log };
+    const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryScript, nginx, onCleanup: (fn) => void cleanups.push(fn) };
     const scenarios: ScenarioResult[] = [];
     let resume: BenchResults['resume'];
     let latencyLabel: string | undefined;
+    let listLatencyLabel: string | undefined;
     for (const name of config.only) {
       if (aborter.signal.aborted) break;
+      if (isListScenario(name)) {
+        const outcome = await runListScenario(env, name);
+        listLatencyLabel = outcome.serverLabel ?? listLatencyLabel;
+        scenarios.push(outcome.result);
+        continue;
+      }
+      if (isFtpScenario(name)) {
+        scenarios.push(await runFtpScenario(env, name, vsftpdBin));
+        continue;
+      }
       const file = data.get(config.sizes[name]) as DataFile;
       const members = all.filter((p) => p.scenarios.includes(name));
       const runnable = members.filter((p) => !missing.has(p.name));
@@ -136,11 +166,11 @@ async function main(argv: string[]): Promise<number> {
       let close = async (): Promise<void> => undefined;
       const common = { label: name, size: file.size, sha256: file.sha256, timeoutMs: timeoutFor(name, file.size, config) };
       if (name === 'latency') {
-        const server = await startLatencyServer({ choice: config.latencyServer, body: await readFile(file.path), rateBytesPerSec: config.capBytesPerSec, firstByteDelayMs: config.firstByteDelayMs });
+        const server = await startLatencyServer({ choice: config.latencyServer, files: { '/f': await readFile(file.path) }, rateBytesPerSec: config.capBytesPerSec, firstByteDelayMs: config.firstByteDelayMs });
         latencyLabel = server.label;
-        close = () => server.close();
+        close = once(() => server.close());
         cleanups.push(close);
-        target = { ...common, url: server.fileUrl };
+        target = { ...common, url: (tag) => server.url('/f', tag) };
       } else if (nginx !== undefined) {
         const n = nginx;
         const loc = name === 'unthrottled' ? 'plain' : name === 'capped' ? 'capped' : 'noranges';
@@ -168,7 +198,7 @@ async function main(argv: string[]): Promise<number> {
     const results: BenchResults = {
       date: new Date().toISOString(),
       command: argv.length > 0 ? ['npm run bench --', ...argv].join(' ') : 'npm run bench',
-      environment: { ...environment(), timeBin, latencyServer: latencyLabel, versions },
+      environment: { ...environment(), timeBin, latencyServer: latencyLabel, listLatencyServer: listLatencyLabel, versions },
       config,
       scenarios,
       resume,
@@ -178,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
     const written = await writeResults(config.resultsDir, results);
     log(`bench: wrote ${written.json} and ${written.md}`);
     // A peer's failure is a result like any other; a wrong or missing file from ferry is an error.
-    const ferryFailed = scenarios.some((s) => s.cells.some((c) => c.participant === 'ferry' && c.status === 'FAIL'))
+    const ferryFailed = scenarios.some((s) => s.cells.some((c) => isFerry(c.participant) && c.status === 'FAIL'))
       || (resume?.results.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false);
     return ferryFailed ? 1 : 0;
   } finally {

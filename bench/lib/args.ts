@@ -2,7 +2,7 @@
  * Command-line parsing of the benchmark: `node --import tsx bench/run.ts [flags]`. Pure: argv in,
  * a BenchConfig (or a help request) out; throws Error with a one-line message on bad input.
  */
-import { parseRate, parseSize, MIB } from './units.js';
+import { parseRate, parseSize, KIB, MIB } from './units.js';
 import { SCENARIOS, type BenchConfig, type LatencyServerChoice, type ScenarioName } from './types.js';
 
 /** Sizes of the full benchmark. */
@@ -12,6 +12,10 @@ export const FULL_SIZES: Record<ScenarioName, number> = {
   latency: 256 * MIB,
   'no-ranges': 256 * MIB,
   resume: 256 * MIB,
+  'files-500': 64 * KIB,
+  'files-500-latency': 64 * KIB,
+  ftp: 256 * MIB,
+  ftps: 256 * MIB,
 };
 
 /** Sizes of `--quick`: a smoke check of the whole pipeline in well under a minute. */
@@ -21,6 +25,10 @@ export const QUICK_SIZES: Record<ScenarioName, number> = {
   latency: 64 * MIB,
   'no-ranges': 64 * MIB,
   resume: 64 * MIB,
+  'files-500': 64 * KIB,
+  'files-500-latency': 64 * KIB,
+  ftp: 64 * MIB,
+  ftps: 64 * MIB,
 };
 
 export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx bench/run.ts [flags])
@@ -28,13 +36,18 @@ export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx
   --only LIST          scenarios to run, comma-separated (${SCENARIOS.join(', ')}); repeatable
   --runs N             runs per participant and scenario, median reported (default 3; --quick: 1)
   --quick              small files for a fast end-to-end check
-  --size NAME=SIZE     file size of one scenario, e.g. --size capped=512M (repeatable)
+  --size NAME=SIZE     file size of one scenario, e.g. --size capped=512M (repeatable);
+                       for files-500*: the size of each file (default 64k)
   --cap RATE           per-connection cap of capped/latency (default 20m = 20 MiB/s)
   --connections N      connections of the segmented participants (default 16)
   --delay-ms N         first-byte delay of latency (default 50)
+  --list-files N       files in the list scenarios (default 500)
+  --jobs N             downloads at once in the list scenarios (default 16)
+  --list-delay-ms N    first-byte delay of files-500-latency (default 20)
   --resume-cap RATE    per-connection cap of resume (default 2m; --quick: 1m)
   --kill-after SEC     SIGKILL the first resume attempt after SEC seconds (default 3; --quick: 1.5)
-  --participants LIST  only these: ferry, aria2c, axel, curl, wget
+  --participants LIST  only these: ferry, aria2c, axel, curl, wget, lftp (ferry also selects
+                       ferry-n4 and ferry-n8 of the FTP scenarios)
   --latency-server S   auto (project test server if present), helper, own (default auto)
   --data-dir DIR       keep generated files in DIR and reuse them next time
   --results-dir DIR    where JSON/Markdown results go (default bench/results)
@@ -51,6 +64,12 @@ function list(value: string): string[] {
 function positiveInt(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function milliseconds(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number of milliseconds >= 0`);
   return n;
 }
 
@@ -80,7 +99,7 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
   const known = ['--only', '--runs', '--size', '--cap', '--connections', '--delay-ms', '--resume-cap', '--kill-after',
-    '--participants', '--latency-server', '--data-dir', '--results-dir', '--timeout'];
+    '--participants', '--latency-server', '--data-dir', '--results-dir', '--timeout', '--list-files', '--jobs', '--list-delay-ms'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag ${name}`);
   const last = (name: string): string | undefined => flags.get(name)?.at(-1);
 
@@ -98,8 +117,8 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
   }
   const killAfter = Number(last('--kill-after') ?? (quick ? 1.5 : 3));
   if (!(killAfter > 0)) throw new Error('--kill-after needs a positive number of seconds');
-  const delayMs = Number(last('--delay-ms') ?? 50);
-  if (!Number.isInteger(delayMs) || delayMs < 0) throw new Error('--delay-ms needs a whole number of milliseconds >= 0');
+  const delayMs = milliseconds('--delay-ms', last('--delay-ms') ?? '50');
+  const listDelayMs = milliseconds('--list-delay-ms', last('--list-delay-ms') ?? '20');
   const timeout = last('--timeout');
   if (timeout !== undefined && !(Number(timeout) > 0)) throw new Error('--timeout needs a positive number of seconds');
   const participants = flags.has('--participants') ? (flags.get('--participants') ?? []).flatMap(list) : undefined;
@@ -112,6 +131,9 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
     capBytesPerSec: parseRate(last('--cap') ?? '20m'),
     connections: positiveInt('--connections', last('--connections') ?? '16'),
     firstByteDelayMs: delayMs,
+    listFiles: positiveInt('--list-files', last('--list-files') ?? '500'),
+    listJobs: positiveInt('--jobs', last('--jobs') ?? '16'),
+    listDelayMs,
     resumeCapBytesPerSec: parseRate(last('--resume-cap') ?? (quick ? '1m' : '2m')),
     killAfterMs: Math.round(killAfter * 1000),
     participants,

@@ -10,10 +10,12 @@
  * The access log has one tab-separated line per response: the `run` query argument (a tag the
  * harness adds to every URL), status, $bytes_sent, $body_bytes_sent, request time, Range header.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
+import { exited, freePort, waitForPort } from './ports.js';
+
+export { freePort } from './ports.js';
 
 export interface NginxConfigInput {
   prefix: string;
@@ -93,41 +95,6 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = createConnection({ host: '127.0.0.1', port });
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-  });
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 /** Start nginx (binary `bin`) with a fresh prefix; resolves once it accepts connections. */
 export async function startNginx(bin: string, input: Omit<NginxConfigInput, 'port'>): Promise<Nginx> {
   await mkdir(input.prefix, { recursive: true });
@@ -144,11 +111,7 @@ export async function startNginx(bin: string, input: Omit<NginxConfigInput, 'por
       await exited(child, 3000);
     }
   };
-  for (let i = 0; i < 100 && !(await canConnect(port)); i++) {
-    if (child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  if (!(await canConnect(port))) {
+  if (!(await waitForPort(port, child))) {
     await stop();
     const log = await readFile(errorLog, 'utf8').catch(() => '');
     throw new Error(`nginx did not start on port ${port}: ${log.trim().split('\n').slice(-3).join(' | ')}`);

@@ -92,6 +92,14 @@ export function participants(node: string, ferryScript: string): Participant[] {
   ];
 }
 
+/**
+ * Whether `--participants` selects `name`: no filter, the exact name, or its family (`ferry`
+ * selects `ferry-n4` and `ferry-n8`).
+ */
+export function isSelected(filter: readonly string[] | undefined, name: string): boolean {
+  return filter === undefined || filter.some((f) => name === f || name.startsWith(`${f}-`));
+}
+
 /** Absolute path of an executable: itself if it contains a slash, else the first match on PATH. */
 export async function which(program: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
   const candidates = program.includes('/') ? [program] : path.split(delimiter).filter(Boolean).map((d) => join(d, program));
@@ -107,7 +115,7 @@ export async function which(program: string, path = process.env.PATH ?? ''): Pro
 }
 
 /** Why a participant cannot run here (`not installed: ...`), or undefined when it can. */
-export async function unavailable(p: Participant): Promise<string | undefined> {
+export async function unavailable(p: Pick<Participant, 'program' | 'requires'>): Promise<string | undefined> {
   if ((await which(p.program)) === undefined) return `not installed: ${p.program}`;
   if (p.requires !== undefined && !(await access(p.requires).then(() => true, () => false))) {
     return `not built: ${p.requires} (npm run build)`;

@@ -6,7 +6,7 @@ import { cpus, release } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TargetCheck } from './summary.js';
-import { renderCells, renderResume, renderTargets } from './table.js';
+import { renderCells, renderListCells, renderResume, renderTargets } from './table.js';
 import type { BenchConfig, CellSummary, ResumeSummary, ScenarioName } from './types.js';
 import { formatBytes, MIB } from './units.js';
 
@@ -14,7 +14,10 @@ export interface ScenarioResult {
   name: ScenarioName;
   /** One sentence: server, size, conditions. */
   description: string;
+  /** Bytes of one run (a list: all its files). */
   size: number;
+  /** List scenarios: the number of files (each `size / files` bytes). */
+  files?: number;
   /** connections x cap, bytes/s, for capped and latency. */
   idealBytesPerSec?: number;
   cells: CellSummary[];
@@ -30,6 +33,8 @@ export interface BenchResults {
     kernel: string;
     timeBin?: string;
     latencyServer?: string;
+    /** Server of `files-500-latency`. */
+    listLatencyServer?: string;
     versions: Record<string, string | undefined>;
   };
   config: BenchConfig;
@@ -54,6 +59,11 @@ export function renderReport(r: BenchResults): string {
     `Versions: ${Object.entries(r.environment.versions).map(([k, v]) => `${k}: ${v ?? 'n/a'}`).join('; ')}`,
   ];
   for (const s of r.scenarios) {
+    if (s.files !== undefined) {
+      const each = s.files > 0 ? formatBytes(s.size / s.files) : '0 B';
+      parts.push(`\n### ${s.name} (${s.files} x ${each})\n\n${s.description}\n\n${renderListCells(s.cells)}`);
+      continue;
+    }
     const pct = s.idealBytesPerSec !== undefined ? `% of ideal (${(s.idealBytesPerSec / MIB).toFixed(0)} MiB/s)` : '% of fastest';
     parts.push(`\n### ${s.name} (${formatBytes(s.size)})\n\n${s.description}\n\n${renderCells(s.cells, pct)}`);
   }

@@ -3,11 +3,17 @@
  * Invariant: a cell with any failed run is FAIL and carries no time, speed or percentage.
  */
 import { median, percent } from './stats.js';
-import { MIB } from './units.js';
+import { check, f1, listAndFtpTargets, type TargetCheck } from './targets.js';
 import type { CellSummary, ResumeRecord, ResumeSummary, RunRecord, ScenarioName } from './types.js';
+import { MIB } from './units.js';
 
-/** Summarise one participant's runs in one scenario (percentages are added by `withPercentages`). */
-export function summariseCell(scenario: ScenarioName, participant: string, runs: RunRecord[], size: number): CellSummary {
+export type { TargetCheck } from './targets.js';
+
+/**
+ * Summarise one participant's runs in one scenario (percentages are added by `withPercentages`).
+ * `size` is the bytes of one run (a list: all its files); `files`, for a list, the number of files.
+ */
+export function summariseCell(scenario: ScenarioName, participant: string, runs: RunRecord[], size: number, files?: number): CellSummary {
   const failed = runs.filter((r) => !r.ok);
   if (runs.length === 0) return { scenario, participant, status: 'n/a', runs };
   if (failed.length > 0) {
@@ -24,9 +30,15 @@ export function summariseCell(scenario: ScenarioName, participant: string, runs:
     runs,
     medianWallSec: wall,
     mibPerSec: wall !== undefined && wall > 0 ? size / MIB / wall : undefined,
+    ...(files !== undefined ? { filesPerSec: wall !== undefined && wall > 0 ? files / wall : undefined } : {}),
     medianCpuSec: cpu,
     medianRssMiB: rss,
   };
+}
+
+/** An n/a cell: the participant cannot run here (missing program, missing server, unsupported). */
+export function naCell(scenario: ScenarioName, participant: string, note: string): CellSummary {
+  return { scenario, participant, status: 'n/a', note, runs: [] };
 }
 
 /**
@@ -61,19 +73,7 @@ export function summariseResume(participant: string, runs: ResumeRecord[]): Resu
   };
 }
 
-/** One target check; `pass` undefined = could not be judged (ferry or the reference missing). */
-export interface TargetCheck {
-  target: string;
-  pass: boolean | undefined;
-  detail: string;
-}
-
-const f1 = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(1));
 const f2 = (x: number | undefined): string => (x === undefined ? 'n/a' : x.toFixed(2));
-
-function check(target: string, pass: boolean | undefined, detail: string): TargetCheck {
-  return { target, pass, detail };
-}
 
 /** The targets of docs/benchmarks.md, judged on the medians. */
 export function evaluateTargets(cells: CellSummary[], resume: ResumeSummary[] | undefined): TargetCheck[] {
@@ -112,5 +112,6 @@ export function evaluateTargets(cells: CellSummary[], resume: ResumeSummary[] | 
     out.push(check('resume: re-downloads <= ~1 s of data', r?.medianRedownloadedSec === undefined ? undefined : r.medianRedownloadedSec <= 1,
       `ferry ${r?.medianRedownloadedSec === undefined ? 'n/a' : r.medianRedownloadedSec.toFixed(2)} s`));
   }
+  out.push(...listAndFtpTargets(cells));
   return out;
 }

@@ -35,6 +35,32 @@ export function renderCells(cells: CellSummary[], pctLabel: string): string {
   return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'r']);
 }
 
+/**
+ * One list scenario's table: like `renderCells` with files/s first (the measure of a queue) and
+ * percentages relative to the fastest.
+ */
+export function renderListCells(cells: CellSummary[]): string {
+  const header = ['participant', 'wall s', 'files/s', 'MiB/s', '% of fastest', 'CPU s', 'peak RSS MiB', 'SHA-256', 'runs'];
+  const rows = cells.map((c) => {
+    if (c.status !== 'ok') {
+      const word = c.status === 'FAIL' ? 'FAIL' : 'n/a';
+      return [c.participant, word, word, word, word, word, word, c.status === 'FAIL' ? `FAIL: ${c.note ?? ''}` : c.note ?? 'n/a', String(c.runs.length)];
+    }
+    return [
+      c.participant,
+      fmt(c.medianWallSec, 2),
+      fmt(c.filesPerSec, 0),
+      fmt(c.mibPerSec, 1),
+      fmt(c.pctIdeal, 1),
+      fmt(c.medianCpuSec, 2),
+      fmt(c.medianRssMiB, 1),
+      'ok',
+      String(c.runs.length),
+    ];
+  });
+  return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r']);
+}
+
 /** The kill -9 resume table. */
 export function renderResume(rows: ResumeSummary[]): string {
   const header = ['participant', 'killed at s', 'rerun wall s', 're-downloaded', 're-downloaded s', 'SHA-256', 'runs'];

@@ -1,8 +1,26 @@
 /** Shapes shared by the benchmark modules: configuration, one measured run, one summarised cell. */
 
 /** The scenarios, in the order they run. */
-export const SCENARIOS = ['unthrottled', 'capped', 'latency', 'no-ranges', 'resume'] as const;
+export const SCENARIOS = ['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Scenarios that download a list (queue) of small files instead of one file. */
+export const LIST_SCENARIOS = ['files-500', 'files-500-latency'] as const;
+export type ListScenarioName = (typeof LIST_SCENARIOS)[number];
+
+/** Scenarios served by vsftpd (plain FTP and explicit FTPS). */
+export const FTP_SCENARIOS = ['ftp', 'ftps'] as const;
+export type FtpScenarioName = (typeof FTP_SCENARIOS)[number];
+
+/** True for `files-500` and `files-500-latency`. */
+export function isListScenario(name: ScenarioName): name is ListScenarioName {
+  return (LIST_SCENARIOS as readonly string[]).includes(name);
+}
+
+/** True for `ftp` and `ftps`. */
+export function isFtpScenario(name: ScenarioName): name is FtpScenarioName {
+  return (FTP_SCENARIOS as readonly string[]).includes(name);
+}
 
 /** Which server plays the `latency` scenario. `auto` prefers the project's test server when present. */
 export type LatencyServerChoice = 'auto' | 'helper' | 'own';
@@ -14,8 +32,14 @@ export interface BenchConfig {
   /** Repetitions of each participant in each scenario; the median is reported. */
   runs: number;
   quick: boolean;
-  /** File size per scenario, bytes. */
+  /** File size per scenario, bytes (list scenarios: the size of each file of the list). */
   sizes: Record<ScenarioName, number>;
+  /** Files in each list scenario (`files-500`: 500). */
+  listFiles: number;
+  /** Downloads at once in the list scenarios (ferry and aria2c `-j`, curl `--parallel-max`). */
+  listJobs: number;
+  /** Delay before the first byte of every response in `files-500-latency`, ms. */
+  listDelayMs: number;
   /** Per-connection cap of `capped` and `latency`, bytes/s. */
   capBytesPerSec: number;
   /** Connections for the segmented participants. */
@@ -61,6 +85,8 @@ export interface CellSummary {
   runs: RunRecord[];
   medianWallSec?: number;
   mibPerSec?: number;
+  /** List scenarios: files / median wall time. */
+  filesPerSec?: number;
   /** Capped/latency: percent of connections x cap; others: percent of the fastest participant. */
   pctIdeal?: number;
   medianCpuSec?: number;

@@ -5,6 +5,9 @@
 
 const UNIT: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
+/** One kibibyte. */
+export const KIB = 1024;
+
 /** One mebibyte, the unit of every size and speed the benchmark prints. */
 export const MIB = 1024 * 1024;
 

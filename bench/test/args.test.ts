@@ -11,7 +11,7 @@ const parse = (...argv: string[]): BenchConfig => {
 describe('parseArgs', () => {
   it('has the documented defaults', () => {
     const c = parse();
-    expect(c.only).toEqual(['unthrottled', 'capped', 'latency', 'no-ranges', 'resume']);
+    expect(c.only).toEqual(['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps']);
     expect(c.runs).toBe(3);
     expect(c.sizes).toEqual(FULL_SIZES);
     expect(c.sizes.unthrottled).toBe(1024 ** 3);
@@ -23,6 +23,27 @@ describe('parseArgs', () => {
     expect(c.latencyServer).toBe('auto');
     expect(c.resultsDir).toBe('/results');
     expect(c.participants).toBeUndefined();
+    expect(c.listFiles).toBe(500);
+    expect(c.listJobs).toBe(16);
+    expect(c.listDelayMs).toBe(20);
+    expect(c.sizes['files-500']).toBe(64 * 1024);
+    expect(c.sizes['files-500-latency']).toBe(64 * 1024);
+    expect(c.sizes.ftp).toBe(256 * 1024 * 1024);
+    expect(c.sizes.ftps).toBe(256 * 1024 * 1024);
+  });
+  it('reads the list and FTP knobs', () => {
+    const c = parse('--only', 'ftps,files-500-latency', '--list-files', '1', '--jobs=4', '--list-delay-ms', '0', '--size', 'files-500=0', '--size', 'ftp=1');
+    expect(c.only).toEqual(['files-500-latency', 'ftps']);
+    expect(c.listFiles).toBe(1);
+    expect(c.listJobs).toBe(4);
+    expect(c.listDelayMs).toBe(0);
+    expect(c.sizes['files-500']).toBe(0);
+    expect(c.sizes.ftp).toBe(1);
+    expect(parse('--quick').sizes.ftp).toBe(64 * 1024 * 1024);
+    expect(parse('--quick').listFiles).toBe(500);
+    expect(() => parse('--list-files', '0')).toThrow(/--list-files needs a positive integer/);
+    expect(() => parse('--jobs', '1.5')).toThrow(/--jobs needs a positive integer/);
+    expect(() => parse('--list-delay-ms', '-1')).toThrow(/--list-delay-ms needs a whole number/);
   });
   it('--quick shrinks sizes and runs, explicit flags still win', () => {
     const q = parse('--quick');

@@ -71,6 +71,17 @@ describe('scenarios', () => {
     expect(describeScenario('capped', c)).toContain('ideal = 16 x cap = 320 MiB/s');
     expect(describeScenario('latency', c, 'S')).toContain('from S, 20 MiB/s per connection and 50 ms');
     expect(describeScenario('resume', c)).toContain('after 3.0 s');
+    expect(describeScenario('files-500', c)).toContain('500 files of 64 KiB (31.3 MiB in all) from nginx on 127.0.0.1, no limits; 16 downloads at once');
+    expect(describeScenario('files-500-latency', c, 'S')).toContain('from S, 20 ms before the first byte of every response');
+    expect(describeScenario('ftp', c)).toMatch(/^256 MiB from vsftpd on 127\.0\.0\.1/);
+    expect(describeScenario('ftps', c)).toContain('explicit FTPS');
+  });
+  it('gives a sequential list client time to finish', () => {
+    // wget: 500 files one after another, each 20 ms late and 64 KiB at the slowest speed (20 MiB/s).
+    expect(timeoutFor('files-500-latency', 64 * 1024, c)).toBe(Math.round(30_000 + 3 * 500 * (20 + 3.125)));
+    expect(timeoutFor('files-500', 64 * 1024, c)).toBe(Math.round(30_000 + 3 * 500 * 3.125));
+    expect(timeoutFor('ftp', 256 * 1024 * 1024, c)).toBe(30_000 + 3 * 12_800);
+    expect(idealBytesPerSec('ftp', c)).toBeUndefined();
   });
 });
 
@@ -79,11 +90,12 @@ describe('latency server', () => {
   const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
   for (const choice of ['auto', 'own'] as const) {
     it(`(${choice}) serves the file byte-exact after the first-byte delay`, async () => {
-      const s = await startLatencyServer({ choice, body, rateBytesPerSec: 8 * 1024 * 1024, firstByteDelayMs: 50 });
+      const s = await startLatencyServer({ choice, files: { '/f': body }, rateBytesPerSec: 8 * 1024 * 1024, firstByteDelayMs: 50 });
       try {
         expect(s.label).toBe(choice === 'own' ? 'bench/lib/paced-server.ts' : 'test/helpers/http-server.ts');
         const t = performance.now();
-        const r = await fetch(s.fileUrl('tag-1'), { headers: { Range: 'bytes=1-' } });
+        expect(s.url('/f', 'a b')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/f\?run=a%20b$/);
+        const r = await fetch(s.url('/f', 'tag-1'), { headers: { Range: 'bytes=1-' } });
         expect(performance.now() - t).toBeGreaterThanOrEqual(45);
         expect(r.status).toBe(206);
         expect(sha(Buffer.from(await r.arrayBuffer()))).toBe(sha(body.subarray(1)));

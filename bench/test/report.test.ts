@@ -41,6 +41,17 @@ describe('report', () => {
     expect(md).toContain('- n/a  capped: >= 97% of ideal (ferry n/a %)');
   });
 
+  it('renders a list scenario with files/s and its file count', () => {
+    const r = sample();
+    r.scenarios.push({
+      name: 'files-500', description: 'ldesc', size: 500 * 64 * 1024, files: 500,
+      cells: [{ scenario: 'files-500', participant: 'curl', status: 'ok', runs: [], medianWallSec: 2, filesPerSec: 250, mibPerSec: 15.625, pctIdeal: 100 }],
+    });
+    const md = renderReport(r);
+    expect(md).toContain('### files-500 (500 x 64 KiB)\n\nldesc\n\n| participant | wall s | files/s | MiB/s | % of fastest |');
+    expect(md).toContain('| curl | 2.00 | 250 | 15.6 | 100.0 | n/a | n/a | ok | 0 |');
+  });
+
   it('writes JSON with every field and the same Markdown', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ferry-bench-report-'));
     try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTargets, summariseCell, summariseResume, withPercentages } from '../lib/summary.js';
-import { markdownTable, renderCells, renderResume, renderTargets } from '../lib/table.js';
+import { evaluateTargets, naCell, summariseCell, summariseResume, withPercentages } from '../lib/summary.js';
+import { markdownTable, renderCells, renderListCells, renderResume, renderTargets } from '../lib/table.js';
 import type { CellSummary, ResumeRecord, RunRecord } from '../lib/types.js';
 
 const MIB = 1024 * 1024;
@@ -108,5 +108,47 @@ describe('targets', () => {
 describe('markdownTable', () => {
   it('aligns numbers right and escapes pipes', () => {
     expect(markdownTable(['a', 'b'], [['x|y', '1']], ['l', 'r'])).toBe('| a | b |\n| --- | ---: |\n| x\\|y | 1 |');
+  });
+});
+
+describe('list and FTP cells', () => {
+  it('reports files/s for a list, and FAIL without numbers', () => {
+    const c = summariseCell('files-500', 'curl', [run(1, 2), run(2, 0.5), run(3, 1)], 500 * 64 * 1024, 500);
+    expect(c.filesPerSec).toBe(500);
+    expect(c.mibPerSec).toBeCloseTo(31.25, 9);
+    const single = summariseCell('ftp', 'curl', [run(1, 1)], MIB);
+    expect(single.filesPerSec).toBeUndefined();
+    const f = summariseCell('files-500', 'ferry', [run(1, 1, { ok: false, failure: '1/500 files wrong: f0001.bin no output file' })], MIB, 500);
+    const table = renderListCells(withPercentages([c, f, { scenario: 'files-500', participant: 'wget', status: 'n/a', note: 'not installed: wget', runs: [] }], 500 * 64 * 1024));
+    expect(table).toContain('| participant | wall s | files/s | MiB/s | % of fastest | CPU s | peak RSS MiB | SHA-256 | runs |');
+    expect(table).toContain('| curl | 1.00 | 500 | 31.3 | 100.0 | 0.75 | 10.0 | ok | 3 |');
+    expect(table).toContain('| ferry | FAIL | FAIL | FAIL | FAIL | FAIL | FAIL | FAIL: 1/1 runs: 1/500 files wrong: f0001.bin no output file | 1 |');
+    expect(table).toContain('| wget | n/a | n/a | n/a | n/a | n/a | n/a | not installed: wget | 0 |');
+  });
+
+  it('judges ferry in the list and FTP scenarios', () => {
+    const list = (s: CellSummary['scenario'], p: string, fps: number): CellSummary => ({ scenario: s, participant: p, status: 'ok', runs: [], medianWallSec: 500 / fps, filesPerSec: fps });
+    const ftp = (s: CellSummary['scenario'], p: string, mibs: number): CellSummary => ({ scenario: s, participant: p, status: 'ok', runs: [], medianWallSec: 256 / mibs, mibPerSec: mibs });
+    const checks = evaluateTargets([
+      list('files-500', 'ferry', 900), list('files-500', 'curl', 900), list('files-500', 'aria2c', 899),
+      list('files-500-latency', 'ferry', 300), list('files-500-latency', 'curl', 600), list('files-500-latency', 'aria2c', 300),
+      ftp('ftp', 'ferry-n4', 400), ftp('ftp', 'ferry-n8', 500), ftp('ftp', 'aria2c', 400), ftp('ftp', 'lftp', 401),
+      ftp('ftps', 'ferry-n4', 100), { scenario: 'ftps', participant: 'aria2c', status: 'n/a', runs: [] }, { scenario: 'ftps', participant: 'lftp', status: 'FAIL', runs: [] },
+    ], undefined);
+    expect(checks.map((c) => [c.target, c.pass])).toEqual([
+      ["files-500: files/s at least curl's", true],
+      ['files-500: faster than aria2c', true],
+      ["files-500-latency: files/s at least curl's", false],
+      ['files-500-latency: faster than aria2c', false],
+      ["ftp: ferry -n 4 at least aria2c's throughput", true],
+      ["ftp: ferry -n 4 at least lftp's throughput", false],
+      ["ftps: ferry -n 4 at least lftp's throughput", undefined],
+    ]);
+    expect(renderTargets(checks)).toContain("- MISS ftp: ferry -n 4 at least lftp's throughput (ferry-n4 400.0 MiB/s (ferry-n8 500.0), lftp 401.0 MiB/s)");
+    expect(renderTargets(checks)).toContain("- MISS files-500-latency: files/s at least curl's (ferry 300.0, curl 600.0 files/s)");
+  });
+
+  it('makes n/a cells', () => {
+    expect(naCell('ftps', 'aria2c', 'aria2 has no FTPS')).toEqual({ scenario: 'ftps', participant: 'aria2c', status: 'n/a', note: 'aria2 has no FTPS', runs: [] });
   });
 });

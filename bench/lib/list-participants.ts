@@ -1,0 +1,101 @@
+/**
+ * The participants of the list (queue) scenarios: each reads one list file of URLs and saves every
+ * file under its given name in one output directory, with a given number of downloads at once.
+ * Pure: command lines and list texts only.
+ */
+import type { Participant } from './participants.js';
+import type { ListScenarioName } from './types.js';
+
+/** One file of a list: where it comes from and the name it must get in the output directory. */
+export interface ListEntry {
+  url: string;
+  name: string;
+}
+
+/** One list download: the list file (already written), the output directory, downloads at once. */
+export interface ListJob {
+  listFile: string;
+  dir: string;
+  jobs: number;
+}
+
+/** Like a Participant, but for a whole list; `list` renders the file its `args` read. */
+export interface ListParticipant extends Pick<Participant, 'name' | 'program' | 'prefixArgs' | 'requires' | 'versionArgs'> {
+  scenarios: readonly ListScenarioName[];
+  /** The text of the list file, in the format this tool reads. */
+  list(entries: readonly ListEntry[]): string;
+  args(job: ListJob): string[];
+}
+
+/** aria2's input format (ferry reads it too): the URL, then an indented `out=NAME` line. */
+export function aria2List(entries: readonly ListEntry[]): string {
+  return entries.map((e) => `${e.url}\n  out=${e.name}\n`).join('');
+}
+
+/** A value of a curl config file: double-quoted, with `\` and `"` escaped. */
+function curlQuote(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** A curl config file (`-K`): a `url` and an `output` line per file. */
+export function curlList(entries: readonly ListEntry[]): string {
+  return entries.map((e) => `url = ${curlQuote(e.url)}\noutput = ${curlQuote(e.name)}\n`).join('');
+}
+
+/** One URL per line (wget names each file after the last path segment of its URL). */
+export function urlList(entries: readonly ListEntry[]): string {
+  return entries.map((e) => `${e.url}\n`).join('');
+}
+
+const BOTH: readonly ListScenarioName[] = ['files-500', 'files-500-latency'];
+
+/**
+ * All list participants. `ferryScript` is the built CLI; `node` the Node binary. wget downloads
+ * one file after another, so it only takes part in `files-500` (with a first-byte delay its time
+ * is the number of files times the delay, whatever the client does).
+ */
+export function listParticipants(node: string, ferryScript: string): ListParticipant[] {
+  return [
+    {
+      name: 'ferry',
+      program: node,
+      prefixArgs: [ferryScript],
+      requires: ferryScript,
+      scenarios: BOTH,
+      list: aria2List,
+      args: (j) => ['-i', j.listFile, '-j', String(j.jobs), '-n', '1', '-d', j.dir, '-q'],
+      versionArgs: ['--version'],
+    },
+    {
+      name: 'aria2c',
+      program: 'aria2c',
+      prefixArgs: [],
+      scenarios: BOTH,
+      list: aria2List,
+      args: (j) => [
+        '-i', j.listFile, `-j${j.jobs}`, '-x1', '-s1', '-d', j.dir, '--allow-overwrite=true',
+        '--quiet=true', '--summary-interval=0', '--console-log-level=error',
+      ],
+      versionArgs: ['--version'],
+    },
+    {
+      name: 'curl',
+      program: 'curl',
+      prefixArgs: [],
+      scenarios: BOTH,
+      list: curlList,
+      // -s alone does not silence the parallel progress meter of curl 7.88.
+      args: (j) => ['--parallel', '--parallel-max', String(j.jobs), '-sS', '--no-progress-meter', '-f', '--output-dir', j.dir, '-K', j.listFile],
+      versionArgs: ['--version'],
+    },
+    {
+      name: 'wget',
+      program: 'wget',
+      prefixArgs: [],
+      scenarios: ['files-500'],
+      list: urlList,
+      args: (j) => ['-q', '-nd', '-P', j.dir, '-i', j.listFile],
+      versionArgs: ['--version'],
+    },
+  ];
+}

@@ -1,0 +1,76 @@
+/**
+ * Runs list participants against one list of files, `runs` times each, interleaved like the
+ * single-file matrix. Every run gets a fresh output directory and its own list file; after the
+ * tool exits, every file of the list is checked (size, then SHA-256): one wrong or missing file
+ * makes the run a failure.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SetFile } from './file-set.js';
+import type { ListEntry, ListParticipant } from './list-participants.js';
+import { measure, timeFilePath } from './measure.js';
+import { exitFailure, verifyOutput, type RunContext } from './runner.js';
+import type { RunRecord } from './types.js';
+
+/** A list to download and the reference every file must equal (`files[i]` is `entries[i]`). */
+export interface ListTarget {
+  label: string;
+  entries: ListEntry[];
+  files: SetFile[];
+  /** Downloads at once. */
+  jobs: number;
+  timeoutMs: number;
+}
+
+/** How many reasons a failure message lists before `...`. */
+const SHOWN = 3;
+
+/**
+ * Check every file of the list in `dir`; undefined when all are right, else a short reason
+ * (`2/500 files wrong: f0001.bin no output file; f0002.bin SHA-256 mismatch`).
+ */
+export async function verifyList(dir: string, files: readonly SetFile[]): Promise<string | undefined> {
+  const bad: string[] = [];
+  for (const f of files) {
+    const v = await verifyOutput(join(dir, f.name), f.size, f.sha256);
+    if (!v.ok) bad.push(`${f.name} ${v.failure ?? 'wrong'}`);
+  }
+  if (bad.length === 0) return undefined;
+  const more = bad.length > SHOWN ? '; ...' : '';
+  return `${bad.length}/${files.length} files wrong: ${bad.slice(0, SHOWN).join('; ')}${more}`;
+}
+
+/** One download of the whole list by one participant, measured and verified. */
+export async function runListOnce(ctx: RunContext, p: ListParticipant, target: ListTarget, run: number, tag: string): Promise<RunRecord> {
+  const dir = await mkdtemp(join(ctx.workDir, `${p.name}-`));
+  const listFile = join(ctx.workDir, `${tag}.list`);
+  try {
+    await writeFile(listFile, p.list(target.entries));
+    const args = [...p.prefixArgs, ...p.args({ listFile, dir, jobs: target.jobs })];
+    const m = await measure({ cmd: p.program, args, cwd: dir, timeFile: timeFilePath(ctx.workDir, tag), timeBin: ctx.timeBin, timeoutMs: target.timeoutMs, signal: ctx.signal });
+    const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
+    const failure = exitFailure(m, target.timeoutMs) ?? (await verifyList(dir, target.files));
+    return failure === undefined ? { ...base, ok: true } : { ...base, ok: false, failure };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await rm(listFile, { force: true });
+  }
+}
+
+/** All runs of all list participants; returns runs per participant name. */
+export async function runListMatrix(ctx: RunContext, target: ListTarget, ps: ListParticipant[], runs: number): Promise<Map<string, RunRecord[]>> {
+  const out = new Map<string, RunRecord[]>(ps.map((p) => [p.name, []]));
+  for (let run = 1; run <= runs; run++) {
+    for (const p of ps) {
+      if (ctx.signal.aborted) return out;
+      const tag = `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`;
+      const r = await runListOnce(ctx, p, target, run, tag);
+      if (ctx.signal.aborted) return out; // killed by the abort, not a result
+      out.get(p.name)?.push(r);
+      const n = target.files.length;
+      const what = r.ok ? `${r.wallSec.toFixed(2)} s  ${(n / r.wallSec).toFixed(0)} files/s  ok` : `FAIL (${r.failure})`;
+      ctx.log(`${target.label.padEnd(17)} ${p.name.padEnd(7)} run ${run}/${runs}  ${what}`);
+    }
+  }
+  return out;
+}
