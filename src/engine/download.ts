@@ -70,6 +70,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private paths?: Paths;
   private totalBytes?: number;
   private singleView?: () => ConnectionView[];
+  /** The control file read before the probe (reused instead of reading it twice). */
+  private earlier?: { path: string; state: ControlState | undefined };
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -223,7 +225,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private async firstMissingRange(): Promise<ByteRange | undefined> {
     try {
       const name = chooseFilename({ out: this.options.out, url: this.url });
-      const saved = await loadControl(controlPathFor(resolveInside(this.options.dir, name)));
+      const controlPath = controlPathFor(resolveInside(this.options.dir, name));
+      const saved = await loadControl(controlPath);
+      this.earlier = { path: controlPath, state: saved };
       if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
       return new RangeSet(saved.done).gaps(saved.size)[0];
     } catch {
@@ -233,7 +237,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   private async choosePaths(probe: ProbeResult): Promise<Paths> {
     const name = chooseFilename({ out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
-    await mkdirOrFail(this.options.dir);
     const final = resolveInside(this.options.dir, name);
     await mkdirOrFail(path.dirname(final));
     return { final, part: partPathFor(final), control: controlPathFor(final) };
@@ -245,7 +248,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     let saved: ControlState | undefined;
     if (!fresh) {
       try {
-        saved = await loadControl(paths.control);
+        saved = this.earlier?.path === paths.control ? this.earlier.state : await loadControl(paths.control);
       } catch (e) {
         this.emit('note', `${toFerryError(e).message}; starting over`);
       }
@@ -254,7 +257,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     const decision = decideResume(saved, probe, partStat?.size);
     if (!decision.resume) {
       if (decision.reason) this.emit('note', `starting over: ${decision.reason}`);
-      await removeIfExists(paths.part);
+      if (partStat) await removeIfExists(paths.part);
     }
     const file = await openDataFile(paths.part, { size });
     const map = new PieceMap(size, decision.resume ? decision.done : []);
@@ -270,8 +273,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
       done: map.done.toArray(),
       createdAt,
     });
-    const checkpoint = serialCheckpoint(file, paths.control, state);
-    await checkpoint.save(true);
+    // The first checkpoint writes the control file (within a second); a download that ends before
+    // it never needs one. A resumed download's control file is already there and still true.
+    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, saved !== undefined && decision.resume);
     this.emit('start', { url: probe.url, path: paths.final, totalBytes: size, resumedBytes: this.resumedBytes, segmented: true });
 
     const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
@@ -329,7 +333,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
     await file.sync();
     await file.close();
-    return this.finish(paths, probe, size);
+    return this.finish(paths, probe, size, checkpoint.written());
   }
 
   /** One connection, start to end: for servers without ranges or without a length. */
@@ -375,7 +379,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         await file.sync();
         await file.close();
         this.totalBytes = got;
-        return this.finish(paths, probe, got);
+        return this.finish(paths, probe, got, false);
       } catch (e) {
         first?.cancel();
         first = undefined;
@@ -390,12 +394,12 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** Verify, rename into place, set the modification time, drop the control file. */
-  private async finish(paths: Paths, probe: ProbeResult, size: number): Promise<DownloadResult> {
+  private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
     if (this.options.checksum) {
       try {
         await verifyChecksum(paths.part, this.options.checksum);
       } catch (e) {
-        await removeControl(paths.control).catch(() => undefined);
+        if (hasControl) await removeControl(paths.control).catch(() => undefined);
         throw e;
       }
     }
@@ -404,7 +408,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       const t = Date.parse(probe.lastModified);
       if (Number.isFinite(t)) await setMtime(paths.final, new Date(t));
     }
-    await removeControl(paths.control);
+    if (hasControl) await removeControl(paths.control);
     return this.result('complete', paths, size);
   }
 
@@ -445,20 +449,20 @@ export class Download extends TypedEmitter<DownloadEvents> {
 }
 
 /** Checkpoints never overlap; each syncs the data before saving the ranges it claims are on disk. */
-function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState) {
+function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState, savedBytes: number, written: boolean) {
   let chain: Promise<void> = Promise.resolve();
-  let savedBytes = -1;
   return {
     save(force: boolean): Promise<void> {
       chain = chain.then(async () => {
         const snapshot = state();
         const bytes = snapshot.done.reduce((n, r) => n + r.end - r.start, 0);
-        if (!force && bytes === savedBytes) return;
+        if (!force && bytes === savedBytes && written) return;
         // A control file that claims no bytes protects nothing yet: no syncs needed for it.
         const claims = bytes > 0;
         if (claims) await file.sync();
         await saveControl(controlPath, snapshot, { durable: claims });
         savedBytes = bytes;
+        written = true;
       });
       return chain;
     },
@@ -466,6 +470,8 @@ function serialCheckpoint(file: DataFile, controlPath: string, state: () => Cont
     settled(): Promise<void> {
       return chain.catch(() => undefined);
     },
+    /** True once a control file exists on disk for this download. */
+    written: (): boolean => written,
   };
 }
 
