@@ -150,6 +150,8 @@ const OPTIONS: readonly OptionSpec[] = [
     apply: (a, v, f) => { a.options.dir = text(f, v, 'a directory'); } },
   { names: ['--overwrite'], group: 'Output', help: 'replace an existing file',
     apply: (a) => { a.options.overwrite = true; } },
+  { names: ['--no-fsync'], group: 'Output', help: 'skip disk syncs (unsafe on power cut)',
+    apply: (a) => { a.options.fsync = false; } },
   { names: ['--checksum'], value: 'ALGO=HEX', group: 'Output',
     help: 'verify: sha-256, sha-1, md5 or sha-512',
     apply: (a, v, f) => { a.options.checksum = checksum(f, v); } },

@@ -74,6 +74,12 @@ export interface DownloadOptions extends NetworkOptions {
   overwrite: boolean;
   /** How often the control file is saved (ms). */
   checkpointIntervalMs: number;
+  /**
+   * Sync data to stable storage before a checkpoint claims it and before the final rename, so even
+   * a power cut never leaves a file that looks complete but is not. CLI `--no-fsync` turns it off
+   * (a crash of ferry itself is still safe: the operating system keeps what was written).
+   */
+  fsync: boolean;
 }
 
 export const MAX_CONNECTIONS = 64;
@@ -90,6 +96,7 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   checksum: undefined,
   overwrite: false,
   checkpointIntervalMs: 1000,
+  fsync: true,
   headers: {},
   userAgent: 'ferry/0.1',
   timeoutMs: 30_000,

@@ -99,8 +99,8 @@ export class DataFile {
  * When `size` is known the file is set to exactly `size` bytes with ftruncate (sparse
  * preallocation: holes read as zeros and take no space until written).
  */
-export async function openDataFile(filePath: string, options: { size?: number } = {}): Promise<DataFile> {
-  const { size } = options;
+export async function openDataFile(filePath: string, options: { size?: number; fresh?: boolean } = {}): Promise<DataFile> {
+  const { size, fresh } = options;
   if (size !== undefined) checkOffset(size, 'size', filePath);
   let handle: fs.FileHandle;
   try {
@@ -110,7 +110,8 @@ export async function openDataFile(filePath: string, options: { size?: number } 
     throw fileSystemError(e, 'open', filePath);
   }
   try {
-    if (size !== undefined && (await handle.stat()).size !== size) await handle.truncate(size);
+    // `fresh`: the caller knows the file did not exist, so it is empty (no need to look).
+    if (size !== undefined && (fresh ? size > 0 : (await handle.stat()).size !== size)) await handle.truncate(size);
   } catch (e) {
     await handle.close().catch(() => undefined);
     throw fileSystemError(e, 'preallocate', filePath);
@@ -120,14 +121,15 @@ export async function openDataFile(filePath: string, options: { size?: number } 
 
 /**
  * Move the finished partial file to its final name (replacing any file there), then fsync the
- * directory so the rename itself survives a crash.
+ * directory so the rename itself survives a crash (unless `durable` is false).
  */
-export async function finalizeFile(partPath: string, finalPath: string): Promise<void> {
+export async function finalizeFile(partPath: string, finalPath: string, options: { durable?: boolean } = {}): Promise<void> {
   try {
     await fs.rename(partPath, finalPath);
   } catch (e) {
     throw fileSystemError(e, `rename ${partPath} to`, finalPath);
   }
+  if (options.durable === false) return;
   await fsyncDir(path.dirname(finalPath));
   if (path.resolve(path.dirname(partPath)) !== path.resolve(path.dirname(finalPath))) {
     await fsyncDir(path.dirname(partPath));

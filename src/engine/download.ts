@@ -259,7 +259,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       if (decision.reason) this.emit('note', `starting over: ${decision.reason}`);
       if (partStat) await removeIfExists(paths.part);
     }
-    const file = await openDataFile(paths.part, { size });
+    const file = await openDataFile(paths.part, { size, fresh: partStat === undefined || !decision.resume });
     const map = new PieceMap(size, decision.resume ? decision.done : []);
     this.map = map;
     this.resumedBytes = map.doneBytes;
@@ -275,7 +275,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     });
     // The first checkpoint writes the control file (within a second); a download that ends before
     // it never needs one. A resumed download's control file is already there and still true.
-    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, saved !== undefined && decision.resume);
+    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, saved !== undefined && decision.resume, this.options.fsync);
     this.emit('start', { url: probe.url, path: paths.final, totalBytes: size, resumedBytes: this.resumedBytes, segmented: true });
 
     const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
@@ -331,7 +331,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       await file.close();
       return this.stopped(paths, map.doneBytes);
     }
-    await file.sync();
+    if (this.options.fsync) await file.sync();
     await file.close();
     return this.finish(paths, probe, size, checkpoint.written());
   }
@@ -348,7 +348,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     probe.body = undefined;
     for (let attempt = 1; ; attempt++) {
       await removeIfExists(paths.part);
-      const file: DataFile = await openDataFile(paths.part, { size: probe.size });
+      const file: DataFile = await openDataFile(paths.part, { size: probe.size, fresh: true });
       const end = probe.size ?? UNKNOWN_SIZE;
       const map = new PieceMap(end);
       this.map = map;
@@ -376,7 +376,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         if (probe.size !== undefined && got !== probe.size) {
           throw new FerryError('NETWORK', `the connection to ${hostOf(probe.url)} closed after ${got} of ${probe.size} bytes`, { retryable: true });
         }
-        await file.sync();
+        if (this.options.fsync) await file.sync();
         await file.close();
         this.totalBytes = got;
         return this.finish(paths, probe, got, false);
@@ -403,7 +403,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         throw e;
       }
     }
-    await finalizeFile(paths.part, paths.final);
+    await finalizeFile(paths.part, paths.final, { durable: this.options.fsync });
     if (probe.lastModified) {
       const t = Date.parse(probe.lastModified);
       if (Number.isFinite(t)) await setMtime(paths.final, new Date(t));
@@ -449,7 +449,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
 }
 
 /** Checkpoints never overlap; each syncs the data before saving the ranges it claims are on disk. */
-function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState, savedBytes: number, written: boolean) {
+function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState, savedBytes: number, written: boolean, fsync: boolean) {
   let chain: Promise<void> = Promise.resolve();
   return {
     save(force: boolean): Promise<void> {
@@ -458,9 +458,9 @@ function serialCheckpoint(file: DataFile, controlPath: string, state: () => Cont
         const bytes = snapshot.done.reduce((n, r) => n + r.end - r.start, 0);
         if (!force && bytes === savedBytes && written) return;
         // A control file that claims no bytes protects nothing yet: no syncs needed for it.
-        const claims = bytes > 0;
-        if (claims) await file.sync();
-        await saveControl(controlPath, snapshot, { durable: claims });
+        const durable = fsync && bytes > 0;
+        if (durable) await file.sync();
+        await saveControl(controlPath, snapshot, { durable });
         savedBytes = bytes;
         written = true;
       });

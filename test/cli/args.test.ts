@@ -233,7 +233,7 @@ describe('HELP_TEXT', () => {
       '--max-connections-per-host', '--min-split-size', '--max-tries', '--retry-wait', '--timeout', '--connect-timeout',
       '-H', '--header', '--user-agent', '-A', '--limit-rate', '--checksum', '--overwrite', '-k', '--insecure',
       '--ca-certificate', '--max-redirects', '-q', '--quiet', '--json', '--debug', '-i', '--input-file', '-h',
-      '--help', '-V', '--version', '-j', '--max-concurrent-downloads', '--max-overall-download-limit', '--save-session',
+      '--help', '-V', '--version', '-j', '--max-concurrent-downloads', '--max-overall-download-limit', '--save-session', '--no-fsync',
       '--ftp-user', '--ftp-password', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file'];
     expect([...OPTION_NAMES].sort()).toEqual([...flags].sort());
   });
