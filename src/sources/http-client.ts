@@ -1,16 +1,20 @@
 /**
- * The HTTP transport of the HTTP source: Node's own http/https with one keep-alive Agent per
- * scheme (at most `connections` sockets per origin, one request per socket at a time), and GET
- * requests with redirects followed by hand. Node's built-in parser and agents cost nothing to load.
+ * The HTTP transport of the HTTP source: ferry's own HTTP/1.1 client on node:net / node:tls with
+ * a keep-alive pool per origin (at most `connections` sockets per origin, one request per socket
+ * at a time), and GET requests with redirects followed by hand. Body bytes land in pooled batch
+ * buffers that the consumer hands back, so a steady download allocates nothing.
  */
 import { readFile } from 'node:fs/promises';
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import https from 'node:https';
-import type { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
-import { abortedError, FerryError } from '../core/errors.js';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { FerryError } from '../core/errors.js';
 import type { NetworkOptions } from '../core/options.js';
+import { BATCH_BYTES, BatchPool } from './http-batches.js';
+import type { ResponseBody } from './http-body.js';
 import { toFerryError } from './http-errors.js';
+import type { HttpHeaders } from './http-parser.js';
+import { HttpPool } from './http-pool.js';
+import { requestHead } from './http-request.js';
+import { endpointOf } from './http-socket.js';
 
 /** Options of the HTTP source: the network options plus the connections per origin. */
 export type HttpSourceOptions = NetworkOptions & { connections: number };
@@ -19,8 +23,9 @@ export type HttpSourceOptions = NetworkOptions & { connections: number };
 export interface HttpResponse {
   statusCode: number;
   statusText: string;
-  headers: IncomingHttpHeaders;
-  body: IncomingMessage;
+  /** Lowercase names; repeated fields joined with ", ". */
+  headers: HttpHeaders;
+  body: ResponseBody;
 }
 
 /** A response after redirects, with the URL that produced it. */
@@ -46,37 +51,36 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ORIGIN_BOUND_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 const DISCARD_LIMIT = 64 * 1024;
+/** How long a kept-alive connection may sit idle before it is closed. */
+export const IDLE_TIMEOUT_MS = 4000;
 
 /**
  * Release a response body we will not read, keeping the connection when the body is small
- * (a larger or unbounded one is destroyed). Never rejects; bounded by the read timeout.
+ * (a larger or unbounded one is dropped with its connection). Never rejects; bounded by the read
+ * timeout.
  */
-export function discardBody(body: IncomingMessage): Promise<void> {
-  const length = Number(body.headers['content-length'] ?? NaN);
-  if (body.readableEnded) return Promise.resolve();
-  if (length > DISCARD_LIMIT) {
-    destroyBody(body);
-    return Promise.resolve();
+export async function discardBody(res: HttpResponse): Promise<void> {
+  const { body } = res;
+  const length = Number(res.headers['content-length'] ?? NaN);
+  if (body.complete) {
+    body.cancel();
+    return;
   }
-  return new Promise<void>((resolve) => {
-    let seen = 0;
-    body.on('data', (chunk: Buffer) => {
+  if (length > DISCARD_LIMIT) {
+    body.cancel();
+    return;
+  }
+  let seen = 0;
+  try {
+    for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
       seen += chunk.length;
-      if (seen > DISCARD_LIMIT) destroyBody(body);
-    });
-    body.on('error', () => resolve());
-    body.on('end', resolve);
-    body.on('close', resolve);
-  });
-}
-
-/**
- * Destroy a response body we give up on (closing its connection unless the body was complete).
- * The listener keeps the resulting error from becoming an uncaught 'error' event.
- */
-export function destroyBody(body: Readable): void {
-  body.on('error', () => {});
-  body.destroy();
+      body.release(chunk);
+      if (seen > DISCARD_LIMIT) break;
+    }
+  } catch {
+    // The connection is gone already; nothing to release.
+  }
+  body.cancel();
 }
 
 /** Percent-decode URL userinfo; a malformed escape is kept as written. */
@@ -101,27 +105,21 @@ function parseUrl(url: string): URL {
   return u;
 }
 
-interface Agents {
-  http: http.Agent;
-  https: https.Agent;
-}
-
-async function createAgents(options: HttpSourceOptions): Promise<Agents> {
-  let ca: string[] | undefined;
-  if (options.caCertificate !== undefined) {
-    try {
-      // Extra CAs are added to the built-in roots, not substituted for them.
-      ca = [...rootCertificates, await readFile(options.caCertificate, 'utf8')];
-    } catch (err) {
-      throw new FerryError('USAGE', `cannot read the CA certificate file ${options.caCertificate}`, { cause: err });
-    }
+/** The TLS context of a source: the built-in roots, plus the user's CA file when given. */
+async function secureContext(options: HttpSourceOptions): Promise<SecureContext> {
+  if (options.caCertificate === undefined) return createSecureContext({});
+  let pem: string;
+  try {
+    pem = await readFile(options.caCertificate, 'utf8');
+  } catch (err) {
+    throw new FerryError('USAGE', `cannot read the CA certificate file ${options.caCertificate}`, { cause: err });
   }
-  // One request per socket at a time: concurrent ranges never queue behind each other.
-  const pool = { keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections, scheduling: 'lifo' as const };
-  return {
-    http: new http.Agent(pool),
-    https: new https.Agent({ ...pool, ca, rejectUnauthorized: !options.insecure }),
-  };
+  try {
+    // Extra CAs are added to the built-in roots, not substituted for them.
+    return createSecureContext({ ca: [...rootCertificates, pem] });
+  } catch (err) {
+    throw new FerryError('USAGE', `invalid CA certificate file ${options.caCertificate}`, { cause: err });
+  }
 }
 
 /** The lowercase-named headers sent with every request; ours win over the user's. */
@@ -133,63 +131,44 @@ function baseHeaders(options: HttpSourceOptions): Record<string, string> {
 }
 
 /**
- * Create the transport; the Agent is built on first use (reading the CA file is asynchronous).
- * `userUrl` is the URL the user asked for: the user's Authorization and Cookie headers are sent
- * to its origin only, also when later requests start from a redirect target elsewhere.
+ * Create the transport; the TLS context is built on first use (reading the CA file is
+ * asynchronous). `userUrl` is the URL the user asked for: the user's Authorization and Cookie
+ * headers are sent to its origin only, also when later requests start from a redirect target
+ * elsewhere.
  */
 export function createHttpClient(options: HttpSourceOptions, userUrl: string): HttpClient {
   const base = baseHeaders(options);
   const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
-  const state: { agents?: Promise<Agents>; closed: boolean; open: Set<http.ClientRequest> } = { closed: false, open: new Set() };
-  const agents = (): Promise<Agents> => (state.agents ??= createAgents(options));
+  const { timeoutMs, connectTimeoutMs } = options;
+  const connections = Math.max(1, options.connections);
+  const batches = new BatchPool(BATCH_BYTES, connections * 8);
+  const plain = new HttpPool({ connections, connectTimeoutMs, timeoutMs, idleTimeoutMs: IDLE_TIMEOUT_MS, rejectUnauthorized: true, pool: batches, highWater: BATCH_BYTES });
+  const state: { secure?: Promise<HttpPool>; closed: boolean } = { closed: false };
+  const secure = (): Promise<HttpPool> =>
+    (state.secure ??= secureContext(options).then(
+      (context) =>
+        new HttpPool({ connections, connectTimeoutMs, timeoutMs, idleTimeoutMs: IDLE_TIMEOUT_MS, secureContext: context, rejectUnauthorized: !options.insecure, pool: batches, highWater: BATCH_BYTES }),
+    ));
 
   async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
-    const pool = await agents();
-    const { timeoutMs, connectTimeoutMs } = options;
-    return new Promise<HttpResponse>((resolve, reject) => {
-      if (signal.aborted) return reject(abortedError(`${u.host}: aborted`));
-      const isHttps = u.protocol === 'https:';
-      const req = (isHttps ? https : http).request(u, { method: 'GET', headers, agent: isHttps ? pool.https : pool.http });
-      state.open.add(req);
-      let response: IncomingMessage | undefined;
-      let connectTimer: NodeJS.Timeout | undefined;
-      const fail = (err: unknown): void => {
-        clearTimeout(connectTimer);
-        const e = toFerryError(err, u.host, signal, timeoutMs);
-        if (response) response.destroy(e);
-        else req.destroy(e);
-        reject(e);
-      };
-      const onAbort = (): void => fail(abortedError(`${u.host}: aborted`));
-      signal.addEventListener('abort', onAbort, { once: true });
-      req.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        connectTimer = setTimeout(
-          () => fail(new FerryError('TIMEOUT', `${u.host}: connection timed out`, { retryable: true })),
-          connectTimeoutMs,
-        );
-        socket.once(isHttps ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
-      });
-      // The socket's idle timeout covers waiting for headers and every gap in the body.
-      req.setTimeout(timeoutMs, () =>
-        fail(new FerryError('TIMEOUT', `${u.host}: ${response ? `no data received for ${timeoutMs / 1000}s` : `no response within ${timeoutMs / 1000}s`}`, { retryable: true })),
-      );
-      req.on('error', (err) => {
-        clearTimeout(connectTimer);
-        reject(toFerryError(err, u.host, signal, timeoutMs));
-      });
-      req.on('close', () => {
-        state.open.delete(req);
-        signal.removeEventListener('abort', onAbort);
-      });
-      req.on('response', (res) => {
-        clearTimeout(connectTimer);
-        response = res;
-        resolve({ statusCode: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, body: res });
-      });
-      req.end();
-    });
+    const head = requestHead(u, headers);
+    const endpoint = endpointOf(u);
+    const pool = endpoint.secure ? await secure() : plain;
+    if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
+    for (let attempt = 0; ; attempt++) {
+      const { conn, reused } = await pool.acquire(endpoint, signal, attempt > 0);
+      try {
+        const res = await conn.request(head, signal);
+        return { statusCode: res.statusCode, statusText: res.statusText, headers: res.headers, body: res.body };
+      } catch (err) {
+        const e = toFerryError(err, u.host, signal);
+        // A kept-alive connection the server closed while it sat idle fails before any response
+        // byte: the request never reached the server, so one more try on a new connection.
+        if (reused && attempt === 0 && conn.responseBytes === 0 && e.code === 'NETWORK') continue;
+        throw e;
+      }
+    }
   }
 
   async function get(url: string, extra: Record<string, string>, signal: AbortSignal): Promise<FinalResponse> {
@@ -211,7 +190,7 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string): H
         return { url: u.href, host: u.host, res };
       }
       // Waiting for the (small) redirect body lets the next hop reuse this connection.
-      await discardBody(res.body);
+      await discardBody(res);
       let next: URL;
       try {
         next = new URL(location, u);
@@ -234,12 +213,12 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string): H
 
   async function close(): Promise<void> {
     state.closed = true;
-    for (const req of state.open) req.destroy(abortedError('the HTTP source is closed'));
-    const pending = state.agents;
+    plain.close();
+    const pending = state.secure;
+    batches.clear();
     if (pending === undefined) return;
     const pool = await pending.catch(() => undefined);
-    pool?.http.destroy();
-    pool?.https.destroy();
+    pool?.close();
   }
 
   return { get, close };

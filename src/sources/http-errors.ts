@@ -36,10 +36,11 @@ function messageOf(err: unknown): string {
  * Classify a failure of a request or of a body stream. Our own abort always wins (ABORTED), a
  * FerryError passes through unchanged.
  *
+ * (Timeouts of the HTTP client are FerryErrors already; ETIMEDOUT comes from the OS.)
+ *
  * @param host the `host[:port]` the request went to
- * @param timeoutMs the configured read timeout, quoted in timeout messages
  */
-export function toFerryError(err: unknown, host: string, signal: AbortSignal, timeoutMs: number): FerryError {
+export function toFerryError(err: unknown, host: string, signal: AbortSignal): FerryError {
   if (signal.aborted) return abortedError(`${host}: aborted`);
   if (isFerryError(err)) return err;
   const code = errorCode(err) ?? '';
@@ -47,12 +48,6 @@ export function toFerryError(err: unknown, host: string, signal: AbortSignal, ti
   const timeout = (message: string): FerryError =>
     new FerryError('TIMEOUT', `${host}: ${message}`, { retryable: true, cause: err });
   switch (code) {
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return timeout('connection timed out');
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return timeout(`no response within ${timeoutMs / 1000}s`);
-    case 'UND_ERR_BODY_TIMEOUT':
-      return timeout(`no data received for ${timeoutMs / 1000}s`);
     case 'ETIMEDOUT':
       return timeout('connection timed out');
     case 'ECONNREFUSED':
@@ -60,23 +55,13 @@ export function toFerryError(err: unknown, host: string, signal: AbortSignal, ti
     case 'ECONNRESET':
       return net('connection reset by the server');
     case 'EPIPE':
-    case 'UND_ERR_SOCKET':
       return net('connection closed by the server');
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return net('the response ended before its Content-Length');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return net('cannot resolve the host name');
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return net('host unreachable');
-    case 'UND_ERR_INVALID_ARG':
-      return new FerryError('USAGE', `${host}: invalid request: ${messageOf(err)}`, { cause: err });
-    case 'UND_ERR_DESTROYED':
-    case 'UND_ERR_CLOSED':
-      return abortedError(`${host}: the connection pool was closed`);
-    case 'UND_ERR_ABORTED':
-      return abortedError(`${host}: request aborted`);
   }
   if (CERT_CODES.test(code)) {
     return new FerryError('TLS', `${host}: TLS certificate rejected (${code}: ${messageOf(err)})`, {
@@ -89,9 +74,6 @@ export function toFerryError(err: unknown, host: string, signal: AbortSignal, ti
       hint: 'check that the server speaks HTTPS on this port',
       cause: err,
     });
-  }
-  if (code.startsWith('HPE_')) {
-    return new FerryError('BAD_RESPONSE', `${host}: malformed HTTP response (${messageOf(err)})`, { cause: err });
   }
   return net(messageOf(err) || 'network error');
 }

@@ -12,7 +12,7 @@ import {
   parseContentRange,
 } from '../core/http-headers.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
-import { createHttpClient, destroyBody, discardBody, type FinalResponse, type HttpSourceOptions } from './http-client.js';
+import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions } from './http-client.js';
 import { statusError } from './http-errors.js';
 import { bodyStream, emptyStream } from './http-stream.js';
 
@@ -20,8 +20,7 @@ export type { HttpSourceOptions } from './http-client.js';
 
 /** A response header as one string (repeated headers joined with ", ", which strict parsers reject). */
 function header(r: FinalResponse, name: string): string | undefined {
-  const v = r.res.headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
+  return r.res.headers[name];
 }
 
 /** The response's validators (and its Content-Length when the body is the file's bytes). */
@@ -55,7 +54,7 @@ function changedError(r: FinalResponse, what: string): FerryError {
 }
 
 function badResponse(r: FinalResponse, what: string): FerryError {
-  destroyBody(r.res.body);
+  r.res.body.cancel();
   return new FerryError('BAD_RESPONSE', `${r.host}: ${what}`);
 }
 
@@ -64,12 +63,12 @@ function badResponse(r: FinalResponse, what: string): FerryError {
  * reuse the connection.
  */
 async function failStatus(r: FinalResponse): Promise<never> {
-  await discardBody(r.res.body);
+  await discardBody(r.res);
   throw statusError(r.res.statusCode, r.res.statusText, r.host, header(r, 'retry-after'), Date.now());
 }
 
 /** Interpret the answer to `GET` with `Range: bytes=FROM-`. */
-async function probeResult(r: FinalResponse, from: number, to: number | undefined, signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
+async function probeResult(r: FinalResponse, from: number, to: number | undefined, signal: AbortSignal): Promise<ProbeResult> {
   const info = {
     url: r.url,
     etag: header(r, 'etag'),
@@ -79,7 +78,7 @@ async function probeResult(r: FinalResponse, from: number, to: number | undefine
   const status = r.res.statusCode;
   const contentRange = header(r, 'content-range');
   const stream = (expected: number | undefined): ByteStream =>
-    bodyStream(r.res.body, { expected, host: r.host, signal, timeoutMs });
+    bodyStream(r.res.body, { expected, host: r.host, signal });
   if (status === 206) {
     const cr = parseContentRange(contentRange);
     if (cr === undefined || 'unsatisfied' in cr || (cr.start !== from && cr.start !== 0) || cr.size === undefined || (to !== undefined && cr.end > to)) {
@@ -102,7 +101,7 @@ async function probeResult(r: FinalResponse, from: number, to: number | undefine
   if (status === 416) {
     const cr = parseContentRange(contentRange);
     if (cr !== undefined && 'unsatisfied' in cr && (cr.size === 0 || from >= cr.size || from > 0)) {
-      void discardBody(r.res.body);
+      void discardBody(r.res);
       return { ...info, size: cr.size, acceptsRanges: true };
     }
     throw badResponse(r, `416 to bytes=${from}- with Content-Range "${contentRange ?? ''}"`);
@@ -118,7 +117,6 @@ async function rangeBody(
   validators: Validators,
   ifRangeSent: boolean,
   signal: AbortSignal,
-  timeoutMs: number,
 ): Promise<ByteStream> {
   const status = r.res.statusCode;
   const contentRange = header(r, 'content-range');
@@ -126,7 +124,7 @@ async function rangeBody(
     // Never stream a 200 as a range: it starts at byte 0, not at `start`.
     const got = responseValidators(r);
     const changed = changedValidator(validators, got);
-    destroyBody(r.res.body);
+    r.res.body.cancel();
     if (changed !== undefined) throw changedError(r, changed);
     // If-Range failed without a validator that proves the file is the same: assume it changed.
     const same = (validators.etag !== undefined && got.etag === validators.etag) ||
@@ -137,7 +135,7 @@ async function rangeBody(
   if (status === 416) {
     const cr = parseContentRange(contentRange);
     if (cr !== undefined && 'unsatisfied' in cr && validators.size !== undefined && cr.size !== validators.size) {
-      void discardBody(r.res.body);
+      void discardBody(r.res);
       throw changedError(r, `size ${validators.size} -> ${cr.size}`);
     }
   }
@@ -147,7 +145,7 @@ async function rangeBody(
   const got = { ...responseValidators(r), size: cr !== undefined && !('unsatisfied' in cr) ? cr.size : undefined };
   const changed = changedValidator(validators, got);
   if (changed !== undefined) {
-    destroyBody(r.res.body);
+    r.res.body.cancel();
     throw changedError(r, changed);
   }
   const want = `bytes ${start}-${end - 1}/${validators.size ?? '*'}`;
@@ -163,7 +161,7 @@ async function rangeBody(
   if (length !== undefined && length !== end - start) {
     throw badResponse(r, `Content-Length ${length} does not match the requested ${end - start} bytes`);
   }
-  return bodyStream(r.res.body, { expected: end - start, host: r.host, signal, timeoutMs });
+  return bodyStream(r.res.body, { expected: end - start, host: r.host, signal });
 }
 
 /** Check the answer to a plain GET (the no-ranges fallback) and return its body. */
@@ -171,34 +169,34 @@ async function wholeBody(
   r: FinalResponse,
   validators: Validators,
   signal: AbortSignal,
-  timeoutMs: number,
 ): Promise<ByteStream> {
   if (r.res.statusCode === 206) throw badResponse(r, '206 to a request without Range');
   if (r.res.statusCode !== 200) return failStatus(r);
   const got = responseValidators(r);
   const changed = changedValidator(validators, got);
   if (changed !== undefined) {
-    destroyBody(r.res.body);
+    r.res.body.cancel();
     throw changedError(r, changed);
   }
-  return bodyStream(r.res.body, { expected: got.size, host: r.host, signal, timeoutMs });
+  return bodyStream(r.res.body, { expected: got.size, host: r.host, signal });
 }
 
 /**
- * Create the HTTP(S) source for `url`. One keep-alive Agent per scheme serves every request, with
- * `options.connections` keep-alive connections per origin and one request per connection at a
- * time. The URL reached after redirects (by `probe` or any `read`) is used by later requests.
+ * Create the HTTP(S) source for `url`. One keep-alive pool serves every request, with at most
+ * `options.connections` connections per origin and one request per connection at a time. The
+ * URL reached after redirects (by `probe` or any `read`) is used by later requests. Streams hand
+ * out views of pooled buffers: a consumer that calls `release(chunk)` once a chunk's bytes are
+ * written lets the source reuse them.
  */
 export function createHttpSource(url: string, options: HttpSourceOptions): Source {
   const client = createHttpClient(options, url);
   const state = { url };
-  const { timeoutMs } = options;
 
   return {
     async probe(signal: AbortSignal, from = 0, to?: number): Promise<ProbeResult> {
       const r = await client.get(state.url, { range: `bytes=${from}-${to === undefined ? '' : to - 1}` }, signal);
       state.url = r.url;
-      return probeResult(r, from, to, signal, timeoutMs);
+      return probeResult(r, from, to, signal);
     },
 
     async read(range: { start: number; end?: number }, validators: Validators, signal: AbortSignal): Promise<ByteStream> {
@@ -210,7 +208,7 @@ export function createHttpSource(url: string, options: HttpSourceOptions): Sourc
         if (start !== 0) throw new FerryError('USAGE', 'a read without an end must start at byte 0');
         const r = await client.get(state.url, {}, signal);
         state.url = r.url;
-        return wholeBody(r, validators, signal, timeoutMs);
+        return wholeBody(r, validators, signal);
       }
       if (end === start) return emptyStream();
       const extra: Record<string, string> = { range: `bytes=${start}-${end - 1}` };
@@ -219,7 +217,7 @@ export function createHttpSource(url: string, options: HttpSourceOptions): Sourc
       else if (validators.lastModified !== undefined) extra['if-range'] = validators.lastModified;
       const r = await client.get(state.url, extra, signal);
       state.url = r.url;
-      return rangeBody(r, start, end, validators, extra['if-range'] !== undefined, signal, timeoutMs);
+      return rangeBody(r, start, end, validators, extra['if-range'] !== undefined, signal);
     },
 
     close: () => client.close(),

@@ -1,10 +1,9 @@
 /**
  * A ByteStream over an HTTP response body, with strict length accounting.
  */
-import type { Readable } from 'node:stream';
 import { abortedError, FerryError, isFerryError } from '../core/errors.js';
 import type { ByteStream } from '../core/types.js';
-import { destroyBody } from './http-client.js';
+import type { ResponseBody } from './http-body.js';
 import { toFerryError } from './http-errors.js';
 
 /** What a body stream checks and how it names failures. */
@@ -15,29 +14,27 @@ export interface BodyStreamOptions {
   host: string;
   /** The request's signal: once aborted, every failure is reported as ABORTED. */
   signal: AbortSignal;
-  /** The read timeout, for timeout messages. */
-  timeoutMs: number;
 }
 
 /**
- * Wrap a response body. Chunks (Buffers from the socket) are yielded as they are, without copies.
+ * Wrap a response body. Chunks are views of pooled batch buffers; `release` hands them back.
  *
  * Invariants:
  * - never yields more than `expected` bytes: a chunk that would overflow fails the stream with
  *   BAD_RESPONSE (not retryable) and nothing of it is yielded;
  * - a body that ends before `expected` bytes fails with NETWORK (retryable);
- * - `cancel()` destroys the body (closing the connection unless the response was complete), is
+ * - `cancel()` drops the body (closing the connection unless the response was complete), is
  *   idempotent and harmless after the end; iterating after `cancel()` fails with ABORTED;
- * - the stream can be iterated once; leaving the loop early (break/throw) also destroys the body.
+ * - the stream can be iterated once; leaving the loop early (break/throw) also drops the body.
  */
-export function bodyStream(body: Readable, options: BodyStreamOptions): ByteStream {
-  const { expected, host, signal, timeoutMs } = options;
+export function bodyStream(body: ResponseBody, options: BodyStreamOptions): ByteStream {
+  const { expected, host, signal } = options;
   const state = { cancelled: false, iterated: false };
 
   const cancel = (): void => {
     if (state.cancelled) return;
     state.cancelled = true;
-    destroyBody(body);
+    body.cancel();
   };
 
   async function* iterate(): AsyncGenerator<Uint8Array, void, undefined> {
@@ -45,19 +42,26 @@ export function bodyStream(body: Readable, options: BodyStreamOptions): ByteStre
     state.iterated = true;
     if (state.cancelled) throw abortedError(`${host}: the response was cancelled`);
     let received = 0;
+    let finished = false;
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      for (;;) {
+        const chunk = await body.read();
+        if (chunk === null) break;
         received += chunk.length;
         if (expected !== undefined && received > expected) {
-          destroyBody(body);
+          body.release(chunk);
           throw new FerryError('BAD_RESPONSE', `${host}: the server sent more than the ${expected} bytes requested`);
         }
         yield chunk;
       }
+      finished = true;
     } catch (err) {
       if (isFerryError(err) && err.code === 'BAD_RESPONSE') throw err;
       if (state.cancelled && !signal.aborted) throw abortedError(`${host}: the response was cancelled`);
-      throw toFerryError(err, host, signal, timeoutMs);
+      throw toFerryError(err, host, signal);
+    } finally {
+      // Any way out but the end of the body (an error, or the consumer leaving the loop).
+      if (!finished) body.cancel();
     }
     if (state.cancelled) throw abortedError(`${host}: the response was cancelled`);
     if (expected !== undefined && received < expected) {
@@ -67,7 +71,7 @@ export function bodyStream(body: Readable, options: BodyStreamOptions): ByteStre
     }
   }
 
-  return { [Symbol.asyncIterator]: iterate, cancel };
+  return { [Symbol.asyncIterator]: iterate, cancel, release: (chunk) => body.release(chunk) };
 }
 
 /** An empty stream (for a zero-length range): yields nothing, cancel does nothing. */

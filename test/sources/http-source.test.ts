@@ -312,7 +312,7 @@ describe('status codes', () => {
     const src = source(s.url('/big.bin'));
     const err = await expectFailure(src.read({ start: 0, end: 10 }, V, signal()), 'HTTP_STATUS', true);
     expect(err.retryAfterMs).toBe(1000);
-    // undici hands a finished connection back to the pool one event-loop turn later.
+    // The drained error body left its connection idle in the pool: the next read reuses it.
     await new Promise((r) => setTimeout(r, 10));
     expect(sha256(await collect(await src.read({ start: 0, end: 10 }, V, signal())))).toBe(sha256(BIG.subarray(0, 10)));
     expect(s.stats.connections).toBe(1);

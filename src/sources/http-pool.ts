@@ -1,0 +1,146 @@
+/**
+ * Keep-alive connections per origin: at most `connections` sockets to one origin (connecting,
+ * busy or idle), idle ones reused most-recent first, requests beyond the limit queued in order.
+ */
+import { abortedError } from '../core/errors.js';
+import { WireConnection, type Endpoint, type WireHooks, type WireOptions } from './http-wire.js';
+
+/** Pool settings: the connection settings plus the per-origin limit. */
+export interface PoolOptions extends WireOptions {
+  /** Sockets per origin, at least 1. */
+  connections: number;
+}
+
+/** A connection handed out for one request. */
+export interface Lease {
+  conn: WireConnection;
+  /** True when the connection already carried a request (it may have been closed by the server meanwhile). */
+  reused: boolean;
+}
+
+interface Waiter {
+  fresh: boolean;
+  resolve(lease: Lease): void;
+  reject(err: Error): void;
+  signal: AbortSignal;
+  onAbort(): void;
+}
+
+/** The connections to one origin. Invariant: `all.size <= limit`; `idle` is a subset of `all`. */
+class OriginPool implements WireHooks {
+  readonly all = new Set<WireConnection>();
+  readonly idle: WireConnection[] = [];
+  readonly waiters: Waiter[] = [];
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly options: PoolOptions,
+  ) {}
+
+  acquire(signal: AbortSignal, fresh: boolean): Promise<Lease> {
+    if (!fresh) {
+      const conn = this.idle.pop();
+      if (conn !== undefined) return Promise.resolve({ conn, reused: true });
+    }
+    if (this.all.size >= this.options.connections && fresh && this.idle.length > 0) {
+      // Make room for a fresh connection by closing the least recently used idle one.
+      this.idle.shift()?.destroy();
+    }
+    if (this.all.size < this.options.connections) return Promise.resolve({ conn: this.open(), reused: false });
+    return new Promise<Lease>((resolve, reject) => {
+      const waiter: Waiter = {
+        fresh,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(abortedError(`${this.endpoint.label}: aborted`));
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private open(): WireConnection {
+    const conn = new WireConnection(this.endpoint, this.options, this);
+    this.all.add(conn);
+    return conn;
+  }
+
+  private nextWaiter(): Waiter | undefined {
+    const waiter = this.waiters.shift();
+    waiter?.signal.removeEventListener('abort', waiter.onAbort);
+    return waiter;
+  }
+
+  onIdle(conn: WireConnection): void {
+    const waiter = this.waiters[0];
+    if (waiter === undefined) {
+      this.idle.push(conn);
+      return;
+    }
+    if (waiter.fresh) {
+      // Its slot goes to a new connection (see `onClosed`).
+      conn.destroy();
+      return;
+    }
+    this.nextWaiter()?.resolve({ conn, reused: true });
+  }
+
+  onClosed(conn: WireConnection): void {
+    if (!this.all.delete(conn)) return;
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    const waiter = this.waiters.length > 0 && this.all.size < this.options.connections ? this.nextWaiter() : undefined;
+    waiter?.resolve({ conn: this.open(), reused: false });
+  }
+
+  close(): void {
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.signal.removeEventListener('abort', waiter.onAbort);
+      waiter.reject(abortedError(`${this.endpoint.label}: the HTTP source is closed`));
+    }
+    for (const conn of [...this.all]) conn.destroy(abortedError(`${this.endpoint.label}: the HTTP source is closed`));
+  }
+}
+
+/** The connection pools of one source, one per origin. */
+export class HttpPool {
+  private readonly origins = new Map<string, OriginPool>();
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /**
+   * A connection to `endpoint` for one request: the most recently idle one unless `fresh`, else a
+   * new one when the origin is under its limit, else the next one that frees up. Rejects with
+   * ABORTED when `signal` aborts first or the pool is closed.
+   */
+  acquire(endpoint: Endpoint, signal: AbortSignal, fresh = false): Promise<Lease> {
+    if (this.closed) return Promise.reject(abortedError(`${endpoint.label}: the HTTP source is closed`));
+    if (signal.aborted) return Promise.reject(abortedError(`${endpoint.label}: aborted`));
+    const key = `${endpoint.secure ? 'https' : 'http'}://${endpoint.label}`;
+    let origin = this.origins.get(key);
+    if (origin === undefined) {
+      origin = new OriginPool(endpoint, this.options);
+      this.origins.set(key, origin);
+    }
+    return origin.acquire(signal, fresh);
+  }
+
+  /** Sockets open to an origin (connecting, busy or idle) and how many are idle. */
+  stats(endpoint: Endpoint): { open: number; idle: number } {
+    const origin = this.origins.get(`${endpoint.secure ? 'https' : 'http'}://${endpoint.label}`);
+    return { open: origin?.all.size ?? 0, idle: origin?.idle.length ?? 0 };
+  }
+
+  /** Close every connection; requests in flight and queued fail with ABORTED. */
+  close(): void {
+    this.closed = true;
+    for (const origin of this.origins.values()) origin.close();
+    this.origins.clear();
+  }
+}

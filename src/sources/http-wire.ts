@@ -1,0 +1,304 @@
+/**
+ * One HTTP/1.1 client connection on node:net / node:tls: writes a request, parses the response
+ * head with ferry's own parser, and reads the body straight into pooled batches (framing bytes
+ * pass through a small reused read buffer). One request at a time; the connection reports
+ * itself idle (reusable) or closed to its pool.
+ */
+import type net from 'node:net';
+import { abortedError, FerryError } from '../core/errors.js';
+import type { BatchPool } from './http-batches.js';
+import { ResponseBody, type BodyControl } from './http-body.js';
+import { ChunkedDecoder } from './http-chunked.js';
+import { HeadReader } from './http-head.js';
+import { bodyFraming, keepsAlive, ProtocolError, type BodyFraming, type HttpHeaders } from './http-parser.js';
+import { openSocket, type Endpoint, type SocketTls } from './http-socket.js';
+
+export type { Endpoint } from './http-socket.js';
+
+/** Settings shared by the connections of one source. */
+export interface WireOptions extends SocketTls {
+  connectTimeoutMs: number;
+  /** Idle limit while waiting for the response head or for body bytes. */
+  timeoutMs: number;
+  /** Close a pooled connection left idle this long. */
+  idleTimeoutMs: number;
+  pool: BatchPool;
+  /** Bytes a body buffers for a consumer that is behind before the socket is paused. */
+  highWater: number;
+}
+
+/** A response whose head has arrived. */
+export interface WireResponse {
+  statusCode: number;
+  statusText: string;
+  headers: HttpHeaders;
+  body: ResponseBody;
+}
+
+/** Told when a connection can take another request, and when it is gone. */
+export interface WireHooks {
+  onIdle(conn: WireConnection): void;
+  onClosed(conn: WireConnection): void;
+}
+
+/**
+ * Size of the per-connection read buffer for response heads and chunk framing (body data is
+ * read straight into batches, so this buffer only needs to hold a typical head).
+ */
+export const READ_BUFFER_BYTES = 16 * 1024;
+
+/** new: no request yet (maybe still connecting); head/body: a response is being read. */
+type Phase = 'new' | 'head' | 'body' | 'idle' | 'closed';
+
+/**
+ * A client connection. Invariants: at most one request in flight; the read buffer is only read
+ * inside the read callback (its bytes are parsed or copied out before returning); a read goes
+ * straight into a body batch only while that body is current and unfinished, and never past its
+ * end; a connection goes back to its pool only after a complete response that allows keep-alive,
+ * with no stray bytes.
+ */
+export class WireConnection {
+  private readonly socket: net.Socket;
+  private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  private phase: Phase = 'new';
+  private connectTimer: NodeJS.Timeout | undefined;
+  /** Requests started on this connection (more than one: it was reused). */
+  requests = 0;
+  /** Bytes received for the current request. */
+  responseBytes = 0;
+  private readonly heads = new HeadReader();
+  private pending: { resolve(r: WireResponse): void; reject(e: Error): void } | undefined;
+  private signal: AbortSignal | undefined;
+  private body: ResponseBody | undefined;
+  private framing: BodyFraming = { kind: 'none' };
+  private remaining = 0;
+  private decoder: ChunkedDecoder | undefined;
+  private keepAlive = false;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly options: WireOptions,
+    private readonly hooks: WireHooks,
+  ) {
+    // Node asks for the buffer of every next read: the free tail of a body batch when the next
+    // bytes are known to be body data, else the connection's read buffer, whose bytes are parsed
+    // or copied out at once.
+    const onread: net.OnReadOpts = { buffer: () => this.nextBuffer(), callback: (n, buf) => this.onRead(n, buf as Buffer) };
+    this.socket = openSocket(endpoint, onread, options);
+    this.socket.setNoDelay(true);
+    this.connectTimer = setTimeout(() => this.fail(this.timeout('connection timed out')), options.connectTimeoutMs);
+    this.socket.once(endpoint.secure ? 'secureConnect' : 'connect', () => clearTimeout(this.connectTimer));
+    this.socket.on('error', (err) => this.fail(err));
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('close', () => this.fail(new FerryError('NETWORK', `${endpoint.label}: connection closed`, { retryable: true })));
+    this.socket.on('timeout', () => this.onTimeout());
+  }
+
+  /** True while the connection can take a request: new (maybe still connecting) or idle. */
+  get usable(): boolean {
+    return this.phase === 'idle' || this.phase === 'new';
+  }
+
+  /**
+   * Send a request head (complete, with its blank line) and resolve with the response head; the
+   * body follows through `response.body`. Rejects with FerryError for timeouts, protocol errors
+   * and aborts, or with the socket's own error.
+   */
+  request(head: string, signal: AbortSignal): Promise<WireResponse> {
+    if (!this.usable) {
+      return Promise.reject(new FerryError('NETWORK', `${this.endpoint.label}: connection closed`, { retryable: true }));
+    }
+    if (signal.aborted) {
+      const err = abortedError(`${this.endpoint.label}: aborted`);
+      this.fail(err);
+      return Promise.reject(err);
+    }
+    this.requests++;
+    this.responseBytes = 0;
+    this.heads.reset();
+    if (this.phase === 'idle') this.socket.ref();
+    this.phase = 'head';
+    this.signal = signal;
+    signal.addEventListener('abort', this.onAbort);
+    this.socket.setTimeout(this.options.timeoutMs);
+    return new Promise<WireResponse>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.socket.write(head, 'latin1');
+    });
+  }
+
+  /** Close the connection; a request or body in flight fails with `err`. */
+  destroy(err: Error = abortedError(`${this.endpoint.label}: connection closed`)): void {
+    this.fail(err);
+  }
+
+  private readonly onAbort = (): void => this.fail(abortedError(`${this.endpoint.label}: aborted`));
+
+  private timeout(what: string): FerryError {
+    return new FerryError('TIMEOUT', `${this.endpoint.label}: ${what}`, { retryable: true });
+  }
+
+  private onTimeout(): void {
+    const seconds = this.options.timeoutMs / 1000;
+    if (this.phase === 'idle') this.close();
+    else if (this.phase === 'body') this.fail(this.timeout(`no data received for ${seconds}s`));
+    else this.fail(this.timeout(`no response within ${seconds}s`));
+  }
+
+  private onEnd(): void {
+    if (this.phase === 'body' && this.framing.kind === 'close') {
+      this.complete(false);
+      return;
+    }
+    const what = this.phase === 'body' ? `the response ended after ${this.body?.received ?? 0} bytes` : 'connection closed by the server';
+    this.fail(new FerryError('NETWORK', `${this.endpoint.label}: ${what}`, { retryable: true }));
+  }
+
+  /**
+   * Where the next socket read goes. Body bytes go straight into a batch, never past the end of
+   * the body (a length or a chunk size bounds the region), so no copy is needed.
+   */
+  private nextBuffer(): Buffer {
+    const body = this.body;
+    if (this.phase !== 'body' || body === undefined) return this.readBuffer;
+    const kind = this.framing.kind;
+    const next = kind === 'length' ? this.remaining : kind === 'close' ? Infinity : (this.decoder?.dataRemaining ?? 0);
+    return (next > 0 ? body.region(next) : undefined) ?? this.readBuffer;
+  }
+
+  private onRead(n: number, buf: Buffer): boolean {
+    if (n <= 0) return true;
+    this.responseBytes += n;
+    try {
+      if (buf !== this.readBuffer) this.onDirect(n);
+      else if (this.phase === 'head') this.onHead(this.readBuffer, 0, n);
+      else if (this.phase === 'body') this.onBody(this.readBuffer, 0, n);
+      // Bytes nobody asked for (while idle): the connection is out of step.
+      else this.close();
+    } catch (err) {
+      const message = err instanceof ProtocolError ? `malformed HTTP response (${err.message})` : String(err);
+      this.fail(new FerryError('BAD_RESPONSE', `${this.endpoint.label}: ${message}`, { cause: err }));
+    }
+    return true;
+  }
+
+  /** Bytes of the response head (and maybe of the body after it). */
+  private onHead(src: Buffer, start: number, end: number): void {
+    const got = this.heads.push(src, start, end);
+    if (got === undefined) return;
+    const { head, buf, rest, end: to } = got;
+    this.framing = bodyFraming(head);
+    this.keepAlive = keepsAlive(head, this.framing);
+    this.remaining = this.framing.kind === 'length' ? this.framing.length : 0;
+    this.decoder = this.framing.kind === 'chunked' ? new ChunkedDecoder() : undefined;
+    const body = this.newBody();
+    this.body = body;
+    this.phase = 'body';
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.resolve({ statusCode: head.statusCode, statusText: head.statusText, headers: head.headers, body });
+    if (this.framing.kind === 'none' || (this.framing.kind === 'length' && this.remaining === 0)) {
+      this.complete(rest < to);
+    } else if (rest < to) {
+      this.onBody(buf, rest, to);
+    }
+  }
+
+  private readonly sink = (buf: Uint8Array, start: number, end: number): void => {
+    this.body?.write(buf as Buffer, start, end);
+  };
+
+  private onBody(src: Buffer, start: number, end: number): void {
+    const body = this.body;
+    if (body === undefined) return;
+    if (this.framing.kind === 'length') {
+      const n = Math.min(this.remaining, end - start);
+      body.write(src, start, start + n);
+      this.remaining -= n;
+      if (this.remaining === 0) this.complete(start + n < end);
+    } else if (this.decoder !== undefined) {
+      const stop = this.decoder.decode(src, start, end, this.sink);
+      if (this.decoder.done) this.complete(stop < end);
+    } else {
+      body.write(src, start, end);
+    }
+  }
+
+  /** `n` body bytes were read straight into the region the body gave out. */
+  private onDirect(n: number): void {
+    const body = this.body;
+    if (this.phase !== 'body' || body === undefined) throw new Error('a body read arrived without a body');
+    body.commit(n);
+    if (this.framing.kind === 'length') {
+      this.remaining -= n;
+      if (this.remaining === 0) this.complete(false);
+    } else if (this.decoder !== undefined) {
+      this.decoder.skipData(n);
+    }
+  }
+
+  /** The body is complete; keep the connection when the response allows it. */
+  private complete(strayBytes: boolean): void {
+    this.body?.finish();
+    this.body = undefined;
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = undefined;
+    if (!this.keepAlive || strayBytes) {
+      this.close();
+      return;
+    }
+    this.phase = 'idle';
+    // The body may have paused the socket: an idle connection must notice the server closing it.
+    this.socket.resume();
+    this.socket.setTimeout(this.options.idleTimeoutMs);
+    this.socket.unref();
+    this.hooks.onIdle(this);
+  }
+
+  /** A body whose requests to pause, resume or abandon count only while it is the current one. */
+  private newBody(): ResponseBody {
+    let self: ResponseBody | undefined;
+    const current = (): boolean => self !== undefined && this.body === self && this.phase === 'body';
+    const control: BodyControl = {
+      pause: () => {
+        if (!current()) return;
+        this.socket.pause();
+        // A consumer that is behind is not a stalled server.
+        this.socket.setTimeout(0);
+      },
+      resume: () => {
+        if (!current()) return;
+        this.socket.setTimeout(this.options.timeoutMs);
+        this.socket.resume();
+      },
+      abandon: () => {
+        if (current()) this.close();
+      },
+    };
+    self = new ResponseBody(this.options.pool, control, this.options.highWater);
+    return self;
+  }
+
+  /** Close without an error for anyone (the response is done or nobody waits for it). */
+  private close(): void {
+    if (this.phase === 'closed') return;
+    this.body = undefined;
+    this.fail(abortedError(`${this.endpoint.label}: connection closed`));
+  }
+
+  /** Fail whatever is in flight with `err`, then close the socket (once). */
+  private fail(err: Error): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    clearTimeout(this.connectTimer);
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.signal = undefined;
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(err);
+    this.body?.fail(err);
+    this.body = undefined;
+    this.socket.destroy();
+    this.hooks.onClosed(this);
+  }
+}

@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FerryError } from '../../src/core/errors.js';
+import { DEFAULT_OPTIONS } from '../../src/core/options.js';
+import { BatchPool } from '../../src/sources/http-batches.js';
+import type { ResponseBody } from '../../src/sources/http-body.js';
+import { createHttpClient, type HttpSourceOptions } from '../../src/sources/http-client.js';
+import { HttpPool, type PoolOptions } from '../../src/sources/http-pool.js';
+import { requestHead } from '../../src/sources/http-request.js';
+import { endpointOf } from '../../src/sources/http-socket.js';
+import type { WireResponse } from '../../src/sources/http-wire.js';
+import { lengthResponse, startRawServer, type RawRequest, type RawServer } from './http-raw-server.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not reached');
+    await sleep(5);
+  }
+}
+
+async function server(handler: (req: RawRequest) => void): Promise<RawServer> {
+  const s = await startRawServer(handler);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+function pool(opts: Partial<PoolOptions> = {}): HttpPool {
+  const p = new HttpPool({
+    connections: 4, connectTimeoutMs: 1000, timeoutMs: 1000, idleTimeoutMs: 1000, rejectUnauthorized: true, pool: new BatchPool(16 * 1024, 16), highWater: 16 * 1024, ...opts,
+  });
+  cleanups.push(() => p.close());
+  return p;
+}
+
+async function get(p: HttpPool, origin: string, path = '/', signal = new AbortController().signal): Promise<WireResponse> {
+  const u = new URL(origin + path);
+  const { conn } = await p.acquire(endpointOf(u), signal);
+  return conn.request(requestHead(u, {}), signal);
+}
+
+async function text(body: ResponseBody): Promise<string> {
+  let out = '';
+  for (let c = await body.read(); c !== null; c = await body.read()) {
+    out += c.toString('latin1');
+    body.release(c);
+  }
+  return out;
+}
+
+const stats = (p: HttpPool, origin: string): { open: number; idle: number } => p.stats(endpointOf(new URL(origin)));
+
+describe('keep-alive', () => {
+  it('reuses one connection for sequential requests, and sends Host and Connection: keep-alive', async () => {
+    const heads: string[] = [];
+    const s = await server((req) => {
+      heads.push(req.text);
+      req.socket.write(lengthResponse(Buffer.from(`r${req.index}`)));
+    });
+    const p = pool();
+    for (let i = 0; i < 3; i++) expect(await text((await get(p, s.origin, `/f?i=${i}`)).body)).toBe(`r${i}`);
+    expect(s.stats.connections).toBe(1);
+    expect(heads[2]).toBe(`GET /f?i=2 HTTP/1.1\r\nHost: ${new URL(s.origin).host}\r\nConnection: keep-alive\r\n\r\n`);
+    expect(stats(p, s.origin)).toEqual({ open: 1, idle: 1 });
+  });
+
+  it.each([
+    ['Connection: close', lengthResponse(Buffer.from('ab'), 'Connection: close\r\n')],
+    ['HTTP/1.0', Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nab')],
+  ])('does not reuse a connection after %s', async (_name, response) => {
+    const s = await server((req) => req.socket.write(response));
+    const p = pool();
+    for (let i = 0; i < 3; i++) expect(await text((await get(p, s.origin)).body)).toBe('ab');
+    expect(s.stats.connections).toBe(3);
+    await until(() => s.stats.open === 0);
+    expect(stats(p, s.origin).open).toBe(0);
+  });
+
+  it('does not reuse a connection whose body was cancelled before its end', async () => {
+    const s = await server((req) => req.socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n${'x'.repeat(100)}`));
+    const p = pool();
+    const res = await get(p, s.origin);
+    res.body.cancel();
+    await until(() => s.stats.open === 0);
+    expect(stats(p, s.origin).open).toBe(0);
+  });
+
+  it('closes idle connections after the idle timeout, and all of them on close()', async () => {
+    const s = await server((req) => req.socket.write(lengthResponse(Buffer.from('ok'))));
+    const p = pool({ idleTimeoutMs: 60 });
+    await text((await get(p, s.origin)).body);
+    expect(s.stats.open).toBe(1);
+    await until(() => s.stats.open === 0, 1000);
+    expect(stats(p, s.origin)).toEqual({ open: 0, idle: 0 });
+
+    const q = pool();
+    await Promise.all([0, 1].map(async () => text((await get(q, s.origin)).body)));
+    await until(() => stats(q, s.origin).idle === 2);
+    q.close();
+    await until(() => s.stats.open === 0);
+    await expect(get(q, s.origin)).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+});
+
+describe('pool limit', () => {
+  it('never opens more than `connections` sockets to an origin; queued requests go in order', async () => {
+    const s = await server((req) => void sleep(20).then(() => req.socket.write(lengthResponse(Buffer.from(req.path)))));
+    const p = pool({ connections: 2 });
+    const paths = ['/0', '/1', '/2', '/3', '/4'];
+    const got = await Promise.all(paths.map(async (path) => text((await get(p, s.origin, path)).body)));
+    expect(got).toEqual(paths);
+    expect(s.stats.peakOpen).toBe(2);
+    expect(s.stats.connections).toBe(2);
+  });
+
+  it('an abort while queued rejects with ABORTED and leaves the queue working', async () => {
+    const s = await server((req) => void sleep(30).then(() => req.socket.write(lengthResponse(Buffer.from('ok')))));
+    const p = pool({ connections: 1 });
+    const first = get(p, s.origin);
+    const ctrl = new AbortController();
+    const queued = get(p, s.origin, '/', ctrl.signal);
+    const after = get(p, s.origin);
+    ctrl.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(await text((await first).body)).toBe('ok');
+    expect(await text((await after).body)).toBe('ok');
+    expect(s.stats.requests).toBe(2);
+  });
+});
+
+describe('a reused connection the server closed meanwhile', () => {
+  const options = (): HttpSourceOptions => ({ ...DEFAULT_OPTIONS, connections: 2, timeoutMs: 1000, connectTimeoutMs: 1000 });
+
+  async function fetchText(origin: string): Promise<string> {
+    const client = createHttpClient(options(), origin);
+    cleanups.push(() => client.close());
+    const first = await client.get(`${origin}/a`, {}, new AbortController().signal);
+    const one = await text(first.res.body);
+    const second = await client.get(`${origin}/b`, {}, new AbortController().signal);
+    return `${one} ${await text(second.res.body)}`;
+  }
+
+  it('is retried once on a fresh connection when it failed before any response byte', async () => {
+    // Every second request on a connection finds it closed, as after a server's keep-alive timeout.
+    const s = await server((req) => (req.index > 0 ? req.socket.destroy() : req.socket.write(lengthResponse(Buffer.from(req.path)))));
+    expect(await fetchText(s.origin)).toBe('/a /b');
+    expect([s.stats.connections, s.stats.requests]).toEqual([2, 3]);
+  });
+
+  it('is retried only once', async () => {
+    const s = await server((req) => (req.index > 0 || req.connection > 0 ? req.socket.destroy() : req.socket.write(lengthResponse(Buffer.from('a')))));
+    const err = await fetchText(s.origin).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(FerryError);
+    expect(err).toMatchObject({ code: 'NETWORK', retryable: true });
+    expect(s.stats.requests).toBe(3);
+  });
+
+  it('is not retried once response bytes arrived', async () => {
+    const s = await server((req) => (req.index > 0 ? req.socket.end('HTTP/1.1 200 O') : req.socket.write(lengthResponse(Buffer.from('a')))));
+    await expect(fetchText(s.origin)).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(s.stats.requests).toBe(2);
+  });
+});
