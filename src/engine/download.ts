@@ -364,7 +364,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           writer: file,
           id: 0,
           requestEnd: end,
-          batchBytes: 512 * 1024,
+          batchBytes: 256 * 1024,
           now: this.deps.now,
           onBytes: (n) => {
             meter.add(n, this.deps.now());

@@ -12,7 +12,7 @@ const STALL_MS = 5000;
 /** Before this, a connection's speed is unknown (too young to measure). */
 const YOUNG_MS = 1000;
 /** Bytes collected per positional write. */
-const BATCH_BYTES = 512 * 1024;
+const BATCH_BYTES = 256 * 1024;
 
 export type ConnectionState = 'active' | 'retrying';
 
@@ -93,6 +93,7 @@ export class Transfer {
   private settled = false;
   private firstStream?: FirstStream;
   private heldSlot: boolean;
+  private filling = false;
   private signal!: AbortSignal;
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
@@ -150,10 +151,21 @@ export class Transfer {
 
   /** Start connections up to the target while there is work and host slots are free. */
   private fill(): void {
-    if (this.settled || this.failure !== undefined || this.signal.aborted) return;
+    // Re-entry (a connection that retires at once releases its slot, which calls fill) is a no-op:
+    // the outer loop sees the new state.
+    if (this.filling || this.settled || this.failure !== undefined || this.signal.aborted) return;
+    this.filling = true;
+    try {
+      this.fillNow();
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  private fillNow(): void {
     const want = this.target - this.conns.size;
     for (let i = 0; i < want; i++) {
-      if (this.p.map.gaps().length === 0 && !this.splittable()) break;
+      if (!this.hasWork()) break;
       if (this.heldSlot) this.heldSlot = false;
       else if (!this.p.hostSlots.tryAcquire(this.p.host, this.p.perHostLimit)) break;
       // A bounded first stream (a resume) is the whole first gap: its connection takes all of it.
@@ -162,8 +174,9 @@ export class Transfer {
     }
   }
 
-  private splittable(): boolean {
-    return this.p.map.allClaims().some((c) => c.end - c.pos >= 2 * this.p.minSplitSize);
+  /** Would a new connection get anything? The planner's own answer, for a connection not yet made. */
+  private hasWork(): boolean {
+    return plan(this.p.map, { id: -1, minSplitSize: this.p.minSplitSize, speedOf: this.speedOf }).kind !== 'none';
   }
 
   private speedOf = (id: number): number | undefined => {

@@ -138,7 +138,7 @@ describe('ferry with FTP (vsftpd)', () => {
     for (const delay of [1500, 1300, 1700]) {
       // Slow on the client side (vsftpd is not throttled here), so that every kill lands mid-transfer
       // after a checkpoint (about once a second) has recorded some bytes.
-      const run = runCli([...args, '--limit-rate', '2M']);
+      const run = runCli([...args, '--limit-rate', '1M']);
       await new Promise((r) => setTimeout(r, delay));
       run.child.kill('SIGKILL');
       await run.exited;
