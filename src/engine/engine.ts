@@ -6,6 +6,7 @@ import { TokenBucket } from '../core/token-bucket.js';
 import { Download, toFerryError, type DownloadDeps } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
+import { createSharedSourceFactory } from './source-factory.js';
 import type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './queue-types.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -43,15 +44,20 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   private readonly now: () => number;
+  private readonly deps: DownloadDeps;
+  private readonly closeSources: () => void;
 
-  constructor(options: EngineOptions = {}, private readonly deps: DownloadDeps = {}) {
+  constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
+    const shared = deps.createSource ? undefined : createSharedSourceFactory();
+    this.deps = shared ? { ...deps, createSource: shared.createSource } : deps;
+    this.closeSources = () => shared?.close();
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };
     this.maxActive = Math.max(1, maxActive ?? DEFAULT_MAX_ACTIVE);
-    this.now = deps.now ?? (() => performance.now());
-    this.hostSlots = deps.hostSlots ?? new HostSlots(options.maxConnectionsPerHost ?? DEFAULT_OPTIONS.maxConnectionsPerHost);
-    this.globalBucket = deps.globalBucket ?? new TokenBucket(limitRate ?? 0, Math.max(256 * 1024, (limitRate ?? 0) / 4), this.now());
+    this.now = this.deps.now ?? (() => performance.now());
+    this.hostSlots = this.deps.hostSlots ?? new HostSlots(options.maxConnectionsPerHost ?? DEFAULT_OPTIONS.maxConnectionsPerHost);
+    this.globalBucket = this.deps.globalBucket ?? new TokenBucket(limitRate ?? 0, Math.max(256 * 1024, (limitRate ?? 0) / 4), this.now());
   }
 
   /** Queue a download (several URLs = mirrors of one file). Returns its id. */
@@ -152,6 +158,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const running = [...this.items.values()].filter((i) => i.state === 'active');
     for (const i of running) i.stopping ??= 'pause';
     await Promise.all(running.map((i) => i.download?.stop()));
+    this.closeSources();
   }
 
   private require(id: string): Item {

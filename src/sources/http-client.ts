@@ -136,25 +136,48 @@ function baseHeaders(options: HttpSourceOptions): Record<string, string> {
  * headers are sent to its origin only, also when later requests start from a redirect target
  * elsewhere.
  */
-export function createHttpClient(options: HttpSourceOptions, userUrl: string): HttpClient {
-  const base = baseHeaders(options);
-  const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
+/**
+ * The connections of one or more HTTP sources: keep-alive pools for http and https (the https
+ * one built on first use) and the body buffers. Sources of one engine share a transport, so the
+ * files of a list reuse each other's connections.
+ */
+export interface HttpTransport {
+  pool(secure: boolean): Promise<HttpPool>;
+  close(): void;
+}
+
+/** Make a transport with at most `options.connections` connections per origin. */
+export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
   const { timeoutMs, connectTimeoutMs } = options;
   const connections = Math.max(1, options.connections);
   const batches = new BatchPool(BATCH_BYTES, connections * 8);
-  const plain = new HttpPool({ connections, connectTimeoutMs, timeoutMs, idleTimeoutMs: IDLE_TIMEOUT_MS, rejectUnauthorized: true, pool: batches, highWater: BATCH_BYTES });
-  const state: { secure?: Promise<HttpPool>; closed: boolean } = { closed: false };
-  const secure = (): Promise<HttpPool> =>
-    (state.secure ??= secureContext(options).then(
-      (context) =>
-        new HttpPool({ connections, connectTimeoutMs, timeoutMs, idleTimeoutMs: IDLE_TIMEOUT_MS, secureContext: context, rejectUnauthorized: !options.insecure, pool: batches, highWater: BATCH_BYTES }),
-    ));
+  const common = { connections, connectTimeoutMs, timeoutMs, idleTimeoutMs: IDLE_TIMEOUT_MS, pool: batches, highWater: BATCH_BYTES };
+  const plain = new HttpPool({ ...common, rejectUnauthorized: true });
+  let secure: Promise<HttpPool> | undefined;
+  return {
+    pool: (isSecure) =>
+      isSecure
+        ? (secure ??= secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure })))
+        : Promise.resolve(plain),
+    close() {
+      plain.close();
+      batches.clear();
+      void secure?.then((p) => p.close(), () => undefined);
+    },
+  };
+}
+
+export function createHttpClient(options: HttpSourceOptions, userUrl: string, shared?: HttpTransport): HttpClient {
+  const base = baseHeaders(options);
+  const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
+  const transport = shared ?? createHttpTransport(options);
+  const state: { closed: boolean } = { closed: false };
 
   async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
     const head = requestHead(u, headers);
     const endpoint = endpointOf(u);
-    const pool = endpoint.secure ? await secure() : plain;
+    const pool = await transport.pool(endpoint.secure);
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
     for (let attempt = 0; ; attempt++) {
       const { conn, reused } = await pool.acquire(endpoint, signal, attempt > 0);
@@ -213,12 +236,8 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string): H
 
   async function close(): Promise<void> {
     state.closed = true;
-    plain.close();
-    const pending = state.secure;
-    batches.clear();
-    if (pending === undefined) return;
-    const pool = await pending.catch(() => undefined);
-    pool?.close();
+    // A shared transport belongs to its owner (the engine), which closes it.
+    if (!shared) transport.close();
   }
 
   return { get, close };

@@ -12,7 +12,7 @@ import {
   parseContentRange,
 } from '../core/http-headers.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
-import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions } from './http-client.js';
+import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './http-client.js';
 import { statusError } from './http-errors.js';
 import { bodyStream, emptyStream } from './http-stream.js';
 
@@ -186,10 +186,11 @@ async function wholeBody(
  * `options.connections` connections per origin and one request per connection at a time. The
  * URL reached after redirects (by `probe` or any `read`) is used by later requests. Streams hand
  * out views of pooled buffers: a consumer that calls `release(chunk)` once a chunk's bytes are
- * written lets the source reuse them.
+ * written lets the source reuse them. With a shared `transport`, connections outlive the source
+ * and serve other sources of the same engine.
  */
-export function createHttpSource(url: string, options: HttpSourceOptions): Source {
-  const client = createHttpClient(options, url);
+export function createHttpSource(url: string, options: HttpSourceOptions, transport?: HttpTransport): Source {
+  const client = createHttpClient(options, url, transport);
   const state = { url };
 
   return {

@@ -48,6 +48,8 @@ describe('engine queue', () => {
     for (const name of bodies.keys()) engine.add(server.url(`/${name}`));
     await engine.whenIdle();
     expect(server.stats.peakActiveResponses).toBeLessThanOrEqual(4);
+    // Files of one queue reuse each other's keep-alive connections.
+    expect(server.stats.connections).toBeLessThanOrEqual(16);
     expect(engine.list().every((d) => d.state === 'complete')).toBe(true);
     for (const [name, body] of bodies) expect(sha256(await readFile(path.join(dir, name)))).toBe(sha256(body));
   });
