@@ -4,9 +4,10 @@
  */
 import { FerryError } from '../core/errors.js';
 import { normalizeOutputPath } from '../core/filename.js';
-import type { Checksum, DownloadOptions } from '../core/options.js';
+import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
-import { formatBytes, parseDuration, parseSize } from '../core/units.js';
+import { readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
+import { formatBytes } from '../core/units.js';
 
 /** The result of parsing `argv` (the arguments after the program name). */
 export interface ParsedArgs {
@@ -59,67 +60,16 @@ const q = (value: string): string => `'${esc(value)}'`;
 /** Control characters that may not appear in a header value (tab is allowed). */
 const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
-/** A whole number in [min, max], written as plain digits. */
-function int(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
-  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
-  throw usage(`${flag} needs a number ${range}, got ${q(value)}`);
-}
 
-function size(flag: string, value: string, min: number): number {
-  let n: number;
-  try {
-    n = parseSize(value);
-  } catch {
-    throw usage(`${flag} needs a size such as 512k, 1.5M or 2G, got ${q(value)}`);
-  }
-  if (n < min) throw usage(`${flag} needs a size of at least ${min} byte${min === 1 ? '' : 's'}, got ${q(value)}`);
-  return n;
-}
 
-/** Seconds (or `500ms`) to milliseconds; `positive` rejects 0. */
-function seconds(flag: string, value: string, positive: boolean): number {
-  let ms: number;
-  try {
-    ms = parseDuration(value);
-  } catch {
-    throw usage(`${flag} needs seconds such as 30, 1.5 or 500ms, got ${q(value)}`);
-  }
-  if (positive && ms === 0) throw usage(`${flag} needs a time above 0, got ${q(value)}`);
-  return ms;
-}
-
-/** RFC 9110 token characters for a header name. */
-const HEADER_RE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/s;
 
 function header(args: ParsedArgs, value: string, flag: string): void {
-  const m = HEADER_RE.exec(value);
-  if (!m || BAD_FIELD_CHARS.test(m[2])) throw usage(`${flag} needs 'Name: value', got ${q(value)}`);
+  const [name, headerValue] = readHeader(flag, value);
   const headers = { ...args.options.headers };
   // Header names are case-insensitive: a repeated name replaces the earlier one.
-  for (const k of Object.keys(headers)) if (k.toLowerCase() === m[1].toLowerCase()) delete headers[k];
-  headers[m[1]] = m[2];
+  for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+  headers[name] = headerValue;
   args.options.headers = headers;
-}
-
-const HEX_DIGITS: Readonly<Record<Checksum['algorithm'], number>> = {
-  'sha-256': 64,
-  'sha-1': 40,
-  md5: 32,
-  'sha-512': 128,
-};
-
-function checksum(flag: string, value: string): Checksum {
-  const m = /^([A-Za-z0-9-]+)=(.*)$/s.exec(value);
-  if (!m) throw usage(`${flag} needs ALGO=HEX (e.g. sha-256=9f86d0...), got ${q(value)}`);
-  const algorithm = m[1].toLowerCase().replace(/^sha(\d)/, 'sha-$1') as Checksum['algorithm'];
-  const digits = HEX_DIGITS[algorithm];
-  if (digits === undefined) throw usage(`${flag}: unknown algorithm ${q(m[1])} (use sha-256, sha-1, md5 or sha-512)`);
-  if (!/^[0-9a-fA-F]*$/.test(m[2]) || m[2].length !== digits) {
-    throw usage(`${flag} ${algorithm} needs ${digits} hex digits, got ${q(m[2])}`);
-  }
-  return { algorithm, hex: m[2].toLowerCase() };
 }
 
 function text(flag: string, value: string, what: string): string {
@@ -137,10 +87,10 @@ const OPTIONS: readonly OptionSpec[] = [
     apply: (a, v, f) => { a.inputFile = text(f, v, 'a file name'); } },
   { names: ['-j', '--max-concurrent-downloads'], value: 'N', group: 'Queue',
     help: 'downloads at once (default: 3)',
-    apply: (a, v, f) => { a.maxActive = int(f, v, 1, 1000); } },
+    apply: (a, v, f) => { a.maxActive = readInteger(f, v, 1, 1000); } },
   { names: ['--max-overall-download-limit'], value: 'SIZE', group: 'Queue',
     help: 'at most SIZE/s over all downloads',
-    apply: (a, v, f) => { a.overallLimit = size(f, v, 0); } },
+    apply: (a, v, f) => { a.overallLimit = readSize(f, v, 0); } },
   { names: ['--save-session'], value: 'FILE', group: 'Queue',
     help: 'keep unfinished downloads in FILE',
     apply: (a, v, f) => { a.saveSession = text(f, v, 'a file name'); } },
@@ -154,30 +104,30 @@ const OPTIONS: readonly OptionSpec[] = [
     apply: (a) => { a.options.fsync = false; } },
   { names: ['--checksum'], value: 'ALGO=HEX', group: 'Output',
     help: 'verify: sha-256, sha-1, md5 or sha-512',
-    apply: (a, v, f) => { a.options.checksum = checksum(f, v); } },
+    apply: (a, v, f) => { a.options.checksum = readChecksum(f, v); } },
   { names: ['-n', '--concurrency', '--connections'], value: 'N', group: 'Connections',
     help: `connections per file, 1-${MAX_CONNECTIONS} (default: ${D.connections})`,
-    apply: (a, v, f) => { a.options.connections = int(f, v, 1, MAX_CONNECTIONS); } },
+    apply: (a, v, f) => { a.options.connections = readInteger(f, v, 1, MAX_CONNECTIONS); } },
   { names: ['--max-connections-per-host'], value: 'N', group: 'Connections',
     help: `per host, all files (default: ${D.maxConnectionsPerHost})`,
-    apply: (a, v, f) => { a.options.maxConnectionsPerHost = int(f, v, 1); } },
+    apply: (a, v, f) => { a.options.maxConnectionsPerHost = readInteger(f, v, 1); } },
   { names: ['--min-split-size'], value: 'SIZE', group: 'Connections',
     help: `smallest split (default: ${formatBytes(D.minSplitSize)})`,
-    apply: (a, v, f) => { a.options.minSplitSize = size(f, v, 1); } },
+    apply: (a, v, f) => { a.options.minSplitSize = readSize(f, v, 1); } },
   { names: ['--limit-rate'], value: 'SIZE', group: 'Connections', help: 'at most SIZE per second, e.g. 500k, 2M',
-    apply: (a, v, f) => { a.options.limitRate = size(f, v, 0); } },
+    apply: (a, v, f) => { a.options.limitRate = readSize(f, v, 0); } },
   { names: ['--max-tries'], value: 'N', group: 'Retries and timeouts',
     help: `per request, 0 = unlimited (default: ${D.maxTries})`,
-    apply: (a, v, f) => { a.options.maxTries = int(f, v, 0); } },
+    apply: (a, v, f) => { a.options.maxTries = readInteger(f, v, 0); } },
   { names: ['--retry-wait'], value: 'SECONDS', group: 'Retries and timeouts',
     help: `first wait between tries (default: ${D.retryWaitMs / 1000})`,
-    apply: (a, v, f) => { a.options.retryWaitMs = seconds(f, v, false); } },
+    apply: (a, v, f) => { a.options.retryWaitMs = readMilliseconds(f, v, false); } },
   { names: ['--timeout'], value: 'SECONDS', group: 'Retries and timeouts',
     help: `stall timeout (default: ${D.timeoutMs / 1000})`,
-    apply: (a, v, f) => { a.options.timeoutMs = seconds(f, v, true); } },
+    apply: (a, v, f) => { a.options.timeoutMs = readMilliseconds(f, v, true); } },
   { names: ['--connect-timeout'], value: 'SECONDS', group: 'Retries and timeouts',
     help: `time allowed to connect (default: ${D.connectTimeoutMs / 1000})`,
-    apply: (a, v, f) => { a.options.connectTimeoutMs = seconds(f, v, true); } },
+    apply: (a, v, f) => { a.options.connectTimeoutMs = readMilliseconds(f, v, true); } },
   { names: ['-H', '--header'], value: "'NAME: VALUE'", group: 'HTTP and TLS', help: 'send a header (repeatable)',
     apply: header },
   { names: ['-A', '--user-agent'], value: 'UA', group: 'HTTP and TLS', help: `User-Agent (default: ${D.userAgent})`,
@@ -186,7 +136,7 @@ const OPTIONS: readonly OptionSpec[] = [
       a.options.userAgent = text(f, v, 'a user agent');
     } },
   { names: ['--max-redirects'], value: 'N', group: 'HTTP and TLS', help: `follow at most N (default: ${D.maxRedirects})`,
-    apply: (a, v, f) => { a.options.maxRedirects = int(f, v, 0); } },
+    apply: (a, v, f) => { a.options.maxRedirects = readInteger(f, v, 0); } },
   { names: ['-k', '--insecure'], group: 'HTTP and TLS', help: 'do not verify TLS certificates',
     apply: (a) => { a.options.insecure = true; } },
   { names: ['--ca-certificate'], value: 'FILE', group: 'HTTP and TLS', help: 'also trust the CAs in FILE (PEM)',

@@ -5,7 +5,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ByteStream, Source } from '../../src/core/types.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
-import { startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
+import { startFtpServer } from '../helpers/ftp-server.js';
 
 const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
