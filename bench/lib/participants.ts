@@ -50,6 +50,17 @@ export function participants(node: string, ferryScript: string): Participant[] {
       versionArgs: ['--version'],
     },
     {
+      // The same without waiting for the disk (no fdatasync/fsync), as the peers do: shows what
+      // power-cut safety costs, not a different download path.
+      name: 'ferry-nofsync',
+      program: node,
+      prefixArgs: [ferryScript],
+      requires: ferryScript,
+      scenarios: [...MATRIX],
+      args: (j) => [j.url, '-n', String(j.connections), '-o', j.file, '-d', j.dir, '-q', '--no-fsync'],
+      versionArgs: ['--version'],
+    },
+    {
       name: 'aria2c',
       program: 'aria2c',
       prefixArgs: [],
