@@ -16,6 +16,8 @@ export interface PlannerInput {
   speedOf: (id: number) => number | undefined;
   /** How many connections will ask for work from the same gaps at once (even initial split). */
   sharers?: number;
+  /** Expected time from sending a request to its first byte (ms); a split pays it once. */
+  requestLatencyMs?: number;
 }
 
 /**
@@ -23,7 +25,9 @@ export interface PlannerInput {
  * 1. the first gap (bytes nobody has or claims), at most an even share of all missing bytes for
  *    each of the `sharers` connections starting together;
  * 2. otherwise split the claim that will take longest to finish, so that owner and helper finish
- *    together: the owner keeps rem * s_owner / (s_owner + s_helper), the helper takes the tail.
+ *    together, counting the helper's request latency: the helper takes
+ *    (rem - latency * s_owner) * s_helper / (s_owner + s_helper) from the tail (nothing when the
+ *    owner would be done before a new request brought its first byte).
  *    Speeds unknown (undefined: too young to tell) -> halves. A split is made only when the
  *    helper's part is >= minSplitSize, or when the owner is stalled (speed exactly 0 while others
  *    move), in which case the helper takes all of it.
@@ -66,7 +70,12 @@ export function plan(map: PieceMap, input: PlannerInput): Plan {
 
   let give: number;
   if (speeds[best] === 0 && avg > 0) give = rem; // stalled while others move: take it all
-  else if (ownerSpeed > 0 && helperSpeed > 0) give = Math.floor((rem * helperSpeed) / (ownerSpeed + helperSpeed));
+  else if (ownerSpeed > 0 && helperSpeed > 0) {
+    // Both finish together: (rem - give) / s_o = latency + give / s_h. The owner keeps what it
+    // receives while the helper's request is on its way.
+    const latency = Math.max(0, input.requestLatencyMs ?? 0) / 1000;
+    give = Math.floor(((rem - latency * ownerSpeed) * helperSpeed) / (ownerSpeed + helperSpeed));
+  }
   else give = Math.floor(rem / 2);
   if (give < input.minSplitSize && give !== rem) return { kind: 'none' };
   if (give <= 0) return { kind: 'none' };

@@ -94,6 +94,8 @@ export class Transfer {
   private firstStream?: FirstStream;
   private heldSlot: boolean;
   private filling = false;
+  /** Smoothed time from a request to its first byte (ms), for latency-aware splits. */
+  private latencyMs?: number;
   private signal!: AbortSignal;
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
@@ -176,7 +178,7 @@ export class Transfer {
 
   /** Would a new connection get anything? The planner's own answer, for a connection not yet made. */
   private hasWork(): boolean {
-    return plan(this.p.map, { id: -1, minSplitSize: this.p.minSplitSize, speedOf: this.speedOf }).kind !== 'none';
+    return plan(this.p.map, { id: -1, minSplitSize: this.p.minSplitSize, speedOf: this.speedOf, requestLatencyMs: this.latencyMs }).kind !== 'none';
   }
 
   private speedOf = (id: number): number | undefined => {
@@ -204,7 +206,13 @@ export class Transfer {
     this.conns.set(conn.id, conn);
     try {
       for (let first = true; !this.signal.aborted && this.failure === undefined; first = false) {
-        const next = plan(map, { id: conn.id, minSplitSize: this.p.minSplitSize, speedOf: this.speedOf, sharers: first ? sharers : 1 });
+        const next = plan(map, {
+          id: conn.id,
+          minSplitSize: this.p.minSplitSize,
+          speedOf: this.speedOf,
+          sharers: first ? sharers : 1,
+          requestLatencyMs: this.latencyMs,
+        });
         if (next.kind === 'none') break;
         map.assign(conn.id, next.range, next.kind === 'split' ? next.from : undefined);
         if (next.kind === 'split') this.replaceIfEmptied(next.from);
@@ -252,6 +260,7 @@ export class Transfer {
       requestEnd = claim.end;
     }
     const throttle = this.p.throttle;
+    let firstByte = stream !== this.p.firstStream?.stream;
     await pumpSegment(stream, {
       map,
       writer: this.p.writer,
@@ -261,6 +270,11 @@ export class Transfer {
       now: this.p.now,
       onBytes: (n) => {
         const t = this.p.now();
+        if (firstByte) {
+          firstByte = false;
+          const ttfb = t - conn.requestStartedAt;
+          this.latencyMs = this.latencyMs === undefined ? ttfb : 0.7 * this.latencyMs + 0.3 * ttfb;
+        }
         conn.lastByteAt = t;
         conn.meter.add(n, t);
         this.p.onBytes(n);

@@ -78,6 +78,22 @@ describe('plan: splitting', () => {
     expect(p).toEqual({ kind: 'split', from: 1, range: { start: 10 * MiB, end: 30 * MiB } });
   });
 
+  it('counts the request latency: a helper gets less, and nothing when the owner would finish first', () => {
+    const make = () => {
+      const m = new PieceMap(10 * MiB);
+      m.assign(1, { start: 0, end: 10 * MiB });
+      return m;
+    };
+    const speeds: Record<number, number> = { 1: MiB, 2: MiB }; // 10 s left for the owner
+    const give = (latencyMs: number) => {
+      const p = plan(make(), { id: 2, minSplitSize: 64 * 1024, speedOf: (id) => speeds[id], requestLatencyMs: latencyMs });
+      return p.kind === 'split' ? p.range.end - p.range.start : 0;
+    };
+    expect(give(0)).toBe(5 * MiB);
+    expect(give(2000)).toBe(4 * MiB); // (10 - 2) / 2
+    expect(give(10_000)).toBe(0);
+  });
+
   it('helps the slowest connection, not the one with the most bytes', () => {
     const m = new PieceMap(70 * MiB);
     m.assign(1, { start: 0, end: 50 * MiB }); // fast: 50 MiB at 100/s
