@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -226,7 +227,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     try {
       const name = chooseFilename({ out: this.options.out, url: this.url });
       const controlPath = controlPathFor(resolveInside(this.options.dir, name));
-      const saved = await loadControl(controlPath);
+      const saved = existsSync(controlPath) ? await loadControl(controlPath) : undefined;
       this.earlier = { path: controlPath, state: saved };
       if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
       return new RangeSet(saved.done).gaps(saved.size)[0];
@@ -475,7 +476,9 @@ function serialCheckpoint(file: DataFile, controlPath: string, state: () => Cont
   };
 }
 
+/** Stat a path that usually does not exist: the cheap synchronous check spares a thrown error. */
 async function statOrUndefined(p: string) {
+  if (!existsSync(p)) return undefined;
   try {
     return await stat(p);
   } catch {
