@@ -9,9 +9,10 @@ import {
   parseSizeReply,
   type FtpReply,
 } from '../core/ftp-reply.js';
-import { FtpControl, connectSocket, type FtpEndpoint } from './ftp-control.js';
-import { DataReader } from './ftp-data.js';
+import { FtpControl, type FtpEndpoint } from './ftp-control.js';
+import { DataReader, connectData } from './ftp-data.js';
 import { loginError, replyError, replyText } from './ftp-errors.js';
+import type { BatchPool } from './http-batches.js';
 
 /** Everything needed to log in; resolved once per source. */
 export interface FtpSessionConfig extends FtpEndpoint {
@@ -184,8 +185,9 @@ export class FtpSession {
    * Open a passive data connection: EPSV, else PASV. The data connection always goes to the
    * address of the control connection; a PASV-announced host is ignored (NAT, private ranges).
    * With PROT P the data connection is a TLS client reusing the control connection's session.
+   * Data bytes are read straight into batches of `pool`; at most `limit` bytes are kept.
    */
-  async openData(signal?: AbortSignal): Promise<DataReader> {
+  async openData(pool: BatchPool, limit?: number, signal?: AbortSignal): Promise<DataReader> {
     let port: number | undefined;
     if (!this.facts.epsvRefused) {
       const epsv = await this.command('EPSV');
@@ -203,13 +205,11 @@ export class FtpSession {
       port = announced.port;
     }
     const host = this.control.remoteAddress;
-    const raw = await connectSocket(this.config, { host, port, what: 'data connection', signal });
-    const { where, timeoutMs, tlsOptions } = this.config;
-    if (!this.protectedData) return new DataReader(raw, where, timeoutMs, false);
-    // The handshake completes once the server starts the transfer (after RETR); errors of the
-    // wrapped socket surface on the TLS socket.
-    raw.on('error', () => {});
-    const secure = tls.connect({ ...tlsOptions, socket: raw, session: this.control.tlsSession });
-    return new DataReader(secure, where, timeoutMs, true);
+    const { where, timeoutMs, connectTimeoutMs, tlsOptions } = this.config;
+    const reader = new DataReader(pool, where, timeoutMs);
+    if (limit !== undefined) reader.limit(limit);
+    const secure = this.protectedData ? { ...tlsOptions, session: this.control.tlsSession } : undefined;
+    await connectData({ host, port, where, connectTimeoutMs, signal, tls: secure }, reader);
+    return reader;
   }
 }

@@ -9,6 +9,7 @@ import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.
 import { resolveFtpCredentials, type FtpCredentialOptions } from './ftp-credentials.js';
 import { replyError } from './ftp-errors.js';
 import { FtpPool } from './ftp-pool.js';
+import { BatchPool } from './http-batches.js';
 import { FtpSession, type FtpServerFacts, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
 import { createTransferStream } from './ftp-transfer.js';
 
@@ -39,6 +40,8 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
   const target = parseFtpUrl(url);
   const where = target.display;
   const facts: FtpServerFacts = {};
+  // Batches of data-connection bytes, reused across the reads of this source.
+  const batches = new BatchPool();
   let config: Promise<FtpSessionConfig> | undefined;
   const getConfig = () => (config ??= buildConfig(target, options));
   const pool = new FtpPool(
@@ -117,7 +120,8 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
       if (end === start) return emptyStream();
       const { session, unbind, value } = await lease(signal, async (s) => {
         await checkValidators(s, validators);
-        const reader = await s.openData(signal);
+        // Bytes past the range end are never read into batches (nor waited for).
+        const reader = await s.openData(batches, end === undefined ? undefined : end - start, signal);
         try {
           if (start > 0) {
             // From here on a failure may leave a restart offset behind: never reuse the session.
@@ -154,6 +158,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
 
     async close(): Promise<void> {
       pool.close();
+      batches.clear();
     },
   };
 

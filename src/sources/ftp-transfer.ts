@@ -99,6 +99,7 @@ export function createTransferStream(p: TransferParams): ByteStream {
   const generator = iterate();
   return {
     [Symbol.asyncIterator]: () => generator,
+    release: (chunk) => p.reader.release(chunk),
     cancel() {
       if (cancelled) return;
       cancelled = true;

@@ -396,3 +396,30 @@ describe('ftp source: failures', () => {
     expect(e.message).toContain(`ftp://127.0.0.1:${port}/f`);
   });
 });
+
+describe('ftp source: pooled data buffers', () => {
+  /** Read a range copying each chunk; count the distinct memory blocks the chunks were views of. */
+  async function readRange(source: Source, start: number, end: number, release: boolean) {
+    const stream = await source.read({ start, end }, {}, never);
+    expect(typeof stream.release).toBe('function');
+    const blocks = new Set<ArrayBufferLike>();
+    const parts: Buffer[] = [];
+    for await (const chunk of stream) {
+      blocks.add(chunk.buffer);
+      parts.push(Buffer.from(chunk));
+      if (release) stream.release?.(chunk);
+    }
+    return { bytes: Buffer.concat(parts), blocks: blocks.size };
+  }
+
+  it('reuses released chunks for later ones, byte-exact', async () => {
+    const body = payload(8 * 256 * 1024 + 3, 5);
+    const { source } = await setup({ '/big.bin': body }, { connections: 1 });
+    const released = await readRange(source, 1, body.length, true);
+    expect(sha(released.bytes)).toBe(sha(body.subarray(1)));
+    expect(released.blocks).toBeLessThanOrEqual(4);
+    const kept = await readRange(source, 0, body.length - 1, false);
+    expect(sha(kept.bytes)).toBe(sha(body.subarray(0, body.length - 1)));
+    expect(kept.blocks).toBeGreaterThanOrEqual(8);
+  });
+});
