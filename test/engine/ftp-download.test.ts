@@ -7,7 +7,6 @@ import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
 import type { Source } from '../../src/core/types.js';
 import { decodeControl } from '../../src/disk/control-file.js';
 import { createSource } from '../../src/engine/source-factory.js';
@@ -16,6 +15,7 @@ import { createEngine, download, type DownloadHandle, type Engine } from '../../
 import { startFtpServer, type FtpServerOptions, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256, startTestServer } from '../helpers/http-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';
+import { failure } from '../helpers/assertions.js';
 
 const KiB = 1024;
 const MTIME = new Date(Date.UTC(2023, 4, 6, 7, 8, 9));
@@ -56,15 +56,6 @@ async function leftovers(): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry') || f.includes('.tmp-'));
 }
 
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    return e as FerryError;
-  }
-  throw new Error('expected the download to fail');
-}
 
 async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

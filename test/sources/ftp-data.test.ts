@@ -6,6 +6,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { DataReader, connectData } from '../../src/sources/ftp-data.js';
 import { BatchPool } from '../../src/sources/http-batches.js';
 import { makeTestCertificates } from '../helpers/tls.js';
+import { failure } from '../helpers/assertions.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -86,15 +87,6 @@ async function drain(reader: DataReader, release: boolean): Promise<{ bytes: Buf
   return { bytes: Buffer.concat(parts), chunks: parts.length };
 }
 
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    return e as FerryError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('ftp data reader', () => {
   for (const size of [0, 1, BATCH - 1, BATCH, BATCH + 1, 300_001]) {

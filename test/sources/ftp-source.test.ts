@@ -3,9 +3,10 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import type { ByteStream, Source } from '../../src/core/types.js';
+import type { Source } from '../../src/core/types.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
 import { startFtpServer } from '../helpers/ftp-server.js';
+import { collect, failure } from '../helpers/assertions.js';
 
 const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -22,21 +23,7 @@ function payload(size: number, seed = 1): Buffer {
   return b;
 }
 
-async function collect(stream: ByteStream): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  for await (const c of stream) parts.push(c);
-  return Buffer.concat(parts);
-}
 
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    return e as FerryError;
-  }
-  throw new Error('expected a failure');
-}
 
 const opts = (o: Partial<FtpSourceOptions> = {}): FtpSourceOptions => ({
   ...DEFAULT_OPTIONS,

@@ -1,31 +1,16 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import type { ByteStream } from '../../src/core/types.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
 import { startFtpServer, type FtpTlsMode } from '../helpers/ftp-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';
+import { collect, failure } from '../helpers/assertions.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const never = new AbortController().signal;
 const body = Buffer.from(Array.from({ length: 150_001 }, (_, i) => (i * 7919) % 256));
 
-async function collect(stream: ByteStream): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  for await (const c of stream) parts.push(c);
-  return Buffer.concat(parts);
-}
 
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    return e as FerryError;
-  }
-  throw new Error('expected a failure');
-}
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
