@@ -76,6 +76,8 @@ interface Connection {
   attempt: number;
   /** Set when another connection took over this one's whole claim (it was stalled). */
   replaced: boolean;
+  /** Whether the current request has delivered a byte yet. */
+  gotBytes: boolean;
 }
 
 /**
@@ -202,6 +204,7 @@ export class Transfer {
       lastByteAt: now,
       attempt: 0,
       replaced: false,
+      gotBytes: false,
     };
     this.conns.set(conn.id, conn);
     try {
@@ -249,6 +252,7 @@ export class Transfer {
     if (!claim) return;
     conn.state = 'active';
     conn.requestStartedAt = conn.lastByteAt = this.p.now();
+    conn.gotBytes = false;
     let stream: ByteStream;
     let requestEnd: number;
     if (this.firstStream && claim.pos === this.firstStream.offset) {
@@ -276,6 +280,7 @@ export class Transfer {
           this.latencyMs = this.latencyMs === undefined ? ttfb : 0.7 * this.latencyMs + 0.3 * ttfb;
         }
         conn.lastByteAt = t;
+        conn.gotBytes = true;
         conn.meter.add(n, t);
         this.p.onBytes(n);
       },
@@ -298,7 +303,9 @@ export class Transfer {
     if (isFerryError(e) && e.code === 'CHANGED') throw e;
     conn.attempt++;
     const others = this.conns.size - 1;
-    if (isConnectionRefusal(e) && others > 0) {
+    // A connection reset or refused before any byte, while others work, is a limit too.
+    const dropped = !conn.gotBytes && isFerryError(e) && e.code === 'NETWORK';
+    if ((isConnectionRefusal(e) || dropped) && others > 0) {
       // Leave the count at once: refusals that arrive together then each see only those that remain.
       this.conns.delete(conn.id);
       this.target = Math.max(1, Math.min(this.target, others));

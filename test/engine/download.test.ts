@@ -126,6 +126,19 @@ describe('download: faults', () => {
     expect(await fileHash(path.join(dir, 'f'))).toBe(sha256(body));
   });
 
+  it('a server that resets extra connections gets fewer, and the file is exact', async () => {
+    const body = randomBytesSeeded(1024 * KiB, 61);
+    server.setFile('/f', { body });
+    server.setFaults({ maxConcurrent: { limit: 2, status: 0 }, throttleBytesPerSec: 1024 * KiB });
+    const h = download(server.url('/f'), { dir, connections: 8, ...fast });
+    const notes: string[] = [];
+    h.on('note', (n) => notes.push(n));
+    await h.done;
+    expect(notes.join('\n')).toMatch(/refused more connections/);
+    expect(server.stats.requests).toBeLessThan(40);
+    expect(await fileHash(path.join(dir, 'f'))).toBe(sha256(body));
+  });
+
   it('a stalled connection is replaced', async () => {
     const body = randomBytesSeeded(300 * KiB, 8);
     server.setFile('/f', { body });

@@ -58,7 +58,7 @@ export interface Faults {
   /** The next `count` requests (any path) get `status`; decremented as they are served. */
   failFirst?: StatusFault & { count: number };
   /** File responses beyond `limit` in flight at once get `status`. */
-  maxConcurrent?: StatusFault & { limit: number };
+  maxConcurrent?: StatusFault & { limit: number };  // status 0 = reset the connection
   /** 206 responses carry a Content-Range whose end is off by one (the body is the right slice). */
   wrongContentRange?: boolean;
   /** Answer range requests with 200 and the full body, while still sending `Accept-Ranges: bytes`. */
@@ -251,6 +251,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     if (file === undefined) return sendStatus(res, { status: 404 });
     const f: Faults = { ...faults };
     if (f.maxConcurrent !== undefined && stats.activeResponses >= f.maxConcurrent.limit) {
+      // Status 0: reset the connection instead of answering (servers that drop extra clients).
+      if (f.maxConcurrent.status === 0) return void res.socket?.destroy();
       return sendStatus(res, f.maxConcurrent);
     }
     stats.activeResponses++;
