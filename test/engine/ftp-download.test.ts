@@ -323,38 +323,24 @@ describe('ftp download: stop and resume', () => {
     for (const o of rerunOffsets) expect(state.done.some((d) => o >= d.start && o < d.end)).toBe(false);
   });
 
-  it('a file changed between runs (new MDTM) is downloaded again from zero, with the reason', async () => {
+  it.each([
+    ['a new MDTM', 0, 60_000, /starting over: the file changed on the server \(Last-Modified/],
+    ['a new size (same MDTM)', -1, 0, /size changed on the server/],
+  ])('a file changed between runs (%s) is downloaded again from zero, with the reason', async (_what, sizeDelta, mtimeDelta, reason) => {
     const v1 = randomBytesSeeded(600 * KiB, 32);
-    const v2 = randomBytesSeeded(600 * KiB, 33);
+    const v2 = randomBytesSeeded(600 * KiB + sizeDelta, 33);
     await start({ files: { '/c.bin': { body: v1, mtime: MTIME } }, switches: { dataBytesPerSec: 512 * KiB } });
     const url = server.url('/c.bin');
     await stopAfter(url, 100 * KiB);
-    server.setFile('/c.bin', v2, new Date(MTIME.getTime() + 60_000));
+    server.setFile('/c.bin', v2, new Date(MTIME.getTime() + mtimeDelta));
     server.switches.dataBytesPerSec = undefined;
     const h = get(url, { connections: 3 });
     const notes: string[] = [];
     h.on('note', (n) => notes.push(n));
     const r = await h.done;
     expect(r.resumedBytes).toBe(0);
-    expect(notes.join('\n')).toMatch(/starting over: the file changed on the server \(Last-Modified/);
+    expect(notes.join('\n')).toMatch(reason);
     expect(await hashOf('c.bin')).toBe(sha256(v2));
-  });
-
-  it('a file whose size changed between runs is downloaded again from zero', async () => {
-    const v1 = randomBytesSeeded(600 * KiB, 34);
-    const v2 = randomBytesSeeded(600 * KiB - 1, 35);
-    await start({ files: { '/s.bin': { body: v1, mtime: MTIME } }, switches: { dataBytesPerSec: 512 * KiB } });
-    const url = server.url('/s.bin');
-    await stopAfter(url, 100 * KiB);
-    server.setFile('/s.bin', v2, MTIME); // same MDTM, different size
-    server.switches.dataBytesPerSec = undefined;
-    const h = get(url, { connections: 3 });
-    const notes: string[] = [];
-    h.on('note', (n) => notes.push(n));
-    const r = await h.done;
-    expect(r.resumedBytes).toBe(0);
-    expect(notes.join('\n')).toMatch(/size changed on the server/);
-    expect(await hashOf('s.bin')).toBe(sha256(v2));
   });
 
   it('cancel removes the partial and control files', async () => {

@@ -7,20 +7,13 @@ import { DataReader, connectData } from '../../src/sources/ftp-data.js';
 import { BatchPool } from '../../src/sources/http-batches.js';
 import { makeTestCertificates } from '../helpers/tls.js';
 import { failure } from '../helpers/assertions.js';
+import { randomBytesSeeded } from '../helpers/http-server.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BATCH = 16 * 1024;
 
-function payload(size: number, seed = 7): Buffer {
-  const b = Buffer.alloc(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
+const payload = (size: number, seed = 7): Buffer => randomBytesSeeded(size, seed);
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

@@ -7,21 +7,13 @@ import type { Source } from '../../src/core/types.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
 import { startFtpServer } from '../helpers/ftp-server.js';
 import { collect, failure } from '../helpers/assertions.js';
+import { randomBytesSeeded } from '../helpers/http-server.js';
 
 const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const never = new AbortController().signal;
 
-/** Deterministic, non-repeating-looking bytes. */
-function payload(size: number, seed = 1): Buffer {
-  const b = Buffer.alloc(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
+const payload = (size: number, seed = 1): Buffer => randomBytesSeeded(size, seed);
 
 
 
