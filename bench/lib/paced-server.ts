@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { drained } from '../../test/helpers/http-server.js';
 
 export interface PacedServerOptions {
   files: Record<string, Buffer>;
@@ -44,18 +45,6 @@ export function parseRange(header: string | undefined, size: number): { start: n
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Resolve on 'drain' or 'close', removing both listeners (none accumulate on a long response). */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /** Start listening on 127.0.0.1 on a free port. */
 export async function startPacedServer(o: PacedServerOptions): Promise<PacedServer> {

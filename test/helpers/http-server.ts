@@ -166,7 +166,7 @@ function ifRangeMatches(value: string, file: TestFile): boolean {
 }
 
 /** Resolve on 'drain' or when the response is gone (so a vanished client never leaks a waiter). */
-function drained(res: http.ServerResponse): Promise<void> {
+export function drained(res: http.ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
