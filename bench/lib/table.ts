@@ -10,29 +10,41 @@ export function markdownTable(header: string[], rows: string[][], align: ('l' | 
   return [header, rule, ...rows].map((r) => `| ${r.map(esc).join(' | ')} |`).join('\n');
 }
 
+/** A numeric column of a results table. */
+interface Column {
+  title: string;
+  value(c: CellSummary): string;
+}
+
 /**
- * One scenario's table. `pctLabel` names the percentage column (`% of ideal` or `% of fastest`).
- * A FAIL row shows FAIL and its reason instead of any number.
+ * The participant, the numeric columns, the SHA-256 verdict and the run count. A row that is not
+ * ok shows FAIL (or n/a) and its reason instead of any number.
  */
-export function renderCells(cells: CellSummary[], pctLabel: string): string {
-  const header = ['participant', 'wall s', 'MiB/s', pctLabel, 'CPU s', 'peak RSS MiB', 'SHA-256', 'runs'];
+function cellTable(cells: CellSummary[], columns: Column[]): string {
+  const header = ['participant', ...columns.map((c) => c.title), 'SHA-256', 'runs'];
   const rows = cells.map((c) => {
+    const runs = String(c.runs.length);
     if (c.status !== 'ok') {
       const word = c.status === 'FAIL' ? 'FAIL' : 'n/a';
-      return [c.participant, word, word, word, word, word, c.status === 'FAIL' ? `FAIL: ${c.note ?? ''}` : c.note ?? 'n/a', String(c.runs.length)];
+      const note = c.status === 'FAIL' ? `FAIL: ${c.note ?? ''}` : c.note ?? 'n/a';
+      return [c.participant, ...columns.map(() => word), note, runs];
     }
-    return [
-      c.participant,
-      fmt(c.medianWallSec, 2),
-      fmt(c.mibPerSec, 1),
-      fmt(c.pctIdeal, 1),
-      fmt(c.medianCpuSec, 2),
-      fmt(c.medianRssMiB, 1),
-      'ok',
-      String(c.runs.length),
-    ];
+    return [c.participant, ...columns.map((col) => col.value(c)), 'ok', runs];
   });
-  return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'r']);
+  return markdownTable(header, rows, ['l', ...columns.map((): 'r' => 'r'), 'l', 'r']);
+}
+
+const WALL: Column = { title: 'wall s', value: (c) => fmt(c.medianWallSec, 2) };
+const MIBS: Column = { title: 'MiB/s', value: (c) => fmt(c.mibPerSec, 1) };
+const CPU: Column = { title: 'CPU s', value: (c) => fmt(c.medianCpuSec, 2) };
+const RSS: Column = { title: 'peak RSS MiB', value: (c) => fmt(c.medianRssMiB, 1) };
+const pct = (title: string): Column => ({ title, value: (c) => fmt(c.pctIdeal, 1) });
+
+/**
+ * One scenario's table. `pctLabel` names the percentage column (`% of ideal` or `% of fastest`).
+ */
+export function renderCells(cells: CellSummary[], pctLabel: string): string {
+  return cellTable(cells, [WALL, MIBS, pct(pctLabel), CPU, RSS]);
 }
 
 /**
@@ -40,25 +52,7 @@ export function renderCells(cells: CellSummary[], pctLabel: string): string {
  * percentages relative to the fastest.
  */
 export function renderListCells(cells: CellSummary[]): string {
-  const header = ['participant', 'wall s', 'files/s', 'MiB/s', '% of fastest', 'CPU s', 'peak RSS MiB', 'SHA-256', 'runs'];
-  const rows = cells.map((c) => {
-    if (c.status !== 'ok') {
-      const word = c.status === 'FAIL' ? 'FAIL' : 'n/a';
-      return [c.participant, word, word, word, word, word, word, c.status === 'FAIL' ? `FAIL: ${c.note ?? ''}` : c.note ?? 'n/a', String(c.runs.length)];
-    }
-    return [
-      c.participant,
-      fmt(c.medianWallSec, 2),
-      fmt(c.filesPerSec, 0),
-      fmt(c.mibPerSec, 1),
-      fmt(c.pctIdeal, 1),
-      fmt(c.medianCpuSec, 2),
-      fmt(c.medianRssMiB, 1),
-      'ok',
-      String(c.runs.length),
-    ];
-  });
-  return markdownTable(header, rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r']);
+  return cellTable(cells, [WALL, { title: 'files/s', value: (c) => fmt(c.filesPerSec, 0) }, MIBS, pct('% of fastest'), CPU, RSS]);
 }
 
 /** The kill -9 resume table. */
