@@ -14,20 +14,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE } from './lib/args.js';
-import { ensureDataFile, type DataFile } from './lib/data.js';
+import { type DataFile, ensureDataFile } from './lib/data.js';
 import { startLatencyServer } from './lib/latency-server.js';
 import { parseGnuTime } from './lib/measure.js';
-import { startNginx, type Nginx } from './lib/nginx.js';
-import { isSelected, participants, unavailable, versionOf, which, type Participant } from './lib/participants.js';
-import { environment, renderReport, writeResults, type BenchResults, type ScenarioResult } from './lib/report.js';
+import { type Nginx, startNginx } from './lib/nginx.js';
+import { isSelected, type Participant, participants, unavailable, versionOf, which } from './lib/participants.js';
+import { type BenchResults, environment, renderReport, type ScenarioResult, writeResults } from './lib/report.js';
 import { runResume } from './lib/resume.js';
-import { runMatrix, type RunContext, type Target } from './lib/runner.js';
+import { type RunContext, runMatrix, type Target } from './lib/runner.js';
 import { once, type ScenarioEnv } from './lib/scenario-env.js';
 import { runFtpScenario } from './lib/scenario-ftp.js';
 import { runListScenario } from './lib/scenario-list.js';
 import { describe, idealBytesPerSec, timeoutFor } from './lib/scenarios.js';
 import { evaluateTargets, naCell, summariseCell, summariseResume, withPercentages } from './lib/summary.js';
-import { isFtpScenario, isListScenario, type BenchConfig, type CellSummary, type ResumeSummary, type ScenarioName } from './lib/types.js';
+import { type BenchConfig, type CellSummary, isFtpScenario, isListScenario, type ResumeSummary, type ScenarioName } from './lib/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -117,7 +117,12 @@ async function main(argv: string[]): Promise<number> {
     versions.nginx = nginxBin ? await versionOf(nginxBin, ['-v']) : undefined;
     let nginx: Nginx | undefined;
     if (nginxBin !== undefined) {
-      nginx = await startNginx(nginxBin, { prefix: join(workDir, 'nginx'), dataDir, capBytesPerSec: config.capBytesPerSec, resumeCapBytesPerSec: config.resumeCapBytesPerSec });
+      nginx = await startNginx(nginxBin, {
+        prefix: join(workDir, 'nginx'),
+        dataDir,
+        capBytesPerSec: config.capBytesPerSec,
+        resumeCapBytesPerSec: config.resumeCapBytesPerSec,
+      });
       const n = nginx;
       cleanups.push(() => n.stop());
       log(`bench: nginx pid ${n.pid} on ${n.baseUrl}`);
@@ -149,8 +154,15 @@ async function main(argv: string[]): Promise<number> {
         const results: ResumeSummary[] = [];
         if (nginx !== undefined) {
           const n = nginx;
-          const t = { label: name, size: file.size, sha256: file.sha256, timeoutMs: timeoutFor(name, file.size, config), killAfterMs: config.killAfterMs,
-            url: (tag: string) => `${n.baseUrl}/resume/${file.name}?run=${tag}`, bodyBytesFor: (tag: string) => n.bodyBytesFor(tag) };
+          const t = {
+            label: name,
+            size: file.size,
+            sha256: file.sha256,
+            timeoutMs: timeoutFor(name, file.size, config),
+            killAfterMs: config.killAfterMs,
+            url: (tag: string) => `${n.baseUrl}/resume/${file.name}?run=${tag}`,
+            bodyBytesFor: (tag: string) => n.bodyBytesFor(tag),
+          };
           const runs = await runResume(ctx, t, runnable, config.runs);
           for (const p of runnable) results.push(summariseResume(p.name, runs.get(p.name) ?? []));
         }
@@ -166,7 +178,12 @@ async function main(argv: string[]): Promise<number> {
       let close = async (): Promise<void> => undefined;
       const common = { label: name, size: file.size, sha256: file.sha256, timeoutMs: timeoutFor(name, file.size, config) };
       if (name === 'latency') {
-        const server = await startLatencyServer({ choice: config.latencyServer, files: { '/f': await readFile(file.path) }, rateBytesPerSec: config.capBytesPerSec, firstByteDelayMs: config.firstByteDelayMs });
+        const server = await startLatencyServer({
+          choice: config.latencyServer,
+          files: { '/f': await readFile(file.path) },
+          rateBytesPerSec: config.capBytesPerSec,
+          firstByteDelayMs: config.firstByteDelayMs,
+        });
         latencyLabel = server.label;
         close = once(() => server.close());
         cleanups.push(close);
@@ -188,7 +205,13 @@ async function main(argv: string[]): Promise<number> {
       }
       cells.sort((a, b) => order(a.participant) - order(b.participant));
       const ideal = idealBytesPerSec(name, config);
-      scenarios.push({ name, description: describe(name, config, latencyLabel), size: file.size, idealBytesPerSec: ideal, cells: withPercentages(cells, file.size, ideal) });
+      scenarios.push({
+        name,
+        description: describe(name, config, latencyLabel),
+        size: file.size,
+        idealBytesPerSec: ideal,
+        cells: withPercentages(cells, file.size, ideal),
+      });
     }
 
     if (aborter.signal.aborted) {
@@ -202,14 +225,18 @@ async function main(argv: string[]): Promise<number> {
       config,
       scenarios,
       resume,
-      targets: evaluateTargets(scenarios.flatMap((s) => s.cells), resume?.results),
+      targets: evaluateTargets(
+        scenarios.flatMap((s) => s.cells),
+        resume?.results,
+      ),
     };
     process.stdout.write(renderReport(results));
     const written = await writeResults(config.resultsDir, results);
     log(`bench: wrote ${written.json} and ${written.md}`);
     // A peer's failure is a result like any other; a wrong or missing file from ferry is an error.
-    const ferryFailed = scenarios.some((s) => s.cells.some((c) => isFerry(c.participant) && c.status === 'FAIL'))
-      || (resume?.results.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false);
+    const ferryFailed =
+      scenarios.some((s) => s.cells.some((c) => isFerry(c.participant) && c.status === 'FAIL')) ||
+      (resume?.results.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false);
     return ferryFailed ? 1 : 0;
   } finally {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);

@@ -12,10 +12,11 @@ import type { DownloadOptions } from './core/options.js';
 import { Download, type DownloadDeps } from './engine/download.js';
 import type { DownloadResult } from './engine/download-types.js';
 
-export { FerryError, isFerryError, type ErrorCode } from './core/errors.js';
-export { DEFAULT_OPTIONS, MAX_CONNECTIONS, resolveOptions, type Checksum, type DownloadOptions, type NetworkOptions } from './core/options.js';
-export type { ByteRange, ProbeResult, RemoteInfo, Source, ByteStream, Validators } from './core/types.js';
-export { Download, toFerryError, type DownloadDeps } from './engine/download.js';
+export { type ErrorCode, FerryError, isFerryError } from './core/errors.js';
+export { type Checksum, DEFAULT_OPTIONS, type DownloadOptions, MAX_CONNECTIONS, type NetworkOptions, resolveOptions } from './core/options.js';
+export { TokenBucket } from './core/token-bucket.js';
+export type { ByteRange, ByteStream, ProbeResult, RemoteInfo, Source, Validators } from './core/types.js';
+export { Download, type DownloadDeps, toFerryError } from './engine/download.js';
 export type {
   ConnectionView,
   DownloadEvents,
@@ -25,11 +26,10 @@ export type {
   RetryInfo,
   StartInfo,
 } from './engine/download-types.js';
+export { createEngine, Engine } from './engine/engine.js';
 export { HostSlots } from './engine/host-slots.js';
-export { Engine, createEngine } from './engine/engine.js';
-export { saveSessionFile, unfinishedEntries, type SessionEntry } from './engine/session.js';
 export type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './engine/queue-types.js';
-export { TokenBucket } from './core/token-bucket.js';
+export { type SessionEntry, saveSessionFile, unfinishedEntries } from './engine/session.js';
 
 /** A running download: typed events, a promise of the result, and controls. */
 export interface DownloadHandle {

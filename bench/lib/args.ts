@@ -2,8 +2,9 @@
  * Command-line parsing of the benchmark: `node --import tsx bench/run.ts [flags]`. Pure: argv in,
  * a BenchConfig (or a help request) out; throws Error with a one-line message on bad input.
  */
-import { parseRate, parseSize, KIB, MIB } from './units.js';
-import { SCENARIOS, type BenchConfig, type LatencyServerChoice, type ScenarioName } from './types.js';
+
+import { type BenchConfig, type LatencyServerChoice, SCENARIOS, type ScenarioName } from './types.js';
+import { KIB, MIB, parseRate, parseSize } from './units.js';
 
 /** Sizes of the full benchmark. */
 export const FULL_SIZES: Record<ScenarioName, number> = {
@@ -98,8 +99,24 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
     if (value === undefined) throw new Error(`${name} needs a value`);
     flags.set(name, [...(flags.get(name) ?? []), value]);
   }
-  const known = ['--only', '--runs', '--size', '--cap', '--connections', '--delay-ms', '--resume-cap', '--kill-after',
-    '--participants', '--latency-server', '--data-dir', '--results-dir', '--timeout', '--list-files', '--jobs', '--list-delay-ms'];
+  const known = [
+    '--only',
+    '--runs',
+    '--size',
+    '--cap',
+    '--connections',
+    '--delay-ms',
+    '--resume-cap',
+    '--kill-after',
+    '--participants',
+    '--latency-server',
+    '--data-dir',
+    '--results-dir',
+    '--timeout',
+    '--list-files',
+    '--jobs',
+    '--list-delay-ms',
+  ];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag ${name}`);
   const last = (name: string): string | undefined => flags.get(name)?.at(-1);
 

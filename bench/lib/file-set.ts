@@ -53,7 +53,14 @@ export async function ensureFileSet(dataDir: string, count: number, size: number
   const manifest = join(dir, 'SHA256SUMS');
   const recorded = parseManifest(await readFile(manifest, 'utf8').catch(() => ''), names);
   if (recorded !== undefined) {
-    const sizes = await Promise.all(names.map((n) => stat(join(dir, n)).then((s) => s.size, () => -1)));
+    const sizes = await Promise.all(
+      names.map((n) =>
+        stat(join(dir, n)).then(
+          (s) => s.size,
+          () => -1,
+        ),
+      ),
+    );
     if (sizes.every((s) => s === size)) return { dir, dirName, size, files: names.map((name, i) => ({ name, size, sha256: recorded[i] })) };
   }
   await mkdir(dir, { recursive: true });

@@ -41,7 +41,13 @@ interface HelperModule {
 }
 
 async function loadHelper(): Promise<HelperModule | undefined> {
-  if (!(await access(fileURLToPath(HELPER)).then(() => true, () => false))) return undefined;
+  if (
+    !(await access(fileURLToPath(HELPER)).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
   const mod = (await import(HELPER.href)) as Partial<HelperModule>;
   return typeof mod.startTestServer === 'function' ? (mod as HelperModule) : undefined;
 }

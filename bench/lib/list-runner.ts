@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { SetFile } from './file-set.js';
 import type { ListEntry, ListParticipant } from './list-participants.js';
 import { measure, timeFilePath } from './measure.js';
-import { exitFailure, verifyOutput, type RunContext } from './runner.js';
+import { exitFailure, type RunContext, verifyOutput } from './runner.js';
 import type { RunRecord } from './types.js';
 
 /** A list to download and the reference every file must equal (`files[i]` is `entries[i]`). */
@@ -47,7 +47,15 @@ export async function runListOnce(ctx: RunContext, p: ListParticipant, target: L
   try {
     await writeFile(listFile, p.list(target.entries));
     const args = [...p.prefixArgs, ...p.args({ listFile, dir, jobs: target.jobs })];
-    const m = await measure({ cmd: p.program, args, cwd: dir, timeFile: timeFilePath(ctx.workDir, tag), timeBin: ctx.timeBin, timeoutMs: target.timeoutMs, signal: ctx.signal });
+    const m = await measure({
+      cmd: p.program,
+      args,
+      cwd: dir,
+      timeFile: timeFilePath(ctx.workDir, tag),
+      timeBin: ctx.timeBin,
+      timeoutMs: target.timeoutMs,
+      signal: ctx.signal,
+    });
     const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
     const failure = exitFailure(m, target.timeoutMs) ?? (await verifyList(dir, target.files));
     return failure === undefined ? { ...base, ok: true } : { ...base, ok: false, failure };

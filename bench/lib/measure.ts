@@ -61,9 +61,7 @@ const TAIL = 600;
 
 /** Run and measure one command; never rejects for the command's own failure. */
 export async function measure(o: MeasureOptions): Promise<Measurement> {
-  const [cmd, args] = o.timeBin
-    ? [o.timeBin, ['-f', '%e %U %S %M', '-o', o.timeFile, o.cmd, ...o.args]]
-    : [o.cmd, o.args];
+  const [cmd, args] = o.timeBin ? [o.timeBin, ['-f', '%e %U %S %M', '-o', o.timeFile, o.cmd, ...o.args]] : [o.cmd, o.args];
   const started = process.hrtime.bigint();
   const child = spawn(cmd, args, { cwd: o.cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderrTail = '';

@@ -45,7 +45,6 @@ export function parseRange(header: string | undefined, size: number): { start: n
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-
 /** Start listening on 127.0.0.1 on a free port. */
 export async function startPacedServer(o: PacedServerOptions): Promise<PacedServer> {
   const counter = { sent: 0 };

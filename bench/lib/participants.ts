@@ -69,8 +69,13 @@ export function participants(node: string, ferryScript: string): Participant[] {
         `-x${Math.min(j.connections, 16)}`, // aria2c refuses more than 16 connections per server
         `-s${j.connections}`,
         '-k1M',
-        '-d', j.dir, '-o', j.file,
-        '--quiet=true', '--summary-interval=0', '--console-log-level=error',
+        '-d',
+        j.dir,
+        '-o',
+        j.file,
+        '--quiet=true',
+        '--summary-interval=0',
+        '--console-log-level=error',
         j.url,
       ],
       versionArgs: ['--version'],
@@ -113,7 +118,12 @@ export function isSelected(filter: readonly string[] | undefined, name: string):
 
 /** Absolute path of an executable: itself if it contains a slash, else the first match on PATH. */
 export async function which(program: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
-  const candidates = program.includes('/') ? [program] : path.split(delimiter).filter(Boolean).map((d) => join(d, program));
+  const candidates = program.includes('/')
+    ? [program]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, program));
   for (const c of candidates) {
     try {
       await access(c, constants.X_OK);
@@ -128,7 +138,13 @@ export async function which(program: string, path = process.env.PATH ?? ''): Pro
 /** Why a participant cannot run here (`not installed: ...`), or undefined when it can. */
 export async function unavailable(p: Pick<Participant, 'program' | 'requires'>): Promise<string | undefined> {
   if ((await which(p.program)) === undefined) return `not installed: ${p.program}`;
-  if (p.requires !== undefined && !(await access(p.requires).then(() => true, () => false))) {
+  if (
+    p.requires !== undefined &&
+    !(await access(p.requires).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return `not built: ${p.requires} (npm run build)`;
   }
   return undefined;
@@ -136,7 +152,10 @@ export async function unavailable(p: Pick<Participant, 'program' | 'requires'>):
 
 /** The first line of a `--version` output, cut after the first version number. */
 export function shortVersion(output: string): string | undefined {
-  const line = output.split('\n').find((l) => l.trim() !== '')?.trim();
+  const line = output
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
   if (line === undefined) return undefined;
   return /^(.*?\d+\.\d+(?:\.\d+)*)/.exec(line)?.[1] ?? line.slice(0, 60);
 }

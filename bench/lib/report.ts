@@ -2,8 +2,9 @@
  * The results of one benchmark invocation: environment, configuration, per-scenario cells,
  * resume rows and target checks; written as JSON (everything, every run) and Markdown (medians).
  */
-import { cpus, release } from 'node:os';
+
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import type { TargetCheck } from './summary.js';
 import { renderCells, renderListCells, renderResume, renderTargets } from './table.js';
@@ -56,7 +57,9 @@ export function renderReport(r: BenchResults): string {
     `Command: \`${r.command}\`  `,
     `Machine: ${r.environment.cores} cores, ${r.environment.cpu}, Linux ${r.environment.kernel}, Node ${r.environment.node}  `,
     `Runs: ${r.config.runs} per cell (median shown); CPU and RSS: ${r.environment.timeBin ? `GNU time (${r.environment.timeBin})` : 'n/a (GNU time not installed)'}  `,
-    `Versions: ${Object.entries(r.environment.versions).map(([k, v]) => `${k}: ${v ?? 'n/a'}`).join('; ')}`,
+    `Versions: ${Object.entries(r.environment.versions)
+      .map(([k, v]) => `${k}: ${v ?? 'n/a'}`)
+      .join('; ')}`,
   ];
   for (const s of r.scenarios) {
     if (s.files !== undefined) {

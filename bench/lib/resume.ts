@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measure, timeFilePath } from './measure.js';
 import type { Job, Participant } from './participants.js';
-import { commandFor, exitFailure, verifyOutput, type RunContext, type Target } from './runner.js';
+import { commandFor, exitFailure, type RunContext, type Target, verifyOutput } from './runner.js';
 import type { ResumeRecord } from './types.js';
 
 export interface ResumeTarget extends Target {

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from './data.js';
-import { measure, timeFilePath, type Measurement } from './measure.js';
+import { type Measurement, measure, timeFilePath } from './measure.js';
 import type { Job, Participant } from './participants.js';
 import type { RunRecord } from './types.js';
 
@@ -59,7 +59,15 @@ export async function runOnce(ctx: RunContext, p: Participant, target: Target, r
   try {
     const job: Job = { url: target.url(tag), dir, file: 'out.bin', connections: ctx.connections };
     const { cmd, args } = commandFor(p, job);
-    const m = await measure({ cmd, args, cwd: dir, timeFile: timeFilePath(ctx.workDir, tag), timeBin: ctx.timeBin, timeoutMs: target.timeoutMs, signal: ctx.signal });
+    const m = await measure({
+      cmd,
+      args,
+      cwd: dir,
+      timeFile: timeFilePath(ctx.workDir, tag),
+      timeBin: ctx.timeBin,
+      timeoutMs: target.timeoutMs,
+      signal: ctx.signal,
+    });
     const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
     const failure = exitFailure(m, target.timeoutMs);
     if (failure !== undefined) return { ...base, ok: false, failure };

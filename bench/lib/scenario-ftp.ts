@@ -33,7 +33,13 @@ export async function runFtpScenario(env: ScenarioEnv, name: FtpScenarioName, vs
     ctx.log(`bench: vsftpd pid ${server.pid} on 127.0.0.1:${server.port}${name === 'ftps' ? ' (explicit FTPS)' : ''}`);
     try {
       // FTP has no query string: every run fetches the same path (nothing is logged per run).
-      const target: Target = { label: name, url: () => server.url(file.name), size: file.size, sha256: file.sha256, timeoutMs: timeoutFor(name, file.size, config) };
+      const target: Target = {
+        label: name,
+        url: () => server.url(file.name),
+        size: file.size,
+        sha256: file.sha256,
+        timeoutMs: timeoutFor(name, file.size, config),
+      };
       const runnable = members.filter((p) => !why.has(p.name));
       const runs = await runMatrix(ctx, target, runnable, config.runs);
       for (const p of runnable) cells.push(summariseCell(name, p.name, runs.get(p.name) ?? [], file.size));
@@ -45,6 +51,9 @@ export async function runFtpScenario(env: ScenarioEnv, name: FtpScenarioName, vs
     const w = why.get(p.name) ?? (vsftpdBin === undefined ? 'vsftpd not installed' : undefined);
     if (w !== undefined) cells.push(naCell(name, p.name, w));
   }
-  const ordered = inOrder(cells, members.map((p) => p.name));
+  const ordered = inOrder(
+    cells,
+    members.map((p) => p.name),
+  );
   return { name, description: describe(name, config), size: file.size, cells: withPercentages(ordered, file.size) };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ensureFileSet, type SetFile } from './file-set.js';
 import { startLatencyServer } from './latency-server.js';
 import { listParticipants } from './list-participants.js';
-import { runListMatrix, type ListTarget } from './list-runner.js';
+import { type ListTarget, runListMatrix } from './list-runner.js';
 import { isSelected, unavailable } from './participants.js';
 import type { ScenarioResult } from './report.js';
 import { inOrder, once, type ScenarioEnv } from './scenario-env.js';
@@ -70,7 +70,10 @@ export async function runListScenario(env: ScenarioEnv, name: ListScenarioName):
     const w = why.get(p.name) ?? (urlOf === undefined ? 'nginx not installed' : undefined);
     if (w !== undefined) cells.push(naCell(name, p.name, w));
   }
-  const ordered = inOrder(cells, members.map((p) => p.name));
+  const ordered = inOrder(
+    cells,
+    members.map((p) => p.name),
+  );
   return {
     result: { name, description: describe(name, config, serverLabel), size: total, files: set.files.length, cells: withPercentages(ordered, total) },
     serverLabel,

@@ -1,5 +1,5 @@
 /** What each scenario is, in words and numbers (descriptions, ideal speeds, timeouts). Pure. */
-import { isListScenario, type BenchConfig, type ScenarioName } from './types.js';
+import { type BenchConfig, isListScenario, type ScenarioName } from './types.js';
 import { formatBytes, MIB } from './units.js';
 
 /** Unthrottled runs are given at least this speed (bytes/s) before a timeout. */

@@ -85,8 +85,11 @@ export function evaluateTargets(cells: CellSummary[], resume: ResumeSummary[] | 
     const a = cell('capped', 'aria2c');
     out.push(check('capped: >= 97% of ideal', f?.pctIdeal === undefined ? undefined : f.pctIdeal >= 97, `ferry ${f1(f?.pctIdeal)} %`));
     out.push(
-      check('capped: faster than aria2c', f && a ? (f.medianWallSec as number) < (a.medianWallSec as number) : undefined,
-        `ferry ${f1(f?.mibPerSec)} MiB/s, aria2c ${f1(a?.mibPerSec)} MiB/s`),
+      check(
+        'capped: faster than aria2c',
+        f && a ? (f.medianWallSec as number) < (a.medianWallSec as number) : undefined,
+        `ferry ${f1(f?.mibPerSec)} MiB/s, aria2c ${f1(a?.mibPerSec)} MiB/s`,
+      ),
     );
   }
   if (scenarios.has('latency')) {
@@ -100,17 +103,27 @@ export function evaluateTargets(cells: CellSummary[], resume: ResumeSummary[] | 
     const fw = f?.medianWallSec;
     const fc = f?.medianCpuSec;
     const ac = a?.medianCpuSec;
-    out.push(check('unthrottled: wall no worse than curl', fw !== undefined && c ? fw <= (c.medianWallSec as number) : undefined,
-      `ferry ${f2(fw)} s, curl ${f2(c?.medianWallSec)} s`));
-    out.push(check('unthrottled: CPU no worse than aria2c', fc !== undefined && ac !== undefined ? fc <= ac : undefined,
-      `ferry ${f2(fc)} s, aria2c ${f2(ac)} s`));
-    out.push(check('unthrottled: peak RSS <= 80 MiB', f?.medianRssMiB === undefined ? undefined : f.medianRssMiB <= 80,
-      `ferry ${f1(f?.medianRssMiB)} MiB`));
+    out.push(
+      check(
+        'unthrottled: wall no worse than curl',
+        fw !== undefined && c ? fw <= (c.medianWallSec as number) : undefined,
+        `ferry ${f2(fw)} s, curl ${f2(c?.medianWallSec)} s`,
+      ),
+    );
+    out.push(
+      check('unthrottled: CPU no worse than aria2c', fc !== undefined && ac !== undefined ? fc <= ac : undefined, `ferry ${f2(fc)} s, aria2c ${f2(ac)} s`),
+    );
+    out.push(check('unthrottled: peak RSS <= 80 MiB', f?.medianRssMiB === undefined ? undefined : f.medianRssMiB <= 80, `ferry ${f1(f?.medianRssMiB)} MiB`));
   }
   if (resume !== undefined) {
     const r = resume.find((x) => x.participant === 'ferry' && x.status === 'ok');
-    out.push(check('resume: re-downloads <= ~1 s of data', r?.medianRedownloadedSec === undefined ? undefined : r.medianRedownloadedSec <= 1,
-      `ferry ${r?.medianRedownloadedSec === undefined ? 'n/a' : r.medianRedownloadedSec.toFixed(2)} s`));
+    out.push(
+      check(
+        'resume: re-downloads <= ~1 s of data',
+        r?.medianRedownloadedSec === undefined ? undefined : r.medianRedownloadedSec <= 1,
+        `ferry ${r?.medianRedownloadedSec === undefined ? 'n/a' : r.medianRedownloadedSec.toFixed(2)} s`,
+      ),
+    );
   }
   out.push(...listAndFtpTargets(cells));
   return out;

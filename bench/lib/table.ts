@@ -26,7 +26,7 @@ function cellTable(cells: CellSummary[], columns: Column[]): string {
     const runs = String(c.runs.length);
     if (c.status !== 'ok') {
       const word = c.status === 'FAIL' ? 'FAIL' : 'n/a';
-      const note = c.status === 'FAIL' ? `FAIL: ${c.note ?? ''}` : c.note ?? 'n/a';
+      const note = c.status === 'FAIL' ? `FAIL: ${c.note ?? ''}` : (c.note ?? 'n/a');
       return [c.participant, ...columns.map(() => word), note, runs];
     }
     return [c.participant, ...columns.map((col) => col.value(c)), 'ok', runs];
@@ -61,7 +61,7 @@ export function renderResume(rows: ResumeSummary[]): string {
   const body = rows.map((r) => {
     if (r.status !== 'ok') {
       const word = r.status === 'FAIL' ? 'FAIL' : 'n/a';
-      return [r.participant, word, word, word, word, r.status === 'FAIL' ? `FAIL: ${r.note ?? ''}` : r.note ?? 'n/a', String(r.runs.length)];
+      return [r.participant, word, word, word, word, r.status === 'FAIL' ? `FAIL: ${r.note ?? ''}` : (r.note ?? 'n/a'), String(r.runs.length)];
     }
     const killedAt = r.runs.map((x) => x.killedAtSec).sort((a, b) => a - b)[r.runs.length >> 1];
     return [
@@ -79,7 +79,5 @@ export function renderResume(rows: ResumeSummary[]): string {
 
 /** The target checks as a list: PASS / MISS / n/a. */
 export function renderTargets(checks: TargetCheck[]): string {
-  return checks
-    .map((c) => `- ${c.pass === undefined ? 'n/a ' : c.pass ? 'PASS' : 'MISS'} ${c.target} (${c.detail})`)
-    .join('\n');
+  return checks.map((c) => `- ${c.pass === undefined ? 'n/a ' : c.pass ? 'PASS' : 'MISS'} ${c.target} (${c.detail})`).join('\n');
 }

@@ -5,7 +5,7 @@
  * - ftp: ferry with 4 connections at least the throughput of aria2c (-x4) and lftp (pget -n 4),
  *   the same number of connections; ftps: the same against lftp (aria2 has no FTPS).
  */
-import { LIST_SCENARIOS, type CellSummary, type ScenarioName } from './types.js';
+import { type CellSummary, LIST_SCENARIOS, type ScenarioName } from './types.js';
 
 /** One target check; `pass` undefined = could not be judged (ferry or the reference missing). */
 export interface TargetCheck {
@@ -41,8 +41,13 @@ export function listAndFtpTargets(cells: CellSummary[]): TargetCheck[] {
     const f8 = cell(s, 'ferry-n8')?.mibPerSec;
     for (const peer of s === 'ftp' ? ['aria2c', 'lftp'] : ['lftp']) {
       const p = cell(s, peer)?.mibPerSec;
-      out.push(check(`${s}: ferry -n 4 at least ${peer}'s throughput`, f !== undefined && p !== undefined ? f >= p : undefined,
-        `ferry-n4 ${f1(f)} MiB/s (ferry-n8 ${f1(f8)}), ${peer} ${f1(p)} MiB/s`));
+      out.push(
+        check(
+          `${s}: ferry -n 4 at least ${peer}'s throughput`,
+          f !== undefined && p !== undefined ? f >= p : undefined,
+          `ferry-n4 ${f1(f)} MiB/s (ferry-n8 ${f1(f8)}), ${peer} ${f1(p)} MiB/s`,
+        ),
+      );
     }
   }
   return out;

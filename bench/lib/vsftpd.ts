@@ -10,7 +10,7 @@
  * `run_as_launching_user=YES`.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmod, link, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { exited, freePort, freePortRange, waitForPort } from './ports.js';
@@ -80,12 +80,28 @@ export function makeCertificate(dir: string): Promise<{ certFile: string; keyFil
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   const args = [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
   ];
   return new Promise((resolve, reject) => {
-    execFile('openssl', args, (err, _out, stderr) => (err ? reject(new Error(`openssl: ${String(stderr).trim() || err.message}`)) : resolve({ certFile, keyFile })));
+    execFile('openssl', args, (err, _out, stderr) =>
+      err ? reject(new Error(`openssl: ${String(stderr).trim() || err.message}`)) : resolve({ certFile, keyFile }),
+    );
   });
 }
 

@@ -62,7 +62,22 @@ describe('parseArgs', () => {
     expect(parse('--participants', 'ferry, curl').participants).toEqual(['ferry', 'curl']);
   });
   it('reads sizes, rates and the other knobs', () => {
-    const c = parse('--size', 'no-ranges=0', '--cap', '1m', '--connections', '4', '--delay-ms', '0', '--latency-server', 'own', '--timeout', '7', '--data-dir', '/d');
+    const c = parse(
+      '--size',
+      'no-ranges=0',
+      '--cap',
+      '1m',
+      '--connections',
+      '4',
+      '--delay-ms',
+      '0',
+      '--latency-server',
+      'own',
+      '--timeout',
+      '7',
+      '--data-dir',
+      '/d',
+    );
     expect(c.sizes['no-ranges']).toBe(0);
     expect(c.capBytesPerSec).toBe(1024 * 1024);
     expect(c.connections).toBe(4);

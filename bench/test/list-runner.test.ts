@@ -1,17 +1,22 @@
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFileSet, type FileSet } from '../lib/file-set.js';
-import { startLatencyServer, type LatencyServer } from '../lib/latency-server.js';
-import { listParticipants, urlList, type ListParticipant } from '../lib/list-participants.js';
-import { runListMatrix, runListOnce, verifyList, type ListTarget } from '../lib/list-runner.js';
+import { type LatencyServer, startLatencyServer } from '../lib/latency-server.js';
+import { type ListParticipant, listParticipants, urlList } from '../lib/list-participants.js';
+import { type ListTarget, runListMatrix, runListOnce, verifyList } from '../lib/list-runner.js';
 import type { RunContext } from '../lib/runner.js';
 
 /** A list participant that runs a shell snippet with $1 = list file, $2 = output dir. */
 function shell(name: string, script: string): ListParticipant {
   return {
-    name, program: 'sh', prefixArgs: [], scenarios: ['files-500'], versionArgs: [], list: urlList,
+    name,
+    program: 'sh',
+    prefixArgs: [],
+    scenarios: ['files-500'],
+    versionArgs: [],
+    list: urlList,
     args: (j) => ['-c', script, 'sh', j.listFile, j.dir],
   };
 }
@@ -63,7 +68,13 @@ describe('list runner (real tools, loopback)', () => {
     const copy = `cp ${set.dir}/f000*.bin "$2"/`;
     const good = await runListOnce(ctx, shell('good', copy), target, 1, 'good');
     expect(good).toMatchObject({ ok: true });
-    const flipped = await runListOnce(ctx, shell('flip', `${copy} && printf x | dd of="$2"/f0003.bin bs=1 seek=10 conv=notrunc 2>/dev/null`), target, 1, 'flip');
+    const flipped = await runListOnce(
+      ctx,
+      shell('flip', `${copy} && printf x | dd of="$2"/f0003.bin bs=1 seek=10 conv=notrunc 2>/dev/null`),
+      target,
+      1,
+      'flip',
+    );
     expect(flipped).toMatchObject({ ok: false, failure: '1/5 files wrong: f0003.bin SHA-256 mismatch' });
     const missing = await runListOnce(ctx, shell('miss', `${copy} && rm "$2"/f0001.bin "$2"/f0005.bin`), target, 1, 'miss');
     expect(missing.failure).toBe('2/5 files wrong: f0001.bin no output file; f0005.bin no output file');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { measure, parseGnuTime, type MeasureOptions } from '../lib/measure.js';
+import { type MeasureOptions, measure, parseGnuTime } from '../lib/measure.js';
 
 const TIME = '/usr/bin/time';
 
@@ -24,7 +24,13 @@ describe('measure (real processes)', () => {
     await rm(dir, { recursive: true, force: true });
   });
   const opts = (cmd: string, args: string[], more: Partial<MeasureOptions> = {}): MeasureOptions => ({
-    cmd, args, cwd: dir, timeFile: join(dir, 't'), timeBin: TIME, timeoutMs: 10_000, ...more,
+    cmd,
+    args,
+    cwd: dir,
+    timeFile: join(dir, 't'),
+    timeBin: TIME,
+    timeoutMs: 10_000,
+    ...more,
   });
 
   it('reports exit status, CPU and RSS through GNU time', async () => {

@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAccessLog, renderNginxConf, startNginx, type Nginx } from '../lib/nginx.js';
+import { type Nginx, parseAccessLog, renderNginxConf, startNginx } from '../lib/nginx.js';
 import { which } from '../lib/participants.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -39,7 +39,12 @@ describe('nginx (real, loopback)', () => {
     await writeFile(join(dir, 'data', 'f.bin'), body);
     const bin = await which('nginx', `${process.env.PATH ?? ''}:/usr/sbin`);
     if (bin === undefined) throw new Error('nginx is required by the benchmark (apt-get install -y nginx-light)');
-    nginx = await startNginx(bin, { prefix: join(dir, 'nginx'), dataDir: join(dir, 'data'), capBytesPerSec: 4 * 1024 * 1024, resumeCapBytesPerSec: 2 * 1024 * 1024 });
+    nginx = await startNginx(bin, {
+      prefix: join(dir, 'nginx'),
+      dataDir: join(dir, 'data'),
+      capBytesPerSec: 4 * 1024 * 1024,
+      resumeCapBytesPerSec: 2 * 1024 * 1024,
+    });
   });
   afterAll(async () => {
     await nginx?.stop();

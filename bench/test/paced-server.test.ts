@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRange, startPacedServer, type PacedServer } from '../lib/paced-server.js';
+import { type PacedServer, parseRange, startPacedServer } from '../lib/paced-server.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const body = randomBytes(300 * 1024 + 7);
@@ -32,7 +32,11 @@ describe('paced server (loopback)', () => {
   const get = (path: string, headers: Record<string, string> = {}): Promise<Response> => fetch(plain.url(path), { headers });
 
   it('serves whole files byte-exact, with validators and Accept-Ranges', async () => {
-    for (const [path, want] of [['/f', body], ['/one', one], ['/zero', Buffer.alloc(0)]] as const) {
+    for (const [path, want] of [
+      ['/f', body],
+      ['/one', one],
+      ['/zero', Buffer.alloc(0)],
+    ] as const) {
       const r = await get(path);
       expect(r.status).toBe(200);
       expect(r.headers.get('accept-ranges')).toBe('bytes');

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../lib/args.js';
 import { startLatencyServer } from '../lib/latency-server.js';
 import { participants, shortVersion, unavailable, which } from '../lib/participants.js';
 import { describe as describeScenario, idealBytesPerSec, timeoutFor } from '../lib/scenarios.js';
-import { parseArgs } from '../lib/args.js';
 import type { BenchConfig } from '../lib/types.js';
 
 const job = { url: 'http://127.0.0.1:1/f?run=x', dir: '/out', file: 'out.bin', connections: 16 };
@@ -28,7 +28,11 @@ describe('participants', () => {
   });
 
   it('keeps aria2c within its 16-connection limit', () => {
-    expect(byName('aria2c')?.args({ ...job, connections: 32 }).slice(0, 2)).toEqual(['-x16', '-s32']);
+    expect(
+      byName('aria2c')
+        ?.args({ ...job, connections: 32 })
+        .slice(0, 2),
+    ).toEqual(['-x16', '-s32']);
   });
 
   it('takes part where it makes sense', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../lib/args.js';
-import { renderReport, writeResults, type BenchResults } from '../lib/report.js';
+import { type BenchResults, renderReport, writeResults } from '../lib/report.js';
 import type { BenchConfig } from '../lib/types.js';
 
 const MIB = 1024 * 1024;
@@ -16,10 +16,23 @@ function sample(): BenchResults {
     config: parseArgs(['--only', 'capped,resume'], '/r') as BenchConfig,
     scenarios: [
       {
-        name: 'capped', description: 'desc', size: 256 * MIB, idealBytesPerSec: 320 * MIB,
+        name: 'capped',
+        description: 'desc',
+        size: 256 * MIB,
+        idealBytesPerSec: 320 * MIB,
         cells: [
           { scenario: 'capped', participant: 'ferry', status: 'n/a', note: 'not built', runs: [] },
-          { scenario: 'capped', participant: 'curl', status: 'ok', runs: [], medianWallSec: 12.8, mibPerSec: 20, pctIdeal: 6.25, medianCpuSec: 0.4, medianRssMiB: 10.7 },
+          {
+            scenario: 'capped',
+            participant: 'curl',
+            status: 'ok',
+            runs: [],
+            medianWallSec: 12.8,
+            mibPerSec: 20,
+            pctIdeal: 6.25,
+            medianCpuSec: 0.4,
+            medianRssMiB: 10.7,
+          },
         ],
       },
     ],
@@ -44,7 +57,10 @@ describe('report', () => {
   it('renders a list scenario with files/s and its file count', () => {
     const r = sample();
     r.scenarios.push({
-      name: 'files-500', description: 'ldesc', size: 500 * 64 * 1024, files: 500,
+      name: 'files-500',
+      description: 'ldesc',
+      size: 500 * 64 * 1024,
+      files: 500,
       cells: [{ scenario: 'files-500', participant: 'curl', status: 'ok', runs: [], medianWallSec: 2, filesPerSec: 250, mibPerSec: 15.625, pctIdeal: 100 }],
     });
     const md = renderReport(r);

@@ -3,17 +3,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPacedServer, type PacedServer } from '../lib/paced-server.js';
+import { type PacedServer, startPacedServer } from '../lib/paced-server.js';
 import type { Participant } from '../lib/participants.js';
 import { resumeOnce } from '../lib/resume.js';
-import { runMatrix, runOnce, verifyOutput, type RunContext, type Target } from '../lib/runner.js';
+import { type RunContext, runMatrix, runOnce, type Target, verifyOutput } from '../lib/runner.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** A participant that runs a shell snippet with $1 = URL, $2 = output path. */
 function shell(name: string, script: string): Participant {
   return {
-    name, program: 'sh', prefixArgs: [], scenarios: ['capped', 'resume'], versionArgs: [],
+    name,
+    program: 'sh',
+    prefixArgs: [],
+    scenarios: ['capped', 'resume'],
+    versionArgs: [],
     args: (j) => ['-c', script, 'sh', j.url, join(j.dir, j.file)],
   };
 }
@@ -51,7 +55,13 @@ describe('runner and resume (real processes, loopback)', () => {
     expect(good.ok).toBe(true);
     expect(good.sha256).toBe(sha(body));
     expect(good.maxRssKiB).toBeGreaterThan(0);
-    const flipped = await runOnce(ctx, shell('bad', `cp ${src} "$2" && printf 'x' | dd of="$2" bs=1 seek=524288 conv=notrunc 2>/dev/null`), target(), 1, 'bad-1');
+    const flipped = await runOnce(
+      ctx,
+      shell('bad', `cp ${src} "$2" && printf 'x' | dd of="$2" bs=1 seek=524288 conv=notrunc 2>/dev/null`),
+      target(),
+      1,
+      'bad-1',
+    );
     expect(flipped).toMatchObject({ ok: false, failure: 'SHA-256 mismatch' });
     const short = await runOnce(ctx, shell('short', `head -c 1048575 ${src} > "$2"`), target(), 1, 'short-1');
     expect(short.failure).toMatch(/wrong size 1048575/);

@@ -30,11 +30,28 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
   });
 
   it('files-500-latency: curl and aria2c ok, ferry n/a when not built, wget not a member', async () => {
-    const e = env(['--list-files', '6', '--size', 'files-500-latency=1', '--list-delay-ms', '5', '--runs', '2', '--latency-server', 'own', '--participants', 'ferry,curl,aria2c,wget']);
+    const e = env([
+      '--list-files',
+      '6',
+      '--size',
+      'files-500-latency=1',
+      '--list-delay-ms',
+      '5',
+      '--runs',
+      '2',
+      '--latency-server',
+      'own',
+      '--participants',
+      'ferry,curl,aria2c,wget',
+    ]);
     const { result, serverLabel } = await runListScenario(e, 'files-500-latency');
     expect(serverLabel).toBe('bench/lib/paced-server.ts');
     expect(result).toMatchObject({ name: 'files-500-latency', size: 6, files: 6 });
-    expect(result.cells.map((c) => [c.participant, c.status])).toEqual([['ferry', 'n/a'], ['aria2c', 'ok'], ['curl', 'ok']]);
+    expect(result.cells.map((c) => [c.participant, c.status])).toEqual([
+      ['ferry', 'n/a'],
+      ['aria2c', 'ok'],
+      ['curl', 'ok'],
+    ]);
     expect(result.cells[0].note).toBe('not built: /nonexistent/dist/cli/bin.js (npm run build)');
     for (const c of result.cells.slice(1)) {
       expect(c.runs.length).toBe(2);
@@ -47,7 +64,9 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
     const { result } = await runListScenario(env(['--list-files', '2', '--size', 'files-500=1']), 'files-500');
     expect(result.cells.map((c) => [c.participant, c.status, c.note])).toEqual([
       ['ferry', 'n/a', 'not built: /nonexistent/dist/cli/bin.js (npm run build)'],
-      ['aria2c', 'n/a', 'nginx not installed'], ['curl', 'n/a', 'nginx not installed'], ['wget', 'n/a', 'nginx not installed'],
+      ['aria2c', 'n/a', 'nginx not installed'],
+      ['curl', 'n/a', 'nginx not installed'],
+      ['wget', 'n/a', 'nginx not installed'],
     ]);
   });
 
@@ -55,10 +74,16 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
     const bin = await which('vsftpd', `${process.env.PATH ?? ''}:/usr/sbin`);
     const e = env(['--size', 'ftps=65537', '--participants', 'curl,aria2c', '--runs', '1']);
     const result = await runFtpScenario(e, 'ftps', bin);
-    expect(result.cells.map((c) => [c.participant, c.status, c.note])).toEqual([['aria2c', 'n/a', 'aria2 has no FTPS'], ['curl', 'ok', undefined]]);
+    expect(result.cells.map((c) => [c.participant, c.status, c.note])).toEqual([
+      ['aria2c', 'n/a', 'aria2 has no FTPS'],
+      ['curl', 'ok', undefined],
+    ]);
     expect(result.cells[1].runs[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     const none = await runFtpScenario(e, 'ftp', undefined);
-    expect(none.cells.map((c) => [c.participant, c.status, c.note])).toEqual([['aria2c', 'n/a', 'vsftpd not installed'], ['curl', 'n/a', 'vsftpd not installed']]);
+    expect(none.cells.map((c) => [c.participant, c.status, c.note])).toEqual([
+      ['aria2c', 'n/a', 'vsftpd not installed'],
+      ['curl', 'n/a', 'vsftpd not installed'],
+    ]);
   });
 
   it('finds consecutive free ports and runs a cleanup once', async () => {

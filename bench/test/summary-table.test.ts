@@ -5,7 +5,13 @@ import type { CellSummary, ResumeRecord, RunRecord } from '../lib/types.js';
 
 const MIB = 1024 * 1024;
 const run = (n: number, wallSec: number, extra: Partial<RunRecord> = {}): RunRecord => ({
-  run: n, ok: true, wallSec, userSec: 0.5, sysSec: 0.25, maxRssKiB: 10 * 1024, ...extra,
+  run: n,
+  ok: true,
+  wallSec,
+  userSec: 0.5,
+  sysSec: 0.25,
+  maxRssKiB: 10 * 1024,
+  ...extra,
 });
 
 describe('summariseCell', () => {
@@ -54,8 +60,15 @@ describe('withPercentages', () => {
 
 describe('resume summary', () => {
   const rec = (n: number, sec: number, ok = true): ResumeRecord => ({
-    run: n, ok, failure: ok ? undefined : 'rerun: exit 1', killedAtSec: 3, rerunWallSec: 5 + n, bytesSent: 0,
-    redownloadedBytes: sec * MIB, observedBytesPerSec: MIB, redownloadedSec: sec,
+    run: n,
+    ok,
+    failure: ok ? undefined : 'rerun: exit 1',
+    killedAtSec: 3,
+    rerunWallSec: 5 + n,
+    bytesSent: 0,
+    redownloadedBytes: sec * MIB,
+    observedBytesPerSec: MIB,
+    redownloadedSec: sec,
   });
   it('takes medians of the re-downloaded amount', () => {
     const s = summariseResume('ferry', [rec(1, 0.5), rec(2, 0.1), rec(3, 2)]);
@@ -73,7 +86,13 @@ describe('resume summary', () => {
 
 describe('targets', () => {
   const cell = (scenario: CellSummary['scenario'], participant: string, wall: number, extra: Partial<CellSummary> = {}): CellSummary => ({
-    scenario, participant, status: 'ok', runs: [], medianWallSec: wall, mibPerSec: 256 / wall, ...extra,
+    scenario,
+    participant,
+    status: 'ok',
+    runs: [],
+    medianWallSec: wall,
+    mibPerSec: 256 / wall,
+    ...extra,
   });
   it('judges ferry against the ideal and the peers', () => {
     const checks = evaluateTargets(
@@ -119,7 +138,9 @@ describe('list and FTP cells', () => {
     const single = summariseCell('ftp', 'curl', [run(1, 1)], MIB);
     expect(single.filesPerSec).toBeUndefined();
     const f = summariseCell('files-500', 'ferry', [run(1, 1, { ok: false, failure: '1/500 files wrong: f0001.bin no output file' })], MIB, 500);
-    const table = renderListCells(withPercentages([c, f, { scenario: 'files-500', participant: 'wget', status: 'n/a', note: 'not installed: wget', runs: [] }], 500 * 64 * 1024));
+    const table = renderListCells(
+      withPercentages([c, f, { scenario: 'files-500', participant: 'wget', status: 'n/a', note: 'not installed: wget', runs: [] }], 500 * 64 * 1024),
+    );
     expect(table).toContain('| participant | wall s | files/s | MiB/s | % of fastest | CPU s | peak RSS MiB | SHA-256 | runs |');
     expect(table).toContain('| curl | 1.00 | 500 | 31.3 | 100.0 | 0.75 | 10.0 | ok | 3 |');
     expect(table).toContain('| ferry | FAIL | FAIL | FAIL | FAIL | FAIL | FAIL | FAIL: 1/1 runs: 1/500 files wrong: f0001.bin no output file | 1 |');
@@ -127,14 +148,40 @@ describe('list and FTP cells', () => {
   });
 
   it('judges ferry in the list and FTP scenarios', () => {
-    const list = (s: CellSummary['scenario'], p: string, fps: number): CellSummary => ({ scenario: s, participant: p, status: 'ok', runs: [], medianWallSec: 500 / fps, filesPerSec: fps });
-    const ftp = (s: CellSummary['scenario'], p: string, mibs: number): CellSummary => ({ scenario: s, participant: p, status: 'ok', runs: [], medianWallSec: 256 / mibs, mibPerSec: mibs });
-    const checks = evaluateTargets([
-      list('files-500', 'ferry', 900), list('files-500', 'curl', 900), list('files-500', 'aria2c', 899),
-      list('files-500-latency', 'ferry', 300), list('files-500-latency', 'curl', 600), list('files-500-latency', 'aria2c', 300),
-      ftp('ftp', 'ferry-n4', 400), ftp('ftp', 'ferry-n8', 500), ftp('ftp', 'aria2c', 400), ftp('ftp', 'lftp', 401),
-      ftp('ftps', 'ferry-n4', 100), { scenario: 'ftps', participant: 'aria2c', status: 'n/a', runs: [] }, { scenario: 'ftps', participant: 'lftp', status: 'FAIL', runs: [] },
-    ], undefined);
+    const list = (s: CellSummary['scenario'], p: string, fps: number): CellSummary => ({
+      scenario: s,
+      participant: p,
+      status: 'ok',
+      runs: [],
+      medianWallSec: 500 / fps,
+      filesPerSec: fps,
+    });
+    const ftp = (s: CellSummary['scenario'], p: string, mibs: number): CellSummary => ({
+      scenario: s,
+      participant: p,
+      status: 'ok',
+      runs: [],
+      medianWallSec: 256 / mibs,
+      mibPerSec: mibs,
+    });
+    const checks = evaluateTargets(
+      [
+        list('files-500', 'ferry', 900),
+        list('files-500', 'curl', 900),
+        list('files-500', 'aria2c', 899),
+        list('files-500-latency', 'ferry', 300),
+        list('files-500-latency', 'curl', 600),
+        list('files-500-latency', 'aria2c', 300),
+        ftp('ftp', 'ferry-n4', 400),
+        ftp('ftp', 'ferry-n8', 500),
+        ftp('ftp', 'aria2c', 400),
+        ftp('ftp', 'lftp', 401),
+        ftp('ftps', 'ferry-n4', 100),
+        { scenario: 'ftps', participant: 'aria2c', status: 'n/a', runs: [] },
+        { scenario: 'ftps', participant: 'lftp', status: 'FAIL', runs: [] },
+      ],
+      undefined,
+    );
     expect(checks.map((c) => [c.target, c.pass])).toEqual([
       ["files-500: files/s at least curl's", true],
       ['files-500: faster than aria2c', true],
@@ -149,6 +196,12 @@ describe('list and FTP cells', () => {
   });
 
   it('makes n/a cells', () => {
-    expect(naCell('ftps', 'aria2c', 'aria2 has no FTPS')).toEqual({ scenario: 'ftps', participant: 'aria2c', status: 'n/a', note: 'aria2 has no FTPS', runs: [] });
+    expect(naCell('ftps', 'aria2c', 'aria2 has no FTPS')).toEqual({
+      scenario: 'ftps',
+      participant: 'aria2c',
+      status: 'n/a',
+      note: 'aria2 has no FTPS',
+      runs: [],
+    });
   });
 });

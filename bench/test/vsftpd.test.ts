@@ -2,19 +2,30 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDataFile, type DataFile } from '../lib/data.js';
+import { type DataFile, ensureDataFile } from '../lib/data.js';
 import { ftpParticipants } from '../lib/ftp-participants.js';
 import { which } from '../lib/participants.js';
 import { canConnect } from '../lib/ports.js';
-import { runMatrix, type RunContext } from '../lib/runner.js';
+import { type RunContext, runMatrix } from '../lib/runner.js';
 import { PASV_PORTS, renderVsftpdConf, startVsftpd } from '../lib/vsftpd.js';
 
 describe('vsftpd config', () => {
   const base = { port: 2121, pasvMin: 40000, root: '/r', emptyDir: '/e', logFile: '/l', asRoot: true };
   it('runs in the foreground, anonymous, on loopback, with its own passive range', () => {
     const conf = renderVsftpdConf(base).split('\n');
-    for (const line of ['listen=YES', 'background=NO', 'seccomp_sandbox=NO', 'anonymous_enable=YES', 'anon_root=/r', 'listen_address=127.0.0.1',
-      'listen_port=2121', 'pasv_min_port=40000', `pasv_max_port=${40000 + PASV_PORTS - 1}`, 'write_enable=NO', 'secure_chroot_dir=/e']) {
+    for (const line of [
+      'listen=YES',
+      'background=NO',
+      'seccomp_sandbox=NO',
+      'anonymous_enable=YES',
+      'anon_root=/r',
+      'listen_address=127.0.0.1',
+      'listen_port=2121',
+      'pasv_min_port=40000',
+      `pasv_max_port=${40000 + PASV_PORTS - 1}`,
+      'write_enable=NO',
+      'secure_chroot_dir=/e',
+    ]) {
       expect(conf).toContain(line);
     }
     expect(conf.some((l) => l.startsWith('ssl_enable'))).toBe(false);
@@ -23,7 +34,14 @@ describe('vsftpd config', () => {
   });
   it('forces TLS for anonymous logins and data with FTPS', () => {
     const conf = renderVsftpdConf({ ...base, tls: { certFile: '/c.pem', keyFile: '/k.pem' } }).split('\n');
-    for (const line of ['ssl_enable=YES', 'allow_anon_ssl=YES', 'force_anon_logins_ssl=YES', 'force_anon_data_ssl=YES', 'rsa_cert_file=/c.pem', 'rsa_private_key_file=/k.pem']) {
+    for (const line of [
+      'ssl_enable=YES',
+      'allow_anon_ssl=YES',
+      'force_anon_logins_ssl=YES',
+      'force_anon_data_ssl=YES',
+      'rsa_cert_file=/c.pem',
+      'rsa_private_key_file=/k.pem',
+    ]) {
       expect(conf).toContain(line);
     }
   });
@@ -62,7 +80,12 @@ describe('vsftpd (real, loopback) with curl and lftp', () => {
           // Without TLS the server refuses the anonymous login: the FTPS runs above really used TLS.
           const plainCurl = ftpParticipants(process.execPath, '/x', false).filter((p) => p.name === 'curl');
           const big = files[2];
-          const runs = await runMatrix(ctx, { label: 'ftp', url: () => server.url(big.name), size: big.size, sha256: big.sha256, timeoutMs: 15_000 }, plainCurl, 1);
+          const runs = await runMatrix(
+            ctx,
+            { label: 'ftp', url: () => server.url(big.name), size: big.size, sha256: big.sha256, timeoutMs: 15_000 },
+            plainCurl,
+            1,
+          );
           expect(runs.get('curl')?.[0].ok).toBe(false);
         }
       } finally {

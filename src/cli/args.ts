@@ -4,9 +4,9 @@
  */
 import { FerryError } from '../core/errors.js';
 import { normalizeOutputPath } from '../core/filename.js';
+import { readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
-import { readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import { formatBytes } from '../core/units.js';
 
 /** The result of parsing `argv` (the arguments after the program name). */
@@ -60,9 +60,6 @@ const q = (value: string): string => `'${esc(value)}'`;
 /** Control characters that may not appear in a header value (tab is allowed). */
 const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
-
-
-
 function header(args: ParsedArgs, value: string, flag: string): void {
   const [name, headerValue] = readHeader(flag, value);
   const headers = { ...args.options.headers };
@@ -81,81 +78,286 @@ const D = DEFAULT_OPTIONS;
 
 /** Every option ferry accepts. Order within a group is the order of `--help`. */
 const OPTIONS: readonly OptionSpec[] = [
-  { names: ['-u', '--url'], value: 'URL', group: 'Input', help: 'a URL to download (repeatable)',
-    apply: (a, v, f) => { a.urls.push(text(f, v, 'a URL')); } },
-  { names: ['-i', '--input-file'], value: 'FILE', group: 'Input', help: 'read more URLs from FILE',
-    apply: (a, v, f) => { a.inputFile = text(f, v, 'a file name'); } },
-  { names: ['-j', '--max-concurrent-downloads'], value: 'N', group: 'Queue',
+  {
+    names: ['-u', '--url'],
+    value: 'URL',
+    group: 'Input',
+    help: 'a URL to download (repeatable)',
+    apply: (a, v, f) => {
+      a.urls.push(text(f, v, 'a URL'));
+    },
+  },
+  {
+    names: ['-i', '--input-file'],
+    value: 'FILE',
+    group: 'Input',
+    help: 'read more URLs from FILE',
+    apply: (a, v, f) => {
+      a.inputFile = text(f, v, 'a file name');
+    },
+  },
+  {
+    names: ['-j', '--max-concurrent-downloads'],
+    value: 'N',
+    group: 'Queue',
     help: 'downloads at once (default: 3)',
-    apply: (a, v, f) => { a.maxActive = readInteger(f, v, 1, 1000); } },
-  { names: ['--max-overall-download-limit'], value: 'SIZE', group: 'Queue',
+    apply: (a, v, f) => {
+      a.maxActive = readInteger(f, v, 1, 1000);
+    },
+  },
+  {
+    names: ['--max-overall-download-limit'],
+    value: 'SIZE',
+    group: 'Queue',
     help: 'at most SIZE/s over all downloads',
-    apply: (a, v, f) => { a.overallLimit = readSize(f, v, 0); } },
-  { names: ['--save-session'], value: 'FILE', group: 'Queue',
+    apply: (a, v, f) => {
+      a.overallLimit = readSize(f, v, 0);
+    },
+  },
+  {
+    names: ['--save-session'],
+    value: 'FILE',
+    group: 'Queue',
     help: 'keep unfinished downloads in FILE',
-    apply: (a, v, f) => { a.saveSession = text(f, v, 'a file name'); } },
-  { names: ['-o', '--output'], value: 'FILE', group: 'Output', help: 'save as FILE inside DIR (one URL only)',
-    apply: (a, v) => { a.options.out = normalizeOutputPath(v); } },
-  { names: ['-d', '--dir'], value: 'DIR', group: 'Output', help: `save into DIR (default: ${D.dir})`,
-    apply: (a, v, f) => { a.options.dir = text(f, v, 'a directory'); } },
-  { names: ['--overwrite'], group: 'Output', help: 'replace an existing file',
-    apply: (a) => { a.options.overwrite = true; } },
-  { names: ['--no-fsync'], group: 'Output', help: 'skip disk syncs (unsafe on power cut)',
-    apply: (a) => { a.options.fsync = false; } },
-  { names: ['--checksum'], value: 'ALGO=HEX', group: 'Output',
+    apply: (a, v, f) => {
+      a.saveSession = text(f, v, 'a file name');
+    },
+  },
+  {
+    names: ['-o', '--output'],
+    value: 'FILE',
+    group: 'Output',
+    help: 'save as FILE inside DIR (one URL only)',
+    apply: (a, v) => {
+      a.options.out = normalizeOutputPath(v);
+    },
+  },
+  {
+    names: ['-d', '--dir'],
+    value: 'DIR',
+    group: 'Output',
+    help: `save into DIR (default: ${D.dir})`,
+    apply: (a, v, f) => {
+      a.options.dir = text(f, v, 'a directory');
+    },
+  },
+  {
+    names: ['--overwrite'],
+    group: 'Output',
+    help: 'replace an existing file',
+    apply: (a) => {
+      a.options.overwrite = true;
+    },
+  },
+  {
+    names: ['--no-fsync'],
+    group: 'Output',
+    help: 'skip disk syncs (unsafe on power cut)',
+    apply: (a) => {
+      a.options.fsync = false;
+    },
+  },
+  {
+    names: ['--checksum'],
+    value: 'ALGO=HEX',
+    group: 'Output',
     help: 'verify: sha-256, sha-1, md5 or sha-512',
-    apply: (a, v, f) => { a.options.checksum = readChecksum(f, v); } },
-  { names: ['-n', '--concurrency', '--connections'], value: 'N', group: 'Connections',
+    apply: (a, v, f) => {
+      a.options.checksum = readChecksum(f, v);
+    },
+  },
+  {
+    names: ['-n', '--concurrency', '--connections'],
+    value: 'N',
+    group: 'Connections',
     help: `connections per file, 1-${MAX_CONNECTIONS} (default: ${D.connections})`,
-    apply: (a, v, f) => { a.options.connections = readInteger(f, v, 1, MAX_CONNECTIONS); } },
-  { names: ['--max-connections-per-host'], value: 'N', group: 'Connections',
+    apply: (a, v, f) => {
+      a.options.connections = readInteger(f, v, 1, MAX_CONNECTIONS);
+    },
+  },
+  {
+    names: ['--max-connections-per-host'],
+    value: 'N',
+    group: 'Connections',
     help: `per host, all files (default: ${D.maxConnectionsPerHost})`,
-    apply: (a, v, f) => { a.options.maxConnectionsPerHost = readInteger(f, v, 1); } },
-  { names: ['--min-split-size'], value: 'SIZE', group: 'Connections',
+    apply: (a, v, f) => {
+      a.options.maxConnectionsPerHost = readInteger(f, v, 1);
+    },
+  },
+  {
+    names: ['--min-split-size'],
+    value: 'SIZE',
+    group: 'Connections',
     help: `smallest split (default: ${formatBytes(D.minSplitSize)})`,
-    apply: (a, v, f) => { a.options.minSplitSize = readSize(f, v, 1); } },
-  { names: ['--limit-rate'], value: 'SIZE', group: 'Connections', help: 'at most SIZE per second, e.g. 500k, 2M',
-    apply: (a, v, f) => { a.options.limitRate = readSize(f, v, 0); } },
-  { names: ['--max-tries'], value: 'N', group: 'Retries and timeouts',
+    apply: (a, v, f) => {
+      a.options.minSplitSize = readSize(f, v, 1);
+    },
+  },
+  {
+    names: ['--limit-rate'],
+    value: 'SIZE',
+    group: 'Connections',
+    help: 'at most SIZE per second, e.g. 500k, 2M',
+    apply: (a, v, f) => {
+      a.options.limitRate = readSize(f, v, 0);
+    },
+  },
+  {
+    names: ['--max-tries'],
+    value: 'N',
+    group: 'Retries and timeouts',
     help: `per request, 0 = unlimited (default: ${D.maxTries})`,
-    apply: (a, v, f) => { a.options.maxTries = readInteger(f, v, 0); } },
-  { names: ['--retry-wait'], value: 'SECONDS', group: 'Retries and timeouts',
+    apply: (a, v, f) => {
+      a.options.maxTries = readInteger(f, v, 0);
+    },
+  },
+  {
+    names: ['--retry-wait'],
+    value: 'SECONDS',
+    group: 'Retries and timeouts',
     help: `first wait between tries (default: ${D.retryWaitMs / 1000})`,
-    apply: (a, v, f) => { a.options.retryWaitMs = readMilliseconds(f, v, false); } },
-  { names: ['--timeout'], value: 'SECONDS', group: 'Retries and timeouts',
+    apply: (a, v, f) => {
+      a.options.retryWaitMs = readMilliseconds(f, v, false);
+    },
+  },
+  {
+    names: ['--timeout'],
+    value: 'SECONDS',
+    group: 'Retries and timeouts',
     help: `stall timeout (default: ${D.timeoutMs / 1000})`,
-    apply: (a, v, f) => { a.options.timeoutMs = readMilliseconds(f, v, true); } },
-  { names: ['--connect-timeout'], value: 'SECONDS', group: 'Retries and timeouts',
+    apply: (a, v, f) => {
+      a.options.timeoutMs = readMilliseconds(f, v, true);
+    },
+  },
+  {
+    names: ['--connect-timeout'],
+    value: 'SECONDS',
+    group: 'Retries and timeouts',
     help: `time allowed to connect (default: ${D.connectTimeoutMs / 1000})`,
-    apply: (a, v, f) => { a.options.connectTimeoutMs = readMilliseconds(f, v, true); } },
-  { names: ['-H', '--header'], value: "'NAME: VALUE'", group: 'HTTP and TLS', help: 'send a header (repeatable)',
-    apply: header },
-  { names: ['-A', '--user-agent'], value: 'UA', group: 'HTTP and TLS', help: `User-Agent (default: ${D.userAgent})`,
+    apply: (a, v, f) => {
+      a.options.connectTimeoutMs = readMilliseconds(f, v, true);
+    },
+  },
+  { names: ['-H', '--header'], value: "'NAME: VALUE'", group: 'HTTP and TLS', help: 'send a header (repeatable)', apply: header },
+  {
+    names: ['-A', '--user-agent'],
+    value: 'UA',
+    group: 'HTTP and TLS',
+    help: `User-Agent (default: ${D.userAgent})`,
     apply: (a, v, f) => {
       if (BAD_FIELD_CHARS.test(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
       a.options.userAgent = text(f, v, 'a user agent');
-    } },
-  { names: ['--max-redirects'], value: 'N', group: 'HTTP and TLS', help: `follow at most N (default: ${D.maxRedirects})`,
-    apply: (a, v, f) => { a.options.maxRedirects = readInteger(f, v, 0); } },
-  { names: ['-k', '--insecure'], group: 'HTTP and TLS', help: 'do not verify TLS certificates',
-    apply: (a) => { a.options.insecure = true; } },
-  { names: ['--ca-certificate'], value: 'FILE', group: 'HTTP and TLS', help: 'also trust the CAs in FILE (PEM)',
-    apply: (a, v, f) => { a.options.caCertificate = text(f, v, 'a file name'); } },
-  { names: ['--ftp-user'], value: 'USER', group: 'FTP', help: 'FTP user (default: netrc or anonymous)',
-    apply: (a, v, f) => { a.options.ftpUser = text(f, v, 'a user name'); } },
-  { names: ['--ftp-password'], value: 'PASS', group: 'FTP', help: 'FTP password (default: from netrc)',
-    apply: (a, v, f) => { a.options.ftpPassword = text(f, v, 'a password'); } },
-  { names: ['--ftp-ssl'], group: 'FTP', help: 'TLS on ftp:// when the server offers it',
-    apply: (a) => { a.options.ftpSsl = true; } },
-  { names: ['--ftp-ssl-required'], group: 'FTP', help: 'TLS on ftp://, or fail',
-    apply: (a) => { a.options.ftpSslRequired = true; } },
-  { names: ['--netrc-file'], value: 'FILE', group: 'FTP', help: 'FTP logins by host (default: ~/.netrc)',
-    apply: (a, v, f) => { a.options.netrcPath = text(f, v, 'a file name'); } },
-  { names: ['-q', '--quiet'], group: 'Display', help: 'print errors only', apply: (a) => { a.quiet = true; } },
-  { names: ['--json'], group: 'Display', help: 'print events as JSON lines', apply: (a) => { a.json = true; } },
-  { names: ['--debug'], group: 'Display', help: 'print details and stack traces', apply: (a) => { a.debug = true; } },
-  { names: ['-h', '--help'], group: 'Display', help: 'show this help', apply: (a) => { a.help = true; } },
-  { names: ['-V', '--version'], group: 'Display', help: 'show the version', apply: (a) => { a.version = true; } },
+    },
+  },
+  {
+    names: ['--max-redirects'],
+    value: 'N',
+    group: 'HTTP and TLS',
+    help: `follow at most N (default: ${D.maxRedirects})`,
+    apply: (a, v, f) => {
+      a.options.maxRedirects = readInteger(f, v, 0);
+    },
+  },
+  {
+    names: ['-k', '--insecure'],
+    group: 'HTTP and TLS',
+    help: 'do not verify TLS certificates',
+    apply: (a) => {
+      a.options.insecure = true;
+    },
+  },
+  {
+    names: ['--ca-certificate'],
+    value: 'FILE',
+    group: 'HTTP and TLS',
+    help: 'also trust the CAs in FILE (PEM)',
+    apply: (a, v, f) => {
+      a.options.caCertificate = text(f, v, 'a file name');
+    },
+  },
+  {
+    names: ['--ftp-user'],
+    value: 'USER',
+    group: 'FTP',
+    help: 'FTP user (default: netrc or anonymous)',
+    apply: (a, v, f) => {
+      a.options.ftpUser = text(f, v, 'a user name');
+    },
+  },
+  {
+    names: ['--ftp-password'],
+    value: 'PASS',
+    group: 'FTP',
+    help: 'FTP password (default: from netrc)',
+    apply: (a, v, f) => {
+      a.options.ftpPassword = text(f, v, 'a password');
+    },
+  },
+  {
+    names: ['--ftp-ssl'],
+    group: 'FTP',
+    help: 'TLS on ftp:// when the server offers it',
+    apply: (a) => {
+      a.options.ftpSsl = true;
+    },
+  },
+  {
+    names: ['--ftp-ssl-required'],
+    group: 'FTP',
+    help: 'TLS on ftp://, or fail',
+    apply: (a) => {
+      a.options.ftpSslRequired = true;
+    },
+  },
+  {
+    names: ['--netrc-file'],
+    value: 'FILE',
+    group: 'FTP',
+    help: 'FTP logins by host (default: ~/.netrc)',
+    apply: (a, v, f) => {
+      a.options.netrcPath = text(f, v, 'a file name');
+    },
+  },
+  {
+    names: ['-q', '--quiet'],
+    group: 'Display',
+    help: 'print errors only',
+    apply: (a) => {
+      a.quiet = true;
+    },
+  },
+  {
+    names: ['--json'],
+    group: 'Display',
+    help: 'print events as JSON lines',
+    apply: (a) => {
+      a.json = true;
+    },
+  },
+  {
+    names: ['--debug'],
+    group: 'Display',
+    help: 'print details and stack traces',
+    apply: (a) => {
+      a.debug = true;
+    },
+  },
+  {
+    names: ['-h', '--help'],
+    group: 'Display',
+    help: 'show this help',
+    apply: (a) => {
+      a.help = true;
+    },
+  },
+  {
+    names: ['-V', '--version'],
+    group: 'Display',
+    help: 'show the version',
+    apply: (a) => {
+      a.version = true;
+    },
+  },
 ];
 
 /** Every option name (`-n`, `--connections`, ...), for completion and tests. */
@@ -227,7 +429,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
           spec.apply(args, '', flag);
           continue;
         }
-        const rest = chars.slice(j + 1).join('').replace(/^=/, '');
+        const rest = chars
+          .slice(j + 1)
+          .join('')
+          .replace(/^=/, '');
         spec.apply(args, rest !== '' ? rest : takeValue(flag, spec, ++i), flag);
         break;
       }

@@ -68,7 +68,7 @@ const BY_ERRNO: Readonly<Record<string, number>> = {
   EDQUOT: EXIT.fileSystem,
 };
 
-const hasOwn = (table: object, key: string): boolean => Object.prototype.hasOwnProperty.call(table, key);
+const hasOwn = (table: object, key: string): boolean => Object.hasOwn(table, key);
 
 /**
  * The exit code for a failure. A FerryError maps by its `code`; an unwrapped Node system error

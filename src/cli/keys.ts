@@ -26,10 +26,7 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
 ];
 
 /** The help shown by `?`, one line per binding. */
-export const HELP_KEYS: string = [
-  'keys:',
-  ...KEY_BINDINGS.map((b) => `  ${b.label.padEnd(8)}${b.description}`),
-].join('\n');
+export const HELP_KEYS: string = ['keys:', ...KEY_BINDINGS.map((b) => `  ${b.label.padEnd(8)}${b.description}`)].join('\n');
 
 /** The command for one key (as split by splitKeys), or undefined for any other key. */
 export function keyCommand(input: string): KeyCommand | undefined {
@@ -50,9 +47,10 @@ export function splitKeys(chunk: string): string[] {
   while (rest !== '') {
     let key: string;
     if (rest[0] !== '\x1b' || rest.length === 1) key = String.fromCodePoint(rest.codePointAt(0) ?? 0);
-    else if (rest[1] === '[') key = CSI.exec(rest)?.[0] ?? rest; // an unfinished sequence takes the rest
+    else if (rest[1] === '[')
+      key = CSI.exec(rest)?.[0] ?? rest; // an unfinished sequence takes the rest
     else if (rest[1] === 'O') key = rest.slice(0, 3);
-    else key = '\x1b' + String.fromCodePoint(rest.codePointAt(1) ?? 0);
+    else key = `\x1b${String.fromCodePoint(rest.codePointAt(1) ?? 0)}`;
     keys.push(key);
     rest = rest.slice(key.length);
   }

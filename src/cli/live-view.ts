@@ -56,7 +56,7 @@ export class LiveView {
   private draw(): void {
     const width = Math.max(20, (this.out.columns ?? 80) - 1);
     const lines = this.render(width, this.out.rows ?? 24);
-    this.out.write(lines.map((l) => `\x1b[2K${l}`).join('\n') + '\n');
+    this.out.write(`${lines.map((l) => `\x1b[2K${l}`).join('\n')}\n`);
     this.lines = lines.length;
   }
 

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseInputFile } from '../core/input-file.js';
-import { runQueue, type QueueEntry } from './queue-run.js';
 import { FerryError, isFerryError } from '../core/errors.js';
-import { download, toFerryError, type DownloadHandle, type DownloadResult } from '../index.js';
+import { parseInputFile } from '../core/input-file.js';
 import type { DownloadOptions } from '../core/options.js';
 import { formatDuration } from '../core/units.js';
-import { HELP_TEXT, parseArgs, type ParsedArgs } from './args.js';
+import { type DownloadHandle, type DownloadResult, download, toFerryError } from '../index.js';
+import { HELP_TEXT, type ParsedArgs, parseArgs } from './args.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { renderSummary } from './progress-render.js';
+import { type QueueEntry, runQueue } from './queue-run.js';
 
 /** Run the `ferry` command with `argv` (without the program name); resolves to the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -113,7 +113,8 @@ async function runOne(io: CliIO, url: string, options: Partial<DownloadOptions>,
 function reportResult(io: CliIO, r: DownloadResult, human: boolean): number {
   switch (r.status) {
     case 'complete':
-      if (human) io.stderr.write(`${renderSummary({ name: r.path, path: r.path, bytes: r.totalBytes, elapsedMs: r.elapsedMs, resumedBytes: r.resumedBytes })}\n`);
+      if (human)
+        io.stderr.write(`${renderSummary({ name: r.path, path: r.path, bytes: r.totalBytes, elapsedMs: r.elapsedMs, resumedBytes: r.resumedBytes })}\n`);
       return EXIT.success;
     case 'already-complete':
       if (human) io.stderr.write(`ferry: ${r.path} is already complete (same size and date as on the server)\n`);
@@ -131,7 +132,12 @@ function reportError(io: CliIO, e: unknown, debug: boolean): number {
   const err = isFerryError(e) ? e : toFerryError(e);
   const hint = err.hint ? ` (${err.hint})` : '';
   // A message of several lines (an input file's bad lines) gets the prefix on each line.
-  io.stderr.write(`${`${err.message}${hint}`.split('\n').map((l) => `ferry: ${l}`).join('\n')}\n`);
+  io.stderr.write(
+    `${`${err.message}${hint}`
+      .split('\n')
+      .map((l) => `ferry: ${l}`)
+      .join('\n')}\n`,
+  );
   if (debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
   return exitCodeFor(err);
 }
@@ -159,4 +165,3 @@ function version(): string {
     return 'unknown';
   }
 }
-

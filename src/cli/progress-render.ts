@@ -63,9 +63,7 @@ export const IDLE_CELL = '·';
 /** Strip cell of a connection waiting to retry. */
 export const RETRY_CELL = '!';
 
-
-const finite = (n: number | undefined, fallback = 0): number =>
-  n !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+const finite = (n: number | undefined, fallback = 0): number => (n !== undefined && Number.isFinite(n) && n > 0 ? n : fallback);
 
 /** Fraction done in [0, 1]; a 0-byte file is complete. Undefined when the total is unknown. */
 function fraction(m: ProgressModel): number | undefined {

@@ -47,7 +47,6 @@ const padStart = (s: string, width: number): string => ' '.repeat(Math.max(0, wi
 /** A total that can be shown: undefined unless a finite, non-negative number. */
 const knownSize = (n: number | undefined): number | undefined => (n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined);
 
-
 /** What the user calls the download: its name, or its URL until the name is known; terminal-safe. */
 const label = (item: QueueItemView): string => terminalSafe(item.name || item.url);
 
@@ -126,11 +125,13 @@ function layout(width: number, nameMax: number, colWidths: number[]): Layout {
 function runningRow(item: QueueItemView, l: Layout, colWidths: number[], color: boolean): string {
   let line = padEnd(fitMiddle(label(item), l.nameWidth), l.nameWidth);
   if (l.barWidth > 0) line += ` ${bar(item, l.barWidth, color)}`;
-  statCells(item).slice(0, l.columns).forEach((cell, i) => {
-    // Numbers are right-aligned; the ETA reads better left-aligned.
-    const text = i === 2 ? padEnd(cell, colWidths[i]) : padStart(cell, colWidths[i]);
-    line += `  ${cell === 'paused' ? sgr(color, 33, text) : text}`;
-  });
+  statCells(item)
+    .slice(0, l.columns)
+    .forEach((cell, i) => {
+      // Numbers are right-aligned; the ETA reads better left-aligned.
+      const text = i === 2 ? padEnd(cell, colWidths[i]) : padStart(cell, colWidths[i]);
+      line += `  ${cell === 'paused' ? sgr(color, 33, text) : text}`;
+    });
   return line.replace(/ +$/, '');
 }
 
@@ -150,9 +151,7 @@ function queuedRow(item: QueueItemView, width: number, l: Layout, color: boolean
 
 /** `… and 12 more waiting`, or with a mix `… and 5 more (2 active, 3 waiting)`. */
 function overflowLine(hidden: QueueItemView[], width: number, color: boolean): string {
-  const kinds = (['active', 'paused', 'waiting'] as const)
-    .map((k) => ({ k, n: hidden.filter((i) => i.state === k).length }))
-    .filter((x) => x.n > 0);
+  const kinds = (['active', 'paused', 'waiting'] as const).map((k) => ({ k, n: hidden.filter((i) => i.state === k).length })).filter((x) => x.n > 0);
   const what = kinds.length === 1 ? kinds[0].k : `(${kinds.map((x) => `${x.n} ${x.k}`).join(', ')})`;
   return sgr(color, 2, fitEnd(`… and ${hidden.length} more ${what}`, width));
 }
@@ -224,7 +223,12 @@ export function renderQueue(items: QueueItemView[], width: number, opts: QueueRe
 
 /** The result column of the summary table. */
 const RESULT: Readonly<Record<QueueItemState, string>> = {
-  complete: 'done', error: 'FAILED', cancelled: 'cancelled', waiting: 'stopped', active: 'stopped', paused: 'stopped',
+  complete: 'done',
+  error: 'FAILED',
+  cancelled: 'cancelled',
+  waiting: 'stopped',
+  active: 'stopped',
+  paused: 'stopped',
 };
 /** Names longer than this are cut in the middle, error messages at the end. */
 const SUMMARY_NAME_MAX = 40;
@@ -260,7 +264,11 @@ function summaryCells(item: QueueItemView): string[] {
 export function renderSummaryTable(items: QueueItemView[]): string[] {
   const count = (r: string): number => items.filter((i) => (RESULT[i.state] ?? 'stopped') === r).length;
   const parts = [`${count('done')} done`];
-  for (const [r, word] of [['FAILED', 'failed'], ['stopped', 'stopped'], ['cancelled', 'cancelled']]) {
+  for (const [r, word] of [
+    ['FAILED', 'failed'],
+    ['stopped', 'stopped'],
+    ['cancelled', 'cancelled'],
+  ]) {
     if (count(r) > 0) parts.push(`${count(r)} ${word}`);
   }
   const bytes = items.reduce((s, i) => s + finite(i.completedBytes), 0);

@@ -1,9 +1,9 @@
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
-import { createEngine, saveSessionFile, unfinishedEntries, type DownloadInfo, type Engine } from '../index.js';
+import { createEngine, type DownloadInfo, type Engine, saveSessionFile, unfinishedEntries } from '../index.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { HELP_KEYS, attachKeys } from './keys.js';
+import { attachKeys, HELP_KEYS } from './keys.js';
 import { LiveView } from './live-view.js';
 import { renderQueue, renderSummaryTable } from './queue-render.js';
 
@@ -63,9 +63,11 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const saveSession = (): Promise<void> => {
     if (!s.saveSession) return saving;
     const file = s.saveSession;
-    saving = saving.then(() => saveSessionFile(file, unfinishedEntries(engine, s.defaults))).catch((e: unknown) => {
-      say(`ferry: cannot save the session: ${(e as Error).message}`);
-    });
+    saving = saving
+      .then(() => saveSessionFile(file, unfinishedEntries(engine, s.defaults)))
+      .catch((e: unknown) => {
+        say(`ferry: cannot save the session: ${(e as Error).message}`);
+      });
     return saving;
   };
   const timer = setInterval(() => void saveSession(), SESSION_EVERY_MS);
@@ -141,8 +143,7 @@ class QueueView {
     engine: Engine,
     private readonly tty: boolean,
   ) {
-    this.live = new LiveView(io.stderr, (width, rows) =>
-      renderQueue(engine.list(), width, { paused: this.paused, maxLines: Math.max(3, rows - 2) }), 250);
+    this.live = new LiveView(io.stderr, (width, rows) => renderQueue(engine.list(), width, { paused: this.paused, maxLines: Math.max(3, rows - 2) }), 250);
   }
 
   start(): void {

@@ -18,9 +18,15 @@ function charWidth(ch: string): number {
   if (/^[\p{Mn}\p{Me}]$/u.test(ch)) return 0;
   const cp = ch.codePointAt(0) ?? 0;
   const wide =
-    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd);
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd);
   return wide ? 2 : 1;
 }
 
@@ -51,12 +57,11 @@ export function fitMiddle(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
   if (width <= 1) return take('…', width);
   const tail = Math.floor((width - 1) / 2);
-  return take(s, width - 1 - tail) + '…' + take(s, tail, true);
+  return `${take(s, width - 1 - tail)}…${take(s, tail, true)}`;
 }
 
 /** Fit in `width` columns, cutting the end. */
 export function fitEnd(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
-  return width <= 0 ? '' : take(s, width - 1) + '…';
+  return width <= 0 ? '' : `${take(s, width - 1)}…`;
 }
-

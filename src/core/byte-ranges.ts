@@ -16,7 +16,7 @@ export class RangeSet {
     if (end <= start) return;
     const rs = this.ranges;
     // First range whose end >= start (could touch or overlap).
-    let i = lowerBoundByEnd(rs, start);
+    const i = lowerBoundByEnd(rs, start);
     let s = start;
     let e = end;
     let j = i;

@@ -93,7 +93,7 @@ function latin1BytesAsUtf8(value: string): string {
   if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
   let pct = '';
   for (let k = 0; k < value.length; k++) {
-    pct += '%' + value.charCodeAt(k).toString(16).padStart(2, '0');
+    pct += `%${value.charCodeAt(k).toString(16).padStart(2, '0')}`;
   }
   return decodeUtf8(pct) ?? value;
 }

@@ -138,7 +138,6 @@ export interface FilenameSources {
  */
 export function chooseFilename(sources: FilenameSources): string {
   if (sources.out !== undefined) return normalizeOutputPath(sources.out);
-  const fromHeader =
-    sources.contentDispositionName === undefined ? undefined : sanitizeFilename(sources.contentDispositionName);
+  const fromHeader = sources.contentDispositionName === undefined ? undefined : sanitizeFilename(sources.contentDispositionName);
   return fromHeader ?? sanitizeFilename(urlLastSegment(sources.url)) ?? 'index.html';
 }

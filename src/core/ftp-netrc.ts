@@ -51,10 +51,7 @@ export function parseNetrc(text: string): NetrcEntry[] {
 export function findNetrcEntry(entries: NetrcEntry[], host: string, login?: string): NetrcEntry | undefined {
   const fits = (e: NetrcEntry) => login === undefined || e.login === undefined || e.login === login;
   const h = host.toLowerCase();
-  return (
-    entries.find((e) => e.machine !== undefined && e.machine.toLowerCase() === h && fits(e)) ??
-    entries.find((e) => e.machine === undefined && fits(e))
-  );
+  return entries.find((e) => e.machine !== undefined && e.machine.toLowerCase() === h && fits(e)) ?? entries.find((e) => e.machine === undefined && fits(e));
 }
 
 interface Token {

@@ -44,7 +44,10 @@ export function parseFtpUrl(url: string): FtpUrl {
   const port = u.port === '' ? FTP_DEFAULT_PORT[scheme] : Number(u.port);
   // RFC 1738 `;type=i|a|d` suffix: ferry always transfers in binary mode.
   const rawPath = u.pathname.replace(/;type=[aid]$/i, '');
-  const segments = rawPath.split('/').slice(1).map((s) => decode(s, url));
+  const segments = rawPath
+    .split('/')
+    .slice(1)
+    .map((s) => decode(s, url));
   const path = segments.join('/');
   const filename = segments[segments.length - 1] ?? '';
   const hostPart = host.includes(':') ? `[${host}]` : host;

@@ -19,10 +19,30 @@ const URL_FLAGS: readonly string[] = ['-u', '--url'];
 
 /** Flags that take no value, and what they set. */
 const SWITCHES: ReadonlyArray<{ names: readonly string[]; set(options: Partial<DownloadOptions>): void }> = [
-  { names: ['-k', '--insecure'], set: (o) => { o.insecure = true; } },
-  { names: ['--overwrite'], set: (o) => { o.overwrite = true; } },
-  { names: ['--ftp-ssl'], set: (o) => { o.ftpSsl = true; } },
-  { names: ['--ftp-ssl-required'], set: (o) => { o.ftpSslRequired = true; } },
+  {
+    names: ['-k', '--insecure'],
+    set: (o) => {
+      o.insecure = true;
+    },
+  },
+  {
+    names: ['--overwrite'],
+    set: (o) => {
+      o.overwrite = true;
+    },
+  },
+  {
+    names: ['--ftp-ssl'],
+    set: (o) => {
+      o.ftpSsl = true;
+    },
+  },
+  {
+    names: ['--ftp-ssl-required'],
+    set: (o) => {
+      o.ftpSslRequired = true;
+    },
+  },
 ];
 
 /** Characters a backslash escapes inside double quotes (as in a POSIX shell). */

@@ -6,17 +6,9 @@
  */
 import { FerryError } from './errors.js';
 import { normalizeOutputPath } from './filename.js';
+import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize, readText } from './input-file-values.js';
 import type { DownloadOptions } from './options.js';
 import { MAX_CONNECTIONS } from './options.js';
-import {
-  readBoolean,
-  readChecksum,
-  readHeader,
-  readInteger,
-  readMilliseconds,
-  readSize,
-  readText,
-} from './input-file-values.js';
 
 /** One option of an input file. */
 export interface OptionKey {
@@ -78,8 +70,7 @@ const HEADER_KEY: OptionKey = {
     // fromEntries defines own properties, so even a `__proto__` header name is kept as a header.
     options.headers = Object.fromEntries([...kept, [field, text]]);
   },
-  write: (value) =>
-    Object.entries(value as Record<string, string>).map(([k, v]) => (v === '' ? `${k}:` : `${k}: ${v}`)),
+  write: (value) => Object.entries(value as Record<string, string>).map(([k, v]) => (v === '' ? `${k}:` : `${k}: ${v}`)),
 };
 
 /**
@@ -89,24 +80,31 @@ const HEADER_KEY: OptionKey = {
 export const OPTION_KEYS: readonly OptionKey[] = [
   single('out', 'out', ['-o', '--output'], readOut),
   single('dir', 'dir', ['-d', '--dir'], (v, n) => readText(n, v)),
-  single('split', 'connections', ['-n', '--concurrency', '--connections'], (v, n) =>
-    readInteger(n, v, 1, MAX_CONNECTIONS),
-  ),
-  single('max-connection-per-server', 'maxConnectionsPerHost', ['--max-connections-per-host'], (v, n) =>
-    readInteger(n, v, 1),
-  ),
+  single('split', 'connections', ['-n', '--concurrency', '--connections'], (v, n) => readInteger(n, v, 1, MAX_CONNECTIONS)),
+  single('max-connection-per-server', 'maxConnectionsPerHost', ['--max-connections-per-host'], (v, n) => readInteger(n, v, 1)),
   single('min-split-size', 'minSplitSize', ['--min-split-size'], (v, n) => readSize(n, v, 1)),
   single('max-download-limit', 'limitRate', ['--limit-rate'], (v, n) => readSize(n, v, 0)),
   single('max-tries', 'maxTries', ['--max-tries'], (v, n) => readInteger(n, v, 0)),
   single('retry-wait', 'retryWaitMs', ['--retry-wait'], (v, n) => readMilliseconds(n, v, false), formatMilliseconds),
   single('timeout', 'timeoutMs', ['--timeout'], (v, n) => readMilliseconds(n, v, true), formatMilliseconds),
-  single('connect-timeout', 'connectTimeoutMs', ['--connect-timeout'], (v, n) => readMilliseconds(n, v, true),
-    formatMilliseconds),
-  single('checksum', 'checksum', ['--checksum'], (v, n) => readChecksum(n, v), (c) => `${c?.algorithm}=${c?.hex}`),
+  single('connect-timeout', 'connectTimeoutMs', ['--connect-timeout'], (v, n) => readMilliseconds(n, v, true), formatMilliseconds),
+  single(
+    'checksum',
+    'checksum',
+    ['--checksum'],
+    (v, n) => readChecksum(n, v),
+    (c) => `${c?.algorithm}=${c?.hex}`,
+  ),
   HEADER_KEY,
   single('user-agent', 'userAgent', ['-A', '--user-agent'], (v, n) => readText(n, v)),
   // aria2 says whether to check; ferry stores whether not to (`-k/--insecure` in ferry lines).
-  single('check-certificate', 'insecure', [], (v, n) => !readBoolean(n, v), (insecure) => String(!insecure)),
+  single(
+    'check-certificate',
+    'insecure',
+    [],
+    (v, n) => !readBoolean(n, v),
+    (insecure) => String(!insecure),
+  ),
   single('ca-certificate', 'caCertificate', ['--ca-certificate'], (v, n) => readText(n, v)),
   single('max-redirects', 'maxRedirects', ['--max-redirects'], (v, n) => readInteger(n, v, 0)),
   // `--overwrite` in ferry lines.

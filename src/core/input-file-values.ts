@@ -140,9 +140,7 @@ export function parseChecksumSpec(text: string): Checksum {
   if (eq <= 0) throw usage(`expected ALGORITHM=HEX such as sha-256=9f86d0..., got ${quote(text)}`);
   const spelled = text.slice(0, eq);
   const hex = text.slice(eq + 1);
-  const algorithm = Object.hasOwn(ALGORITHM_ALIASES, spelled.toLowerCase())
-    ? ALGORITHM_ALIASES[spelled.toLowerCase()]
-    : undefined;
+  const algorithm = Object.hasOwn(ALGORITHM_ALIASES, spelled.toLowerCase()) ? ALGORITHM_ALIASES[spelled.toLowerCase()] : undefined;
   if (algorithm === undefined) {
     throw usage(`unknown checksum algorithm ${quote(spelled)} (use sha-256, sha-1, md5 or sha-512)`);
   }

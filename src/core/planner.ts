@@ -2,10 +2,7 @@ import type { PieceMap } from './piece-map.js';
 import type { ByteRange } from './types.js';
 
 /** What an idle connection should do next. */
-export type Plan =
-  | { kind: 'gap'; range: ByteRange }
-  | { kind: 'split'; range: ByteRange; from: number }
-  | { kind: 'none' };
+export type Plan = { kind: 'gap'; range: ByteRange } | { kind: 'split'; range: ByteRange; from: number } | { kind: 'none' };
 
 export interface PlannerInput {
   /** The connection asking for work. */
@@ -69,14 +66,14 @@ export function plan(map: PieceMap, input: PlannerInput): Plan {
   const ownerSpeed = speeds[best] ?? avg;
 
   let give: number;
-  if (speeds[best] === 0 && avg > 0) give = rem; // stalled while others move: take it all
+  if (speeds[best] === 0 && avg > 0)
+    give = rem; // stalled while others move: take it all
   else if (ownerSpeed > 0 && helperSpeed > 0) {
     // Both finish together: (rem - give) / s_o = latency + give / s_h. The owner keeps what it
     // receives while the helper's request is on its way.
     const latency = Math.max(0, input.requestLatencyMs ?? 0) / 1000;
     give = Math.floor(((rem - latency * ownerSpeed) * helperSpeed) / (ownerSpeed + helperSpeed));
-  }
-  else give = Math.floor(rem / 2);
+  } else give = Math.floor(rem / 2);
   if (give < input.minSplitSize && give !== rem) return { kind: 'none' };
   if (give <= 0) return { kind: 'none' };
 

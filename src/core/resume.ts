@@ -17,9 +17,7 @@ export type ResumeDecision = { resume: true; done: ByteRange[] } | { resume: fal
  */
 export function decideResume(saved: SavedState | undefined, remote: RemoteInfo, partSize: number | undefined): ResumeDecision {
   if (!saved) {
-    return partSize !== undefined && partSize > 0
-      ? { resume: false, reason: 'a partial file without a control file cannot be trusted' }
-      : { resume: false };
+    return partSize !== undefined && partSize > 0 ? { resume: false, reason: 'a partial file without a control file cannot be trusted' } : { resume: false };
   }
   if (partSize === undefined) return { resume: false, reason: 'the partial file is missing' };
   if (!remote.acceptsRanges || remote.size === undefined) {

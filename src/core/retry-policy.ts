@@ -104,7 +104,11 @@ function clampUnit(r: number): number {
 function checkInput(attempt: number, maxTries: number, base: number, cap: number, retryCap: number): void {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be an integer >= 1, got ${attempt}`);
   if (!Number.isInteger(maxTries) || maxTries < 0) throw new RangeError(`maxTries must be an integer >= 0, got ${maxTries}`);
-  for (const [name, v] of [['baseDelayMs', base], ['maxDelayMs', cap], ['maxRetryAfterMs', retryCap]] as const) {
+  for (const [name, v] of [
+    ['baseDelayMs', base],
+    ['maxDelayMs', cap],
+    ['maxRetryAfterMs', retryCap],
+  ] as const) {
     if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`${name} must be a finite number >= 0, got ${v}`);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { FerryError, abortedError } from '../core/errors.js';
+import { abortedError, FerryError } from '../core/errors.js';
 import type { Checksum } from '../core/options.js';
 import { fileSystemError } from './data-file.js';
 
@@ -27,11 +27,7 @@ const READ_SIZE = 1024 * 1024;
  * Resolves the lower-case hex digest. I/O errors throw FerryError FILE_SYSTEM; an abort through
  * `options.signal` throws FerryError ABORTED.
  */
-export async function hashFile(
-  filePath: string,
-  algorithm: ChecksumAlgorithm,
-  options: { signal?: AbortSignal } = {},
-): Promise<string> {
+export async function hashFile(filePath: string, algorithm: ChecksumAlgorithm, options: { signal?: AbortSignal } = {}): Promise<string> {
   const spec = ALGORITHMS[algorithm];
   if (spec === undefined) throw new FerryError('USAGE', `unknown checksum algorithm ${JSON.stringify(algorithm)}`);
   const { signal } = options;
@@ -59,17 +55,11 @@ export async function hashFile(
  * Hash `filePath` and compare with `expected`; throws FerryError CHECKSUM on a mismatch, naming
  * both digests.
  */
-export async function verifyChecksum(
-  filePath: string,
-  expected: Checksum,
-  options: { signal?: AbortSignal } = {},
-): Promise<void> {
+export async function verifyChecksum(filePath: string, expected: Checksum, options: { signal?: AbortSignal } = {}): Promise<void> {
   const actual = await hashFile(filePath, expected.algorithm, options);
   if (actual !== expected.hex.toLowerCase()) {
-    throw new FerryError(
-      'CHECKSUM',
-      `${expected.algorithm} of ${filePath} is ${actual}, expected ${expected.hex.toLowerCase()}`,
-      { hint: 'the file is corrupt or not the one expected: check the checksum, then download it again' },
-    );
+    throw new FerryError('CHECKSUM', `${expected.algorithm} of ${filePath} is ${actual}, expected ${expected.hex.toLowerCase()}`, {
+      hint: 'the file is corrupt or not the one expected: check the checksum, then download it again',
+    });
   }
 }

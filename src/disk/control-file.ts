@@ -76,11 +76,9 @@ export function decodeControl(text: string, where: string): ControlState {
   if (obj.ferry !== 'control') throw corrupt(where, 'it lacks the "ferry": "control" marker');
   const version = obj.version;
   if (typeof version === 'number' && Number.isSafeInteger(version) && version > CONTROL_VERSION) {
-    throw new FerryError(
-      'FILE_SYSTEM',
-      `${where} was written by a newer ferry (control file version ${version}, this one reads up to ${CONTROL_VERSION})`,
-      { hint: `upgrade ferry, or delete ${where} to start over` },
-    );
+    throw new FerryError('FILE_SYSTEM', `${where} was written by a newer ferry (control file version ${version}, this one reads up to ${CONTROL_VERSION})`, {
+      hint: `upgrade ferry, or delete ${where} to start over`,
+    });
   }
   if (version !== 1) throw corrupt(where, `"version" must be 1, got ${JSON.stringify(version)}`);
   const done = obj.done;
@@ -123,7 +121,7 @@ export async function loadControl(filePath: string): Promise<ControlState | unde
 export async function removeControl(filePath: string): Promise<void> {
   await removeIfExists(filePath);
   const dir = path.dirname(filePath);
-  const prefix = path.basename(filePath) + '.tmp-';
+  const prefix = `${path.basename(filePath)}.tmp-`;
   let names: string[];
   try {
     names = await fs.readdir(dir);

@@ -7,12 +7,12 @@ import { FerryError } from '../core/errors.js';
 
 /** The partial data file of `outPath`: bytes land here until the download is complete. */
 export function partPathFor(outPath: string): string {
-  return outPath + '.part';
+  return `${outPath}.part`;
 }
 
 /** The control file of `outPath`: records which byte ranges of the partial file are on disk. */
 export function controlPathFor(outPath: string): string {
-  return outPath + '.ferry';
+  return `${outPath}.ferry`;
 }
 
 /**
@@ -29,7 +29,7 @@ export function resolveInside(dir: string, name: string): string {
   if (path.isAbsolute(name)) throw refuse(dir, name, 'the name is an absolute path');
   const base = path.resolve(dir);
   const rel = path.relative(base, path.resolve(base, name));
-  if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw refuse(dir, name, 'the name points outside the directory');
   }
   return path.join(dir, name);

@@ -3,10 +3,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FerryError, isFerryError } from '../core/errors.js';
 import { RangeSet } from '../core/byte-ranges.js';
+import { FerryError, isFerryError } from '../core/errors.js';
 import { chooseFilename } from '../core/filename.js';
-import { resolveOptions, type DownloadOptions } from '../core/options.js';
+import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import { PieceMap } from '../core/piece-map.js';
 import { decideResume, isAlreadyComplete } from '../core/resume.js';
 import { nextRetry } from '../core/retry-policy.js';
@@ -14,15 +14,15 @@ import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ByteRange, ProbeResult, Source } from '../core/types.js';
 import { verifyChecksum } from '../disk/checksum.js';
-import { loadControl, removeControl, saveControl, type ControlState } from '../disk/control-file.js';
-import { finalizeFile, openDataFile, removeIfExists, setMtime, type DataFile } from '../disk/data-file.js';
+import { type ControlState, loadControl, removeControl, saveControl } from '../disk/control-file.js';
+import { type DataFile, finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
 import { controlPathFor, partPathFor, resolveInside } from '../disk/paths.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { pumpSegment } from './segment-pump.js';
 import { createSource, type SourceFactory } from './source-factory.js';
-import { Transfer, type ConnectionView } from './transfer.js';
+import { type ConnectionView, Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** Everything a Download uses from the outside world; tests and the engine pass their own. */
@@ -339,9 +339,12 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   /** One connection, start to end: for servers without ranges or without a length. */
   private async single(source: Source, probe: ProbeResult, paths: Paths): Promise<DownloadResult> {
-    this.emit('note', probe.size === undefined
-      ? 'the server did not say the size: using one connection, resume impossible'
-      : 'the server does not support ranges: using one connection, resume impossible');
+    this.emit(
+      'note',
+      probe.size === undefined
+        ? 'the server did not say the size: using one connection, resume impossible'
+        : 'the server does not support ranges: using one connection, resume impossible',
+    );
     if (await removeIfExists(paths.control)) this.emit('note', 'starting over: the server no longer supports ranges');
     const limiter = this.limiter();
     let first = probe.bodyOffset ? undefined : probe.body;
@@ -355,7 +358,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
       this.map = map;
       map.assign(0, { start: 0, end });
       const meter = new SpeedMeter(3000);
-      this.singleView = () => [{ id: 0, state: 'active', start: 0, end: probe.size ?? map.receivedBytes, received: map.receivedBytes, speed: meter.rate(this.deps.now()) }];
+      this.singleView = () => [
+        { id: 0, state: 'active', start: 0, end: probe.size ?? map.receivedBytes, received: map.receivedBytes, speed: meter.rate(this.deps.now()) },
+      ];
       if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
       try {
         const stream = first ?? (await source.read({ start: 0 }, {}, this.ctrl.signal));
@@ -444,7 +449,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   private limiter(): RateLimiter {
-    const own = this.options.limitRate > 0 ? new TokenBucket(this.options.limitRate, Math.max(64 * 1024, this.options.limitRate / 4), this.deps.now()) : undefined;
+    const own =
+      this.options.limitRate > 0 ? new TokenBucket(this.options.limitRate, Math.max(64 * 1024, this.options.limitRate / 4), this.deps.now()) : undefined;
     return createRateLimiter({ global: this.deps.globalBucket, own }, { now: this.deps.now });
   }
 }

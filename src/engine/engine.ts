@@ -3,11 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { TokenBucket } from '../core/token-bucket.js';
-import { Download, toFerryError, type DownloadDeps } from './download.js';
+import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
-import { createSharedSourceFactory } from './source-factory.js';
 import type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './queue-types.js';
+import { createSharedSourceFactory } from './source-factory.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const DEFAULT_MAX_ACTIVE = 3;
@@ -256,7 +256,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   private info(item: Item): DownloadInfo {
     const running = item.state === 'active' && item.download;
-    const s = running ? item.download!.snapshot() : (item.last ?? item.download?.snapshot());
+    const s = running ? item.download?.snapshot() : (item.last ?? item.download?.snapshot());
     return {
       id: item.id,
       url: item.urls[item.mirror],

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { FerryError, abortedError } from '../core/errors.js';
+import { abortedError, FerryError } from '../core/errors.js';
 import type { TokenBucket } from '../core/token-bucket.js';
 
 /** Resolve after `ms`, or reject early when `signal` aborts. */

@@ -1,11 +1,11 @@
-import { FerryError, isFerryError } from '../core/errors.js';
+import { type FerryError, isFerryError } from '../core/errors.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { plan } from '../core/planner.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import type { ByteStream, Source, Validators } from '../core/types.js';
 import type { HostSlots } from './host-slots.js';
-import { pumpSegment, type PositionalWriter } from './segment-pump.js';
+import { type PositionalWriter, pumpSegment } from './segment-pump.js';
 
 /** A connection that receives nothing for this long counts as stalled and may be replaced. */
 const STALL_MS = 5000;
@@ -185,7 +185,7 @@ export class Transfer {
 
   private speedOf = (id: number): number | undefined => {
     const c = this.conns.get(id);
-    if (!c || c.state !== 'active') return undefined;
+    if (c?.state !== 'active') return undefined;
     const t = this.p.now();
     if (t - c.lastByteAt > STALL_MS) return 0;
     if (t - c.requestStartedAt < YOUNG_MS) return undefined;

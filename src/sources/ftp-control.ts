@@ -1,8 +1,8 @@
 import net from 'node:net';
-import tls from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
-import { FerryError, abortedError } from '../core/errors.js';
-import { parseFtpReplies, type FtpReply } from '../core/ftp-reply.js';
+import tls from 'node:tls';
+import { abortedError, FerryError } from '../core/errors.js';
+import { type FtpReply, parseFtpReplies } from '../core/ftp-reply.js';
 import { socketError, timeoutError } from './ftp-errors.js';
 
 /** Where and how to open a control connection. */
@@ -37,9 +37,7 @@ export interface ConnectTarget {
 export function connectSocket(ep: FtpEndpoint, t: ConnectTarget): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     if (t.signal?.aborted) return reject(abortedError());
-    const socket = t.tlsOptions
-      ? tls.connect({ ...t.tlsOptions, host: t.host, port: t.port })
-      : net.connect({ host: t.host, port: t.port });
+    const socket = t.tlsOptions ? tls.connect({ ...t.tlsOptions, host: t.host, port: t.port }) : net.connect({ host: t.host, port: t.port });
     if (t.onSession) socket.on('session', t.onSession);
     const finish = (err?: FerryError) => {
       clearTimeout(timer);
@@ -52,10 +50,7 @@ export function connectSocket(ep: FtpEndpoint, t: ConnectTarget): Promise<net.So
     };
     const onError = (err: Error) => finish(socketError(ep.where, t.what, err, t.tlsOptions !== undefined));
     const onAbort = () => finish(abortedError());
-    const timer = setTimeout(
-      () => finish(timeoutError(ep.where, `connecting the ${t.what}`, ep.connectTimeoutMs)),
-      ep.connectTimeoutMs,
-    );
+    const timer = setTimeout(() => finish(timeoutError(ep.where, `connecting the ${t.what}`, ep.connectTimeoutMs)), ep.connectTimeoutMs);
     socket.on('error', onError);
     socket.once(t.tlsOptions ? 'secureConnect' : 'connect', () => finish());
     t.signal?.addEventListener('abort', onAbort);
@@ -128,11 +123,7 @@ export class FtpControl {
       this.wake?.();
     });
     socket.on('error', (err) => this.fail(socketError(this.ep.where, 'control connection', err, false)));
-    socket.on('close', () =>
-      this.fail(
-        new FerryError('NETWORK', `${this.ep.where}: control connection closed by the server`, { retryable: true }),
-      ),
-    );
+    socket.on('close', () => this.fail(new FerryError('NETWORK', `${this.ep.where}: control connection closed by the server`, { retryable: true })));
     if (socket instanceof tls.TLSSocket) {
       // TLS 1.3 tickets may arrive after the handshake; keep the latest for data connections.
       socket.on('session', (session: Buffer) => {

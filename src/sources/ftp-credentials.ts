@@ -24,13 +24,9 @@ export const ANONYMOUS_PASSWORD = 'ferry@';
  * taken from a source that names a different user. A missing default netrc file is not an
  * error; an explicit `netrcPath` that cannot be read is.
  */
-export async function resolveFtpCredentials(
-  url: FtpUrl,
-  options: FtpCredentialOptions,
-): Promise<{ user: string; password: string }> {
+export async function resolveFtpCredentials(url: FtpUrl, options: FtpCredentialOptions): Promise<{ user: string; password: string }> {
   let user = url.user ?? options.ftpUser;
-  let password =
-    url.password ?? (options.ftpUser === undefined || options.ftpUser === user ? options.ftpPassword : undefined);
+  let password = url.password ?? (options.ftpUser === undefined || options.ftpUser === user ? options.ftpPassword : undefined);
   if (password === undefined) {
     const text = await readNetrc(options);
     const entry = text === undefined ? undefined : findNetrcEntry(parseNetrc(text), url.host, user);

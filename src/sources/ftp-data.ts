@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { FerryError, abortedError } from '../core/errors.js';
+import { abortedError, FerryError } from '../core/errors.js';
 import { socketError, timeoutError } from './ftp-errors.js';
 import type { BatchPool } from './http-batches.js';
 import { ResponseBody } from './http-body.js';
@@ -208,10 +208,7 @@ export function connectData(t: DataTarget, reader: DataReader): Promise<net.Sock
     };
     const onError = (err: Error) => finish(socketError(t.where, 'data connection', err, t.tls !== undefined));
     const onAbort = () => finish(abortedError());
-    const timer = setTimeout(
-      () => finish(timeoutError(t.where, 'connecting the data connection', t.connectTimeoutMs)),
-      t.connectTimeoutMs,
-    );
+    const timer = setTimeout(() => finish(timeoutError(t.where, 'connecting the data connection', t.connectTimeoutMs)), t.connectTimeoutMs);
     socket.on('error', onError);
     socket.once('connect', () => finish());
     t.signal?.addEventListener('abort', onAbort);

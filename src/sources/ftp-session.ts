@@ -1,16 +1,8 @@
-import tls from 'node:tls';
-import { FerryError, abortedError } from '../core/errors.js';
-import {
-  ftpTimeToHttpDate,
-  parseEpsvPort,
-  parseFeatures,
-  parseMlst,
-  parsePasv,
-  parseSizeReply,
-  type FtpReply,
-} from '../core/ftp-reply.js';
+import type tls from 'node:tls';
+import { abortedError, FerryError } from '../core/errors.js';
+import { type FtpReply, ftpTimeToHttpDate, parseEpsvPort, parseFeatures, parseMlst, parsePasv, parseSizeReply } from '../core/ftp-reply.js';
 import { FtpControl, type FtpEndpoint } from './ftp-control.js';
-import { DataReader, connectData } from './ftp-data.js';
+import { connectData, DataReader } from './ftp-data.js';
 import { loginError, replyError, replyText } from './ftp-errors.js';
 import type { BatchPool } from './http-batches.js';
 
@@ -38,10 +30,7 @@ export interface FtpServerFacts {
 }
 
 /** The result of looking a path up. */
-export type FtpStat =
-  | { kind: 'file'; size?: number; lastModified?: string }
-  | { kind: 'dir' }
-  | { kind: 'missing'; reply: FtpReply };
+export type FtpStat = { kind: 'file'; size?: number; lastModified?: string } | { kind: 'dir' } | { kind: 'missing'; reply: FtpReply };
 
 const NOT_IMPLEMENTED = new Set([500, 501, 502, 504]);
 

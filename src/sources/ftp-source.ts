@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
-import { FerryError, abortedError, isFerryError } from '../core/errors.js';
+import { abortedError, FerryError, isFerryError } from '../core/errors.js';
 import type { FtpReply } from '../core/ftp-reply.js';
-import { parseFtpUrl, type FtpUrl } from '../core/ftp-url.js';
+import { type FtpUrl, parseFtpUrl } from '../core/ftp-url.js';
 import type { NetworkOptions } from '../core/options.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
-import { resolveFtpCredentials, type FtpCredentialOptions } from './ftp-credentials.js';
+import { type FtpCredentialOptions, resolveFtpCredentials } from './ftp-credentials.js';
 import { replyError } from './ftp-errors.js';
 import { FtpPool } from './ftp-pool.js';
-import { BatchPool } from './http-batches.js';
-import { FtpSession, type FtpServerFacts, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
+import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
 import { createTransferStream } from './ftp-transfer.js';
+import { BatchPool } from './http-batches.js';
 
 /** Options of the FTP/FTPS source. */
 export type FtpSourceOptions = NetworkOptions &
@@ -44,10 +44,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
   const batches = new BatchPool();
   let config: Promise<FtpSessionConfig> | undefined;
   const getConfig = () => (config ??= buildConfig(target, options));
-  const pool = new FtpPool(
-    async (signal) => FtpSession.login(await getConfig(), facts, signal),
-    Math.max(1, options.connections),
-  );
+  const pool = new FtpPool(async (signal) => FtpSession.login(await getConfig(), facts, signal), Math.max(1, options.connections));
 
   /**
    * Run `step` on a session with `signal` bound to it. A reused session that turns out to be
@@ -84,8 +81,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
     if (v.size === undefined && v.lastModified === undefined) return;
     const now = expectFile(await s.stat(target.path));
     const sizeChanged = v.size !== undefined && now.size !== undefined && now.size !== v.size;
-    const timeChanged =
-      v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
+    const timeChanged = v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
     if (sizeChanged || timeChanged) {
       const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
       const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;

@@ -1,4 +1,4 @@
-import { FerryError, abortedError } from '../core/errors.js';
+import { abortedError, FerryError } from '../core/errors.js';
 import type { FtpReply } from '../core/ftp-reply.js';
 import type { ByteStream } from '../core/types.js';
 import type { FtpControl } from './ftp-control.js';
@@ -40,11 +40,7 @@ export function createTransferStream(p: TransferParams): ByteStream {
   let final: Promise<FtpReply | undefined> | undefined;
   /** The final reply of the transfer, or undefined if the control connection failed. */
   const finalReply = (timeoutMs?: number): Promise<FtpReply | undefined> =>
-    (final ??= p.finalReply
-      ? Promise.resolve(p.finalReply)
-      : p.control.broken
-        ? Promise.resolve(undefined)
-        : p.control.read(timeoutMs).catch(() => undefined));
+    (final ??= p.finalReply ? Promise.resolve(p.finalReply) : p.control.broken ? Promise.resolve(undefined) : p.control.read(timeoutMs).catch(() => undefined));
 
   /** Close the data connection; release the control connection once the server replied. */
   const settleCut = async (): Promise<void> => {
@@ -79,11 +75,7 @@ export function createTransferStream(p: TransferParams): ByteStream {
       release(reply !== undefined);
       if (p.expected !== undefined) {
         const why = reply === undefined ? '' : ` (${replyText(reply)})`;
-        throw new FerryError(
-          'NETWORK',
-          `${p.where}: transfer ended early after ${received} of ${p.expected} bytes${why}`,
-          { retryable: true },
-        );
+        throw new FerryError('NETWORK', `${p.where}: transfer ended early after ${received} of ${p.expected} bytes${why}`, { retryable: true });
       }
       if (reply === undefined) {
         throw new FerryError('NETWORK', `${p.where}: control connection lost at the end of the transfer`, {

@@ -8,7 +8,7 @@ import { ProtocolError } from './http-parser.js';
 /** Receives a range `[start, end)` of chunk data inside `buf`; must not keep `buf`. */
 export type ChunkSink = (buf: Uint8Array, start: number, end: number) => void;
 
-const enum State {
+enum State {
   Size,
   Extension,
   DataStart,

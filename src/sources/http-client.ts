@@ -162,7 +162,10 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
     close() {
       plain.close();
       batches.clear();
-      void secure?.then((p) => p.close(), () => undefined);
+      void secure?.then(
+        (p) => p.close(),
+        () => undefined,
+      );
     },
   };
 }

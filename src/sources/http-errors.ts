@@ -45,8 +45,7 @@ export function toFerryError(err: unknown, host: string, signal: AbortSignal): F
   if (isFerryError(err)) return err;
   const code = errorCode(err) ?? '';
   const net = (message: string): FerryError => new FerryError('NETWORK', `${host}: ${message}`, { retryable: true, cause: err });
-  const timeout = (message: string): FerryError =>
-    new FerryError('TIMEOUT', `${host}: ${message}`, { retryable: true, cause: err });
+  const timeout = (message: string): FerryError => new FerryError('TIMEOUT', `${host}: ${message}`, { retryable: true, cause: err });
   switch (code) {
     case 'ETIMEDOUT':
       return timeout('connection timed out');
@@ -87,13 +86,7 @@ export function isRetryableStatus(status: number): boolean {
  * An HTTP_STATUS error for a non-success status. Retryable statuses carry `retryAfterMs` from
  * the Retry-After header (evaluated against `nowMs`).
  */
-export function statusError(
-  status: number,
-  statusText: string,
-  host: string,
-  retryAfter: string | undefined,
-  nowMs: number,
-): FerryError {
+export function statusError(status: number, statusText: string, host: string, retryAfter: string | undefined, nowMs: number): FerryError {
   const retryable = isRetryableStatus(status);
   const text = oneLine(statusText);
   const message = `${host}: HTTP ${status}${text === '' ? '' : ` ${text}`}`;

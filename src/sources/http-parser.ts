@@ -133,7 +133,7 @@ export function bodyFraming(head: ResponseHead): BodyFraming {
  */
 export function keepsAlive(head: ResponseHead, framing: BodyFraming): boolean {
   if (head.minor !== 1 || framing.kind === 'close') return false;
-  const connection = head.headers['connection'];
+  const connection = head.headers.connection;
   if (connection === undefined) return true;
   return !connection.split(',').some((option) => option.trim().toLowerCase() === 'close');
 }

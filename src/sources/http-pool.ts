@@ -3,7 +3,7 @@
  * busy or idle), idle ones reused most-recent first, requests beyond the limit queued in order.
  */
 import { abortedError } from '../core/errors.js';
-import { WireConnection, type Endpoint, type WireHooks, type WireOptions } from './http-wire.js';
+import { type Endpoint, WireConnection, type WireHooks, type WireOptions } from './http-wire.js';
 
 /** Pool settings: the connection settings plus the per-origin limit. */
 export interface PoolOptions extends WireOptions {

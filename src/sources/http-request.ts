@@ -16,7 +16,7 @@ const RESERVED = new Set(['host', 'connection', 'content-length', 'transfer-enco
  */
 export function requestHead(u: URL, headers: Record<string, string>): string {
   const target = `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
-  let head = `GET ${target} HTTP/1.1\r\nHost: ${headers['host'] ?? u.host}\r\n`;
+  let head = `GET ${target} HTTP/1.1\r\nHost: ${headers.host ?? u.host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new FerryError('USAGE', `${u.host}: invalid request header name "${name}"`);
     if (BAD_VALUE.test(value)) throw new FerryError('USAGE', `${u.host}: invalid characters in request header ${name}`);

@@ -2,15 +2,10 @@
  * The HTTP(S) Source: probe with `Range: bytes=0-`, read exact byte ranges with `If-Range`, and
  * check every response strictly so that no byte of a wrong response ever reaches the file.
  */
-import { FerryError } from '../core/errors.js';
+
 import { parseContentDisposition } from '../core/content-disposition.js';
-import {
-  acceptsByteRanges,
-  isEncodedBody,
-  isWeakEtag,
-  parseContentLength,
-  parseContentRange,
-} from '../core/http-headers.js';
+import { FerryError } from '../core/errors.js';
+import { acceptsByteRanges, isEncodedBody, isWeakEtag, parseContentLength, parseContentRange } from '../core/http-headers.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './http-client.js';
 import { statusError } from './http-errors.js';
@@ -77,8 +72,7 @@ async function probeResult(r: FinalResponse, from: number, to: number | undefine
   };
   const status = r.res.statusCode;
   const contentRange = header(r, 'content-range');
-  const stream = (expected: number | undefined): ByteStream =>
-    bodyStream(r.res.body, { expected, host: r.host, signal });
+  const stream = (expected: number | undefined): ByteStream => bodyStream(r.res.body, { expected, host: r.host, signal });
   if (status === 206) {
     const cr = parseContentRange(contentRange);
     if (cr === undefined || 'unsatisfied' in cr || (cr.start !== from && cr.start !== 0) || cr.size === undefined || (to !== undefined && cr.end > to)) {
@@ -110,14 +104,7 @@ async function probeResult(r: FinalResponse, from: number, to: number | undefine
 }
 
 /** Check the answer to a range request for [start, end) and return its body. */
-async function rangeBody(
-  r: FinalResponse,
-  start: number,
-  end: number,
-  validators: Validators,
-  ifRangeSent: boolean,
-  signal: AbortSignal,
-): Promise<ByteStream> {
+async function rangeBody(r: FinalResponse, start: number, end: number, validators: Validators, ifRangeSent: boolean, signal: AbortSignal): Promise<ByteStream> {
   const status = r.res.statusCode;
   const contentRange = header(r, 'content-range');
   if (status === 200) {
@@ -127,7 +114,8 @@ async function rangeBody(
     r.res.body.cancel();
     if (changed !== undefined) throw changedError(r, changed);
     // If-Range failed without a validator that proves the file is the same: assume it changed.
-    const same = (validators.etag !== undefined && got.etag === validators.etag) ||
+    const same =
+      (validators.etag !== undefined && got.etag === validators.etag) ||
       (validators.lastModified !== undefined && got.lastModified === validators.lastModified);
     if (ifRangeSent && !same) throw changedError(r, 'If-Range did not match');
     throw new FerryError('BAD_RESPONSE', `${r.host}: server ignored the range request (200 instead of 206)`, { status: 200 });
@@ -165,11 +153,7 @@ async function rangeBody(
 }
 
 /** Check the answer to a plain GET (the no-ranges fallback) and return its body. */
-async function wholeBody(
-  r: FinalResponse,
-  validators: Validators,
-  signal: AbortSignal,
-): Promise<ByteStream> {
+async function wholeBody(r: FinalResponse, validators: Validators, signal: AbortSignal): Promise<ByteStream> {
   if (r.res.statusCode === 206) throw badResponse(r, '206 to a request without Range');
   if (r.res.statusCode !== 200) return failStatus(r);
   const got = responseValidators(r);

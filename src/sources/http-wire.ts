@@ -7,11 +7,11 @@
 import type net from 'node:net';
 import { abortedError, FerryError } from '../core/errors.js';
 import type { BatchPool } from './http-batches.js';
-import { ResponseBody, type BodyControl } from './http-body.js';
+import { type BodyControl, ResponseBody } from './http-body.js';
 import { ChunkedDecoder } from './http-chunked.js';
 import { HeadReader } from './http-head.js';
-import { bodyFraming, keepsAlive, ProtocolError, type BodyFraming, type HttpHeaders } from './http-parser.js';
-import { openSocket, type Endpoint, type SocketTls } from './http-socket.js';
+import { type BodyFraming, bodyFraming, type HttpHeaders, keepsAlive, ProtocolError } from './http-parser.js';
+import { type Endpoint, openSocket, type SocketTls } from './http-socket.js';
 
 export type { Endpoint } from './http-socket.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT, OPTION_NAMES, parseArgs, type ParsedArgs } from '../../src/cli/args.js';
+import { HELP_TEXT, OPTION_NAMES, type ParsedArgs, parseArgs } from '../../src/cli/args.js';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../../src/core/options.js';
 
@@ -102,8 +102,10 @@ describe('parseArgs: every option', () => {
     [['--ftp-ssl-required'], { ftpSslRequired: true }],
     [['--netrc-file', '/home/a/.netrc'], { netrcPath: '/home/a/.netrc' }],
     [['--netrc-file=n'], { netrcPath: 'n' }],
-    [['--ftp-user', 'u', '--ftp-password', 'p', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file', 'f'],
-      { ftpUser: 'u', ftpPassword: 'p', ftpSsl: true, ftpSslRequired: true, netrcPath: 'f' }],
+    [
+      ['--ftp-user', 'u', '--ftp-password', 'p', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file', 'f'],
+      { ftpUser: 'u', ftpPassword: 'p', ftpSsl: true, ftpSslRequired: true, netrcPath: 'f' },
+    ],
   ])('%j', (argv, options) => {
     const p = parseArgs([...argv, U]);
     expect(p.options).toEqual(options);
@@ -229,12 +231,54 @@ describe('HELP_TEXT', () => {
   });
 
   it('lists every flag the command line documents', () => {
-    const flags = ['-u', '--url', '-o', '--output', '-d', '--dir', '-n', '--concurrency', '--connections',
-      '--max-connections-per-host', '--min-split-size', '--max-tries', '--retry-wait', '--timeout', '--connect-timeout',
-      '-H', '--header', '--user-agent', '-A', '--limit-rate', '--checksum', '--overwrite', '-k', '--insecure',
-      '--ca-certificate', '--max-redirects', '-q', '--quiet', '--json', '--debug', '-i', '--input-file', '-h',
-      '--help', '-V', '--version', '-j', '--max-concurrent-downloads', '--max-overall-download-limit', '--save-session', '--no-fsync',
-      '--ftp-user', '--ftp-password', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file'];
+    const flags = [
+      '-u',
+      '--url',
+      '-o',
+      '--output',
+      '-d',
+      '--dir',
+      '-n',
+      '--concurrency',
+      '--connections',
+      '--max-connections-per-host',
+      '--min-split-size',
+      '--max-tries',
+      '--retry-wait',
+      '--timeout',
+      '--connect-timeout',
+      '-H',
+      '--header',
+      '--user-agent',
+      '-A',
+      '--limit-rate',
+      '--checksum',
+      '--overwrite',
+      '-k',
+      '--insecure',
+      '--ca-certificate',
+      '--max-redirects',
+      '-q',
+      '--quiet',
+      '--json',
+      '--debug',
+      '-i',
+      '--input-file',
+      '-h',
+      '--help',
+      '-V',
+      '--version',
+      '-j',
+      '--max-concurrent-downloads',
+      '--max-overall-download-limit',
+      '--save-session',
+      '--no-fsync',
+      '--ftp-user',
+      '--ftp-password',
+      '--ftp-ssl',
+      '--ftp-ssl-required',
+      '--netrc-file',
+    ];
     expect([...OPTION_NAMES].sort()).toEqual([...flags].sort());
   });
 
@@ -264,9 +308,7 @@ describe('HELP_TEXT', () => {
     const ftp = lines.indexOf('FTP:');
     expect(ftp).toBeGreaterThan(lines.indexOf('HTTP and TLS:'));
     const section = lines.slice(ftp + 1, lines.indexOf('', ftp));
-    expect(section.map((l) => l.trim().split(/\s+/)[0])).toEqual([
-      '--ftp-user', '--ftp-password', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file',
-    ]);
+    expect(section.map((l) => l.trim().split(/\s+/)[0])).toEqual(['--ftp-user', '--ftp-password', '--ftp-ssl', '--ftp-ssl-required', '--netrc-file']);
   });
 
   it('the FTP defaults are those of DEFAULT_OPTIONS', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,7 +49,10 @@ describe('ferry command line', () => {
     server.setFile('/j', { body: Buffer.from('json please') });
     const r = await runCli([server.url('/j'), '-d', dir, '--json']).exited;
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; status?: string });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; status?: string });
     expect(events[0].event).toBe('start');
     expect(events.at(-1)).toMatchObject({ event: 'result', status: 'complete' });
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
-import { FerryError, type ErrorCode, abortedError } from '../../src/core/errors.js';
+import { abortedError, type ErrorCode, FerryError } from '../../src/core/errors.js';
 
 describe('EXIT', () => {
   it('has the documented values', () => {
@@ -76,10 +76,7 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(AbortSignal.abort().reason)).toBe(130);
   });
 
-  it.each([new Error('boom'), new TypeError('bad'), 'a string', 42, null, undefined, {}])(
-    'anything else (%s) -> 1',
-    (e) => {
-      expect(exitCodeFor(e)).toBe(1);
-    },
-  );
+  it.each([new Error('boom'), new TypeError('bad'), 'a string', 42, null, undefined, {}])('anything else (%s) -> 1', (e) => {
+    expect(exitCodeFor(e)).toBe(1);
+  });
 });

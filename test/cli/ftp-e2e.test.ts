@@ -3,7 +3,7 @@
  * with FTP keys, and SIGKILL followed by a rerun. Fails (never skips) when vsftpd is missing.
  * Needs `npm run build` first (the tests spawn dist/cli/bin.js).
  */
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,7 +60,10 @@ describe('ferry with FTP (vsftpd)', () => {
     const server = await vsftpd({ files: { 'j.bin': body } });
     const r = await runCli([server.url('j.bin'), '-d', dir, '--json', ...FAST]).exited;
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; status?: string; totalBytes?: number });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; status?: string; totalBytes?: number });
     expect(events[0]).toMatchObject({ event: 'start', totalBytes: body.length });
     expect(events.at(-1)).toMatchObject({ event: 'result', status: 'complete', totalBytes: body.length });
     expect(await hashOf('j.bin')).toBe(sha256(body));
@@ -81,8 +84,8 @@ describe('ferry with FTP (vsftpd)', () => {
     const server = await vsftpd({ files: { 'data/f.bin': body }, localUser: user });
     const url = server.url('data/f.bin');
 
-    const flags = await runCli([url, '-d', dir, '-n', '3', '--min-split-size', '64k', '--ftp-user', user.name,
-      '--ftp-password', user.password, ...FAST]).exited;
+    const flags = await runCli([url, '-d', dir, '-n', '3', '--min-split-size', '64k', '--ftp-user', user.name, '--ftp-password', user.password, ...FAST])
+      .exited;
     expect(flags.code).toBe(0);
     expect(await hashOf('f.bin')).toBe(sha256(body));
 
@@ -112,8 +115,19 @@ describe('ferry with FTP (vsftpd)', () => {
     const certs = await makeTestCertificates();
     const body = randomBytesSeeded(1024 * KiB + 3, 'vs4');
     const server = await vsftpd({ files: { 's.bin': body }, tls: { certPem: certs.certPem, keyPem: certs.keyPem } });
-    const r = await runCli([server.url('s.bin'), '-d', dir, '-n', '3', '--min-split-size', '128k', '--ftp-ssl-required',
-      '--ca-certificate', certs.caFile, ...FAST]).exited;
+    const r = await runCli([
+      server.url('s.bin'),
+      '-d',
+      dir,
+      '-n',
+      '3',
+      '--min-split-size',
+      '128k',
+      '--ftp-ssl-required',
+      '--ca-certificate',
+      certs.caFile,
+      ...FAST,
+    ]).exited;
     expect(r.code).toBe(0);
     expect(await hashOf('s.bin')).toBe(sha256(body));
     const log = await server.log();
@@ -186,8 +200,21 @@ describe('ferry with FTP (vsftpd)', () => {
     await writeFile(list, `${server.url('q/a.bin')}\n-u ${server.url('q/b.bin')} -n 2\n`);
     const session = path.join(dir, 'session.txt');
     const out = path.join(dir, 'out');
-    const first = runCli(['-i', list, '-d', out, '--save-session', session, '--ftp-ssl-required', '--ca-certificate',
-      certs.caFile, '--max-overall-download-limit', '1M', '-q', ...FAST]);
+    const first = runCli([
+      '-i',
+      list,
+      '-d',
+      out,
+      '--save-session',
+      session,
+      '--ftp-ssl-required',
+      '--ca-certificate',
+      certs.caFile,
+      '--max-overall-download-limit',
+      '1M',
+      '-q',
+      ...FAST,
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     first.child.kill('SIGINT');
     expect((await first.exited).code).toBe(130);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,7 +50,10 @@ describe('ferry -i (queue)', () => {
   it('a bad input file: every bad line reported with its number, nothing downloaded', async () => {
     server.setFile('/ok', { body: Buffer.from('ok') });
     const list = path.join(dir, 'bad.txt');
-    await writeFile(list, [`-u ${server.url('/ok')}`, '-u notaurl', `-u ${server.url('/ok')} -n 99`, '  out=orphan', `${server.url('/ok')}`, '  foo=bar'].join('\n'));
+    await writeFile(
+      list,
+      [`-u ${server.url('/ok')}`, '-u notaurl', `-u ${server.url('/ok')} -n 99`, '  out=orphan', `${server.url('/ok')}`, '  foo=bar'].join('\n'),
+    );
     const r = await runCli(['-i', list, '-d', path.join(dir, 'out')]).exited;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.txt:2: /);

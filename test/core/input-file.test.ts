@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { INPUT_FILE_HINT, parseInputFile, type InputEntry } from '../../src/core/input-file.js';
+import { INPUT_FILE_HINT, type InputEntry, parseInputFile } from '../../src/core/input-file.js';
+import { splitWords } from '../../src/core/input-file-ferry.js';
 import { OPTION_KEYS } from '../../src/core/input-file-keys.js';
 import { parseChecksumSpec } from '../../src/core/input-file-values.js';
-import { splitWords } from '../../src/core/input-file-ferry.js';
 
 const parse = (text: string) => parseInputFile(text, 'list.txt');
 
@@ -30,41 +30,57 @@ const MD5 = '098F6BCD4621D373CADE4E832627B4F6';
 describe('parseInputFile: ferry lines', () => {
   it.each<[string, string, Omit<InputEntry, 'line'>]>([
     ['only -u', '-u https://example.com/a.iso', { urls: ['https://example.com/a.iso'], options: {} }],
-    ['short flags in any order', '-n 4 -o a.bin -u http://h/a -d downloads',
-      { urls: ['http://h/a'], options: { connections: 4, out: 'a.bin', dir: 'downloads' } }],
-    ['long forms', '--url http://h/a --output a.bin --concurrency 16 --dir /data',
-      { urls: ['http://h/a'], options: { out: 'a.bin', connections: 16, dir: '/data' } }],
-    ['--flag=value', '--connections=2 --url=ftp://h/a --output=x/./y.bin',
-      { urls: ['ftp://h/a'], options: { connections: 2, out: 'x/y.bin' } }],
-    ['attached short values', '-uhttp://h/a -n64 -o=a.bin',
-      { urls: ['http://h/a'], options: { connections: 64, out: 'a.bin' } }],
+    [
+      'short flags in any order',
+      '-n 4 -o a.bin -u http://h/a -d downloads',
+      { urls: ['http://h/a'], options: { connections: 4, out: 'a.bin', dir: 'downloads' } },
+    ],
+    [
+      'long forms',
+      '--url http://h/a --output a.bin --concurrency 16 --dir /data',
+      { urls: ['http://h/a'], options: { out: 'a.bin', connections: 16, dir: '/data' } },
+    ],
+    ['--flag=value', '--connections=2 --url=ftp://h/a --output=x/./y.bin', { urls: ['ftp://h/a'], options: { connections: 2, out: 'x/y.bin' } }],
+    ['attached short values', '-uhttp://h/a -n64 -o=a.bin', { urls: ['http://h/a'], options: { connections: 64, out: 'a.bin' } }],
     ['-n at the lower bound', '-u http://h/a -n 1', { urls: ['http://h/a'], options: { connections: 1 } }],
-    ['single quotes keep spaces', "-u 'http://h/a b' -o 'my file.bin'",
-      { urls: ['http://h/a b'], options: { out: 'my file.bin' } }],
-    ['double quotes with escapes', '-u http://h/a -o "a \\"b\\".bin" -d "x \\\\ \\$y `z`"',
-      { urls: ['http://h/a'], options: { out: 'a "b".bin', dir: 'x \\ $y `z`' } }],
-    ['other backslashes stay', '-u http://h/a -d "C:\\new" -A C:\\agent',
-      { urls: ['http://h/a'], options: { dir: 'C:\\new', userAgent: 'C:\\agent' } }],
+    ['single quotes keep spaces', "-u 'http://h/a b' -o 'my file.bin'", { urls: ['http://h/a b'], options: { out: 'my file.bin' } }],
+    [
+      'double quotes with escapes',
+      '-u http://h/a -o "a \\"b\\".bin" -d "x \\\\ \\$y `z`"',
+      { urls: ['http://h/a'], options: { out: 'a "b".bin', dir: 'x \\ $y `z`' } },
+    ],
+    ['other backslashes stay', '-u http://h/a -d "C:\\new" -A C:\\agent', { urls: ['http://h/a'], options: { dir: 'C:\\new', userAgent: 'C:\\agent' } }],
     ['quoted parts join', `-u http://h/a -o "my "'file'.bin`, { urls: ['http://h/a'], options: { out: 'my file.bin' } }],
-    ['tabs separate, # starts a comment', '-u\thttp://h/a#frag\t-n 2   # two connections -o x',
-      { urls: ['http://h/a#frag'], options: { connections: 2 } }],
-    ['every per-download flag',
+    ['tabs separate, # starts a comment', '-u\thttp://h/a#frag\t-n 2   # two connections -o x', { urls: ['http://h/a#frag'], options: { connections: 2 } }],
+    [
+      'every per-download flag',
       `-u http://h/a --checksum SHA256=${SHA256} -H "X-A: 1" --header 'x-a: 2' -A "ferry test/1" ` +
         '--limit-rate 1.5M --max-connections-per-host 3 --min-split-size 1 --max-tries 0 --retry-wait 0 ' +
         '--timeout 1.5 --connect-timeout 500ms --max-redirects 0 --ca-certificate ca.pem -k --overwrite',
-      { urls: ['http://h/a'], options: {
-        checksum: { algorithm: 'sha-256', hex: SHA256.toLowerCase() }, headers: { 'x-a': '2' },
-        userAgent: 'ferry test/1', limitRate: 1572864, maxConnectionsPerHost: 3, minSplitSize: 1, maxTries: 0,
-        retryWaitMs: 0, timeoutMs: 1500, connectTimeoutMs: 500, maxRedirects: 0, caCertificate: 'ca.pem',
-        insecure: true, overwrite: true,
-      } }],
-    ['FTP TLS switches', '-u ftp://h/a --ftp-ssl --ftp-ssl-required',
-      { urls: ['ftp://h/a'], options: { ftpSsl: true, ftpSslRequired: true } }],
-    ['-u again adds a mirror', '-u http://a/f -u ftp://b/f --url ftps://c/f',
-      { urls: ['http://a/f', 'ftp://b/f', 'ftps://c/f'], options: {} }],
+      {
+        urls: ['http://h/a'],
+        options: {
+          checksum: { algorithm: 'sha-256', hex: SHA256.toLowerCase() },
+          headers: { 'x-a': '2' },
+          userAgent: 'ferry test/1',
+          limitRate: 1572864,
+          maxConnectionsPerHost: 3,
+          minSplitSize: 1,
+          maxTries: 0,
+          retryWaitMs: 0,
+          timeoutMs: 1500,
+          connectTimeoutMs: 500,
+          maxRedirects: 0,
+          caCertificate: 'ca.pem',
+          insecure: true,
+          overwrite: true,
+        },
+      },
+    ],
+    ['FTP TLS switches', '-u ftp://h/a --ftp-ssl --ftp-ssl-required', { urls: ['ftp://h/a'], options: { ftpSsl: true, ftpSslRequired: true } }],
+    ['-u again adds a mirror', '-u http://a/f -u ftp://b/f --url ftps://c/f', { urls: ['http://a/f', 'ftp://b/f', 'ftps://c/f'], options: {} }],
     ['the last value wins', '-u http://h/a -n 2 -o a -n 3 -o b', { urls: ['http://h/a'], options: { connections: 3, out: 'b' } }],
-    ['different headers add up', '-u http://h/a -H "A: 1" -H "B:2" -H "C:"',
-      { urls: ['http://h/a'], options: { headers: { A: '1', B: '2', C: '' } } }],
+    ['different headers add up', '-u http://h/a -H "A: 1" -H "B:2" -H "C:"', { urls: ['http://h/a'], options: { headers: { A: '1', B: '2', C: '' } } }],
   ])('%s', (_name, text, expected) => {
     expect(parse(text)).toEqual({ entries: [{ ...expected, line: 1 }], warnings: [] });
   });
@@ -73,9 +89,9 @@ describe('parseInputFile: ferry lines', () => {
 describe('parseInputFile: aria2 lines', () => {
   it.each<[string, string, Omit<InputEntry, 'line'>]>([
     ['one URI', 'http://h/a', { urls: ['http://h/a'], options: {} }],
-    ['tab-separated mirrors, blanks around them', 'http://a/f\t ftp://b/f \t\tftps://c/f\t',
-      { urls: ['http://a/f', 'ftp://b/f', 'ftps://c/f'], options: {} }],
-    ['every key',
+    ['tab-separated mirrors, blanks around them', 'http://a/f\t ftp://b/f \t\tftps://c/f\t', { urls: ['http://a/f', 'ftp://b/f', 'ftps://c/f'], options: {} }],
+    [
+      'every key',
       [
         'https://h/f',
         '  out=sub/f.bin',
@@ -97,20 +113,45 @@ describe('parseInputFile: aria2 lines', () => {
         '  max-redirects=5',
         '  ca-certificate=/etc/ca.pem',
       ].join('\n'),
-      { urls: ['https://h/f'], options: {
-        out: 'sub/f.bin', dir: '/tmp/x y', connections: 64, maxConnectionsPerHost: 1,
-        checksum: { algorithm: 'sha-1', hex: SHA1.toLowerCase() }, headers: { Authorization: 'Bearer a=b', 'X-Empty': '' },
-        limitRate: 512000, userAgent: 'Mozilla/5.0 (X11)', minSplitSize: 1048576, maxTries: 3, timeoutMs: 30000,
-        connectTimeoutMs: 1500, retryWaitMs: 2000, insecure: true, overwrite: true, maxRedirects: 5,
-        caCertificate: '/etc/ca.pem',
-      } }],
-    ['the other boolean values and sizes',
+      {
+        urls: ['https://h/f'],
+        options: {
+          out: 'sub/f.bin',
+          dir: '/tmp/x y',
+          connections: 64,
+          maxConnectionsPerHost: 1,
+          checksum: { algorithm: 'sha-1', hex: SHA1.toLowerCase() },
+          headers: { Authorization: 'Bearer a=b', 'X-Empty': '' },
+          limitRate: 512000,
+          userAgent: 'Mozilla/5.0 (X11)',
+          minSplitSize: 1048576,
+          maxTries: 3,
+          timeoutMs: 30000,
+          connectTimeoutMs: 1500,
+          retryWaitMs: 2000,
+          insecure: true,
+          overwrite: true,
+          maxRedirects: 5,
+          caCertificate: '/etc/ca.pem',
+        },
+      },
+    ],
+    [
+      'the other boolean values and sizes',
       `http://h/a\n check-certificate=true\n allow-overwrite=FALSE\n max-download-limit=2M\n split=1\n checksum=md5=${MD5}`,
-      { urls: ['http://h/a'], options: {
-        insecure: false, overwrite: false, limitRate: 2097152, connections: 1,
-        checksum: { algorithm: 'md5', hex: MD5.toLowerCase() },
-      } }],
-    ['the FTP keys',
+      {
+        urls: ['http://h/a'],
+        options: {
+          insecure: false,
+          overwrite: false,
+          limitRate: 2097152,
+          connections: 1,
+          checksum: { algorithm: 'md5', hex: MD5.toLowerCase() },
+        },
+      },
+    ],
+    [
+      'the FTP keys',
       [
         'ftp://h/pub/f.iso\tftps://m/f.iso',
         '  ftp-user=alice smith',
@@ -119,32 +160,35 @@ describe('parseInputFile: aria2 lines', () => {
         '  ftp-ssl-required=FALSE',
         '  netrc-path=/home/alice/.netrc',
       ].join('\n'),
-      { urls: ['ftp://h/pub/f.iso', 'ftps://m/f.iso'], options: {
-        ftpUser: 'alice smith', ftpPassword: 'p=a#s:s w@rd', ftpSsl: true, ftpSslRequired: false,
-        netrcPath: '/home/alice/.netrc',
-      } }],
-    ['blanks around key and value', 'http://h/a\n\t out = a.bin \t\n\tmax-download-limit=0',
-      { urls: ['http://h/a'], options: { out: 'a.bin', limitRate: 0 } }],
-    ['a value holding = and #', 'http://h/a\n header=X-Q: a=b=c #d\n out=#1=x.bin',
-      { urls: ['http://h/a'], options: { headers: { 'X-Q': 'a=b=c #d' }, out: '#1=x.bin' } }],
-    ['blank and comment lines inside the option lines', 'http://h/a\n\n  # out=no.bin\n#x\n   \n  out=yes.bin',
-      { urls: ['http://h/a'], options: { out: 'yes.bin' } }],
+      {
+        urls: ['ftp://h/pub/f.iso', 'ftps://m/f.iso'],
+        options: {
+          ftpUser: 'alice smith',
+          ftpPassword: 'p=a#s:s w@rd',
+          ftpSsl: true,
+          ftpSslRequired: false,
+          netrcPath: '/home/alice/.netrc',
+        },
+      },
+    ],
+    ['blanks around key and value', 'http://h/a\n\t out = a.bin \t\n\tmax-download-limit=0', { urls: ['http://h/a'], options: { out: 'a.bin', limitRate: 0 } }],
+    [
+      'a value holding = and #',
+      'http://h/a\n header=X-Q: a=b=c #d\n out=#1=x.bin',
+      { urls: ['http://h/a'], options: { headers: { 'X-Q': 'a=b=c #d' }, out: '#1=x.bin' } },
+    ],
+    [
+      'blank and comment lines inside the option lines',
+      'http://h/a\n\n  # out=no.bin\n#x\n   \n  out=yes.bin',
+      { urls: ['http://h/a'], options: { out: 'yes.bin' } },
+    ],
   ])('%s', (_name, text, expected) => {
     expect(parse(text)).toEqual({ entries: [{ ...expected, line: 1 }], warnings: [] });
   });
 });
 
 describe('parseInputFile: whole files', () => {
-  const MIXED = [
-    '# downloads',
-    '-u http://a/1 -o one.bin',
-    '',
-    'http://b/2\tftp://m/2',
-    '  out=two.bin',
-    '-u http://c/3',
-    'http://d/4',
-    '\t# the end',
-  ];
+  const MIXED = ['# downloads', '-u http://a/1 -o one.bin', '', 'http://b/2\tftp://m/2', '  out=two.bin', '-u http://c/3', 'http://d/4', '\t# the end'];
   const MIXED_ENTRIES: InputEntry[] = [
     { urls: ['http://a/1'], options: { out: 'one.bin' }, line: 2 },
     { urls: ['http://b/2', 'ftp://m/2'], options: { out: 'two.bin' }, line: 4 },
@@ -181,11 +225,7 @@ describe('parseInputFile: whole files', () => {
         { urls: ['http://h/a'], options: { out: 'a.bin' }, line: 1 },
         { urls: ['http://h/b'], options: {}, line: 6 },
       ],
-      warnings: [
-        'list.txt:2: unknown option "continue" ignored',
-        'list.txt:4: unknown option "gid" ignored',
-        'list.txt:5: unknown option "Out" ignored',
-      ],
+      warnings: ['list.txt:2: unknown option "continue" ignored', 'list.txt:4: unknown option "gid" ignored', 'list.txt:5: unknown option "Out" ignored'],
     });
   });
 
@@ -197,13 +237,24 @@ describe('parseInputFile: whole files', () => {
 
   it('reads the same options from a ferry flag and from the aria2 key', () => {
     const pairs: Array<[string, string, string]> = [
-      ['-o', 'out', 'a b.bin'], ['-d', 'dir', 'x'], ['-n', 'split', '7'],
-      ['--max-connections-per-host', 'max-connection-per-server', '9'], ['--min-split-size', 'min-split-size', '2k'],
-      ['--limit-rate', 'max-download-limit', '1M'], ['--max-tries', 'max-tries', '4'],
-      ['--retry-wait', 'retry-wait', '2.5'], ['--timeout', 'timeout', '10'], ['--connect-timeout', 'connect-timeout', '3'],
-      ['--checksum', 'checksum', `md5=${MD5}`], ['-H', 'header', 'X: y'], ['-A', 'user-agent', 'agent/1'],
-      ['--ca-certificate', 'ca-certificate', 'ca.pem'], ['--max-redirects', 'max-redirects', '2'],
-      ['--ftp-user', 'ftp-user', 'alice'], ['--ftp-password', 'ftp-passwd', 's3 cr=t'], ['--netrc-file', 'netrc-path', 'n rc'],
+      ['-o', 'out', 'a b.bin'],
+      ['-d', 'dir', 'x'],
+      ['-n', 'split', '7'],
+      ['--max-connections-per-host', 'max-connection-per-server', '9'],
+      ['--min-split-size', 'min-split-size', '2k'],
+      ['--limit-rate', 'max-download-limit', '1M'],
+      ['--max-tries', 'max-tries', '4'],
+      ['--retry-wait', 'retry-wait', '2.5'],
+      ['--timeout', 'timeout', '10'],
+      ['--connect-timeout', 'connect-timeout', '3'],
+      ['--checksum', 'checksum', `md5=${MD5}`],
+      ['-H', 'header', 'X: y'],
+      ['-A', 'user-agent', 'agent/1'],
+      ['--ca-certificate', 'ca-certificate', 'ca.pem'],
+      ['--max-redirects', 'max-redirects', '2'],
+      ['--ftp-user', 'ftp-user', 'alice'],
+      ['--ftp-password', 'ftp-passwd', 's3 cr=t'],
+      ['--netrc-file', 'netrc-path', 'n rc'],
     ];
     const keysWithFlags = OPTION_KEYS.filter((k) => k.flags.length > 0).map((k) => k.key);
     expect(pairs.map(([, key]) => key).sort()).toEqual(keysWithFlags.sort());
@@ -221,11 +272,13 @@ describe('parseInputFile: whole files', () => {
 describe('parseInputFile: errors', () => {
   const long = 'x'.repeat(100);
   it.each<[string, string, string[]]>([
-    ['a scheme ferry does not download', 'file:///etc/passwd',
-      ["list.txt:1: unsupported URL scheme 'file' in 'file:///etc/passwd' (use http, https, ftp or ftps)"]],
+    [
+      'a scheme ferry does not download',
+      'file:///etc/passwd',
+      ["list.txt:1: unsupported URL scheme 'file' in 'file:///etc/passwd' (use http, https, ftp or ftps)"],
+    ],
     ['not a URL', 'example.com/a.iso', ["list.txt:1: not a valid URL: 'example.com/a.iso'"]],
-    ['a bad mirror', 'http://ok/a\tgopher://h/a',
-      ["list.txt:1: unsupported URL scheme 'gopher' in 'gopher://h/a' (use http, https, ftp or ftps)"]],
+    ['a bad mirror', 'http://ok/a\tgopher://h/a', ["list.txt:1: unsupported URL scheme 'gopher' in 'gopher://h/a' (use http, https, ftp or ftps)"]],
     ['a bad -u', '-u mailto:x@y', ["list.txt:1: unsupported URL scheme 'mailto' in 'mailto:x@y' (use http, https, ftp or ftps)"]],
     ['a URL without a host', '-u http://', ["list.txt:1: not a valid URL: 'http://'"]],
     ['a URL with surrounding blanks', "-u ' http://h/a'", ["list.txt:1: not a valid URL: ' http://h/a'"]],
@@ -245,47 +298,56 @@ describe('parseInputFile: errors', () => {
     ['-n 1.5', '-u http://h/a -n 1.5', ["list.txt:1: -n needs a number from 1 to 64, got '1.5'"]],
     ['split=65', 'http://h/a\n split=65', ["list.txt:2: split needs a number from 1 to 64, got '65'"]],
     ['max-tries=-1', 'http://h/a\n max-tries=-1', ["list.txt:2: max-tries needs a number of at least 0, got '-1'"]],
-    ['max-connection-per-server=0', 'http://h/a\n max-connection-per-server=0',
-      ["list.txt:2: max-connection-per-server needs a number of at least 1, got '0'"]],
+    [
+      'max-connection-per-server=0',
+      'http://h/a\n max-connection-per-server=0',
+      ["list.txt:2: max-connection-per-server needs a number of at least 1, got '0'"],
+    ],
     ['an option line first', '  out=x\nhttp://h/a', ["list.txt:1: option line 'out=x' has no URI line before it"]],
     ['an option line after a ferry line', '-u http://h/a\n  out=x', ["list.txt:2: option line 'out=x' has no URI line before it"]],
-    ['-o escaping the directory', '-u http://h/a -o ../x',
-      ["list.txt:1: -o: output name '../x' would leave the download directory"]],
-    ['out escaping the directory', 'http://h/a\n  out=a/../../x',
-      ["list.txt:2: out: output name 'a/../../x' would leave the download directory"]],
+    ['-o escaping the directory', '-u http://h/a -o ../x', ["list.txt:1: -o: output name '../x' would leave the download directory"]],
+    ['out escaping the directory', 'http://h/a\n  out=a/../../x', ["list.txt:2: out: output name 'a/../../x' would leave the download directory"]],
     ['an absolute out', 'http://h/a\n  out=/etc/passwd', ["list.txt:2: out: output name '/etc/passwd' must be a relative path"]],
     ['an unknown long flag', '-u http://h/a --foo', ["list.txt:1: unknown option '--foo'"]],
     ['an unknown short flag', '-u http://h/a -x', ["list.txt:1: unknown option '-x'"]],
-    ['a command-line-only flag', '-u http://h/a -i other.txt',
-      ["list.txt:1: unknown option '-i'", "list.txt:1: unexpected argument 'other.txt' (give each URL with -u)"]],
+    [
+      'a command-line-only flag',
+      '-u http://h/a -i other.txt',
+      ["list.txt:1: unknown option '-i'", "list.txt:1: unexpected argument 'other.txt' (give each URL with -u)"],
+    ],
     ['a value for a switch', '-u http://h/a --insecure=yes', ["list.txt:1: --insecure takes no value, got '--insecure=yes'"]],
     ['letters after a short switch', '-u http://h/a -kx', ["list.txt:1: unknown option '-kx'"]],
     ['a URL without -u', '-o a.bin http://h/a', ["list.txt:1: unexpected argument 'http://h/a' (give each URL with -u)"]],
     ['an unterminated double quote', '-u "http://h/a', ['list.txt:1: unterminated double quote']],
     ['an unterminated single quote', "-u http://h/a -o 'a", ['list.txt:1: unterminated single quote']],
     ['a short digest', 'http://h/a\n checksum=sha-256=abc', ['list.txt:2: checksum: a sha-256 digest has 64 hex digits, got 3']],
-    ['an unknown algorithm', 'http://h/a\n checksum=crc32=00',
-      ["list.txt:2: checksum: unknown checksum algorithm 'crc32' (use sha-256, sha-1, md5 or sha-512)"]],
-    ['a checksum without =', 'http://h/a\n checksum=abc',
-      ["list.txt:2: checksum: expected ALGORITHM=HEX such as sha-256=9f86d0..., got 'abc'"]],
-    ['a digest that is not hex', `-u http://h/a --checksum md5=${'z'.repeat(32)}`,
-      [`list.txt:1: --checksum: a md5 digest is hex digits only, got '${'z'.repeat(32)}'`]],
+    [
+      'an unknown algorithm',
+      'http://h/a\n checksum=crc32=00',
+      ["list.txt:2: checksum: unknown checksum algorithm 'crc32' (use sha-256, sha-1, md5 or sha-512)"],
+    ],
+    ['a checksum without =', 'http://h/a\n checksum=abc', ["list.txt:2: checksum: expected ALGORITHM=HEX such as sha-256=9f86d0..., got 'abc'"]],
+    [
+      'a digest that is not hex',
+      `-u http://h/a --checksum md5=${'z'.repeat(32)}`,
+      [`list.txt:1: --checksum: a md5 digest is hex digits only, got '${'z'.repeat(32)}'`],
+    ],
     ['a header without a colon', 'http://h/a\n header=NoColon', ["list.txt:2: header needs 'Name: value', got 'NoColon'"]],
     ['a header name with a space', '-u http://h/a -H "Bad Name: x"', ["list.txt:1: -H needs 'Name: value', got 'Bad Name: x'"]],
-    ['a bad size', 'http://h/a\n max-download-limit=fast',
-      ["list.txt:2: max-download-limit needs a size such as 512k, 1.5M or 2G, got 'fast'"]],
+    ['a bad size', 'http://h/a\n max-download-limit=fast', ["list.txt:2: max-download-limit needs a size such as 512k, 1.5M or 2G, got 'fast'"]],
     ['a zero split size', 'http://h/a\n min-split-size=0', ["list.txt:2: min-split-size needs a size of at least 1 byte, got '0'"]],
     ['a zero timeout', 'http://h/a\n timeout=0', ["list.txt:2: timeout needs a time above 0, got '0'"]],
-    ['a bad duration', '-u http://h/a --retry-wait soon',
-      ["list.txt:1: --retry-wait needs seconds such as 30, 1.5 or 500ms, got 'soon'"]],
+    ['a bad duration', '-u http://h/a --retry-wait soon', ["list.txt:1: --retry-wait needs seconds such as 30, 1.5 or 500ms, got 'soon'"]],
     ['a bad boolean', 'http://h/a\n check-certificate=maybe', ["list.txt:2: check-certificate needs true or false, got 'maybe'"]],
     ['a bad ftp-ssl', 'ftp://h/a\n ftp-ssl=yes', ["list.txt:2: ftp-ssl needs true or false, got 'yes'"]],
     ['an empty ftp-passwd', 'ftp://h/a\n ftp-passwd=', ['list.txt:2: ftp-passwd needs a value']],
     ['--ftp-user without a value', '-u ftp://h/a --ftp-user', ['list.txt:1: --ftp-user needs a value']],
-    ['a control character in --ftp-password', '-u ftp://h/a --ftp-password "a\u0007b"',
-      ["list.txt:1: --ftp-password must not contain control characters, got 'a\\u0007b'"]],
-    ['a control character', 'http://h/a\n user-agent=a\u0001b',
-      ["list.txt:2: user-agent must not contain control characters, got 'a\\u0001b'"]],
+    [
+      'a control character in --ftp-password',
+      '-u ftp://h/a --ftp-password "a\u0007b"',
+      ["list.txt:1: --ftp-password must not contain control characters, got 'a\\u0007b'"],
+    ],
+    ['a control character', 'http://h/a\n user-agent=a\u0001b', ["list.txt:2: user-agent must not contain control characters, got 'a\\u0001b'"]],
   ])('%s', (_name, text, expected) => {
     expect(errorLines(text)).toEqual(expected);
   });
@@ -314,9 +376,7 @@ describe('parseInputFile: errors', () => {
   });
 
   it('counts lines after a BOM and blank lines exactly', () => {
-    expect(errorLines('\uFEFF\n\n\r\n# x\n-u http://h/a -n 0', '<stdin>')).toEqual([
-      "<stdin>:5: -n needs a number from 1 to 64, got '0'",
-    ]);
+    expect(errorLines('\uFEFF\n\n\r\n# x\n-u http://h/a -n 0', '<stdin>')).toEqual(["<stdin>:5: -n needs a number from 1 to 64, got '0'"]);
   });
 
   it('still checks the option lines of a URI line that is wrong', () => {
@@ -347,12 +407,13 @@ describe('splitWords', () => {
     expect(splitWords(line)).toEqual(words);
   });
 
-  it.each([['"a', 'unterminated double quote'], ["'a", 'unterminated single quote'], ['"a\\"', 'unterminated double quote']])(
-    '%j throws %j',
-    (line, message) => {
-      expect(() => splitWords(line)).toThrow(message);
-    },
-  );
+  it.each([
+    ['"a', 'unterminated double quote'],
+    ["'a", 'unterminated single quote'],
+    ['"a\\"', 'unterminated double quote'],
+  ])('%j throws %j', (line, message) => {
+    expect(() => splitWords(line)).toThrow(message);
+  });
 });
 
 describe('parseChecksumSpec', () => {

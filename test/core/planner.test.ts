@@ -16,7 +16,12 @@ describe('plan: gaps', () => {
       m.assign(id, p.range);
       ranges.push([p.range.start, p.range.end]);
     }
-    expect(ranges).toEqual([[0, 4 * MiB], [4 * MiB, 8 * MiB], [8 * MiB, 12 * MiB], [12 * MiB, 16 * MiB]]);
+    expect(ranges).toEqual([
+      [0, 4 * MiB],
+      [4 * MiB, 8 * MiB],
+      [8 * MiB, 12 * MiB],
+      [12 * MiB, 16 * MiB],
+    ]);
   });
 
   it('never gives less than the minimum split to a sharer (small files use fewer connections)', () => {

@@ -12,9 +12,23 @@ describe('decideResume', () => {
     { name: 'part missing', s: saved, r: remote, part: undefined, want: false, reason: /missing/ },
     { name: 'size changed', s: saved, r: { ...remote, size: 101 }, part: 100, want: false, reason: /size changed/ },
     { name: 'etag changed', s: saved, r: { ...remote, etag: '"b"' }, part: 100, want: false, reason: /ETag/ },
-    { name: 'last-modified changed', s: { ...saved, etag: undefined }, r: { ...remote, etag: undefined, lastModified: 'Thu, 22 Oct 2015 07:28:00 GMT' }, part: 100, want: false, reason: /Last-Modified/ },
+    {
+      name: 'last-modified changed',
+      s: { ...saved, etag: undefined },
+      r: { ...remote, etag: undefined, lastModified: 'Thu, 22 Oct 2015 07:28:00 GMT' },
+      part: 100,
+      want: false,
+      reason: /Last-Modified/,
+    },
     { name: 'ranges gone', s: saved, r: { ...remote, acceptsRanges: false }, part: 100, want: false, reason: /ranges/ },
-    { name: 'etag disappeared, no date', s: { ...saved, lastModified: undefined }, r: { ...remote, etag: undefined, lastModified: undefined }, part: 100, want: false, reason: /validator/ },
+    {
+      name: 'etag disappeared, no date',
+      s: { ...saved, lastModified: undefined },
+      r: { ...remote, etag: undefined, lastModified: undefined },
+      part: 100,
+      want: false,
+      reason: /validator/,
+    },
     { name: 'no validators at all, same size', s: { size: 100, done: [] }, r: { url: 'x', size: 100, acceptsRanges: true }, part: 100, want: true },
   ])('$name', ({ s, r, part, want, reason }) => {
     const d = decideResume(s, r, part);

@@ -110,7 +110,10 @@ describe('encodeSession', () => {
       retryWaitMs: [0, 1, 999, 1000, 1001, 60_000],
       timeoutMs: [1, 999, 1000, 30_000],
       connectTimeoutMs: [1, 1500, 2000],
-      checksum: [{ algorithm: 'md5', hex: '0'.repeat(32) }, { algorithm: 'sha-1', hex: 'f'.repeat(40) }],
+      checksum: [
+        { algorithm: 'md5', hex: '0'.repeat(32) },
+        { algorithm: 'sha-1', hex: 'f'.repeat(40) },
+      ],
       headers: [{ A: '' }, { A: '1', b: '2' }, { 'X-Y': 'p: q' }],
       userAgent: ['u', 'a b', 'x=y: z'],
       insecure: [true, false],
@@ -147,16 +150,14 @@ describe('encodeSession', () => {
     );
   });
 
-  it('writes the FTP keys aria2 knows (ftp-user, ftp-passwd) and ferry\'s TLS and netrc keys', () => {
+  it("writes the FTP keys aria2 knows (ftp-user, ftp-passwd) and ferry's TLS and netrc keys", () => {
     const text = encodeSession([
       {
         urls: ['ftp://h/f'],
         options: { netrcPath: '/n', ftpSslRequired: true, ftpSsl: false, ftpPassword: 'pw', ftpUser: 'u', connections: 2 },
       },
     ]);
-    expect(text).toBe(
-      'ftp://h/f\n split=2\n ftp-user=u\n ftp-passwd=pw\n ftp-ssl=false\n ftp-ssl-required=true\n netrc-path=/n\n',
-    );
+    expect(text).toBe('ftp://h/f\n split=2\n ftp-user=u\n ftp-passwd=pw\n ftp-ssl=false\n ftp-ssl-required=true\n netrc-path=/n\n');
   });
 
   it('points each read-back entry at its URI line', () => {
@@ -181,15 +182,16 @@ describe('encodeSession', () => {
   it.each<[string, SessionEntry, string]>([
     ['no URL', { urls: [], options: {} }, 'cannot save entry 1: it has no URL'],
     ['a line break in a URL', entry({}, ['http://h/a\nb']), "cannot save entry 1 ('http://h/a\\nb'): not a valid URL: 'http://h/a\\nb'"],
-    ['a tab in a URL', entry({}, ['http://h/ok', 'http://h/a\tb']),
-      "cannot save entry 1 ('http://h/ok'): not a valid URL: 'http://h/a\\tb'"],
+    ['a tab in a URL', entry({}, ['http://h/ok', 'http://h/a\tb']), "cannot save entry 1 ('http://h/ok'): not a valid URL: 'http://h/a\\tb'"],
     ['a blank before a URL', entry({}, [' http://h/a']), "cannot save entry 1 (' http://h/a'): not a valid URL: ' http://h/a'"],
-    ['a scheme ferry does not download', entry({}, ['file:///x']),
-      "cannot save entry 1 ('file:///x'): unsupported URL scheme 'file' in 'file:///x' (use http, https, ftp or ftps)"],
+    [
+      'a scheme ferry does not download',
+      entry({}, ['file:///x']),
+      "cannot save entry 1 ('file:///x'): unsupported URL scheme 'file' in 'file:///x' (use http, https, ftp or ftps)",
+    ],
     ['a line break in out', entry({ out: 'a\nb' }), "cannot save entry 1 ('http://h/a'): out 'a\\nb' contains a line break"],
     ['a carriage return in dir', entry({ dir: 'a\rb' }), "cannot save entry 1 ('http://h/a'): dir 'a\\rb' contains a line break"],
-    ['a line break in a header', entry({ headers: { X: 'a\nb' } }),
-      "cannot save entry 1 ('http://h/a'): header 'X: a\\nb' contains a line break"],
+    ['a line break in a header', entry({ headers: { X: 'a\nb' } }), "cannot save entry 1 ('http://h/a'): header 'X: a\\nb' contains a line break"],
     ['a trailing blank', entry({ userAgent: 'ua ' }), "cannot save entry 1 ('http://h/a'): user-agent 'ua ' starts or ends with a blank"],
     ['a leading tab', entry({ dir: '\tx' }), "cannot save entry 1 ('http://h/a'): dir '\\tx' starts or ends with a blank"],
     ['an empty dir', entry({ dir: '' }), "cannot save entry 1 ('http://h/a'): dir needs a value"],
@@ -198,24 +200,36 @@ describe('encodeSession', () => {
     ['a zero timeout', entry({ timeoutMs: 0 }), "cannot save entry 1 ('http://h/a'): timeout needs a time above 0, got '0'"],
     ['a fractional rate', entry({ limitRate: 1.5 }), "cannot save entry 1 ('http://h/a'): limitRate 1.5 would read back as 2"],
     ['fractional milliseconds', entry({ retryWaitMs: 1.5 }), "cannot save entry 1 ('http://h/a'): retryWaitMs 1.5 would read back as 2"],
-    ['an out that is not normalized', entry({ out: 'a/./b' }),
-      'cannot save entry 1 (\'http://h/a\'): out "a/./b" would read back as "a/b"'],
-    ['an out leaving the directory', entry({ out: '../x' }),
-      "cannot save entry 1 ('http://h/a'): out: output name '../x' would leave the download directory"],
-    ['header names differing in case', entry({ headers: { 'X-A': '1', 'x-a': '2' } }),
-      'cannot save entry 1 (\'http://h/a\'): headers {"X-A":"1","x-a":"2"} would read back as {"x-a":"2"}'],
-    ['an upper-case digest', entry({ checksum: { algorithm: 'md5', hex: 'AB'.repeat(16) } }),
+    ['an out that is not normalized', entry({ out: 'a/./b' }), 'cannot save entry 1 (\'http://h/a\'): out "a/./b" would read back as "a/b"'],
+    ['an out leaving the directory', entry({ out: '../x' }), "cannot save entry 1 ('http://h/a'): out: output name '../x' would leave the download directory"],
+    [
+      'header names differing in case',
+      entry({ headers: { 'X-A': '1', 'x-a': '2' } }),
+      'cannot save entry 1 (\'http://h/a\'): headers {"X-A":"1","x-a":"2"} would read back as {"x-a":"2"}',
+    ],
+    [
+      'an upper-case digest',
+      entry({ checksum: { algorithm: 'md5', hex: 'AB'.repeat(16) } }),
       `cannot save entry 1 ('http://h/a'): checksum {"algorithm":"md5","hex":"${'AB'.repeat(16)}"} would read back as ` +
-        `{"algorithm":"md5","hex":"${'ab'.repeat(16)}"}`],
-    ['a line break in an FTP password', entry({ ftpPassword: 'a\r\nDELE f' }),
-      "cannot save entry 1 ('http://h/a'): ftp-passwd 'a\\r\\nDELE f' contains a line break"],
-    ['an FTP password with a leading blank', entry({ ftpPassword: ' pw' }),
-      "cannot save entry 1 ('http://h/a'): ftp-passwd ' pw' starts or ends with a blank"],
+        `{"algorithm":"md5","hex":"${'ab'.repeat(16)}"}`,
+    ],
+    [
+      'a line break in an FTP password',
+      entry({ ftpPassword: 'a\r\nDELE f' }),
+      "cannot save entry 1 ('http://h/a'): ftp-passwd 'a\\r\\nDELE f' contains a line break",
+    ],
+    ['an FTP password with a leading blank', entry({ ftpPassword: ' pw' }), "cannot save entry 1 ('http://h/a'): ftp-passwd ' pw' starts or ends with a blank"],
     ['an empty FTP user', entry({ ftpUser: '' }), "cannot save entry 1 ('http://h/a'): ftp-user needs a value"],
-    ['a NUL in an FTP user', entry({ ftpUser: 'a\u0000b' }),
-      "cannot save entry 1 ('http://h/a'): ftp-user must not contain control characters, got 'a\\u0000b'"],
-    ['a short digest', entry({ checksum: { algorithm: 'sha-256', hex: 'abc' } }),
-      "cannot save entry 1 ('http://h/a'): checksum: a sha-256 digest has 64 hex digits, got 3"],
+    [
+      'a NUL in an FTP user',
+      entry({ ftpUser: 'a\u0000b' }),
+      "cannot save entry 1 ('http://h/a'): ftp-user must not contain control characters, got 'a\\u0000b'",
+    ],
+    [
+      'a short digest',
+      entry({ checksum: { algorithm: 'sha-256', hex: 'abc' } }),
+      "cannot save entry 1 ('http://h/a'): checksum: a sha-256 digest has 64 hex digits, got 3",
+    ],
   ])('refuses %s', (_name, bad, message) => {
     expect(() => encodeSession([bad])).toThrow(new FerryError('USAGE', message));
   });
@@ -229,8 +243,6 @@ describe('encodeSession', () => {
     }
     expect(caught).toBeInstanceOf(FerryError);
     expect((caught as FerryError).code).toBe('USAGE');
-    expect((caught as FerryError).message).toBe(
-      "cannot save entry 2 ('http://h/second'): split needs a number from 1 to 64, got '0'",
-    );
+    expect((caught as FerryError).message).toBe("cannot save entry 2 ('http://h/second'): split needs a number from 1 to 64, got '0'");
   });
 });

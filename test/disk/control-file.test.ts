@@ -4,14 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import {
-  type ControlState,
-  decodeControl,
-  encodeControl,
-  loadControl,
-  removeControl,
-  saveControl,
-} from '../../src/disk/control-file.js';
+import { type ControlState, decodeControl, encodeControl, loadControl, removeControl, saveControl } from '../../src/disk/control-file.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/control-v1.ferry', import.meta.url));
 
@@ -127,9 +120,36 @@ describe('encodeControl / decodeControl', () => {
     ['fractional end', variant({ done: [[0, 1.5]] }), '"done"[0]'],
     ['empty range', variant({ done: [[5, 5]] }), 'empty or reversed'],
     ['reversed range', variant({ done: [[6, 5]] }), 'empty or reversed'],
-    ['unsorted', variant({ done: [[20, 30], [0, 10]] }), 'overlaps or precedes'],
-    ['overlapping', variant({ done: [[0, 10], [9, 20]] }), 'overlaps or precedes'],
-    ['duplicate', variant({ done: [[0, 10], [0, 10]] }), '"done"[1]'],
+    [
+      'unsorted',
+      variant({
+        done: [
+          [20, 30],
+          [0, 10],
+        ],
+      }),
+      'overlaps or precedes',
+    ],
+    [
+      'overlapping',
+      variant({
+        done: [
+          [0, 10],
+          [9, 20],
+        ],
+      }),
+      'overlaps or precedes',
+    ],
+    [
+      'duplicate',
+      variant({
+        done: [
+          [0, 10],
+          [0, 10],
+        ],
+      }),
+      '"done"[1]',
+    ],
     ['past size', variant({ done: [[90, 101]] }), 'past the size 100'],
     ['nothing fits size 0', variant({ size: 0, done: [[0, 1]] }), 'past the size 0'],
   ])('rejects %s', (_name, text, why) => {
@@ -152,7 +172,14 @@ describe('encodeControl / decodeControl', () => {
       { version: 2 as 1, url: 'u', done: [] },
       { version: 1, url: 'u', size: 5, done: [{ start: 0, end: 6 }] },
       { version: 1, url: 'u', done: [{ start: 3, end: 3 }] },
-      { version: 1, url: 'u', done: [{ start: 3, end: 4 }, { start: 0, end: 1 }] },
+      {
+        version: 1,
+        url: 'u',
+        done: [
+          { start: 3, end: 4 },
+          { start: 0, end: 1 },
+        ],
+      },
     ];
     for (const s of bad) expect(fsError(() => encodeControl(s)).message).toContain('invalid control state');
   });
@@ -190,7 +217,13 @@ describe('saveControl / loadControl / removeControl', () => {
     const p = path.join(dir, 'f.ferry');
     await saveControl(p, state);
     expect(await loadControl(p)).toEqual(state);
-    const next = { ...state, done: [{ start: 0, end: 4 }, { start: 6, end: 10 }] };
+    const next = {
+      ...state,
+      done: [
+        { start: 0, end: 4 },
+        { start: 6, end: 10 },
+      ],
+    };
     await saveControl(p, next);
     expect(await loadControl(p)).toEqual(next);
     expect(await fs.readFile(p, 'utf8')).toBe(encodeControl(next));
@@ -231,7 +264,7 @@ describe('saveControl / loadControl / removeControl', () => {
     const p = path.join(dir, 'f.ferry');
     const states = Array.from({ length: 40 }, (_, i) => ({
       ...state,
-      url: 'http://h/' + 'x'.repeat(i * 50),
+      url: `http://h/${'x'.repeat(i * 50)}`,
       done: [{ start: 0, end: 1 + (i % 10) }],
     }));
     await saveControl(p, states[0]);

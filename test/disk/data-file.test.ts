@@ -4,16 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import {
-  DataFile,
-  type DataFileHandle,
-  fileSystemError,
-  finalizeFile,
-  fsyncDir,
-  openDataFile,
-  removeIfExists,
-  setMtime,
-} from '../../src/disk/data-file.js';
+import { DataFile, type DataFileHandle, fileSystemError, finalizeFile, fsyncDir, openDataFile, removeIfExists, setMtime } from '../../src/disk/data-file.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -66,7 +57,10 @@ async function expectFsError(p: Promise<unknown>): Promise<FerryError> {
 class ShortWriteHandle implements DataFileHandle {
   readonly data: Uint8Array;
   readonly calls: { buffers: readonly Uint8Array[]; position: number }[] = [];
-  constructor(size: number, private readonly max: number) {
+  constructor(
+    size: number,
+    private readonly max: number,
+  ) {
     this.data = new Uint8Array(size);
   }
   async writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }> {
@@ -153,9 +147,7 @@ describe('DataFile.write', () => {
     for (let at = 0, i = 0; at < size; i++) bounds.push((at = Math.min(size, at + 1 + ((i * 7919) % 5003))));
     const ranges = bounds.slice(1).map((end, i) => ({ start: bounds[i], end }));
     const order = ranges.map((r, i) => ({ r, k: (i * 2654435761) % 1009 })).sort((a, b) => a.k - b.k);
-    await Promise.all(
-      order.map(({ r }) => f.write(chunks(data.subarray(r.start, r.end), [1, 100, 3000]), r.start)),
-    );
+    await Promise.all(order.map(({ r }) => f.write(chunks(data.subarray(r.start, r.end), [1, 100, 3000]), r.start)));
     await f.sync();
     await f.close();
     expect(await fileSha256(p)).toBe(sha256(data));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,7 +70,7 @@ describe('engine queue', () => {
     server.setFaults({ throttleBytesPerSec: 512 * KiB });
     engine = createEngine({ dir, connections: 4, ...fast });
     const id = engine.add(server.url('/p.bin'));
-    await waitFor(() => (engine!.get(id)?.completedBytes ?? 0) > 200 * KiB);
+    await waitFor(() => (engine?.get(id)?.completedBytes ?? 0) > 200 * KiB);
     for (let round = 0; round < 3; round++) {
       await engine.pause(id);
       expect(engine.get(id)?.state).toBe('paused');
@@ -96,7 +96,7 @@ describe('engine queue', () => {
     const a = engine.add(server.url('/a'));
     const b = engine.add(server.url('/b'));
     const c = engine.add(server.url('/c'));
-    await waitFor(() => engine!.get(a)?.state === 'active' && engine!.get(b)?.state === 'active');
+    await waitFor(() => engine?.get(a)?.state === 'active' && engine?.get(b)?.state === 'active');
     await sleep(200);
     await engine.pause(b);
     expect(engine.get(b)?.state).toBe('paused');

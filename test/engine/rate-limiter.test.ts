@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { TokenBucket } from '../../src/core/token-bucket.js';
-import { RateLimiter, createRateLimiter, type Sleep } from '../../src/engine/rate-limiter.js';
+import { createRateLimiter, type RateLimiter, type Sleep } from '../../src/engine/rate-limiter.js';
 
 /**
  * A fake clock with fake timers. `sleep` registers a timer; `run` advances the clock from timer to
@@ -72,8 +72,7 @@ async function pump(limiter: RateLimiter, time: FakeTime, total: number, chunk: 
   return sent;
 }
 
-const within = (actual: number, expected: number, tolerance: number) =>
-  expect(Math.abs(actual - expected) / expected).toBeLessThan(tolerance);
+const within = (actual: number, expected: number, tolerance: number) => expect(Math.abs(actual - expected) / expected).toBeLessThan(tolerance);
 
 describe('RateLimiter', () => {
   it('has a fast path: no limit means no promise and no clock read', () => {

@@ -31,10 +31,22 @@ describe('pumpSegment', () => {
     const chunks = [0, 1, 2, 3].map((i) => Buffer.alloc(10, i));
     const stream = streamOf(chunks);
     await pumpSegment(stream, {
-      map, id: 1, requestEnd: 40, batchBytes: 20, onBytes: () => {},
-      writer: { write: async (bufs, pos) => { expect(map.done.covers(pos, pos + 1)).toBe(false); writes.push([pos, bufs.reduce((n, b) => n + b.length, 0)]); } },
+      map,
+      id: 1,
+      requestEnd: 40,
+      batchBytes: 20,
+      onBytes: () => {},
+      writer: {
+        write: async (bufs, pos) => {
+          expect(map.done.covers(pos, pos + 1)).toBe(false);
+          writes.push([pos, bufs.reduce((n, b) => n + b.length, 0)]);
+        },
+      },
     });
-    expect(writes).toEqual([[0, 20], [20, 20]]);
+    expect(writes).toEqual([
+      [0, 20],
+      [20, 20],
+    ]);
     expect(map.complete).toBe(true);
     expect(stream.released).toHaveLength(4);
   });
@@ -44,10 +56,23 @@ describe('pumpSegment', () => {
     map.assign(1, { start: 0, end: 30 });
     let clock = 0;
     const writes: number[] = [];
-    const stream = streamOf([0, 1, 2].map((i) => Buffer.alloc(10, i)), () => (clock += 300));
+    const stream = streamOf(
+      [0, 1, 2].map((i) => Buffer.alloc(10, i)),
+      () => (clock += 300),
+    );
     await pumpSegment(stream, {
-      map, id: 1, requestEnd: 30, batchBytes: 1 << 20, maxBatchAgeMs: 250, now: () => clock, onBytes: () => {},
-      writer: { write: async (_b, pos) => { writes.push(pos); } },
+      map,
+      id: 1,
+      requestEnd: 30,
+      batchBytes: 1 << 20,
+      maxBatchAgeMs: 250,
+      now: () => clock,
+      onBytes: () => {},
+      writer: {
+        write: async (_b, pos) => {
+          writes.push(pos);
+        },
+      },
     });
     expect(writes.length).toBeGreaterThanOrEqual(2);
   });
@@ -55,13 +80,24 @@ describe('pumpSegment', () => {
   it('stops at a claim shrunk by a split and cancels the stream', async () => {
     const map = new PieceMap(100);
     map.assign(1, { start: 0, end: 100 });
-    const stream = streamOf([0, 1, 2, 3, 4].map((i) => Buffer.alloc(20, i)), (i) => {
-      if (i === 1) map.assign(2, { start: 30, end: 100 }, 1);
-    });
+    const stream = streamOf(
+      [0, 1, 2, 3, 4].map((i) => Buffer.alloc(20, i)),
+      (i) => {
+        if (i === 1) map.assign(2, { start: 30, end: 100 }, 1);
+      },
+    );
     const written: Array<[number, number]> = [];
     await pumpSegment(stream, {
-      map, id: 1, requestEnd: 100, batchBytes: 1000, onBytes: () => {},
-      writer: { write: async (bufs, pos) => { written.push([pos, bufs.reduce((n, b) => n + b.length, 0)]); } },
+      map,
+      id: 1,
+      requestEnd: 100,
+      batchBytes: 1000,
+      onBytes: () => {},
+      writer: {
+        write: async (bufs, pos) => {
+          written.push([pos, bufs.reduce((n, b) => n + b.length, 0)]);
+        },
+      },
     });
     expect(stream.cancelled).toBe(true);
     expect(written).toEqual([[0, 30]]);
@@ -72,8 +108,16 @@ describe('pumpSegment', () => {
     const map = new PieceMap(20);
     map.assign(1, { start: 0, end: 20 });
     const err = await pumpSegment(streamOf([Buffer.alloc(20)]), {
-      map, id: 1, requestEnd: 20, batchBytes: 10, onBytes: () => {},
-      writer: { write: async () => { throw new Error('disk full'); } },
+      map,
+      id: 1,
+      requestEnd: 20,
+      batchBytes: 10,
+      onBytes: () => {},
+      writer: {
+        write: async () => {
+          throw new Error('disk full');
+        },
+      },
     }).catch((e: unknown) => e);
     expect((err as Error).message).toBe('disk full');
     expect(map.doneBytes).toBe(0);

@@ -219,9 +219,11 @@ class Session {
       for (let i = this.buffer.indexOf('\n'); i >= 0; i = this.buffer.indexOf('\n')) {
         const line = this.buffer.slice(0, i).replace(/\r$/, '');
         this.buffer = this.buffer.slice(i + 1);
-        this.queue = this.queue.then(() => this.handle(line)).catch(() => {
-          this.sock.destroy();
-        });
+        this.queue = this.queue
+          .then(() => this.handle(line))
+          .catch(() => {
+            this.sock.destroy();
+          });
       }
     });
     sock.on('close', () => {
@@ -315,9 +317,7 @@ class Session {
       case 'MLST': {
         if (!sw.mlst) return this.reply(502, 'MLST not implemented.');
         const p = this.resolve(arg);
-        const facts = file
-          ? `type=file;size=${file.body.length};modify=${ftpTime(file.mtime)};`
-          : p === '/' || this.isDir(p) ? 'type=dir;' : undefined;
+        const facts = file ? `type=file;size=${file.body.length};modify=${ftpTime(file.mtime)};` : p === '/' || this.isDir(p) ? 'type=dir;' : undefined;
         if (facts === undefined) return this.reply(550, 'No such file or directory.');
         this.sock.write(`250-Listing ${p}\r\n ${facts} ${p}\r\n250 End\r\n`);
         return;
@@ -381,9 +381,7 @@ class Session {
     passive.server.close();
     if (!raw) return this.reply(425, 'Failed to establish connection.');
     this.reply(150, `Opening BINARY mode data connection for ${name} (${file.body.length} bytes).`);
-    const socket = this.protectData
-      ? this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext }))
-      : raw;
+    const socket = this.protectData ? this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext })) : raw;
     const t = { socket, aborted: false };
     this.transfer = t;
     const ok = await this.send(t, file.body.subarray(Math.min(offset, file.body.length)));

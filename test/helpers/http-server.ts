@@ -58,7 +58,7 @@ export interface Faults {
   /** The next `count` requests (any path) get `status`; decremented as they are served. */
   failFirst?: StatusFault & { count: number };
   /** File responses beyond `limit` in flight at once get `status`. */
-  maxConcurrent?: StatusFault & { limit: number };  // status 0 = reset the connection
+  maxConcurrent?: StatusFault & { limit: number }; // status 0 = reset the connection
   /** 206 responses carry a Content-Range whose end is off by one (the body is the right slice). */
   wrongContentRange?: boolean;
   /** Answer range requests with 200 and the full body, while still sending `Accept-Ranges: bytes`. */
@@ -193,7 +193,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   // Requests seen since changeAfterRequests was last set.
   const counters = { sinceChangeArmed: 0 };
   const stats: ServerStats = {
-    requests: 0, bodyBytesSent: 0, activeResponses: 0, peakActiveResponses: 0, connections: 0, rangesRequested: [],
+    requests: 0,
+    bodyBytesSent: 0,
+    activeResponses: 0,
+    peakActiveResponses: 0,
+    connections: 0,
+    rangesRequested: [],
     requestHeaders: [],
   };
 
@@ -265,7 +270,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const ranges = f.ranges !== false;
     const headers: Record<string, string | number> = { 'Content-Type': 'application/octet-stream' };
     if (ranges) headers['Accept-Ranges'] = 'bytes';
-    if (file.etag !== undefined) headers['ETag'] = file.etag;
+    if (file.etag !== undefined) headers.ETag = file.etag;
     if (file.lastModified !== undefined) headers['Last-Modified'] = file.lastModified;
     if (file.contentDisposition !== undefined) headers['Content-Disposition'] = file.contentDisposition;
 
@@ -273,8 +278,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     let body = file.body;
     const rangeHeader = req.headers.range;
     const ifRange = req.headers['if-range'];
-    const useRange =
-      ranges && !f.ignoreRange && rangeHeader !== undefined && (typeof ifRange !== 'string' || ifRangeMatches(ifRange, file));
+    const useRange = ranges && !f.ignoreRange && rangeHeader !== undefined && (typeof ifRange !== 'string' || ifRangeMatches(ifRange, file));
     const range = useRange ? parseRange(rangeHeader, size) : undefined;
     if (range === 'unsatisfiable') {
       return sendStatus(res, { status: 416 }, { ...(headers as Record<string, string>), 'Content-Range': `bytes */${size}` });
@@ -362,7 +366,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     setFile: (p, file) => void files.set(normalizePath(p), file),
     setFaults,
     resetStats: () => {
-      Object.assign(stats, { requests: 0, bodyBytesSent: 0, activeResponses: stats.activeResponses, peakActiveResponses: stats.activeResponses, connections: 0 });
+      Object.assign(stats, {
+        requests: 0,
+        bodyBytesSent: 0,
+        activeResponses: stats.activeResponses,
+        peakActiveResponses: stats.activeResponses,
+        connections: 0,
+      });
       stats.rangesRequested.length = 0;
       stats.requestHeaders.length = 0;
     },

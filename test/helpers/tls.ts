@@ -8,7 +8,7 @@
  * files: whoever renames first wins, the others discard their copy and read the winner's.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -37,9 +37,7 @@ function cacheDir(): string {
 
 async function readCached(dir: string): Promise<TestCertificates | undefined> {
   try {
-    const [caPem, certPem, keyPem] = await Promise.all(
-      ['ca.pem', 'cert.pem', 'key.pem'].map((f) => readFile(path.join(dir, f), 'utf8')),
-    );
+    const [caPem, certPem, keyPem] = await Promise.all(['ca.pem', 'cert.pem', 'key.pem'].map((f) => readFile(path.join(dir, f), 'utf8')));
     if (!caPem.includes('BEGIN CERTIFICATE') || !keyPem.includes('PRIVATE KEY')) return undefined;
     return { caPem, certPem, keyPem, caFile: path.join(dir, 'ca.pem') };
   } catch {
@@ -52,14 +50,23 @@ async function generate(dir: string): Promise<void> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const f = (name: string): string => path.join(dir, name);
   await run('openssl', [
-    'req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '3650',
-    '-subj', '/CN=ferry test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=ferry test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  await run('openssl', [
-    'req', ...ec, '-keyout', f('key.pem'), '-out', f('server.csr'), '-subj', '/CN=localhost',
-  ]);
+  await run('openssl', ['req', ...ec, '-keyout', f('key.pem'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
   await writeFile(
     f('server.ext'),
     [
@@ -71,8 +78,21 @@ async function generate(dir: string): Promise<void> {
     ].join('\n'),
   );
   await run('openssl', [
-    'x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'),
-    '-CAcreateserial', '-out', f('cert.pem'), '-days', '3650', '-extfile', f('server.ext'),
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    f('cert.pem'),
+    '-days',
+    '3650',
+    '-extfile',
+    f('server.ext'),
   ]);
 }
 

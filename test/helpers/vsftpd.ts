@@ -9,7 +9,7 @@
  * copy of /etc/passwd with one extra user and a shadow file with only that user are
  * bind-mounted over the real ones. Nothing outside the temp dir is changed.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { access, chmod, constants, copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -115,12 +115,7 @@ export async function startVsftpd(options: VsftpdOptions): Promise<Vsftpd> {
   let child: ChildProcess;
   if (options.localUser) {
     const etc = await privateAccounts(dir, root, options.localUser);
-    const script = [
-      'mount --bind "$1" /etc/pam.d',
-      'mount --bind "$2" /etc/passwd',
-      'mount --bind "$3" /etc/shadow',
-      'exec "$4" "$5"',
-    ].join(' && ');
+    const script = ['mount --bind "$1" /etc/pam.d', 'mount --bind "$2" /etc/passwd', 'mount --bind "$3" /etc/shadow', 'exec "$4" "$5"'].join(' && ');
     const args = [etc.pamDir, etc.passwd, etc.shadow, VSFTPD_PATH, confFile];
     child = spawn('unshare', ['-m', '--', 'sh', '-c', script, 'sh', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -192,10 +187,7 @@ function tryKill(pid: number): void {
 async function privateAccounts(dir: string, home: string, user: { name: string; password: string }) {
   const pamDir = path.join(dir, 'pam.d');
   await mkdir(pamDir, { mode: 0o755 });
-  await writeFile(
-    path.join(pamDir, 'ferry-vsftpd'),
-    'auth required pam_unix.so nodelay\naccount required pam_permit.so\nsession required pam_permit.so\n',
-  );
+  await writeFile(path.join(pamDir, 'ferry-vsftpd'), 'auth required pam_unix.so nodelay\naccount required pam_permit.so\nsession required pam_permit.so\n');
   const passwd = path.join(dir, 'passwd');
   const shadow = path.join(dir, 'shadow');
   await copyFile('/etc/passwd', passwd);

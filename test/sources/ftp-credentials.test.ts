@@ -87,7 +87,7 @@ describe('resolveFtpCredentials', () => {
     expect(await resolveFtpCredentials(url('ftp://h/f'), { homeDir: dir })).toEqual({ user: 'n', password: 'np' });
   });
 
-  it('never pairs a user with another user\'s password', async () => {
+  it("never pairs a user with another user's password", async () => {
     await writeFile(path.join(dir, '.netrc'), 'machine h login n password np\n');
     const r = await resolveFtpCredentials(url('ftp://u@h/f'), { homeDir: dir, ftpUser: 'o', ftpPassword: 'op' });
     expect(r).toEqual({ user: 'u', password: '' });

@@ -3,11 +3,11 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { DataReader, connectData } from '../../src/sources/ftp-data.js';
+import { connectData, DataReader } from '../../src/sources/ftp-data.js';
 import { BatchPool } from '../../src/sources/http-batches.js';
-import { makeTestCertificates } from '../helpers/tls.js';
 import { failure } from '../helpers/assertions.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
+import { makeTestCertificates } from '../helpers/tls.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,7 +79,6 @@ async function drain(reader: DataReader, release: boolean): Promise<{ bytes: Buf
   }
   return { bytes: Buffer.concat(parts), chunks: parts.length };
 }
-
 
 describe('ftp data reader', () => {
   for (const size of [0, 1, BATCH - 1, BATCH, BATCH + 1, 300_001]) {

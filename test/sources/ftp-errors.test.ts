@@ -40,10 +40,7 @@ describe('ftp error mapping', () => {
 
   it('maps socket errors to NETWORK, TLS or their own FerryError', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
-    expect([socketError(where, 'data connection', reset, false).code, socketError(where, 'x', reset, true).code]).toEqual([
-      'NETWORK',
-      'NETWORK',
-    ]);
+    expect([socketError(where, 'data connection', reset, false).code, socketError(where, 'x', reset, true).code]).toEqual(['NETWORK', 'NETWORK']);
     const cert = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     const tls = socketError(where, 'control connection', cert, true);
     expect([tls.code, tls.retryable]).toEqual(['TLS', false]);

@@ -6,7 +6,13 @@ function fakeSession(): FtpSession & { quits: number } {
   const s = {
     quits: 0,
     reusable: true,
-    control: { broken: false, hasUnreadReplies: false, quit: () => { s.quits++; } },
+    control: {
+      broken: false,
+      hasUnreadReplies: false,
+      quit: () => {
+        s.quits++;
+      },
+    },
     stop: () => {},
   };
   return s as unknown as FtpSession & { quits: number };
@@ -15,11 +21,15 @@ function fakeSession(): FtpSession & { quits: number } {
 describe('FtpPool', () => {
   it('reuses an idle session, and quits one left idle too long', async () => {
     const made: Array<FtpSession & { quits: number }> = [];
-    const pool = new FtpPool(async () => {
-      const s = fakeSession();
-      made.push(s);
-      return s;
-    }, 4, 50);
+    const pool = new FtpPool(
+      async () => {
+        const s = fakeSession();
+        made.push(s);
+        return s;
+      },
+      4,
+      50,
+    );
     const a = await pool.acquire(new AbortController().signal);
     pool.release(a.session, true);
     const b = await pool.acquire(new AbortController().signal);

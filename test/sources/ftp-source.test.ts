@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
+import type { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { Source } from '../../src/core/types.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
-import { startFtpServer } from '../helpers/ftp-server.js';
 import { collect, failure } from '../helpers/assertions.js';
+import { startFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
 
 const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
@@ -14,8 +14,6 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const never = new AbortController().signal;
 
 const payload = (size: number, seed = 1): Buffer => randomBytesSeeded(size, seed);
-
-
 
 const opts = (o: Partial<FtpSourceOptions> = {}): FtpSourceOptions => ({
   ...DEFAULT_OPTIONS,
@@ -155,9 +153,7 @@ describe('ftp source: reads', () => {
       );
       expect(sha(out)).toBe(sha(body));
       expect(server.stats.peakSessions).toBe(connections);
-      expect([...server.stats.retrOffsets].sort((a, b) => a - b).slice(1)).toEqual(
-        Array.from({ length: connections - 1 }, (_, i) => (i + 1) * step),
-      );
+      expect([...server.stats.retrOffsets].sort((a, b) => a - b).slice(1)).toEqual(Array.from({ length: connections - 1 }, (_, i) => (i + 1) * step));
       // The idle pool is reused: a second round logs in no more.
       const logins = server.stats.logins;
       await Promise.all(Array.from({ length: connections }, () => source.read({ start: 0, end: 10 }, info, never).then(collect)));
@@ -211,9 +207,7 @@ describe('ftp source: reads', () => {
     expect(sha(await collect(await source.read({ start: 0, end: 3000 }, {}, never)))).toBe(sha(body));
     server.disconnectAll();
     await waitFor(() => server.stats.sessions === 0);
-    expect(sha(await collect(await source.read({ start: 1, end: 3000 }, { size: 3000 }, never)))).toBe(
-      sha(body.subarray(1)),
-    );
+    expect(sha(await collect(await source.read({ start: 1, end: 3000 }, { size: 3000 }, never)))).toBe(sha(body.subarray(1)));
     expect(server.stats.logins).toBe(2);
   });
 
@@ -299,9 +293,7 @@ describe('ftp source: failures', () => {
     const { server, source } = await setup({ '/f': payload(20_000) });
     server.switches.maxConnections = 2;
     server.switches.dataBytesPerSec = 40_000;
-    const results = await Promise.allSettled(
-      [0, 1, 2].map((i) => source.read({ start: i * 100, end: 20_000 }, {}, never).then(collect)),
-    );
+    const results = await Promise.allSettled([0, 1, 2].map((i) => source.read({ start: i * 100, end: 20_000 }, {}, never).then(collect)));
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(1);
     const e = rejected[0].reason as FerryError;

@@ -2,15 +2,13 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
-import { startFtpServer, type FtpTlsMode } from '../helpers/ftp-server.js';
-import { makeTestCertificates } from '../helpers/tls.js';
 import { collect, failure } from '../helpers/assertions.js';
+import { type FtpTlsMode, startFtpServer } from '../helpers/ftp-server.js';
+import { makeTestCertificates } from '../helpers/tls.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const never = new AbortController().signal;
 const body = Buffer.from(Array.from({ length: 150_001 }, (_, i) => (i * 7919) % 256));
-
-
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -36,9 +34,7 @@ async function readInThree(source: ReturnType<typeof createFtpSource>): Promise<
   const info = await source.probe(never);
   expect(info.size).toBe(body.length);
   const cuts = [0, 1, 70_000, body.length];
-  const parts = await Promise.all(
-    cuts.slice(0, -1).map((start, i) => source.read({ start, end: cuts[i + 1] }, info, never).then(collect)),
-  );
+  const parts = await Promise.all(cuts.slice(0, -1).map((start, i) => source.read({ start, end: cuts[i + 1] }, info, never).then(collect)));
   return Buffer.concat(parts);
 }
 

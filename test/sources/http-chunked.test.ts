@@ -44,7 +44,12 @@ describe('ChunkedDecoder', () => {
     for (let i = 0; i <= input.length; i++) {
       for (let j = i; j <= input.length; j += 5) expect(decode(input, [i, j])).toEqual(want);
     }
-    expect(decode(input, Array.from({ length: input.length }, (_, i) => i))).toEqual(want);
+    expect(
+      decode(
+        input,
+        Array.from({ length: input.length }, (_, i) => i),
+      ),
+    ).toEqual(want);
   });
 
   it('is not done before the final blank line', () => {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HeadReader } from '../../src/sources/http-head.js';
-import {
-  bodyFraming,
-  findHeadEnd,
-  keepsAlive,
-  MAX_HEAD_BYTES,
-  parseResponseHead,
-  ProtocolError,
-  type ResponseHead,
-} from '../../src/sources/http-parser.js';
+import { bodyFraming, findHeadEnd, keepsAlive, MAX_HEAD_BYTES, ProtocolError, parseResponseHead, type ResponseHead } from '../../src/sources/http-parser.js';
 
 const head = (lines: string[], end = '\r\n'): string => lines.map((l) => l + end).join('') + end;
 
@@ -46,9 +38,7 @@ describe('parseResponseHead', () => {
   });
 
   it('lowercases names, trims values, keeps inner spaces, joins repeats', () => {
-    const h = parseResponseHead(
-      head(['HTTP/1.1 200 OK', 'Content-Length: 10', 'ETag:"v1"', 'X-Many: a', 'x-many:  b  ', 'Empty:', 'Spaced: a  b\t']),
-    );
+    const h = parseResponseHead(head(['HTTP/1.1 200 OK', 'Content-Length: 10', 'ETag:"v1"', 'X-Many: a', 'x-many:  b  ', 'Empty:', 'Spaced: a  b\t']));
     expect(h.headers).toEqual({ 'content-length': '10', etag: '"v1"', 'x-many': 'a, b', empty: '', spaced: 'a  b' });
   });
 

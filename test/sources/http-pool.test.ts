@@ -8,7 +8,7 @@ import { HttpPool, type PoolOptions } from '../../src/sources/http-pool.js';
 import { requestHead } from '../../src/sources/http-request.js';
 import { endpointOf } from '../../src/sources/http-socket.js';
 import type { WireResponse } from '../../src/sources/http-wire.js';
-import { lengthResponse, startRawServer, type RawRequest, type RawServer } from './http-raw-server.js';
+import { lengthResponse, type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -33,7 +33,14 @@ async function server(handler: (req: RawRequest) => void): Promise<RawServer> {
 
 function pool(opts: Partial<PoolOptions> = {}): HttpPool {
   const p = new HttpPool({
-    connections: 4, connectTimeoutMs: 1000, timeoutMs: 1000, idleTimeoutMs: 1000, rejectUnauthorized: true, pool: new BatchPool(16 * 1024, 16), highWater: 16 * 1024, ...opts,
+    connections: 4,
+    connectTimeoutMs: 1000,
+    timeoutMs: 1000,
+    idleTimeoutMs: 1000,
+    rejectUnauthorized: true,
+    pool: new BatchPool(16 * 1024, 16),
+    highWater: 16 * 1024,
+    ...opts,
   });
   cleanups.push(() => p.close());
   return p;

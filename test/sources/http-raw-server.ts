@@ -3,8 +3,9 @@
  * incoming bytes into request heads and lets each test answer with exact bytes (split, delayed,
  * malformed, or not at all).
  */
-import net from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import tls from 'node:tls';
 
 /** One request head received. */
@@ -28,10 +29,7 @@ export interface RawServer {
 }
 
 /** Start a server on 127.0.0.1 (TLS when given a certificate) that calls `onRequest` for every request head. */
-export async function startRawServer(
-  onRequest: (req: RawRequest) => void,
-  secure?: { certPem: string; keyPem: string },
-): Promise<RawServer> {
+export async function startRawServer(onRequest: (req: RawRequest) => void, secure?: { certPem: string; keyPem: string }): Promise<RawServer> {
   const sockets = new Set<net.Socket>();
   const stats = { connections: 0, open: 0, peakOpen: 0, requests: 0 };
   const accept = (socket: net.Socket): void => {

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FerryError, type ErrorCode } from '../../src/core/errors.js';
+import { type ErrorCode, FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ByteStream, Source, Validators } from '../../src/core/types.js';
 import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http-source.js';
-import { randomBytesSeeded, sha256, startTestServer, type Faults, type TestServer } from '../helpers/http-server.js';
+import { type Faults, randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 
 const BIG = randomBytesSeeded(300_001, 'big');
@@ -265,7 +265,11 @@ describe('strict checks', () => {
     const s = await server({ dropAfterBytes: 1000 });
     const src = source(s.url('/big.bin'));
     await expectFailure(collect(await src.read({ start: 0, end: 5000 }, V, signal())), 'NETWORK', true);
-    await expectFailure(src.probe(signal()).then((p) => collect(p.body)), 'NETWORK', true);
+    await expectFailure(
+      src.probe(signal()).then((p) => collect(p.body)),
+      'NETWORK',
+      true,
+    );
     s.setFaults({ ranges: false, length: false });
     await expectFailure(collect(await src.read({ start: 0 }, V, signal())), 'NETWORK', true);
   });
@@ -340,7 +344,7 @@ describe('redirects', () => {
     expect(s.stats.requests).toBe(1);
   });
 
-  it('sends the user\'s credentials to the original origin only', async () => {
+  it("sends the user's credentials to the original origin only", async () => {
     const [a, b] = [await server(), await server()];
     const target = encodeURIComponent(b.url('/one.bin'));
     const src = source(a.url(`/redirect-to?url=${target}`), { headers: { Authorization: 'Bearer t', 'X-Other': 'y' } });

@@ -9,7 +9,7 @@ import { endpointOf } from '../../src/sources/http-socket.js';
 import type { WireResponse } from '../../src/sources/http-wire.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
-import { chunkedResponse, lengthResponse, startRawServer, writeParts, type RawRequest, type RawServer } from './http-raw-server.js';
+import { chunkedResponse, lengthResponse, type RawRequest, type RawServer, startRawServer, writeParts } from './http-raw-server.js';
 
 const KB = 1024;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -35,7 +35,14 @@ async function server(handler: (req: RawRequest) => void, secure = false): Promi
 function pool(opts: Partial<PoolOptions> = {}): { pool: HttpPool; batches: BatchPool } {
   const batches = opts.pool ?? new BatchPool(16 * KB, 64);
   const p = new HttpPool({
-    connections: 4, connectTimeoutMs: 1000, timeoutMs: 1000, idleTimeoutMs: 1000, rejectUnauthorized: true, pool: batches, highWater: 16 * KB, ...opts,
+    connections: 4,
+    connectTimeoutMs: 1000,
+    timeoutMs: 1000,
+    idleTimeoutMs: 1000,
+    rejectUnauthorized: true,
+    pool: batches,
+    highWater: 16 * KB,
+    ...opts,
   });
   cleanups.push(() => p.close());
   return { pool: p, batches };
@@ -97,7 +104,11 @@ describe('framing, byte-exact at every read boundary', () => {
     ['1 byte with a length', lengthResponse(Buffer.from('z')), 1],
     ['0 bytes chunked', Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'), 0],
     ['204 without a body', Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'), 0],
-    ['interim 100 and 103 first', Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Hints\r\nLink: <a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 2],
+    [
+      'interim 100 and 103 first',
+      Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Hints\r\nLink: <a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
+      2,
+    ],
   ])('%s', async (_name, response, size) => {
     const s = await server((req) => req.socket.write(response));
     const { pool: p } = pool();
