@@ -465,10 +465,11 @@ describe('ftp in the queue', () => {
         urls.push([server.url(`/${name}`), i % 3 === 1 ? { ftpUser: 'alice', ftpPassword: 'pw' } : {}]);
       }
     }
-    engine = createEngine({ dir, maxActive: 3, connections: 3, ...fast });
-    const ids = urls.map(([url, options]) => engine?.add(url, options));
-    await engine.whenIdle();
-    expect(ids.map((id) => engine?.get(id)?.state)).toEqual(ids.map(() => 'complete'));
+    const queue = createEngine({ dir, maxActive: 3, connections: 3, ...fast });
+    engine = queue;
+    const ids = urls.map(([url, options]) => queue.add(url, options));
+    await queue.whenIdle();
+    expect(ids.map((id) => queue.get(id)?.state)).toEqual(ids.map(() => 'complete'));
     for (const [name, body] of bodies) expect(await hashOf(name)).toBe(sha256(body));
     expect(server.stats.users.filter((u) => u === 'alice').length).toBeGreaterThanOrEqual(4);
     expect(server.stats.users).toContain('anonymous');
@@ -499,13 +500,14 @@ describe('ftp in the queue', () => {
     const files: Record<string, { body: Buffer; mtime: Date }> = {};
     for (let i = 0; i < 3; i++) files[`/h${i}`] = { body: randomBytesSeeded(300 * KiB, `h${i}`), mtime: MTIME };
     await start({ files, switches: { dataBytesPerSec: 1024 * KiB } });
-    engine = createEngine({ dir, maxActive: 3, connections: 4, maxConnectionsPerHost: 5, ...fast });
-    for (let i = 0; i < 3; i++) engine.add(server.url(`/h${i}`));
+    const queue = createEngine({ dir, maxActive: 3, connections: 4, maxConnectionsPerHost: 5, ...fast });
+    engine = queue;
+    for (let i = 0; i < 3; i++) queue.add(server.url(`/h${i}`));
     let peak = 0;
     const sampler = setInterval(() => {
       peak = Math.max(
         peak,
-        engine?.list().reduce((n, d) => n + d.connections, 0),
+        queue.list().reduce((n, d) => n + d.connections, 0),
       );
     }, 5);
     await engine.whenIdle();
