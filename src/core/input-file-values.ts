@@ -14,7 +14,7 @@ const usage = (message: string): FerryError => new FerryError('USAGE', message);
  * stays one line whatever the input), values over 80 characters cut with `...`.
  */
 export function quote(value: string): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  const escaped = value.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
     if (c === '\t') return '\\t';
     if (c === '\r') return '\\r';
     if (c === '\n') return '\\n';
@@ -27,7 +27,7 @@ export function quote(value: string): string {
 export const URL_SCHEMES: readonly string[] = ['http', 'https', 'ftp', 'ftps'];
 
 /** Control characters (C0, DEL, C1). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u;
 
 /**
  * Check a download URL: absolute, scheme http, https, ftp or ftps (which the WHATWG parser only
@@ -92,7 +92,7 @@ export function readBoolean(name: string, value: string): boolean {
 /** Free text (a directory, a file name): not empty, no control characters other than tab. */
 export function readText(name: string, value: string): string {
   if (value === '') throw usage(`${name} needs a value`);
-  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+  if (/[^\P{Cc}\t\u0080-\u009f]/u.test(value)) {
     throw usage(`${name} must not contain control characters, got ${quote(value)}`);
   }
   return value;
@@ -104,7 +104,7 @@ const HEADER_RE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/s;
 /** `Name: value` -> [name, value]. The value may be empty; control characters other than tab are refused. */
 export function readHeader(name: string, value: string): [string, string] {
   const m = HEADER_RE.exec(value);
-  if (!m || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(m[2])) {
+  if (!m || /[^\P{Cc}\t\u0080-\u009f]/u.test(m[2])) {
     throw usage(`${name} needs 'Name: value', got ${quote(value)}`);
   }
   return [m[1], m[2]];

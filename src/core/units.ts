@@ -7,7 +7,7 @@ import { FerryError } from './errors.js';
 const KIB = 1024;
 
 /** The user's value quoted for a message, control characters escaped (the message is one line). */
-const shown = (value: string): string => `'${value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+const shown = (value: string): string => `'${value.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
 
 /**
  * Multipliers by lower-cased suffix. Single letters and the `*iB` forms are binary (k = 1024),

@@ -139,7 +139,9 @@ export class DataReader {
   /** Where the next socket read goes: a batch region, or scratch once no more bytes are wanted. */
   private region(): Buffer {
     const region = this.wanted > 0 ? this.body.region(this.wanted) : undefined;
-    return region ?? (this.scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES));
+    if (region) return region;
+    this.scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+    return this.scratch;
   }
 
   private onRead(n: number, buf: Buffer): boolean {
