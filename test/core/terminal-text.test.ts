@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { terminalSafe } from '../../src/core/terminal-text.js';
-
-const REORDERING = [0x061c, 0xfeff, ...range(0x200b, 0x200f), ...range(0x2028, 0x202e), ...range(0x2066, 0x2069)];
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-/** The unsafe code points left in `s`: C0/C1 controls, DEL, reordering characters. */
-function unsafeIn(s: string): number[] {
-  return Array.from(s)
-    .map((ch) => ch.codePointAt(0) ?? 0)
-    .filter((c) => c < 0x20 || (c >= 0x7f && c <= 0x9f) || REORDERING.includes(c));
-}
+import { unsafeIn } from '../helpers/terminal.js';
 
 describe('terminalSafe', () => {
   it.each([
