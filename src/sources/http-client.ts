@@ -155,10 +155,11 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
   const plain = new HttpPool({ ...common, rejectUnauthorized: true });
   let secure: Promise<HttpPool> | undefined;
   return {
-    pool: (isSecure) =>
-      isSecure
-        ? (secure ??= secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure })))
-        : Promise.resolve(plain),
+    pool: (isSecure) => {
+      if (!isSecure) return Promise.resolve(plain);
+      secure ??= secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure }));
+      return secure;
+    },
     close() {
       plain.close();
       batches.clear();
