@@ -133,7 +133,7 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   if (human) io.stderr.write(`${renderSummaryTable(items).join('\n')}\n`);
   if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) }))}\n`);
   if (quitting) {
-    if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${s.saveSession})` : ''}\n`);
+    if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${shown(s.saveSession)})` : ''}\n`);
     return EXIT.interrupted;
   }
   const failed = items.find((d) => d.state === 'error');
