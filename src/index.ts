@@ -14,6 +14,8 @@ import type { DownloadResult } from './engine/download-types.js';
 
 export { type ErrorCode, FerryError, isFerryError } from './core/errors.js';
 export { type Checksum, DEFAULT_OPTIONS, type DownloadOptions, MAX_CONNECTIONS, type NetworkOptions, resolveOptions } from './core/options.js';
+export { redactUrl, redactUrls } from './core/redact.js';
+export { terminalSafe } from './core/terminal-text.js';
 export { TokenBucket } from './core/token-bucket.js';
 export type { ByteRange, ByteStream, ProbeResult, RemoteInfo, Source, Validators } from './core/types.js';
 export { Download, type DownloadDeps, toFerryError } from './engine/download.js';

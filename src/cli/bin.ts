@@ -5,6 +5,7 @@ process.env.UV_THREADPOOL_SIZE ??= '8';
 
 const { main } = await import('./main.js');
 const { processIO } = await import('./io.js');
+const { shown } = await import('./shown.js');
 
 main(process.argv.slice(2), processIO()).then(
   (code) => {
@@ -13,7 +14,8 @@ main(process.argv.slice(2), processIO()).then(
     process.exit(code);
   },
   (e: unknown) => {
-    process.stderr.write(`ferry: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`ferry: internal error: ${text.split('\n').map(shown).join('\n')}\n`);
     process.exit(1);
   },
 );

@@ -11,6 +11,7 @@ import type { CliIO } from './io.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { renderSummary } from './progress-render.js';
 import { type QueueEntry, runQueue } from './queue-run.js';
+import { shown, shownDeep } from './shown.js';
 
 /** Run the `ferry` command with `argv` (without the program name); resolves to the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -60,23 +61,24 @@ async function runOne(io: CliIO, url: string, options: Partial<DownloadOptions>,
   const handle: DownloadHandle = download(url, options);
   const printer = new ProgressPrinter(io.stderr, () => handle.snapshot(), { tty });
   const json = (event: string, data: object): void => {
-    if (args.json) io.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
+    if (args.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, ...data }))}\n`);
   };
 
   handle.on('start', (s) => {
     json('start', s);
     if (human) {
-      if (s.resumedBytes > 0) printer.say(`ferry: resuming ${s.path} (${s.resumedBytes} bytes already on disk)`);
+      if (s.resumedBytes > 0) printer.say(`ferry: resuming ${shown(s.path)} (${s.resumedBytes} bytes already on disk)`);
       printer.start();
     }
   });
   handle.on('note', (m) => {
     json('note', { message: m });
-    if (human) printer.say(`ferry: ${m}`);
+    if (human) printer.say(`ferry: ${shown(m)}`);
   });
   handle.on('retry', (r) => {
     json('retry', { connection: r.connection, attempt: r.attempt, delayMs: Math.round(r.delayMs), code: r.error.code, message: r.error.message });
-    if (args.debug && human) printer.say(`ferry: connection ${r.connection}: ${r.error.message}; retry ${r.attempt} in ${formatDuration(r.delayMs / 1000)}`);
+    if (args.debug && human)
+      printer.say(`ferry: connection ${r.connection}: ${shown(r.error.message)}; retry ${r.attempt} in ${formatDuration(r.delayMs / 1000)}`);
     if (human) printer.setNote(`retrying: ${r.error.message}`);
   });
   handle.on('progress', (p) => {
@@ -117,17 +119,17 @@ function reportResult(io: CliIO, r: DownloadResult, human: boolean): number {
         io.stderr.write(`${renderSummary({ name: r.path, path: r.path, bytes: r.totalBytes, elapsedMs: r.elapsedMs, resumedBytes: r.resumedBytes })}\n`);
       return EXIT.success;
     case 'already-complete':
-      if (human) io.stderr.write(`ferry: ${r.path} is already complete (same size and date as on the server)\n`);
+      if (human) io.stderr.write(`ferry: ${shown(r.path)} is already complete (same size and date as on the server)\n`);
       return EXIT.success;
     case 'stopped':
-      if (human) io.stderr.write(`ferry: stopped; ${r.path} is saved partly: run the same command again to resume\n`);
+      if (human) io.stderr.write(`ferry: stopped; ${shown(r.path)} is saved partly: run the same command again to resume\n`);
       return EXIT.interrupted;
     case 'cancelled':
       return EXIT.interrupted;
   }
 }
 
-/** One clear line (what, where, what to do); a stack only with --debug. */
+/** One clear line (what, where, what to do); a stack only with --debug. Every line passes `shown`. */
 function reportError(io: CliIO, e: unknown, debug: boolean): number {
   const err = isFerryError(e) ? e : toFerryError(e);
   const hint = err.hint ? ` (${err.hint})` : '';
@@ -135,10 +137,10 @@ function reportError(io: CliIO, e: unknown, debug: boolean): number {
   io.stderr.write(
     `${`${err.message}${hint}`
       .split('\n')
-      .map((l) => `ferry: ${l}`)
+      .map((l) => `ferry: ${shown(l)}`)
       .join('\n')}\n`,
   );
-  if (debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  if (debug && e instanceof Error && e.stack) io.stderr.write(`${e.stack.split('\n').map(shown).join('\n')}\n`);
   return exitCodeFor(err);
 }
 
@@ -153,7 +155,7 @@ async function readInputFile(io: CliIO, file: string, quiet: boolean): Promise<Q
     });
   }
   const parsed = parseInputFile(text, file === '-' ? '<stdin>' : file);
-  if (!quiet) for (const w of parsed.warnings) io.stderr.write(`ferry: warning: ${w}\n`);
+  if (!quiet) for (const w of parsed.warnings) io.stderr.write(`ferry: warning: ${shown(w)}\n`);
   return parsed.entries.map((e) => ({ urls: e.urls, options: e.options }));
 }
 

@@ -3,12 +3,14 @@
  * a printer decides where the lines go. Colours (SGR only) are optional.
  *
  * Invariants of renderTty: always exactly three lines, each at most `width` terminal columns
- * (colour codes excluded), and no control characters from names or notes ever reach the output.
+ * (colour codes excluded), and no control characters from names or notes ever reach the output
+ * (every name, path and note passes `shown`: terminal-safe, URL passwords hidden).
  */
 import { formatBytes, formatDuration, formatSpeed } from '../core/units.js';
-import { displayWidth, fitEnd, fitMiddle, sgr, terminalSafe } from './text-fit.js';
+import { shown } from './shown.js';
+import { displayWidth, fitEnd, fitMiddle, sgr } from './text-fit.js';
 
-export { displayWidth, terminalSafe };
+export { displayWidth };
 
 /** One connection of a download, as the view sees it. */
 export interface ConnectionView {
@@ -159,8 +161,8 @@ function connectionStrip(connections: readonly ConnectionView[], width: number, 
 
 /** Name and note on one line: the name keeps at least half the width. */
 function titleLine(m: ProgressModel, width: number, color: boolean): string {
-  const name = terminalSafe(m.name);
-  const note = m.note === undefined || m.note === '' ? '' : terminalSafe(m.note);
+  const name = shown(m.name);
+  const note = m.note === undefined || m.note === '' ? '' : shown(m.note);
   if (note === '') return fitMiddle(name, width);
   const nameWidth = Math.min(displayWidth(name), Math.max(Math.ceil(width / 2), width - displayWidth(note) - 2));
   const room = width - nameWidth - 2;
@@ -185,8 +187,8 @@ export function renderTty(model: ProgressModel, width: number, options: RenderOp
 /** One short line for logs that are not a terminal, e.g. `a.iso: 42% 12.3 MiB / 29.3 MiB 4.5 MiB/s ETA 4s 8 conn`. */
 export function renderLine(model: ProgressModel): string {
   const fields = stats(model).map((f) => f.text.trim());
-  const note = model.note ? ` (${terminalSafe(model.note)})` : '';
-  return `${fitMiddle(terminalSafe(model.name), 60)}: ${fields.join(' ')}${note}`;
+  const note = model.note ? ` (${shown(model.note)})` : '';
+  return `${fitMiddle(shown(model.name), 60)}: ${fields.join(' ')}${note}`;
 }
 
 /** Elapsed time for the summary: tenths below ten seconds, then the compact form. */
@@ -203,6 +205,6 @@ export function renderSummary(summary: SummaryModel): string {
   const resumed = Math.min(bytes, finite(summary.resumedBytes));
   const avg = ms > 0 ? `, ${formatSpeed(((bytes - resumed) * 1000) / ms)} average` : '';
   const resumedText = resumed > 0 ? ` (${formatBytes(resumed)} resumed)` : '';
-  const where = summary.path === summary.name ? '' : ` -> ${terminalSafe(summary.path)}`;
-  return `${terminalSafe(summary.name)}: ${formatBytes(bytes)} in ${elapsedText(ms)}${avg}${resumedText}${where}`;
+  const where = summary.path === summary.name ? '' : ` -> ${shown(summary.path)}`;
+  return `${shown(summary.name)}: ${formatBytes(bytes)} in ${elapsedText(ms)}${avg}${resumedText}${where}`;
 }

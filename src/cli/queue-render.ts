@@ -5,11 +5,12 @@
  *
  * Invariants of renderQueue: every line is at most `width` terminal columns (colour codes excluded),
  * at most `maxLines` lines are returned, the totals line is always there, and no control or
- * reordering character from a name or URL reaches the output.
+ * reordering character from a name, URL or error message reaches the output, nor a URL's password.
  */
 import { formatBytes, formatDuration, formatSpeed } from '../core/units.js';
 import type { DownloadInfo, QueueState } from '../engine/queue-types.js';
-import { displayWidth, fitEnd, fitMiddle, sgr, terminalSafe } from './text-fit.js';
+import { shown } from './shown.js';
+import { displayWidth, fitEnd, fitMiddle, sgr } from './text-fit.js';
 
 /** Where a download of the queue stands. */
 export type QueueItemState = QueueState;
@@ -47,8 +48,8 @@ const padStart = (s: string, width: number): string => ' '.repeat(Math.max(0, wi
 /** A total that can be shown: undefined unless a finite, non-negative number. */
 const knownSize = (n: number | undefined): number | undefined => (n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined);
 
-/** What the user calls the download: its name, or its URL until the name is known; terminal-safe. */
-const label = (item: QueueItemView): string => terminalSafe(item.name || item.url);
+/** What the user calls the download: its name, or its URL until the name is known; terminal-safe, password hidden. */
+const label = (item: QueueItemView): string => shown(item.name || item.url);
 
 /** A download that has started: active, or paused with bytes on disk. It gets a row with a bar. */
 const isRunning = (i: QueueItemView): boolean => i.state === 'active' || (i.state === 'paused' && finite(i.completedBytes) > 0);
@@ -205,16 +206,16 @@ export function renderQueue(items: QueueItemView[], width: number, opts: QueueRe
   const room = max - 1 - (withFooter ? 1 : 0);
   const rows = [...items.filter(isRunning), ...items.filter(isQueued)];
   const fits = rows.length <= room;
-  const shown = fits ? rows : rows.slice(0, Math.max(0, room - 1));
-  const hidden = fits ? [] : rows.slice(shown.length);
+  const visible = fits ? rows : rows.slice(0, Math.max(0, room - 1));
+  const hidden = fits ? [] : rows.slice(visible.length);
 
-  const running = shown.filter(isRunning);
+  const running = visible.filter(isRunning);
   const cells = running.map(statCells);
   const colWidths = [0, 1, 2, 3].map((i) => (running.length === 0 ? 0 : Math.max(...cells.map((c) => displayWidth(c[i])))));
-  const nameMax = Math.max(1, ...shown.map((i) => displayWidth(label(i))));
+  const nameMax = Math.max(1, ...visible.map((i) => displayWidth(label(i))));
   const l = layout(w, nameMax, running.length === 0 ? [] : colWidths);
 
-  const lines = shown.map((i) => (isRunning(i) ? runningRow(i, l, colWidths, color) : queuedRow(i, w, l, color)));
+  const lines = visible.map((i) => (isRunning(i) ? runningRow(i, l, colWidths, color) : queuedRow(i, w, l, color)));
   if (hidden.length > 0 && room >= 1) lines.push(overflowLine(hidden, w, color));
   lines.push(totalsLine(items, w, opts, color));
   if (withFooter) lines.push(footerLine(w, color));
@@ -244,7 +245,7 @@ function summaryCells(item: QueueItemView): string[] {
   if (item.state === 'complete') size = formatBytes(total ?? done);
   else if (total !== undefined && done < total) size = `${formatBytes(done)} of ${formatBytes(total)}`;
   const ms = finite(item.elapsedMs);
-  const error = terminalSafe(item.errorMessage || item.errorCode || '');
+  const error = shown(item.errorMessage || item.errorCode || '');
   return [
     fitMiddle(label(item), SUMMARY_NAME_MAX),
     RESULT[item.state] ?? 'stopped',

@@ -6,6 +6,7 @@ import type { CliIO } from './io.js';
 import { attachKeys, HELP_KEYS } from './keys.js';
 import { LiveView } from './live-view.js';
 import { renderQueue, renderSummaryTable } from './queue-render.js';
+import { shown, shownDeep } from './shown.js';
 
 /** One download of the queue, as the command line or an input file gave it. */
 export interface QueueEntry {
@@ -36,24 +37,31 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const tty = human && io.stderr.isTTY === true;
   const view = new QueueView(io, engine, tty);
   const json = (event: string, d: DownloadInfo, extra: object = {}): void => {
-    if (s.json) io.stdout.write(`${JSON.stringify({ event, id: d.id, url: d.url, path: d.path, state: d.state, ...extra })}\n`);
+    if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, id: d.id, url: d.url, path: d.path, state: d.state, ...extra }))}\n`);
   };
   const say = (line: string): void => {
     if (human) view.say(line);
   };
+  /** An error line: printed with -q and --json too (on stderr, where --json never writes). */
+  const sayError = (line: string): void => {
+    if (human) view.say(line);
+    else io.stderr.write(`${line}\n`);
+  };
+  /** What the user calls a download in a line: its name, or its URL (password hidden); terminal-safe. */
+  const label = (d: DownloadInfo): string => shown(d.name ?? d.url);
 
   engine.on('start', (d) => json('start', d));
   engine.on('complete', (d) => {
     json('complete', d, { totalBytes: d.totalBytes });
-    if (!tty) say(`ferry: done ${d.path ?? d.url}`);
+    if (!tty) say(`ferry: done ${shown(d.path ?? d.url)}`);
   });
   engine.on('error', (d) => {
     json('error', d, { code: d.errorCode, message: d.errorMessage });
-    say(`ferry: FAILED ${d.name ?? d.url}: ${d.errorMessage ?? 'unknown error'}`);
+    sayError(`ferry: FAILED ${label(d)}: ${shown(d.errorMessage ?? 'unknown error')}`);
   });
   engine.on('note', (d, m) => {
     json('note', d, { message: m });
-    say(`ferry: ${d.name ?? d.url}: ${m}`);
+    say(`ferry: ${label(d)}: ${shown(m)}`);
   });
   engine.on('pause', (d) => json('pause', d));
   engine.on('resume', (d) => json('resume', d));
@@ -66,7 +74,7 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
     saving = saving
       .then(() => saveSessionFile(file, unfinishedEntries(engine, s.defaults)))
       .catch((e: unknown) => {
-        say(`ferry: cannot save the session: ${(e as Error).message}`);
+        sayError(`ferry: cannot save the session: ${shown((e as Error).message)}`);
       });
     return saving;
   };
@@ -123,9 +131,9 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
 
   const items = engine.list();
   if (human) io.stderr.write(`${renderSummaryTable(items).join('\n')}\n`);
-  if (s.json) io.stdout.write(`${JSON.stringify({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) })}\n`);
+  if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) }))}\n`);
   if (quitting) {
-    if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${s.saveSession})` : ''}\n`);
+    if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${shown(s.saveSession)})` : ''}\n`);
     return EXIT.interrupted;
   }
   const failed = items.find((d) => d.state === 'error');

@@ -1,17 +1,10 @@
 /**
- * Text for terminals: make untrusted text safe to print, measure it in columns (wide characters
- * count two), and cut it to a width. Pure.
+ * Text for terminals: measure it in columns (wide characters count two) and cut it to a width.
+ * Pure. (Making untrusted text safe to print is `shown`, before any of this.)
  */
 
 /** Wrap `s` in an SGR colour code when `on`. */
 export const sgr = (on: boolean, code: number, s: string): string => (on && s !== '' ? `\x1b[${code}m${s}\x1b[0m` : s);
-
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
-
-/** Replace anything that could move the cursor or reorder text with `?`. */
-export function terminalSafe(s: string): string {
-  return s.replace(UNSAFE, '?');
-}
 
 /** Columns a code point takes in a terminal: 0 for combining marks, 2 for wide East Asian and emoji. */
 function charWidth(ch: string): number {

@@ -1,4 +1,5 @@
 import { FerryError } from './errors.js';
+import { redactUrls } from './redact.js';
 
 /** An `ftp://` or `ftps://` URL taken apart. */
 export interface FtpUrl {
@@ -35,12 +36,12 @@ export function parseFtpUrl(url: string): FtpUrl {
   try {
     u = new URL(url);
   } catch {
-    throw new FerryError('USAGE', `invalid URL: ${url}`);
+    throw new FerryError('USAGE', `invalid URL: ${redactUrls(url)}`);
   }
   const scheme = u.protocol === 'ftp:' ? 'ftp' : u.protocol === 'ftps:' ? 'ftps' : undefined;
-  if (scheme === undefined) throw new FerryError('USAGE', `not an FTP URL: ${url}`);
+  if (scheme === undefined) throw new FerryError('USAGE', `not an FTP URL: ${redactUrls(url)}`);
   const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-  if (host === '') throw new FerryError('USAGE', `FTP URL without a host: ${url}`);
+  if (host === '') throw new FerryError('USAGE', `FTP URL without a host: ${redactUrls(url)}`);
   const port = u.port === '' ? FTP_DEFAULT_PORT[scheme] : Number(u.port);
   // RFC 1738 `;type=i|a|d` suffix: ferry always transfers in binary mode.
   const rawPath = u.pathname.replace(/;type=[aid]$/i, '');
@@ -70,6 +71,6 @@ function decode(s: string, url: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw new FerryError('USAGE', `bad percent-encoding in URL: ${url}`);
+    throw new FerryError('USAGE', `bad percent-encoding in URL: ${redactUrls(url)}`);
   }
 }

@@ -1,5 +1,6 @@
 import { FerryError, isFerryError } from '../core/errors.js';
 import type { FtpReply } from '../core/ftp-reply.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 /** How long to back off when a server refuses a connection because of a limit (421, "too many"). */
 export const FTP_LIMIT_RETRY_AFTER_MS = 3000;
@@ -11,9 +12,12 @@ export function isLimitReply(reply: FtpReply): boolean {
   return reply.code === 421 || ((reply.code === 530 || reply.code === 550) && LIMIT_TEXT.test(reply.message));
 }
 
-/** The server text of a reply, for messages: `530 Login incorrect.` */
+/**
+ * The server text of a reply, for messages: `530 Login incorrect.`; terminal-safe (no controls,
+ * no escape sequences), so every message quoting a reply is safe to print.
+ */
 export function replyText(reply: FtpReply): string {
-  return reply.code === 0 ? reply.message : `${reply.code} ${reply.message}`.trim();
+  return terminalSafe(reply.code === 0 ? reply.message : `${reply.code} ${reply.message}`).trim();
 }
 
 /**
@@ -85,7 +89,7 @@ export function socketError(where: string, what: string, err: unknown, duringTls
   if (isFerryError(err)) return err;
   const e = err as NodeJS.ErrnoException;
   const code = typeof e?.code === 'string' ? e.code : '';
-  const message = e instanceof Error ? e.message : String(err);
+  const message = terminalSafe(e instanceof Error ? e.message : String(err));
   if (duringTls && !NETWORK_CODES.has(code)) {
     return new FerryError('TLS', `${where}: TLS failure on the ${what}: ${message}`, {
       cause: err,

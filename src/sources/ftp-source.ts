@@ -5,9 +5,10 @@ import { abortedError, FerryError, isFerryError } from '../core/errors.js';
 import type { FtpReply } from '../core/ftp-reply.js';
 import { type FtpUrl, parseFtpUrl } from '../core/ftp-url.js';
 import type { NetworkOptions } from '../core/options.js';
+import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './ftp-credentials.js';
-import { replyError } from './ftp-errors.js';
+import { replyError, replyText } from './ftp-errors.js';
 import { FtpPool } from './ftp-pool.js';
 import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
 import { createTransferStream } from './ftp-transfer.js';
@@ -85,7 +86,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
     if (sizeChanged || timeChanged) {
       const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
       const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;
-      throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${was}; now ${is})`);
+      throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${terminalSafe(was)}; now ${terminalSafe(is)})`);
     }
   }
 
@@ -160,8 +161,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions): Source 
 
   function restError(reply: FtpReply): FerryError {
     if (reply.code >= 500) {
-      const text = `${reply.code} ${reply.message}`;
-      return new FerryError('FTP', `${where}: server does not support REST, cannot read from an offset (${text})`, {
+      return new FerryError('FTP', `${where}: server does not support REST, cannot read from an offset (${replyText(reply)})`, {
         status: reply.code,
       });
     }

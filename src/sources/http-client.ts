@@ -10,7 +10,7 @@ import { FerryError } from '../core/errors.js';
 import type { NetworkOptions } from '../core/options.js';
 import { BATCH_BYTES, BatchPool } from './http-batches.js';
 import type { ResponseBody } from './http-body.js';
-import { toFerryError } from './http-errors.js';
+import { quoted, toFerryError } from './http-errors.js';
 import type { HttpHeaders } from './http-parser.js';
 import { HttpPool } from './http-pool.js';
 import { requestHead } from './http-request.js';
@@ -97,10 +97,10 @@ function parseUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new FerryError('USAGE', `invalid URL: ${url}`);
+    throw new FerryError('USAGE', `invalid URL: ${quoted(url)}`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new FerryError('UNSUPPORTED', `${u.protocol.slice(0, -1)} URLs are not supported by the HTTP source: ${url}`);
+    throw new FerryError('UNSUPPORTED', `${u.protocol.slice(0, -1)} URLs are not supported by the HTTP source: ${quoted(url)}`);
   }
   return u;
 }
@@ -155,10 +155,11 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
   const plain = new HttpPool({ ...common, rejectUnauthorized: true });
   let secure: Promise<HttpPool> | undefined;
   return {
-    pool: (isSecure) =>
-      isSecure
-        ? (secure ??= secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure })))
-        : Promise.resolve(plain),
+    pool: (isSecure) => {
+      if (!isSecure) return Promise.resolve(plain);
+      secure ??= secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure }));
+      return secure;
+    },
     close() {
       plain.close();
       batches.clear();
@@ -221,12 +222,12 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
       try {
         next = new URL(location, u);
       } catch {
-        throw new FerryError('REDIRECT', `${u.host}: redirect to an invalid URL: ${location}`);
+        throw new FerryError('REDIRECT', `${u.host}: redirect to an invalid URL: ${quoted(location)}`);
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        throw new FerryError('REDIRECT', `${u.host}: refusing to follow a redirect to ${next.href} (only http and https)`);
+        throw new FerryError('REDIRECT', `${u.host}: refusing to follow a redirect to ${quoted(next.href)} (only http and https)`);
       }
-      if (seen.has(next.href)) throw new FerryError('REDIRECT', `${u.host}: redirect loop back to ${next.href}`);
+      if (seen.has(next.href)) throw new FerryError('REDIRECT', `${u.host}: redirect loop back to ${quoted(next.href)}`);
       if (hops >= options.maxRedirects) {
         throw new FerryError('REDIRECT', `${u.host}: too many redirects (more than ${options.maxRedirects})`, {
           hint: 'raise --max-redirects if the chain is legitimate',

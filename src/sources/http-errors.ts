@@ -1,9 +1,13 @@
 /**
  * Turning what Node throws, and HTTP error statuses, into FerryErrors with one-line
- * messages that name the host and what happened.
+ * messages that name the host and what happened. Server text (a reason phrase, what a socket
+ * error quotes) passes `terminalSafe` first: a message never carries a control or an escape
+ * sequence, for the CLI and for library users alike.
  */
 import { abortedError, FerryError, isFerryError } from '../core/errors.js';
 import { parseRetryAfter } from '../core/http-headers.js';
+import { redactUrls } from '../core/redact.js';
+import { terminalSafe } from '../core/terminal-text.js';
 
 // Node / OpenSSL certificate verification failures (a user can fix these with trust settings).
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH_EXCEEDED/;
@@ -12,9 +16,14 @@ const HANDSHAKE_CODES = /^(ERR_SSL_|ERR_TLS_)|^EPROTO$/;
 
 const TLS_HINT = 'use --ca-certificate FILE to trust the issuer, or --insecure to skip verification';
 
-/** One line: a multi-line message would break the CLI's single-line error contract. */
+/** One terminal-safe line: a multi-line message would break the CLI's single-line error contract. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return terminalSafe(text).replace(/\s+/g, ' ').trim();
+}
+
+/** A URL quoted in a message: its password hidden (`user:***@`), terminal-safe (a Location header is server text). */
+export function quoted(url: string): string {
+  return terminalSafe(redactUrls(url));
 }
 
 /** The `code` of an error, or of its `cause` when it has none of its own. */

@@ -6,6 +6,7 @@
 import { parseContentDisposition } from '../core/content-disposition.js';
 import { FerryError } from '../core/errors.js';
 import { acceptsByteRanges, isEncodedBody, isWeakEtag, parseContentLength, parseContentRange } from '../core/http-headers.js';
+import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './http-client.js';
 import { statusError } from './http-errors.js';
@@ -43,14 +44,14 @@ function changedValidator(expected: Validators, got: Validators): string | undef
 }
 
 function changedError(r: FinalResponse, what: string): FerryError {
-  return new FerryError('CHANGED', `${r.host}: the file changed on the server (${what})`, {
+  return new FerryError('CHANGED', `${r.host}: the file changed on the server (${terminalSafe(what)})`, {
     hint: 'the download restarts from the beginning',
   });
 }
 
 function badResponse(r: FinalResponse, what: string): FerryError {
   r.res.body.cancel();
-  return new FerryError('BAD_RESPONSE', `${r.host}: ${what}`);
+  return new FerryError('BAD_RESPONSE', `${r.host}: ${terminalSafe(what)}`);
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type net from 'node:net';
 import { abortedError, FerryError } from '../core/errors.js';
+import { terminalSafe } from '../core/terminal-text.js';
 import type { BatchPool } from './http-batches.js';
 import { type BodyControl, ResponseBody } from './http-body.js';
 import { ChunkedDecoder } from './http-chunked.js';
@@ -176,7 +177,8 @@ export class WireConnection {
       // Bytes nobody asked for (while idle): the connection is out of step.
       else this.close();
     } catch (err) {
-      const message = err instanceof ProtocolError ? `malformed HTTP response (${err.message})` : String(err);
+      // The parser quotes server bytes (a bad status or header line): terminal-safe before they reach a message.
+      const message = terminalSafe(err instanceof ProtocolError ? `malformed HTTP response (${err.message})` : String(err));
       this.fail(new FerryError('BAD_RESPONSE', `${this.endpoint.label}: ${message}`, { cause: err }));
     }
     return true;

@@ -8,14 +8,10 @@ import {
   renderLine,
   renderSummary,
   renderTty,
-  terminalSafe,
 } from '../../src/cli/progress-render.js';
+import { stripSgr, unsafeIn } from '../helpers/terminal.js';
 
 const MiB = 1024 * 1024;
-// eslint-disable-next-line no-control-regex
-const SGR = /\x1b\[[0-9;]*m/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function conn(id: number, state: ConnectionView['state'], start: number, end: number, received: number): ConnectionView {
   return { id, state, start, end, received, speed: 100 };
@@ -56,11 +52,11 @@ describe('renderTty invariants', () => {
         expect(lines).toHaveLength(3);
         for (const line of lines) {
           expect(displayWidth(line), `width ${width}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(width);
-          expect(line).not.toMatch(CONTROL);
+          expect(unsafeIn(line)).toEqual([]);
           expect(line).not.toMatch(/[\u202a-\u202e]/);
         }
         const coloured = renderTty(model, width, { color: true });
-        expect(coloured.map((l) => l.replace(SGR, ''))).toEqual(lines);
+        expect(coloured.map((l) => stripSgr(l))).toEqual(lines);
       }
     });
   }
@@ -148,8 +144,17 @@ describe('renderTty lines', () => {
 
   it('control characters from names and notes are neutralised', () => {
     const line = renderTty(models.hostile, 200)[0];
-    expect(line).toBe('?[2J?[Hevil???.bin  bad?note?]0;title?');
-    expect(terminalSafe('a\u001bb\u009bc\u200bd')).toBe('a?b?c?d');
+    // Escape sequences go whole (payloads too), line breaks become spaces, the bidi override a `?`.
+    expect(line).toBe('evil?  .bin  bad?note');
+    expect(renderLine(models.hostile)).toMatch(/^evil\? {2}\.bin: .* \(bad\?note\)$/);
+    expect(renderSummary({ name: models.hostile.name, path: 'dl/\u009b2Jx', bytes: 1, elapsedMs: 1 })).toMatch(/^evil\? {2}\.bin: .* -> dl\/x$/);
+  });
+
+  it('a URL shown as the name has its password hidden', () => {
+    const model = { ...half, name: 'ftp://ann:s3cret@host/f.bin', note: 'retrying: host: ftp://ann:s3cret@host/f.bin failed' };
+    for (const text of [...renderTty(model, 200), renderLine(model)]) expect(text).not.toContain('s3cret');
+    expect(renderTty(model, 200)[0]).toBe('ftp://ann:***@host/f.bin  retrying: host: ftp://ann:***@host/f.bin failed');
+    expect(renderSummary({ name: model.name, path: model.name, bytes: 1, elapsedMs: 1 })).toMatch(/^ftp:\/\/ann:\*\*\*@host\/f\.bin: /);
   });
 });
 
@@ -199,7 +204,7 @@ describe('renderLine', () => {
     [models.unknown, 'file.bin: 5.0 MiB 1.0 MiB/s 3 conn'],
     [models.zeroBytes, 'empty: 100% 0 B / 0 B 0 B/s ETA 0s 0 conn'],
     [models.oneByte, 'file.bin: 0% 0 B / 1 B 0 B/s ETA -- 1 conn'],
-    [{ ...half, name: 'a\u001bb', note: 'x\ny' }, 'a?b: 50% 5.0 MiB / 10.0 MiB 1.0 MiB/s ETA 5s 3 conn (x?y)'],
+    [{ ...half, name: 'a\u001bb\u0007', note: 'x\ny' }, 'a?: 50% 5.0 MiB / 10.0 MiB 1.0 MiB/s ETA 5s 3 conn (x y)'],
   ])('%#', (model, line) => {
     expect(renderLine(model)).toBe(line);
   });
@@ -222,7 +227,7 @@ describe('renderSummary', () => {
     [{ name: 'e', path: 'e', bytes: 0, elapsedMs: 0 }, 'e: 0 B in 0.0s'],
     [{ name: 'one', path: 'one', bytes: 1, elapsedMs: 500 }, 'one: 1 B in 0.5s, 2 B/s average'],
     [{ name: 'r', path: 'r', bytes: 10, elapsedMs: 1000, resumedBytes: 10 }, 'r: 10 B in 1.0s, 0 B/s average (10 B resumed)'],
-    [{ name: 'x\u001b', path: '/t/x\u001b', bytes: 1024, elapsedMs: 60_000 }, 'x?: 1.0 KiB in 1m00s, 17 B/s average -> /t/x?'],
+    [{ name: 'x\u001b', path: '/t/x\u001b', bytes: 1024, elapsedMs: 60_000 }, 'x: 1.0 KiB in 1m00s, 17 B/s average -> /t/x'],
   ])('%#', (summary, line) => {
     expect(renderSummary(summary)).toBe(line);
   });

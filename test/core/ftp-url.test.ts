@@ -56,4 +56,11 @@ describe('parseFtpUrl', () => {
       expect((e as { code: string }).code).toBe('USAGE');
     }
   });
+
+  it('never quotes a password in its error messages', () => {
+    for (const url of ['http://ann:s3cret@h/f', 'ftp://ann:s3cret@h/%zz', 'ftp://ann:s3cret@/f']) {
+      expect(() => parseFtpUrl(url)).toThrow(/ann:\*\*\*@/);
+      expect(() => parseFtpUrl(url)).not.toThrow(/s3cret/);
+    }
+  });
 });

@@ -37,6 +37,8 @@ export interface FtpServerSwitches {
   tls: FtpTlsMode;
   /** PASV announces 10.0.0.1 instead of 127.0.0.1 (a server behind NAT). */
   announcePrivateAddress: boolean;
+  /** Reply code -> the text to send instead of the usual one (hostile servers: escape sequences, C1 bytes). */
+  replyText?: Record<number, string>;
 }
 
 export interface FtpServerStats {
@@ -233,7 +235,7 @@ class Session {
   }
 
   private reply(code: number, text: string): void {
-    if (!this.sock.destroyed) this.sock.write(`${code} ${text}\r\n`);
+    if (!this.sock.destroyed) this.sock.write(`${code} ${this.s.switches.replyText?.[code] ?? text}\r\n`);
   }
 
   private resolve(arg: string): string {

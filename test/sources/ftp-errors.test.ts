@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFtpReplies } from '../../src/core/ftp-reply.js';
-import { isLimitReply, loginError, replyError, socketError, timeoutError } from '../../src/sources/ftp-errors.js';
+import { isLimitReply, loginError, replyError, replyText, socketError, timeoutError } from '../../src/sources/ftp-errors.js';
+import { unsafeIn } from '../helpers/terminal.js';
 
 const reply = (text: string) => parseFtpReplies(`${text}\r\n`).replies[0];
 const where = 'ftp://h:21/p/f.bin';
@@ -50,5 +51,20 @@ describe('ftp error mapping', () => {
     expect(own.message).toBe(`${where}: timed out waiting for data (5 ms)`);
     expect(socketError(where, 'x', own, true)).toBe(own);
     expect([own.code, own.retryable]).toEqual(['TIMEOUT', true]);
+  });
+
+  it.each([
+    ['an OSC title', '550 No\u001b]0;pwned\u0007 such file', '550 No such file'],
+    ['OSC 52', '530 Login\u001b]52;c;ZWNobw==\u001b\\ incorrect.', '530 Login incorrect.'],
+    ['CSI', '421 Bye\u001b[2J\u001b[H', '421 Bye'],
+    ['C1 and bidi', '550 x\u009d0;t\u009c\u0085\u202e', '550 x??'],
+  ])('reply text with %s is terminal-safe in every message', (_what, text, clean) => {
+    const r = reply(text);
+    expect(replyText(r)).toBe(clean);
+    for (const e of [replyError(where, 'RETR', r), loginError(where, 'bob', r)]) {
+      expect(e.message).toContain(clean);
+      expect(unsafeIn(e.message)).toEqual([]);
+    }
+    expect(unsafeIn(socketError(where, 'data connection', new Error(text), false).message)).toEqual([]);
   });
 });
