@@ -1,7 +1,7 @@
 /**
  * The writer half of the crash test: opens the store named by argv[2] and changes it in a tight
  * loop until it is killed. Before each change it prints what it is about to do (`add GID POS`,
- * `move GID POS`, `active GID`), and `ok` once the change returned (was committed). Lines are
+ * `move GID POS`, `active GID`, `done GID`), and `ok` once the change returned (was committed). Lines are
  * written with writeSync, so an `ok` on the pipe means the commit happened before it.
  */
 import { writeSync } from 'node:fs';
@@ -24,7 +24,12 @@ for (;;) {
     const at = store.move(gid, to) as number;
     order.splice(order.indexOf(gid), 1);
     order.splice(at, 0, gid);
-  } else if (order.length > 0 && r < 0.25) {
+  } else if (order.length > 0 && r < 0.22) {
+    const gid = order[pick(order.length)];
+    say(`done ${gid}`);
+    store.setStatus(gid, 'complete', { completedBytes: 1, totalBytes: 1 });
+    order.splice(order.indexOf(gid), 1);
+  } else if (order.length > 0 && r < 0.3) {
     const gid = order[pick(order.length)];
     say(`active ${gid}`);
     store.setStatus(gid, 'active');

@@ -42,28 +42,38 @@ function runAndKill(file: string, delayMs: number): Promise<string[]> {
   });
 }
 
-type Op = { kind: 'add' | 'move'; gid: string; pos: number } | { kind: 'active'; gid: string };
+type Op = { kind: 'add' | 'move'; gid: string; pos: number } | { kind: 'active' | 'done'; gid: string };
 
-/** Apply `op` to the queue order as the store does (positions clamped). */
-function apply(order: string[], op: Op): string[] {
-  const next = [...order];
-  if (op.kind === 'add') next.splice(Math.min(op.pos, next.length), 0, op.gid);
+/** The queue order and the history (oldest first), as gids. */
+interface Model {
+  queue: string[];
+  history: string[];
+}
+
+/** Apply `op` to the model as the store does (positions clamped). */
+function apply(model: Model, op: Op): Model {
+  const queue = [...model.queue];
+  const history = [...model.history];
+  if (op.kind === 'add') queue.splice(Math.min(op.pos, queue.length), 0, op.gid);
   else if (op.kind === 'move') {
-    next.splice(next.indexOf(op.gid), 1);
-    next.splice(Math.min(op.pos, next.length), 0, op.gid);
+    queue.splice(queue.indexOf(op.gid), 1);
+    queue.splice(Math.min(op.pos, queue.length), 0, op.gid);
+  } else if (op.kind === 'done') {
+    queue.splice(queue.indexOf(op.gid), 1);
+    history.push(op.gid);
   }
-  return next;
+  return { queue, history };
 }
 
 function parse(line: string): Op {
   const [kind, gid, pos] = line.split(' ');
-  return kind === 'active' ? { kind, gid } : { kind: kind as 'add' | 'move', gid, pos: Number(pos) };
+  return kind === 'active' || kind === 'done' ? { kind, gid } : { kind: kind as 'add' | 'move', gid, pos: Number(pos) };
 }
 
 describe('crash safety', () => {
-  it('every acknowledged change survives SIGKILL at random moments, in its place, with its options', { timeout: 180_000 }, async () => {
+  it('every acknowledged change survives SIGKILL at random moments: queue in place, history kept, options intact', { timeout: 180_000 }, async () => {
     const file = path.join(dir, 'ferry.db');
-    let order: string[] = [];
+    let model: Model = { queue: [], history: [] };
     let acknowledged = 0;
     let inFlightCommitted = 0;
     const rounds = 8;
@@ -74,32 +84,34 @@ describe('crash safety', () => {
       let pending: Op | undefined;
       for (const line of lines.slice(1)) {
         if (line === 'ok') {
-          order = apply(order, pending as Op);
+          model = apply(model, pending as Op);
           acknowledged++;
           pending = undefined;
         } else pending = parse(line);
       }
       const store = openStore(file);
       const queue = store.queue();
+      const stopped = store.stopped(0, store.stoppedCount() + 1);
       store.close();
-      const actual = queue.map((d) => d.gid);
+      const actual: Model = { queue: queue.map((d) => d.gid), history: stopped.map((d) => d.gid) };
       // The change in flight at the kill either committed entirely or not at all.
-      const candidates = pending === undefined ? [order] : [order, apply(order, pending)];
+      const candidates = pending === undefined ? [model] : [model, apply(model, pending)];
       expect(candidates).toContainEqual(actual);
-      if (pending !== undefined && candidates.length > 1 && actual.join() !== order.join()) inFlightCommitted++;
-      order = actual;
-      expect(new Set(actual).size).toBe(actual.length);
-      expect(queue.map((d) => d.position)).toEqual(actual.map((_, i) => i));
-      for (const d of queue) {
-        expect(d.status).toBe('waiting');
+      if (JSON.stringify(actual) !== JSON.stringify(model)) inFlightCommitted++;
+      model = actual;
+      expect(new Set([...actual.queue, ...actual.history]).size).toBe(actual.queue.length + actual.history.length);
+      expect(queue.map((d) => d.position)).toEqual(actual.queue.map((_, i) => i));
+      for (const d of [...queue, ...stopped]) {
+        expect(d.status).toBe(d.position === undefined ? 'complete' : 'waiting');
         expect(d.uris).toEqual(crashUris(d.gid));
         expect(d.options).toEqual(crashOptions(d.gid));
       }
+      for (const d of stopped) expect(d).toMatchObject({ completedBytes: 1, totalBytes: 1 });
     }
     // The loop really ran: many acknowledged changes over the rounds.
     expect(acknowledged).toBeGreaterThan(rounds);
     console.log(
-      `crash test: ${rounds} kills, ${acknowledged} acknowledged changes, ${inFlightCommitted} unacknowledged but committed, ${order.length} downloads queued`,
+      `crash test: ${rounds} kills, ${acknowledged} acknowledged changes, ${inFlightCommitted} unacknowledged but committed, ${model.queue.length} downloads queued, ${model.history.length} in history`,
     );
   });
 });
