@@ -43,23 +43,41 @@ function openError(e: unknown, file: string): FerryError {
   });
 }
 
+/** Sync a directory so that a name just created in it survives a power cut. */
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Create `file`'s directory (0700) and the file itself (0600) when missing, and tighten an existing
  * file to 0600: it holds passwords and Authorization headers. An existing directory is left as it
- * is (it may be a shared one such as /tmp).
+ * is (it may be a shared one such as /tmp). New names are synced into their directories (SQLite
+ * syncs the names of the logs it creates, not of the database file it is given).
  */
 function prepareFile(file: string): void {
   const dir = path.dirname(file);
   if (!fs.existsSync(dir)) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The first directory created; every one from it down to `dir` is a new name in its parent.
+    const first = fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) ?? dir;
     fs.chmodSync(dir, 0o700);
+    for (let d = dir; ; d = path.dirname(d)) {
+      fsyncDir(path.dirname(d));
+      if (d === first || path.dirname(d) === d) break;
+    }
   }
+  const created = !fs.existsSync(file);
   const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
   try {
     if ((fs.fstatSync(fd).mode & 0o777) !== 0o600) fs.fchmodSync(fd, 0o600);
   } finally {
     fs.closeSync(fd);
   }
+  if (created) fsyncDir(dir);
 }
 
 /**
