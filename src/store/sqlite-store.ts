@@ -185,7 +185,7 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
     queue: read(() => (st.queue.all() as DownloadRow[]).map(toDownload)),
     move: (gid, position) => move(gid, position),
     setStatus: (gid, status, extra) => setStatus(gid, status, extra),
-    saveProgress: (batch) => {
+    saveProgress: read((batch: readonly ProgressUpdate[]) => {
       if (batch.length === 0) return;
       // Progress is a summary (the control files hold the truth of what is on disk): committed
       // without waiting for the disk, so a power cut may lose the last seconds of it, never a
@@ -196,7 +196,7 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
       } finally {
         db.pragma('synchronous = FULL');
       }
-    },
+    }),
     setOptions: tx((gid: string, options: Partial<DownloadOptions>) => st.setOptions.run(JSON.stringify(options), gid).changes > 0),
     setUris: tx((gid: string, uris: string[]) => st.setUris.run(JSON.stringify(checkUris(uris)), gid).changes > 0),
     stopped: read((offset: number, num: number, page: StoppedPage = {}) => {

@@ -295,5 +295,7 @@ describe('open and close', () => {
     store.close();
     store.close();
     expect(() => store.queue()).toThrow(FerryError);
+    expect(() => store.add({ uris: [uri(1)] })).toThrow(FerryError);
+    expect(() => store.saveProgress([{ gid: '0123456789abcdef', completedBytes: 1 }])).toThrow(FerryError);
   });
 });
