@@ -78,6 +78,10 @@ interface Connection {
   replaced: boolean;
   /** Whether the current request has delivered a byte yet. */
   gotBytes: boolean;
+  /** The response being read, so that a takeover can close it (socket and all) at once. */
+  stream?: ByteStream;
+  /** Waiting for the rate limiter: not silence, so never a stall. */
+  throttled: boolean;
 }
 
 /**
@@ -99,6 +103,11 @@ export class Transfer {
   /** Smoothed time from a request to its first byte (ms), for latency-aware splits. */
   private latencyMs?: number;
   private signal!: AbortSignal;
+  /**
+   * Aborted by the caller's abort or by the first fatal error: every request and every backoff
+   * sleep listens to it, so either ends the whole transfer at once.
+   */
+  private readonly halt = new AbortController();
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
   private unsubscribe?: () => void;
@@ -137,10 +146,12 @@ export class Transfer {
       this.resolve = resolve;
       this.reject = reject;
       const onAbort = (): void => {
+        this.halt.abort();
         for (const c of this.conns.values()) c.ctrl.abort();
         this.settleIfIdle();
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) this.halt.abort();
+      else signal.addEventListener('abort', onAbort, { once: true });
       this.unsubscribe = this.p.hostSlots.onRelease((host) => {
         if (host === this.p.host) this.fill();
       });
@@ -187,6 +198,7 @@ export class Transfer {
     const c = this.conns.get(id);
     if (c?.state !== 'active') return undefined;
     const t = this.p.now();
+    if (c.throttled) return c.meter.rate(t) || undefined;
     if (t - c.lastByteAt > STALL_MS) return 0;
     if (t - c.requestStartedAt < YOUNG_MS) return undefined;
     return c.meter.rate(t) || undefined;
@@ -205,6 +217,7 @@ export class Transfer {
       attempt: 0,
       replaced: false,
       gotBytes: false,
+      throttled: false,
     };
     this.conns.set(conn.id, conn);
     try {
@@ -263,6 +276,9 @@ export class Transfer {
       stream = await this.p.source.read({ start: claim.pos, end: claim.end }, this.p.validators, conn.ctrl.signal);
       requestEnd = claim.end;
     }
+    conn.stream = stream;
+    // Taken over while the request was being made: its response is not wanted.
+    if (conn.ctrl.signal.aborted) stream.cancel();
     const throttle = this.p.throttle;
     let firstByte = stream !== this.p.firstStream?.stream;
     await pumpSegment(stream, {
@@ -284,7 +300,18 @@ export class Transfer {
         conn.meter.add(n, t);
         this.p.onBytes(n);
       },
-      throttle: throttle ? (n) => throttle(n, conn.ctrl.signal) : undefined,
+      throttle: throttle ? (n) => this.throttled(conn, throttle(n, conn.ctrl.signal)) : undefined,
+    });
+    conn.stream = undefined;
+  }
+
+  /** A rate limiter's wait counts as activity: the connection is marked busy, then fresh. */
+  private throttled(conn: Connection, wait: Promise<void> | void): Promise<void> | undefined {
+    if (!wait) return undefined;
+    conn.throttled = true;
+    return wait.finally(() => {
+      conn.throttled = false;
+      conn.lastByteAt = this.p.now();
     });
   }
 
@@ -295,6 +322,8 @@ export class Transfer {
     if (owner && claim && claim.pos >= claim.end) {
       owner.replaced = true;
       owner.ctrl.abort();
+      // The probe's response is not tied to the connection's signal: close it directly.
+      owner.stream?.cancel();
     }
   }
 
@@ -318,18 +347,22 @@ export class Transfer {
     conn.state = 'retrying';
     this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: decision.delayMs, error: e as FerryError });
     try {
-      await this.p.sleep(decision.delayMs, this.signal);
+      await this.p.sleep(decision.delayMs, this.halt.signal);
     } catch {
       return false;
     }
     conn.ctrl = new AbortController();
-    if (this.signal.aborted) conn.ctrl.abort();
+    if (this.halt.signal.aborted) {
+      conn.ctrl.abort();
+      return false;
+    }
     return true;
   }
 
   private fail(e: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = e;
+    this.halt.abort();
     for (const c of this.conns.values()) c.ctrl.abort();
   }
 
