@@ -347,6 +347,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
     );
     if (await removeIfExists(paths.control)) this.emit('note', 'starting over: the server no longer supports ranges');
     const limiter = this.limiter();
+    // The probe's validators hold for every retry: a retry that meets another file fails with
+    // CHANGED (and run() starts over from zero), so no mix of two versions is ever saved.
+    const validators = { etag: probe.etag, lastModified: probe.lastModified, size: probe.size };
     let first = probe.bodyOffset ? undefined : probe.body;
     if (first === undefined) probe.body?.cancel();
     probe.body = undefined;
@@ -363,13 +366,14 @@ export class Download extends TypedEmitter<DownloadEvents> {
       ];
       if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
       try {
-        const stream = first ?? (await source.read({ start: 0 }, {}, this.ctrl.signal));
+        const stream = first ?? (await source.read({ start: 0 }, validators, this.ctrl.signal));
         first = undefined;
         await pumpSegment(stream, {
           map,
           writer: file,
           id: 0,
           requestEnd: end,
+          strictEnd: probe.size !== undefined,
           batchBytes: 256 * 1024,
           now: this.deps.now,
           onBytes: (n) => {
