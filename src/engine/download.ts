@@ -150,6 +150,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
         }
       }
     } catch (e) {
+      // A stop asked at any moment (probe, backoff, host-slot wait, checksum, rename) ends as
+      // stopped: whatever the abort made fail is the stop itself, never an error.
+      if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.map?.doneBytes ?? 0);
       const err = toFerryError(e);
       this.emit('error', err);
       throw err;
@@ -422,12 +425,23 @@ export class Download extends TypedEmitter<DownloadEvents> {
     return this.result('complete', paths, size);
   }
 
-  private async stopped(paths: Paths, onDisk: number): Promise<DownloadResult> {
+  /** The result of a run that was stopped; `paths` is undefined when it stopped before the probe answered. */
+  private async stopped(paths: Paths | undefined, onDisk: number): Promise<DownloadResult> {
+    const where = paths ?? { final: this.guessedPath(), part: '', control: '' };
     if (this.cancelled) {
-      await this.removePartial(paths);
-      return this.result('cancelled', paths, 0);
+      if (paths) await this.removePartial(paths);
+      return this.result('cancelled', where, 0);
     }
-    return this.result('stopped', paths, onDisk);
+    return this.result('stopped', where, paths ? onDisk : 0);
+  }
+
+  /** Where the file would go by its URL alone (for a run stopped before the probe answered). */
+  private guessedPath(): string {
+    try {
+      return resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url }));
+    } catch {
+      return this.url;
+    }
   }
 
   private async removePartial(paths: Paths): Promise<void> {
