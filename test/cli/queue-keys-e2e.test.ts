@@ -65,3 +65,37 @@ describe('queue view keys on a terminal', () => {
     for (const [i, body] of bodies.entries()) expect(sha256(await readFile(path.join(dir, `k${i}.bin`)))).toBe(sha256(body));
   });
 });
+
+describe('Ctrl-C (SIGINT) at any moment', () => {
+  it.each([
+    ['during the retry backoff of the probe (Retry-After: 30)', { failFirst: { status: 503, retryAfter: 30, count: 1 } }],
+    ['during the probe', { firstByteDelayMs: 3000 }],
+  ])('%s: one download, exit 130, no error line', async (_name, faults) => {
+    const body = randomBytesSeeded(32 * KiB, 9);
+    server.setFile('/one.bin', { body });
+    server.setFaults(faults);
+    const run = runCli([server.url('/one.bin'), '-d', dir]);
+    await waitFor(() => server.stats.requests >= 1);
+    await sleep(200);
+    run.child.kill('SIGINT');
+    const r = await run.exited;
+    expect(r.stderr).not.toMatch(/error|aborted/i);
+    expect(r.code).toBe(130);
+  });
+
+  it('during the wait for a host slot in a queue: exit 130, nothing failed', async () => {
+    const urls = [0, 1, 2].map((i) => {
+      server.setFile(`/h${i}.bin`, { body: randomBytesSeeded(16 * KiB, i) });
+      return server.url(`/h${i}.bin`);
+    });
+    server.setFaults({ firstByteDelayMs: 3000 });
+    const run = runCli([...urls, '-d', dir, '--max-connections-per-host', '1']);
+    await waitFor(() => server.stats.requests >= 1);
+    await sleep(200);
+    run.child.kill('SIGINT');
+    const r = await run.exited;
+    expect(r.stderr).not.toMatch(/FAILED|aborted/);
+    expect(r.stderr).toMatch(/3 stopped/);
+    expect(r.code).toBe(130);
+  });
+});
