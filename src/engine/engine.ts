@@ -228,7 +228,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const settle = (outcome: RunOutcome, result?: DownloadResult, error?: FerryError): void => {
       item.activeMs += this.now() - startedAt;
       item.last = d.snapshot();
-      const mirror = error !== undefined && item.mirror + 1 < item.urls.length && error.code !== 'CHECKSUM' && error.code !== 'FILE_EXISTS';
+      const mirror =
+        outcome === 'error' && error !== undefined && item.mirror + 1 < item.urls.length && error.code !== 'CHECKSUM' && error.code !== 'FILE_EXISTS';
       const command: QueueCommand = { kind: 'ended', outcome, mirror };
       if (error && queueTransition(item.status, command).action === 'next-mirror') {
         this.emit('note', this.info(item), `${error.message}; trying mirror ${item.urls[item.mirror + 1]}`);
@@ -237,7 +238,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
     };
     d.start().then(
       (result) => settle(result.status === 'complete' || result.status === 'already-complete' ? 'complete' : result.status, result),
-      (e: unknown) => settle('error', undefined, toFerryError(e)),
+      (e: unknown) => {
+        const err = toFerryError(e);
+        // An abort is a stop, whoever asked for it: never an error, never a reason for a mirror.
+        settle(err.code === 'ABORTED' ? 'stopped' : 'error', undefined, err);
+      },
     );
   }
 

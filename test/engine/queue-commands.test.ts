@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FerryError } from '../../src/core/errors.js';
 import type { Source } from '../../src/core/types.js';
 import { createSource } from '../../src/engine/source-factory.js';
 import { createEngine, type Engine } from '../../src/index.js';
@@ -136,6 +137,29 @@ describe('queue commands', () => {
     expect(e.get(id)).toMatchObject({ state: 'complete', url: server.url('/a') });
     expect(errors).toEqual([]);
     expect(notes.filter((n) => /mirror/.test(n))).toEqual([]);
+  });
+
+  it('a run that ends ABORTED (its source closed under it) is paused, not failed, and no mirror is tried', async () => {
+    server.setFile('/b', { body: randomBytesSeeded(1000, 4) });
+    const e = createEngine(
+      { dir, ...fast },
+      {
+        createSource: (url, o): Source => {
+          const s = createSource(url, o);
+          if (!url.endsWith('/a')) return s;
+          return { ...s, probe: async () => Promise.reject(new FerryError('ABORTED', 'the HTTP source is closed')) };
+        },
+      },
+    );
+    engine = e;
+    const errors: string[] = [];
+    e.on('error', (d) => errors.push(d.errorMessage ?? ''));
+    const id = e.add([server.url('/a'), server.url('/b')]);
+    await waitFor(() => e.get(id)?.state === 'paused');
+    await sleep(50);
+    expect(e.get(id)).toMatchObject({ state: 'paused', url: server.url('/a') });
+    expect(errors).toEqual([]);
+    expect(server.stats.requests).toBe(0);
   });
 
   it('random commands, many times: the running downloads are always the ones counted active; the last command wins', async () => {
