@@ -95,6 +95,23 @@ describe('single connection: a retry keeps the validators', () => {
     expect(await hashOf('f.bin')).toBe(sha256(b));
   });
 
+  it('FTP without REST: a RETR longer than the SIZE (a growing file) is never cut and called complete', async () => {
+    const a = randomBytesSeeded(40 * KiB + 1, 'fg');
+    const server = await ftp({ '/g.bin': { body: a, mtime: MTIME } });
+    server.switches.growOnRetr = 1;
+    const notes: string[] = [];
+    const h = download(server.url('/g.bin'), { dir, connections: 2, timeoutMs: 5000, connectTimeoutMs: 5000, ...fast });
+    h.on('note', (n) => notes.push(n));
+    const err = await h.done.then(
+      () => undefined,
+      (e: { code?: string }) => e,
+    );
+    // It starts over a few times (each attempt reads one byte too many), then fails: never complete.
+    expect(err?.code).toBe('CHANGED');
+    expect(notes.filter((n) => /more than the 40961 bytes it announced/.test(n)).length).toBeGreaterThan(0);
+    expect((await readdir(dir)).filter((f) => f === 'g.bin')).toEqual([]);
+  });
+
   it('a retry whose body runs past the announced length (same ETag, no length) is never cut and called complete', async () => {
     const server = await http();
     const a = randomBytesSeeded(100 * KiB, 'grow-a');
