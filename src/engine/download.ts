@@ -150,8 +150,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
         }
       }
     } catch (e) {
-      // A stop asked at any moment (probe, backoff, host-slot wait, checksum, rename) ends as
-      // stopped: whatever the abort made fail is the stop itself, never an error.
+      // A stop asked at any moment (the probe, a backoff, a host-slot wait, the transfer, or just
+      // before anything failed) ends as stopped: what failed after the stop is never an error.
       if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.map?.doneBytes ?? 0);
       const err = toFerryError(e);
       this.emit('error', err);
