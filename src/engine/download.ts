@@ -150,6 +150,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
         }
       }
     } catch (e) {
+      // A stop asked at any moment (the probe, a backoff, a host-slot wait, the transfer, or just
+      // before anything failed) ends as stopped: what failed after the stop is never an error.
+      if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.map?.doneBytes ?? 0);
       const err = toFerryError(e);
       this.emit('error', err);
       throw err;
@@ -347,6 +350,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
     );
     if (await removeIfExists(paths.control)) this.emit('note', 'starting over: the server no longer supports ranges');
     const limiter = this.limiter();
+    // The probe's validators hold for every retry: a retry that meets another file fails with
+    // CHANGED (and run() starts over from zero), so no mix of two versions is ever saved.
+    const validators = { etag: probe.etag, lastModified: probe.lastModified, size: probe.size };
     let first = probe.bodyOffset ? undefined : probe.body;
     if (first === undefined) probe.body?.cancel();
     probe.body = undefined;
@@ -363,13 +369,14 @@ export class Download extends TypedEmitter<DownloadEvents> {
       ];
       if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
       try {
-        const stream = first ?? (await source.read({ start: 0 }, {}, this.ctrl.signal));
+        const stream = first ?? (await source.read({ start: 0 }, validators, this.ctrl.signal));
         first = undefined;
         await pumpSegment(stream, {
           map,
           writer: file,
           id: 0,
           requestEnd: end,
+          strictEnd: probe.size !== undefined,
           batchBytes: 256 * 1024,
           now: this.deps.now,
           onBytes: (n) => {
@@ -418,12 +425,23 @@ export class Download extends TypedEmitter<DownloadEvents> {
     return this.result('complete', paths, size);
   }
 
-  private async stopped(paths: Paths, onDisk: number): Promise<DownloadResult> {
+  /** The result of a run that was stopped; `paths` is undefined when it stopped before the probe answered. */
+  private async stopped(paths: Paths | undefined, onDisk: number): Promise<DownloadResult> {
+    const where = paths ?? { final: this.guessedPath(), part: '', control: '' };
     if (this.cancelled) {
-      await this.removePartial(paths);
-      return this.result('cancelled', paths, 0);
+      if (paths) await this.removePartial(paths);
+      return this.result('cancelled', where, 0);
     }
-    return this.result('stopped', paths, onDisk);
+    return this.result('stopped', where, paths ? onDisk : 0);
+  }
+
+  /** Where the file would go by its URL alone (for a run stopped before the probe answered). */
+  private guessedPath(): string {
+    try {
+      return resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url }));
+    } catch {
+      return this.url;
+    }
   }
 
   private async removePartial(paths: Paths): Promise<void> {

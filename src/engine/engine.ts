@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
+import { isActive, publicState, type QueueCommand, type QueueStatus, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
-import type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './queue-types.js';
+import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { createSharedSourceFactory } from './source-factory.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -18,20 +19,25 @@ interface Item {
   /** Which mirror is in use. */
   mirror: number;
   options: Partial<DownloadOptions>;
-  state: QueueState;
+  /** Changed only through `apply` (the pure state machine of core/queue-transitions). */
+  status: QueueStatus;
+  /** The run of the item; running exactly while `isActive(status)`. */
   download?: Download;
   /** The last snapshot of a download that is not running (for get/list). */
   last?: ProgressSnapshot;
-  /** Pause requested while active: the stop in progress ends in 'paused', not 'waiting'. */
-  stopping?: 'pause' | 'cancel';
   activeMs: number;
   error?: FerryError;
 }
 
 /**
  * The queue: downloads run `maxActive` at a time, in order; each can be paused, resumed,
- * cancelled or moved at any moment. Every control is idempotent and safe in any state.
+ * cancelled or moved at any moment. Every control is idempotent and safe in any state, and takes
+ * effect at once (synchronously): the last command asked wins, also over a stop still in flight.
  * Downloads share one per-host connection limit and one global rate limit.
+ *
+ * Invariant: a Download runs for an item exactly while its status is active, so the number of
+ * running Downloads is always the number of active items (which never exceeds `maxActive`, except
+ * after `setMaxActive` lowered it: nothing new starts until the count is under it).
  */
 export class Engine extends TypedEmitter<EngineEvents> {
   private readonly items = new Map<string, Item>();
@@ -66,7 +72,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const urls = Array.isArray(url) ? url : [url];
     if (urls.length === 0) throw new FerryError('USAGE', 'add() needs at least one URL');
     const id = randomBytes(8).toString('hex');
-    const item: Item = { id, urls, mirror: 0, options, state: 'waiting', activeMs: 0 };
+    const item: Item = { id, urls, mirror: 0, options, status: 'waiting', activeMs: 0 };
     this.items.set(id, item);
     this.order.splice(position ?? this.order.length, 0, id);
     this.emit('added', this.info(item));
@@ -74,40 +80,28 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return id;
   }
 
-  /** Pause: a waiting download is held; an active one stops its connections and saves a checkpoint. */
+  /**
+   * Pause: a waiting download is held; an active one stops its connections and saves a checkpoint.
+   * Resolves once it is stopped.
+   */
   async pause(id: string): Promise<void> {
-    const item = this.require(id);
-    if (item.state === 'waiting') {
-      item.state = 'paused';
-      this.emit('pause', this.info(item));
-      this.checkIdle();
-    } else if (item.state === 'active' && item.download) {
-      item.stopping ??= 'pause';
-      await item.download.stop();
-    }
+    await this.apply(this.require(id), { kind: 'pause' });
   }
 
-  /** Resume a paused (or failed) download: it waits for a slot and continues from its checkpoint. */
+  /**
+   * Resume a paused (or failed) download: it waits for a slot and continues from its checkpoint.
+   * Asked while a pause is still stopping, the download starts again once that stop is done.
+   */
   resume(id: string): void {
-    const item = this.require(id);
-    if (item.state !== 'paused' && item.state !== 'error') return;
-    item.state = 'waiting';
-    item.error = undefined;
-    this.emit('resume', this.info(item));
-    this.schedule();
+    void this.apply(this.require(id), { kind: 'resume' });
   }
 
-  /** Cancel: stop it and remove its partial and control files. Finished files are kept. */
+  /**
+   * Cancel: stop it and remove its partial and control files. Finished files are kept. Resolves
+   * once the files are gone.
+   */
   async cancel(id: string): Promise<void> {
-    const item = this.require(id);
-    if (item.state === 'complete' || item.state === 'cancelled') return;
-    if (item.state === 'active' && item.download) {
-      item.stopping = 'cancel';
-      await item.download.cancel();
-      return;
-    }
-    await item.download?.cancel();
-    this.finishAs(item, 'cancelled');
+    await this.apply(this.require(id), { kind: 'cancel' });
   }
 
   async pauseAll(): Promise<void> {
@@ -146,6 +140,13 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return this.order.map((id) => this.info(this.items.get(id) as Item));
   }
 
+  /** How many Downloads run now (always the number of items whose state is 'active'). */
+  activeCount(): number {
+    let n = 0;
+    for (const i of this.items.values()) if (isActive(i.status)) n++;
+    return n;
+  }
+
   /** Resolves when nothing is active or waiting (paused ones do not count). */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -155,9 +156,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   /** Stop everything that runs (saving checkpoints) and accept nothing more. */
   async close(): Promise<void> {
     this.closed = true;
-    const running = [...this.items.values()].filter((i) => i.state === 'active');
-    for (const i of running) i.stopping ??= 'pause';
-    await Promise.all(running.map((i) => i.download?.stop()));
+    await Promise.all([...this.items.values()].map((i) => this.apply(i, { kind: 'close' })));
     this.closeSources();
   }
 
@@ -167,8 +166,33 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return item;
   }
 
+  /**
+   * The one place an item's status changes: the pure transition decides, this applies its action
+   * and announces its event. Resolves when the action's work is done (a stop or a removal).
+   * `end` carries the result or error of a run that ended.
+   */
+  private async apply(item: Item, command: QueueCommand, end: { result?: DownloadResult; error?: FerryError } = {}): Promise<void> {
+    const from = item.status;
+    const t = queueTransition(from, command);
+    item.status = t.next;
+    if (t.event === 'resume') item.error = undefined;
+    if (t.event === 'error') item.error = end.error;
+    if (t.event === 'complete' && end.result) this.emit('complete', this.info(item), end.result);
+    else if (t.event !== undefined && t.event !== 'complete') this.emit(t.event, this.info(item));
+    let work: Promise<unknown> | undefined;
+    const d = item.download;
+    if (t.action === 'run') this.run(item);
+    else if (t.action === 'stop') work = d?.stop();
+    else if (t.action === 'cancel-run' || t.action === 'remove-partial') work = d?.cancel();
+    else if (t.action === 'next-mirror') item.mirror++;
+    // A command that meets a stop in flight resolves with that stop.
+    else if (t.next !== 'running' && isActive(t.next) && command.kind !== 'ended') work = d?.stop();
+    if (t.next !== from && command.kind !== 'start') this.schedule();
+    await work;
+  }
+
   private isIdle(): boolean {
-    for (const i of this.items.values()) if (i.state === 'active' || i.state === 'waiting') return false;
+    for (const i of this.items.values()) if (isActive(i.status) || i.status === 'waiting') return false;
     return true;
   }
 
@@ -182,80 +206,48 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** Start waiting downloads, in order, while slots are free. */
   private schedule(): void {
-    if (this.closed) return;
-    let active = 0;
-    for (const i of this.items.values()) if (i.state === 'active') active++;
-    for (const id of this.order) {
-      if (active >= this.maxActive) break;
-      const item = this.items.get(id) as Item;
-      if (item.state !== 'waiting') continue;
-      this.start(item);
-      active++;
+    if (!this.closed) {
+      for (const id of this.order) {
+        if (this.activeCount() >= this.maxActive) break;
+        const item = this.items.get(id) as Item;
+        if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
+      }
     }
     this.checkIdle();
   }
 
-  private start(item: Item): void {
+  private run(item: Item): void {
     const options = { ...this.defaults, ...item.options };
     const d = new Download(item.urls[item.mirror], options, { ...this.deps, hostSlots: this.hostSlots, globalBucket: this.globalBucket });
     item.download = d;
-    item.state = 'active';
-    item.stopping = undefined;
     const startedAt = this.now();
     d.on('progress', (p) => this.emit('progress', this.info(item), p));
     d.on('note', (m) => this.emit('note', this.info(item), m));
     d.on('retry', (r) => this.emit('retry', this.info(item), r));
     this.emit('start', this.info(item));
+    const settle = (outcome: RunOutcome, result?: DownloadResult, error?: FerryError): void => {
+      item.activeMs += this.now() - startedAt;
+      item.last = d.snapshot();
+      const mirror =
+        outcome === 'error' && error !== undefined && item.mirror + 1 < item.urls.length && error.code !== 'CHECKSUM' && error.code !== 'FILE_EXISTS';
+      const command: QueueCommand = { kind: 'ended', outcome, mirror };
+      if (error && queueTransition(item.status, command).action === 'next-mirror') {
+        this.emit('note', this.info(item), `${error.message}; trying mirror ${item.urls[item.mirror + 1]}`);
+      }
+      void this.apply(item, command, { result, error });
+    };
     d.start().then(
-      (result) => {
-        item.activeMs += this.now() - startedAt;
-        this.settle(item, result);
-      },
+      (result) => settle(result.status === 'complete' || result.status === 'already-complete' ? 'complete' : result.status, result),
       (e: unknown) => {
-        item.activeMs += this.now() - startedAt;
-        item.last = d.snapshot();
         const err = toFerryError(e);
-        if (item.stopping === 'cancel' || err.code === 'ABORTED') {
-          this.finishAs(item, item.stopping === 'cancel' ? 'cancelled' : 'paused');
-          return;
-        }
-        if (item.mirror + 1 < item.urls.length && err.code !== 'CHECKSUM' && err.code !== 'FILE_EXISTS') {
-          item.mirror++;
-          this.emit('note', this.info(item), `${err.message}; trying mirror ${item.urls[item.mirror]}`);
-          item.state = 'waiting';
-          this.schedule();
-          return;
-        }
-        item.error = err;
-        this.finishAs(item, 'error');
+        // An abort is a stop, whoever asked for it: never an error, never a reason for a mirror.
+        settle(err.code === 'ABORTED' ? 'stopped' : 'error', undefined, err);
       },
     );
   }
 
-  private settle(item: Item, result: DownloadResult): void {
-    item.last = item.download?.snapshot();
-    if (result.status === 'complete' || result.status === 'already-complete') {
-      item.state = 'complete';
-      this.emit('complete', this.info(item), result);
-      this.schedule();
-    } else if (result.status === 'cancelled' || item.stopping === 'cancel') {
-      this.finishAs(item, 'cancelled');
-    } else {
-      this.finishAs(item, this.closed || item.stopping === 'pause' ? 'paused' : 'waiting');
-    }
-  }
-
-  private finishAs(item: Item, state: QueueState): void {
-    item.state = state;
-    item.stopping = undefined;
-    if (state === 'paused') this.emit('pause', this.info(item));
-    if (state === 'cancelled') this.emit('cancel', this.info(item));
-    if (state === 'error') this.emit('error', this.info(item));
-    this.schedule();
-  }
-
   private info(item: Item): DownloadInfo {
-    const running = item.state === 'active' && item.download;
+    const running = isActive(item.status) && item.download;
     const s = running ? item.download?.snapshot() : (item.last ?? item.download?.snapshot());
     return {
       id: item.id,
@@ -263,7 +255,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
       urls: [...item.urls],
       path: s?.path,
       name: s?.name,
-      state: item.state,
+      state: publicState(item.status),
       totalBytes: s?.totalBytes,
       completedBytes: s?.completedBytes ?? 0,
       speed: running ? (s?.speed ?? 0) : 0,

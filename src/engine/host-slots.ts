@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { abortedError } from '../core/errors.js';
 
 /**
  * Connection slots per host, shared by every download of one engine, so that many files from one
@@ -31,10 +32,14 @@ export class HostSlots {
     return true;
   }
 
-  /** Wait for a slot under `limit` (rejects with the signal's reason when aborted). */
+  /**
+   * Wait for a slot under `limit`. An abort (before or during the wait) rejects with a FerryError
+   * of code ABORTED and takes no slot.
+   */
   async acquire(host: string, limit: number, signal: AbortSignal): Promise<void> {
-    while (!this.tryAcquire(host, limit)) {
-      signal.throwIfAborted();
+    for (;;) {
+      if (signal.aborted) throw abortedError(`${host}: stopped while waiting for a connection slot`);
+      if (this.tryAcquire(host, limit)) return;
       await new Promise<void>((resolve) => {
         const done = (): void => {
           off();

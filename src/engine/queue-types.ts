@@ -1,7 +1,8 @@
 import type { DownloadOptions } from '../core/options.js';
+import type { QueueState } from '../core/queue-transitions.js';
 import type { DownloadResult, ProgressSnapshot, RetryInfo } from './download-types.js';
 
-export type QueueState = 'waiting' | 'active' | 'paused' | 'complete' | 'error' | 'cancelled';
+export type { QueueState };
 
 /** What `get(id)` and `list()` report of one download. */
 export interface DownloadInfo {

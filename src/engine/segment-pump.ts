@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { FerryError } from '../core/errors.js';
 import type { PieceMap } from '../core/piece-map.js';
 import type { ByteStream } from '../core/types.js';
 
@@ -16,6 +17,11 @@ export interface PumpContext {
   requestEnd: number;
   /** Called with the accepted byte count of every chunk (speed meters, progress). */
   onBytes: (n: number) => void;
+  /**
+   * The stream must end at `requestEnd`: a byte past it (while the claim still reaches it) fails
+   * with CHANGED instead of being dropped, so a file that grew is never cut and called complete.
+   */
+  strictEnd?: boolean;
   /** Optional throttle: resolves when `n` more bytes may pass. */
   throttle?: (n: number) => Promise<void> | void;
   /** Bytes collected before one positional write. */
@@ -80,6 +86,11 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
         if (ctx.throttle) await ctx.throttle(accepted);
       }
       const claim = map.getClaim(id);
+      if (ctx.strictEnd && accepted < chunk.length && claim !== undefined && claim.end >= ctx.requestEnd) {
+        throw new FerryError('CHANGED', `the server sent more than the ${ctx.requestEnd} bytes it announced (the file changed on the server)`, {
+          hint: 'the download restarts from the beginning',
+        });
+      }
       if (!claim || (claim.pos >= claim.end && claim.end < ctx.requestEnd)) {
         stream.cancel();
         break;

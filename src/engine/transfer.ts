@@ -1,11 +1,12 @@
 import { type FerryError, isFerryError } from '../core/errors.js';
-import type { PieceMap } from '../core/piece-map.js';
 import { plan } from '../core/planner.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
-import type { ByteStream, Source, Validators } from '../core/types.js';
-import type { HostSlots } from './host-slots.js';
-import { type PositionalWriter, pumpSegment } from './segment-pump.js';
+import type { ByteStream } from '../core/types.js';
+import { pumpSegment } from './segment-pump.js';
+import type { ConnectionState, ConnectionView, FirstStream, TransferParams } from './transfer-types.js';
+
+export type { ConnectionState, ConnectionView, FirstStream, RetryInfo, TransferParams } from './transfer-types.js';
 
 /** A connection that receives nothing for this long counts as stalled and may be replaced. */
 const STALL_MS = 5000;
@@ -13,58 +14,6 @@ const STALL_MS = 5000;
 const YOUNG_MS = 1000;
 /** Bytes collected per positional write. */
 const BATCH_BYTES = 256 * 1024;
-
-export type ConnectionState = 'active' | 'retrying';
-
-/** What the progress view shows of one connection. */
-export interface ConnectionView {
-  id: number;
-  state: ConnectionState;
-  start: number;
-  end: number;
-  received: number;
-  speed: number;
-}
-
-export interface RetryInfo {
-  connection: number;
-  attempt: number;
-  delayMs: number;
-  error: FerryError;
-}
-
-/** The probe's open response: bytes [offset, end) of the file. */
-export interface FirstStream {
-  stream: ByteStream;
-  offset: number;
-  end: number;
-}
-
-export interface TransferParams {
-  source: Source;
-  writer: PositionalWriter;
-  map: PieceMap;
-  validators: Validators;
-  host: string;
-  hostSlots: HostSlots;
-  /** Connections wanted for this file. */
-  connections: number;
-  perHostLimit: number;
-  minSplitSize: number;
-  maxTries: number;
-  retryWaitMs: number;
-  /** The caller already holds one host slot for this transfer (the probe's); it is handed over. */
-  heldSlot?: boolean;
-  /** An open stream of the file from `offset` (the probe response), used as the first segment. */
-  firstStream?: FirstStream;
-  now: () => number;
-  random: () => number;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  throttle?: (n: number, signal: AbortSignal) => Promise<void> | void;
-  onBytes: (n: number) => void;
-  onNote: (message: string) => void;
-  onRetry: (info: RetryInfo) => void;
-}
 
 interface Connection {
   id: number;
@@ -78,6 +27,10 @@ interface Connection {
   replaced: boolean;
   /** Whether the current request has delivered a byte yet. */
   gotBytes: boolean;
+  /** The response being read, so that a takeover can close it (socket and all) at once. */
+  stream?: ByteStream;
+  /** Waiting for the rate limiter: not silence, so never a stall. */
+  throttled: boolean;
 }
 
 /**
@@ -99,6 +52,11 @@ export class Transfer {
   /** Smoothed time from a request to its first byte (ms), for latency-aware splits. */
   private latencyMs?: number;
   private signal!: AbortSignal;
+  /**
+   * Aborted by the caller's abort or by the first fatal error: every request and every backoff
+   * sleep listens to it, so either ends the whole transfer at once.
+   */
+  private readonly halt = new AbortController();
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
   private unsubscribe?: () => void;
@@ -137,10 +95,12 @@ export class Transfer {
       this.resolve = resolve;
       this.reject = reject;
       const onAbort = (): void => {
+        this.halt.abort();
         for (const c of this.conns.values()) c.ctrl.abort();
         this.settleIfIdle();
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) this.halt.abort();
+      else signal.addEventListener('abort', onAbort, { once: true });
       this.unsubscribe = this.p.hostSlots.onRelease((host) => {
         if (host === this.p.host) this.fill();
       });
@@ -187,6 +147,7 @@ export class Transfer {
     const c = this.conns.get(id);
     if (c?.state !== 'active') return undefined;
     const t = this.p.now();
+    if (c.throttled) return c.meter.rate(t) || undefined;
     if (t - c.lastByteAt > STALL_MS) return 0;
     if (t - c.requestStartedAt < YOUNG_MS) return undefined;
     return c.meter.rate(t) || undefined;
@@ -205,6 +166,7 @@ export class Transfer {
       attempt: 0,
       replaced: false,
       gotBytes: false,
+      throttled: false,
     };
     this.conns.set(conn.id, conn);
     try {
@@ -263,6 +225,9 @@ export class Transfer {
       stream = await this.p.source.read({ start: claim.pos, end: claim.end }, this.p.validators, conn.ctrl.signal);
       requestEnd = claim.end;
     }
+    conn.stream = stream;
+    // Taken over while the request was being made: its response is not wanted.
+    if (conn.ctrl.signal.aborted) stream.cancel();
     const throttle = this.p.throttle;
     let firstByte = stream !== this.p.firstStream?.stream;
     await pumpSegment(stream, {
@@ -284,7 +249,18 @@ export class Transfer {
         conn.meter.add(n, t);
         this.p.onBytes(n);
       },
-      throttle: throttle ? (n) => throttle(n, conn.ctrl.signal) : undefined,
+      throttle: throttle ? (n) => this.throttled(conn, throttle(n, conn.ctrl.signal)) : undefined,
+    });
+    conn.stream = undefined;
+  }
+
+  /** A rate limiter's wait counts as activity: the connection is marked busy, then fresh. */
+  private throttled(conn: Connection, wait: Promise<void> | void): Promise<void> | undefined {
+    if (!wait) return undefined;
+    conn.throttled = true;
+    return wait.finally(() => {
+      conn.throttled = false;
+      conn.lastByteAt = this.p.now();
     });
   }
 
@@ -295,6 +271,8 @@ export class Transfer {
     if (owner && claim && claim.pos >= claim.end) {
       owner.replaced = true;
       owner.ctrl.abort();
+      // The probe's response is not tied to the connection's signal: close it directly.
+      owner.stream?.cancel();
     }
   }
 
@@ -318,18 +296,22 @@ export class Transfer {
     conn.state = 'retrying';
     this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: decision.delayMs, error: e as FerryError });
     try {
-      await this.p.sleep(decision.delayMs, this.signal);
+      await this.p.sleep(decision.delayMs, this.halt.signal);
     } catch {
       return false;
     }
     conn.ctrl = new AbortController();
-    if (this.signal.aborted) conn.ctrl.abort();
+    if (this.halt.signal.aborted) {
+      conn.ctrl.abort();
+      return false;
+    }
     return true;
   }
 
   private fail(e: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = e;
+    this.halt.abort();
     for (const c of this.conns.values()) c.ctrl.abort();
   }
 

@@ -124,3 +124,49 @@ describe('pumpSegment', () => {
     expect(map.gaps()).toEqual([{ start: 0, end: 20 }]); // to be fetched again
   });
 });
+
+describe('pumpSegment: strictEnd', () => {
+  const write = async () => {};
+  it.each([
+    [0, [1]],
+    [1, [1, 1]],
+    [10, [4, 4, 3]],
+    [10, [11]],
+  ])('a body of more than the %i bytes announced fails with CHANGED instead of being cut', async (size, lengths) => {
+    const map = new PieceMap(size);
+    map.assign(0, { start: 0, end: size });
+    const stream = streamOf(lengths.map((n) => Buffer.alloc(n, 7)));
+    const err = await pumpSegment(stream, { map, id: 0, requestEnd: size, strictEnd: true, batchBytes: 4, onBytes: () => {}, writer: { write } }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as { code?: string }).code).toBe('CHANGED');
+    expect(map.doneBytes).toBe(size);
+  });
+
+  it('exactly the announced bytes pass; without strictEnd the excess of a split claim is dropped as before', async () => {
+    const map = new PieceMap(10);
+    map.assign(0, { start: 0, end: 10 });
+    await pumpSegment(streamOf([Buffer.alloc(6), Buffer.alloc(4)]), {
+      map,
+      id: 0,
+      requestEnd: 10,
+      strictEnd: true,
+      batchBytes: 4,
+      onBytes: () => {},
+      writer: { write },
+    });
+    expect(map.complete).toBe(true);
+    const split = new PieceMap(10);
+    split.assign(0, { start: 0, end: 5 });
+    await pumpSegment(streamOf([Buffer.alloc(10)]), {
+      map: split,
+      id: 0,
+      requestEnd: 10,
+      strictEnd: true,
+      batchBytes: 4,
+      onBytes: () => {},
+      writer: { write },
+    });
+    expect(split.doneBytes).toBe(5);
+  });
+});

@@ -33,6 +33,8 @@ export interface FtpServerSwitches {
   dropDataAfterBytes?: number;
   /** Throttle data connections to about this many bytes per second. */
   dataBytesPerSec?: number;
+  /** RETR sends this many bytes more than SIZE says (a file that grows while it is read). */
+  growOnRetr?: number;
   /** `none`: AUTH TLS refused; `explicit`: AUTH TLS offered; `implicit`: TLS from the first byte. */
   tls: FtpTlsMode;
   /** PASV announces 10.0.0.1 instead of 127.0.0.1 (a server behind NAT). */
@@ -386,7 +388,9 @@ class Session {
     const socket = this.protectData ? this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext })) : raw;
     const t = { socket, aborted: false };
     this.transfer = t;
-    const ok = await this.send(t, file.body.subarray(Math.min(offset, file.body.length)));
+    const grow = this.s.switches.growOnRetr ?? 0;
+    const body = grow > 0 ? Buffer.concat([file.body, Buffer.alloc(grow, 0x6e)]) : file.body;
+    const ok = await this.send(t, body.subarray(Math.min(offset, body.length)));
     if (this.transfer === t) this.transfer = undefined;
     if (t.aborted) return;
     this.reply(ok ? 226 : 426, ok ? 'Transfer complete.' : 'Failure writing network stream.');
