@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { isActive, publicState, type QueueCommand, type QueueStatus, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
+import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
@@ -232,7 +233,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
         outcome === 'error' && error !== undefined && item.mirror + 1 < item.urls.length && error.code !== 'CHECKSUM' && error.code !== 'FILE_EXISTS';
       const command: QueueCommand = { kind: 'ended', outcome, mirror };
       if (error && queueTransition(item.status, command).action === 'next-mirror') {
-        this.emit('note', this.info(item), `${error.message}; trying mirror ${item.urls[item.mirror + 1]}`);
+        this.emit('note', this.info(item), `${error.message}; trying mirror ${redactUrl(item.urls[item.mirror + 1])}`);
       }
       void this.apply(item, command, { result, error });
     };

@@ -1,5 +1,6 @@
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
+import { redactUrl, redactUrls } from '../core/redact.js';
 import type { Source } from '../core/types.js';
 import { createFtpSource } from '../sources/ftp-source.js';
 import { createHttpTransport, type HttpTransport } from '../sources/http-client.js';
@@ -12,7 +13,7 @@ function schemeOf(url: string): string {
   try {
     return new URL(url).protocol;
   } catch {
-    throw new FerryError('USAGE', `not a valid URL: ${url}`, { hint: 'give a full URL such as https://host/path' });
+    throw new FerryError('USAGE', `not a valid URL: ${redactUrls(url)}`, { hint: 'give a full URL such as https://host/path' });
   }
 }
 
@@ -26,7 +27,7 @@ export const createSource: SourceFactory = (url, options) => {
   const net = { ...options, connections: Math.min(options.connections, options.maxConnectionsPerHost) };
   if (scheme === 'http:' || scheme === 'https:') return createHttpSource(url, net);
   if (scheme === 'ftp:' || scheme === 'ftps:') return createFtpSource(url, net);
-  throw new FerryError('UNSUPPORTED', `unsupported protocol ${scheme.replace(/:$/, '')} in ${url}`, {
+  throw new FerryError('UNSUPPORTED', `unsupported protocol ${scheme.replace(/:$/, '')} in ${redactUrl(url)}`, {
     hint: 'ferry downloads http, https, ftp and ftps URLs',
   });
 };
