@@ -4,7 +4,7 @@
  */
 import { FerryError } from '../core/errors.js';
 import { normalizeOutputPath } from '../core/filename.js';
-import { readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
+import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
 import { formatBytes } from '../core/units.js';
@@ -37,6 +37,8 @@ interface OptionSpec {
   names: readonly string[];
   /** Placeholder shown in help; absent for a flag that takes no value. */
   value?: string;
+  /** A flag that may also take a value after `=` (`--flag` or `--flag=VALUE`, never a separate word). */
+  optionalValue?: string;
   group: Group;
   /** One or more lines of help (split on `\n`). */
   help: string;
@@ -147,6 +149,15 @@ const OPTIONS: readonly OptionSpec[] = [
     help: 'replace an existing file',
     apply: (a) => {
       a.options.overwrite = true;
+    },
+  },
+  {
+    names: ['--auto-file-renaming'],
+    optionalValue: 'true|false',
+    group: 'Output',
+    help: 'a taken name: save as NAME.1 (default);\n=false: fail instead',
+    apply: (a, v, f) => {
+      a.options.autoFileRenaming = v === '' ? true : readBoolean(f, v);
     },
   },
   {
@@ -413,7 +424,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       const eq = arg.indexOf('=');
       const flag = eq < 0 ? arg : arg.slice(0, eq);
       const spec = findOption(flag);
-      if (spec.value === undefined) {
+      if (spec.optionalValue !== undefined) {
+        if (eq >= 0 && arg.length === eq + 1) throw usage(`${flag}= needs a value: ${flag}[=${spec.optionalValue}]`);
+        spec.apply(args, eq >= 0 ? arg.slice(eq + 1) : '', flag);
+      } else if (spec.value === undefined) {
         if (eq >= 0) throw usage(`${flag} takes no value, got ${q(arg)}`);
         spec.apply(args, '', flag);
       } else {

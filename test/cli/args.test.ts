@@ -254,6 +254,7 @@ describe('HELP_TEXT', () => {
       '--limit-rate',
       '--checksum',
       '--overwrite',
+      '--auto-file-renaming',
       '-k',
       '--insecure',
       '--ca-certificate',
