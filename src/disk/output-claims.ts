@@ -102,7 +102,7 @@ export class OutputClaims {
       .map((p) => this.holderOf(p, owner))
       .find((h) => h !== undefined);
     const theirs = other ? this.byOwner.get(other)?.paths.final : undefined;
-    const clash = theirs === undefined || theirs === paths.final ? '' : ` (as ${theirs})`;
+    const clash = theirs === undefined || key(theirs) === key(paths.final) ? '' : ` (as ${theirs})`;
     return explicit
       ? new FerryError('USAGE', `output ${paths.final} is also used by another download of this queue${clash}`, {
           hint: 'give each download its own -o/out name',
