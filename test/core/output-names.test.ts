@@ -36,7 +36,7 @@ describe('control files and URLs', () => {
   });
 
   it('resume needs the partial file at the recorded size', () => {
-    const remote = { size: 100, acceptsRanges: true, etag: '"e"' };
+    const remote = { url: 'http://h/f', size: 100, acceptsRanges: true, etag: '"e"' };
     const saved = { size: 100, etag: '"e"', done: [{ start: 0, end: 50 }] };
     expect(decideResume(saved, remote, 100)).toEqual({ resume: true, done: saved.done });
     expect(decideResume(saved, remote, 60)).toEqual({ resume: false, reason: 'the partial file has 60 bytes, expected 100' });
