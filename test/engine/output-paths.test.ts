@@ -120,6 +120,39 @@ describe('one engine: same-name downloads get their own files', () => {
     for (let i = 0; i < 3; i++) expect(await hashOf(names[i] as string)).toBe(sha256(bodies[i]));
   });
 
+  it('races: many same-name downloads whose names only the server reveals, probes finishing in any order, run many times', async () => {
+    const n = 8;
+    const bodies = Array.from({ length: n }, (_, i) => randomBytesSeeded(i * 3 * KiB + (i % 2), `race${i}`));
+    for (const [i, body] of bodies.entries()) server.setFile(`/r/${i}`, { body, contentDisposition: 'attachment; filename="same.bin"' });
+    for (let round = 0; round < 10; round++) {
+      const roundDir = path.join(dir, `round${round}`);
+      const e = createEngine({ dir: roundDir, maxActive: n, connections: 2, ...fast });
+      for (let i = 0; i < n; i++) e.add(server.url(`/r/${i}`));
+      await e.whenIdle();
+      const list = e.list();
+      await e.close();
+      expect(list.every((d) => d.state === 'complete')).toBe(true);
+      expect(new Set(list.map((d) => d.name)).size).toBe(n);
+      for (const [i, d] of list.entries()) expect(sha256(await readFile(d.path as string))).toBe(sha256(bodies[i]));
+      expect((await readdir(roundDir)).sort()).toEqual(['same.bin', ...Array.from({ length: n - 1 }, (_, i) => `same.bin.${i + 1}`)].sort());
+    }
+  });
+
+  it('a server without ranges: same-name entries still get their own files', async () => {
+    const bodies = sameNameFiles(3, (i) => 40 * KiB + i);
+    server.setFaults({ ranges: false });
+    engine = createEngine({ dir, maxActive: 3, ...fast });
+    for (let i = 0; i < 3; i++) engine.add(server.url(`/s${i}/download`));
+    await engine.whenIdle();
+    expect(engine.list().map((d) => [d.state, d.name])).toEqual([
+      ['complete', 'download'],
+      ['complete', 'download.1'],
+      ['complete', 'download.2'],
+    ]);
+    for (let i = 0; i < 3; i++) expect(await hashOf(i === 0 ? 'download' : `download.${i}`)).toBe(sha256(bodies[i]));
+    expect((await readdir(dir)).sort()).toEqual(['download', 'download.1', 'download.2']);
+  });
+
   it('a server name ending in .part or .ferry cannot collide with the files of another download', async () => {
     const a = randomBytesSeeded(300 * KiB, 'a');
     const b = randomBytesSeeded(10 * KiB, 'b');
