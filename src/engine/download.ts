@@ -79,8 +79,10 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private paths?: Paths;
   private totalBytes?: number;
   private singleView?: () => ConnectionView[];
-  /** Our control file found at the chosen name (resume candidate). */
+  /** Our control file found at the chosen name (resume candidate), or the one written since. */
   private found?: ControlState;
+  /** A control file was on disk before this run: crashed saves may have left temp files. */
+  private inherited = false;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -266,6 +268,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     });
     if (choice.renamed) this.emit('note', choice.renamed);
     this.found = choice.control;
+    this.inherited = choice.control !== undefined;
     await mkdirOrFail(path.dirname(choice.claim.paths.final));
     return { paths: choice.claim.paths, complete: choice.action === 'complete' };
   }
@@ -460,7 +463,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));
     }
     await finalizeFile(paths.part, paths.final, { durable: this.options.fsync });
-    if (hasControl) await removeControl(paths.control);
+    if (hasControl) await removeControl(paths.control, { leftovers: this.inherited });
     return this.result('complete', paths, size);
   }
 
