@@ -50,7 +50,8 @@ const usage = (message: string): FerryError => new FerryError('USAGE', message);
 
 /** A user's value for a one-line message: control characters escaped, long values cut. */
 function esc(value: string): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+  // \p{Cc}: C0 controls, DEL and C1 controls.
+  const escaped = value.replace(/[\p{Cc}\u2028\u2029]/gu, (c) =>
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
@@ -59,8 +60,14 @@ function esc(value: string): string {
 /** A user's value, quoted and escaped for a message. */
 const q = (value: string): string => `'${esc(value)}'`;
 
-/** Control characters that may not appear in a header value (tab is allowed). */
-const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** True when `v` has a control character that may not appear in a header value (C0 but tab, DEL). */
+function hasBadFieldChar(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 function header(args: ParsedArgs, value: string, flag: string): void {
   const [name, headerValue] = readHeader(flag, value);
@@ -256,7 +263,7 @@ const OPTIONS: readonly OptionSpec[] = [
     group: 'HTTP and TLS',
     help: `User-Agent (default: ${D.userAgent})`,
     apply: (a, v, f) => {
-      if (BAD_FIELD_CHARS.test(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
+      if (hasBadFieldChar(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
       a.options.userAgent = text(f, v, 'a user agent');
     },
   },
