@@ -124,16 +124,14 @@ export async function loadControl(filePath: string): Promise<ControlState | unde
 
 /**
  * Delete the control file and any temporary file a crashed save left beside it
- * (`<name>.tmp-<pid>`). Missing files are not an error. `leftovers: false` looks only for this
- * process's temporary file instead of listing the directory (for a control file this process
- * created: listing a directory of many files per download would cost O(n) each).
+ * (`<name>.tmp-<pid>`). Missing files are not an error. `leftovers: false` skips the listing of
+ * the directory (for a control file this process created: listing a directory of many files per
+ * download would cost O(n) each).
  */
 export async function removeControl(filePath: string, options: { leftovers?: boolean } = {}): Promise<void> {
   await removeIfExists(filePath);
-  if (options.leftovers === false) {
-    await removeIfExists(`${filePath}.tmp-${process.pid}`);
-    return;
-  }
+  // This process's own temp file never outlives a save (renamed, or removed when the save fails).
+  if (options.leftovers === false) return;
   const dir = path.dirname(filePath);
   const prefix = `${path.basename(filePath)}.tmp-`;
   let names: string[];
