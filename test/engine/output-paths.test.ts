@@ -306,6 +306,23 @@ describe('resume checks what it resumes', () => {
   });
 });
 
+describe('a kill between the final rename and the control file removal', () => {
+  it('the rerun finds the complete file at its name: already complete, and our leftover control file is removed', async () => {
+    const body = randomBytesSeeded(64 * KiB, 'left');
+    server.setFile('/f.bin', { body, etag: '"1"', lastModified: DATE });
+    await download(server.url('/f.bin'), { dir, ...fast }).done;
+    // What a kill right after the rename leaves: the file (with its time, set before the rename)
+    // and a control file of ours claiming every byte.
+    const control = `{"ferry": "control", "version": 1, "url": "${server.url('/f.bin')}", "size": ${body.length}, "etag": "\\"1\\"", "done": [[0, ${body.length}]]}\n`;
+    await writeFile(path.join(dir, 'f.bin.ferry'), control);
+    const r = await download(server.url('/f.bin'), { dir, ...fast }).done;
+    expect(r.status).toBe('already-complete');
+    expect(r.path).toBe(path.join(dir, 'f.bin'));
+    expect(await readdir(dir)).toEqual(['f.bin']);
+    expect(await hashOf('f.bin')).toBe(sha256(body));
+  });
+});
+
 describe('control files', () => {
   it('are 0600 and never hold the userinfo of the URL; resume matches without it', async () => {
     const body = randomBytesSeeded(1024 * KiB, 'sec');
