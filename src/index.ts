@@ -18,6 +18,7 @@ export { redactUrl, redactUrls } from './core/redact.js';
 export { terminalSafe } from './core/terminal-text.js';
 export { TokenBucket } from './core/token-bucket.js';
 export type { ByteRange, ByteStream, ProbeResult, RemoteInfo, Source, Validators } from './core/types.js';
+export { OutputClaims } from './disk/output-claims.js';
 export { Download, type DownloadDeps, toFerryError } from './engine/download.js';
 export type {
   ConnectionView,
@@ -30,6 +31,7 @@ export type {
 } from './engine/download-types.js';
 export { createEngine, Engine } from './engine/engine.js';
 export { HostSlots } from './engine/host-slots.js';
+export { reserveOutput } from './engine/output-reservation.js';
 export type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './engine/queue-types.js';
 export { type SessionEntry, saveSessionFile, unfinishedEntries } from './engine/session.js';
 

@@ -4,7 +4,7 @@
  */
 import { FerryError } from '../core/errors.js';
 import { normalizeOutputPath } from '../core/filename.js';
-import { readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
+import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
 import { formatBytes } from '../core/units.js';
@@ -37,6 +37,8 @@ interface OptionSpec {
   names: readonly string[];
   /** Placeholder shown in help; absent for a flag that takes no value. */
   value?: string;
+  /** A flag that may also take a value after `=` (`--flag` or `--flag=VALUE`, never a separate word). */
+  optionalValue?: string;
   group: Group;
   /** One or more lines of help (split on `\n`). */
   help: string;
@@ -48,7 +50,8 @@ const usage = (message: string): FerryError => new FerryError('USAGE', message);
 
 /** A user's value for a one-line message: control characters escaped, long values cut. */
 function esc(value: string): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+  // \p{Cc}: C0 controls, DEL and C1 controls.
+  const escaped = value.replace(/[\p{Cc}\u2028\u2029]/gu, (c) =>
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
@@ -57,8 +60,14 @@ function esc(value: string): string {
 /** A user's value, quoted and escaped for a message. */
 const q = (value: string): string => `'${esc(value)}'`;
 
-/** Control characters that may not appear in a header value (tab is allowed). */
-const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** True when `v` has a control character that may not appear in a header value (C0 but tab, DEL). */
+function hasBadFieldChar(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 function header(args: ParsedArgs, value: string, flag: string): void {
   const [name, headerValue] = readHeader(flag, value);
@@ -147,6 +156,15 @@ const OPTIONS: readonly OptionSpec[] = [
     help: 'replace an existing file',
     apply: (a) => {
       a.options.overwrite = true;
+    },
+  },
+  {
+    names: ['--auto-file-renaming'],
+    optionalValue: 'true|false',
+    group: 'Output',
+    help: 'a taken name: save as NAME.1 (default);\n=false: fail instead',
+    apply: (a, v, f) => {
+      a.options.autoFileRenaming = v === '' ? true : readBoolean(f, v);
     },
   },
   {
@@ -245,7 +263,7 @@ const OPTIONS: readonly OptionSpec[] = [
     group: 'HTTP and TLS',
     help: `User-Agent (default: ${D.userAgent})`,
     apply: (a, v, f) => {
-      if (BAD_FIELD_CHARS.test(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
+      if (hasBadFieldChar(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
       a.options.userAgent = text(f, v, 'a user agent');
     },
   },
@@ -413,7 +431,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       const eq = arg.indexOf('=');
       const flag = eq < 0 ? arg : arg.slice(0, eq);
       const spec = findOption(flag);
-      if (spec.value === undefined) {
+      if (spec.optionalValue !== undefined) {
+        if (eq >= 0 && arg.length === eq + 1) throw usage(`${flag}= needs a value: ${flag}[=${spec.optionalValue}]`);
+        spec.apply(args, eq >= 0 ? arg.slice(eq + 1) : '', flag);
+      } else if (spec.value === undefined) {
         if (eq >= 0) throw usage(`${flag} takes no value, got ${q(arg)}`);
         spec.apply(args, '', flag);
       } else {

@@ -1,6 +1,6 @@
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
-import { createEngine, type DownloadInfo, type Engine, saveSessionFile, unfinishedEntries } from '../index.js';
+import { createEngine, type DownloadInfo, type Engine, isFerryError, OutputClaims, reserveOutput, saveSessionFile, unfinishedEntries } from '../index.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { attachKeys, HELP_KEYS } from './keys.js';
@@ -31,13 +31,14 @@ const SESSION_EVERY_MS = 5000;
  * and exit by itself when the queue is done: 0 only when every download completed.
  */
 export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSettings): Promise<number> {
+  checkOutputs(entries, s.defaults);
   const { limitRate, ...defaults } = s.defaults;
   const engine = createEngine({ ...defaults, downloadLimitRate: limitRate, limitRate: s.overallLimit, maxActive: s.maxActive });
   const human = !s.quiet && !s.json;
   const tty = human && io.stderr.isTTY === true;
   const view = new QueueView(io, engine, tty);
   const json = (event: string, d: DownloadInfo, extra: object = {}): void => {
-    if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, id: d.id, url: d.url, path: d.path, state: d.state, ...extra }))}\n`);
+    if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, id: d.id, url: d.url, path: d.path, name: d.name, state: d.state, ...extra }))}\n`);
   };
   const say = (line: string): void => {
     if (human) view.say(line);
@@ -139,6 +140,22 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const failed = items.find((d) => d.state === 'error');
   if (failed) return exitCodeFor(new FerryError((failed.errorCode ?? 'NETWORK') as FerryError['code'], failed.errorMessage ?? ''));
   return items.every((d) => d.state === 'complete') ? EXIT.success : EXIT.failure;
+}
+
+/**
+ * Claim every entry's output in queue order, as the engine will, before anything starts: an
+ * explicit `-o`/`out` that another entry also uses is a USAGE error naming the entry.
+ */
+export function checkOutputs(entries: readonly QueueEntry[], defaults: Partial<DownloadOptions>): void {
+  const plan = new OutputClaims();
+  entries.forEach((e, i) => {
+    try {
+      reserveOutput(plan, e, e.urls[0], { ...defaults, ...e.options });
+    } catch (err) {
+      if (!isFerryError(err)) throw err;
+      throw new FerryError(err.code, `download ${i + 1} (${e.urls[0]}): ${err.message}`, { hint: err.hint });
+    }
+  });
 }
 
 /** The live queue view on a TTY; elsewhere events print their own lines. */

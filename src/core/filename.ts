@@ -111,7 +111,10 @@ function urlLastSegment(url: string): string {
   try {
     path = new URL(url).pathname;
   } catch {
-    path = url.replace(/[?#].*$/s, '');
+    // Not a URL: still never take a name from its authority (it may hold user:password@).
+    const rest = url.replace(/[?#].*$/s, '');
+    const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/.exec(rest);
+    path = authority ? rest.slice(authority[0].length) : rest;
   }
   const raw = path.slice(path.lastIndexOf('/') + 1);
   try {
@@ -139,5 +142,17 @@ export interface FilenameSources {
 export function chooseFilename(sources: FilenameSources): string {
   if (sources.out !== undefined) return normalizeOutputPath(sources.out);
   const fromHeader = sources.contentDispositionName === undefined ? undefined : sanitizeFilename(sources.contentDispositionName);
-  return fromHeader ?? sanitizeFilename(urlLastSegment(sources.url)) ?? 'index.html';
+  return avoidOwnSuffixes(fromHeader ?? sanitizeFilename(urlLastSegment(sources.url)) ?? 'index.html');
+}
+
+/** The endings of ferry's own files beside a download: partial data, control file, its temp files. */
+const OWN_SUFFIX = /\.(part|ferry)(\.tmp-\d+)?$/i;
+
+/**
+ * A name from a server or a URL that ends like one of ferry's own files (`x.part`, `x.ferry`,
+ * `x.ferry.tmp-12`) gets a `_` appended, so that it can never be mistaken for, or collide with,
+ * the partial or control file of another download.
+ */
+export function avoidOwnSuffixes(name: string): string {
+  return OWN_SUFFIX.test(name) ? `${name}_` : name;
 }

@@ -109,6 +109,7 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   single('max-redirects', 'maxRedirects', ['--max-redirects'], (v, n) => readInteger(n, v, 0)),
   // `--overwrite` in ferry lines.
   single('allow-overwrite', 'overwrite', [], (v, n) => readBoolean(n, v)),
+  single('auto-file-renaming', 'autoFileRenaming', [], (v, n) => readBoolean(n, v)),
   single('ftp-user', 'ftpUser', ['--ftp-user'], (v, n) => readText(n, v)),
   // Written back as given: a session file of a download with a password holds that password.
   single('ftp-passwd', 'ftpPassword', ['--ftp-password'], (v, n) => readText(n, v)),

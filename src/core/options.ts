@@ -72,6 +72,13 @@ export interface DownloadOptions extends NetworkOptions {
   checksum?: Checksum;
   /** Replace an existing output file. CLI `--overwrite`; RPC `allow-overwrite`. */
   overwrite: boolean;
+  /**
+   * When a name from the server or the URL is taken (a file on disk, or another download of the
+   * queue), save as `NAME.1`, `NAME.2`, ... instead. False: a taken name is an error (use
+   * `overwrite`). An explicit `out` is never renamed. CLI `--auto-file-renaming[=true|false]`;
+   * RPC `auto-file-renaming`. Default true.
+   */
+  autoFileRenaming: boolean;
   /** How often the control file is saved (ms). */
   checkpointIntervalMs: number;
   /**
@@ -95,6 +102,7 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   limitRate: 0,
   checksum: undefined,
   overwrite: false,
+  autoFileRenaming: true,
   checkpointIntervalMs: 1000,
   fsync: true,
   headers: {},

@@ -20,6 +20,9 @@ export function decideResume(saved: SavedState | undefined, remote: RemoteInfo, 
     return partSize !== undefined && partSize > 0 ? { resume: false, reason: 'a partial file without a control file cannot be trusted' } : { resume: false };
   }
   if (partSize === undefined) return { resume: false, reason: 'the partial file is missing' };
+  if (saved.size !== undefined && partSize !== saved.size) {
+    return { resume: false, reason: `the partial file has ${partSize} bytes, expected ${saved.size}` };
+  }
   if (!remote.acceptsRanges || remote.size === undefined) {
     return { resume: false, reason: 'the server no longer supports ranges' };
   }
@@ -47,4 +50,29 @@ export function isAlreadyComplete(file: { size: number; mtimeMs: number }, remot
   if (remote.lastModified === undefined) return false;
   const t = Date.parse(remote.lastModified);
   return Number.isFinite(t) && Math.floor(t / 1000) === Math.floor(file.mtimeMs / 1000);
+}
+
+/**
+ * `url` without its userinfo (`user:pass@`): what control files store and compare, so that no
+ * credential is ever written to disk. A string that is not a URL is returned unchanged.
+ */
+export function withoutUserinfo(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.password === '') return url;
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * True when a control file that records `recorded` (its URLs: as given and after redirects)
+ * belongs to a download of one of `urls` (the URL and its mirrors). Userinfo is ignored.
+ */
+export function isControlFor(recorded: readonly (string | undefined)[], urls: readonly string[]): boolean {
+  const mine = new Set(urls.map(withoutUserinfo));
+  return recorded.some((u) => u !== undefined && mine.has(withoutUserinfo(u)));
 }

@@ -8,6 +8,7 @@
  *     "ferry": "control",
  *     "version": 1,
  *     "url": "https://example.com/file.iso",
+ *     "source": "https://example.com/get?id=7",
  *     "size": 1048576,
  *     "etag": "\"abc\"",
  *     "lastModified": "Tue, 01 Oct 2024 10:00:00 GMT",
@@ -15,12 +16,15 @@
  *     "done": [[0, 65536], [131072, 196608]]
  *   }
  *
+ * `source` (optional, added without a new version) is the URL as the user gave it. No URL ever
+ * carries userinfo (`user:pass@`): credentials are never written. The file is created 0600.
  * Ranges are half-open [start, end), sorted, disjoint and non-empty. Every version ever written
  * keeps being readable; test/fixtures/control-v1.ferry pins version 1.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { FerryError } from '../core/errors.js';
+import { withoutUserinfo } from '../core/resume.js';
 import type { ByteRange } from '../core/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { errnoCode, fileSystemError, removeIfExists } from './data-file.js';
@@ -31,8 +35,10 @@ export const CONTROL_VERSION = 1;
 /** What a control file records. Invariant: never claims bytes that are not on disk. */
 export interface ControlState {
   version: 1;
-  /** The URL the bytes came from (after redirects). */
+  /** The URL the bytes came from (after redirects), without userinfo. */
   url: string;
+  /** The URL the download was asked for (before redirects), without userinfo. */
+  source?: string;
   /** Total size of the remote file, when known. */
   size?: number;
   /** The remote validators at the time the bytes were fetched, exactly as sent. */
@@ -51,6 +57,7 @@ export interface ControlState {
 export function encodeControl(state: ControlState): string {
   const s = validate(state, (why) => new FerryError('FILE_SYSTEM', `invalid control state: ${why}`));
   const lines = ['  "ferry": "control"', `  "version": ${CONTROL_VERSION}`, `  "url": ${JSON.stringify(s.url)}`];
+  if (s.source !== undefined) lines.push(`  "source": ${JSON.stringify(s.source)}`);
   if (s.size !== undefined) lines.push(`  "size": ${s.size}`);
   if (s.etag !== undefined) lines.push(`  "etag": ${JSON.stringify(s.etag)}`);
   if (s.lastModified !== undefined) lines.push(`  "lastModified": ${JSON.stringify(s.lastModified)}`);
@@ -96,7 +103,8 @@ export function decodeControl(text: string, where: string): ControlState {
  * Invariant: callers do not save the same path twice at once (one checkpoint at a time).
  */
 export async function saveControl(filePath: string, state: ControlState, options: { durable?: boolean } = {}): Promise<void> {
-  await writeFileAtomic(filePath, encodeControl(state), options);
+  const clean = { ...state, url: withoutUserinfo(state.url), source: state.source === undefined ? undefined : withoutUserinfo(state.source) };
+  await writeFileAtomic(filePath, encodeControl(clean), { ...options, mode: 0o600 });
 }
 
 /**
@@ -116,10 +124,14 @@ export async function loadControl(filePath: string): Promise<ControlState | unde
 
 /**
  * Delete the control file and any temporary file a crashed save left beside it
- * (`<name>.tmp-<pid>`). Missing files are not an error.
+ * (`<name>.tmp-<pid>`). Missing files are not an error. `leftovers: false` skips the listing of
+ * the directory (for a control file this process created: listing a directory of many files per
+ * download would cost O(n) each).
  */
-export async function removeControl(filePath: string): Promise<void> {
+export async function removeControl(filePath: string, options: { leftovers?: boolean } = {}): Promise<void> {
   await removeIfExists(filePath);
+  // This process's own temp file never outlives a save (renamed, or removed when the save fails).
+  if (options.leftovers === false) return;
   const dir = path.dirname(filePath);
   const prefix = `${path.basename(filePath)}.tmp-`;
   let names: string[];
@@ -146,7 +158,7 @@ function validate(state: ControlState, bad: (why: string) => FerryError): Contro
     if (!isOffset(state.size)) throw bad(`"size" must be a non-negative integer, got ${JSON.stringify(state.size)}`);
     out.size = state.size;
   }
-  for (const key of ['etag', 'lastModified', 'createdAt'] as const) {
+  for (const key of ['source', 'etag', 'lastModified', 'createdAt'] as const) {
     const v = state[key];
     if (v === undefined) continue;
     if (typeof v !== 'string') throw bad(`"${key}" must be a string, got ${JSON.stringify(v)}`);

@@ -95,7 +95,9 @@ export class DataFile {
 }
 
 /**
- * Open the partial file at `filePath`, creating it if missing and never truncating existing bytes.
+ * Open the partial file at `filePath`, never following a symlink. `fresh`: create it, failing if
+ * anything (a file, a planted symlink) is already at that name (O_EXCL | O_NOFOLLOW); otherwise
+ * open it (creating it when missing) without truncating its bytes.
  * When `size` is known the file is set to exactly `size` bytes with ftruncate (sparse
  * preallocation: holes read as zeros and take no space until written).
  */
@@ -104,8 +106,9 @@ export async function openDataFile(filePath: string, options: { size?: number; f
   if (size !== undefined) checkOffset(size, 'size', filePath);
   let handle: fs.FileHandle;
   try {
-    // O_RDWR | O_CREAT without O_TRUNC or O_APPEND: keeps a partial file, honours positions.
-    handle = await fs.open(filePath, constants.O_RDWR | constants.O_CREAT, 0o666);
+    // Never O_TRUNC or O_APPEND: keeps a partial file, honours positions.
+    const create = fresh ? constants.O_CREAT | constants.O_EXCL : constants.O_CREAT;
+    handle = await fs.open(filePath, constants.O_RDWR | constants.O_NOFOLLOW | create, 0o666);
   } catch (e) {
     throw fileSystemError(e, 'open', filePath);
   }

@@ -8,7 +8,7 @@ import { FerryError, isFerryError } from '../core/errors.js';
 import { chooseFilename } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import { PieceMap } from '../core/piece-map.js';
-import { decideResume, isAlreadyComplete } from '../core/resume.js';
+import { decideResume, isControlFor } from '../core/resume.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
@@ -16,7 +16,9 @@ import type { ByteRange, ProbeResult, Source } from '../core/types.js';
 import { verifyChecksum } from '../disk/checksum.js';
 import { type ControlState, loadControl, removeControl, saveControl } from '../disk/control-file.js';
 import { type DataFile, finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
-import { controlPathFor, partPathFor, resolveInside } from '../disk/paths.js';
+import { chooseOutput } from '../disk/output-choice.js';
+import { OutputClaims } from '../disk/output-claims.js';
+import { controlPathFor, resolveInside } from '../disk/paths.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -37,6 +39,12 @@ export interface DownloadDeps {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** How often 'progress' is emitted (ms). */
   progressIntervalMs?: number;
+  /** The output paths claimed in one engine; a standalone download has its own. */
+  claims?: OutputClaims;
+  /** Who holds this download's claim (the engine's queue entry; default: the Download itself). */
+  claimOwner?: object;
+  /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
+  mirrors?: readonly string[];
 }
 
 const UNKNOWN_SIZE = Number.MAX_SAFE_INTEGER;
@@ -71,8 +79,10 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private paths?: Paths;
   private totalBytes?: number;
   private singleView?: () => ConnectionView[];
-  /** The control file read before the probe (reused instead of reading it twice). */
-  private earlier?: { path: string; state: ControlState | undefined };
+  /** Our control file found at the chosen name (resume candidate), or the one written since. */
+  private found?: ControlState;
+  /** A control file was on disk before this run: crashed saves may have left temp files. */
+  private inherited = false;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -86,6 +96,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
       random: deps.random ?? Math.random,
       sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
       progressIntervalMs: deps.progressIntervalMs ?? 1000,
+      claims: deps.claims ?? new OutputClaims(),
+      claimOwner: deps.claimOwner ?? this,
+      mirrors: deps.mirrors ?? [url],
     };
   }
 
@@ -116,10 +129,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
   /** The state of the download right now. */
   snapshot(): ProgressSnapshot {
     const now = this.deps.now();
+    const final = this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final;
     return {
       url: this.url,
-      path: this.paths?.final,
-      name: this.paths ? path.basename(this.paths.final) : undefined,
+      path: final,
+      name: final === undefined ? undefined : path.basename(final),
       totalBytes: this.totalBytes,
       completedBytes: this.map ? Math.min(this.map.receivedBytes, this.totalBytes ?? Infinity) : 0,
       sessionBytes: this.sessionBytes,
@@ -188,20 +202,14 @@ export class Download extends TypedEmitter<DownloadEvents> {
     let probe: ProbeResult | undefined;
     try {
       probe = await this.withRetries(() => source.probe(signal, gap?.start, gap?.end));
-      const paths = await this.choosePaths(probe);
+      const { paths, complete } = await this.choosePaths(probe);
       this.paths = paths;
       this.totalBytes = probe.size;
-      const existing = await statOrUndefined(paths.final);
-      if (existing) {
-        if (existing.isFile() && isAlreadyComplete(existing, probe) && !this.options.overwrite) {
-          probe.body?.cancel();
-          return this.result('already-complete', paths, existing.size);
-        }
-        if (!this.options.overwrite || !existing.isFile()) {
-          throw new FerryError('FILE_EXISTS', `${paths.final} already exists`, {
-            hint: 'use --overwrite to replace it, or -o to choose another name',
-          });
-        }
+      if (complete) {
+        probe.body?.cancel();
+        // A kill between the final rename and the control file's removal leaves ours beside it.
+        if (this.found) await removeControl(paths.control);
+        return this.result('already-complete', paths, probe.size ?? 0);
       }
       if (probe.acceptsRanges && probe.size !== undefined) {
         try {
@@ -228,58 +236,95 @@ export class Download extends TypedEmitter<DownloadEvents> {
    */
   private async firstMissingRange(): Promise<ByteRange | undefined> {
     try {
-      const name = chooseFilename({ out: this.options.out, url: this.url });
-      const controlPath = controlPathFor(resolveInside(this.options.dir, name));
+      const held = this.deps.claims.current(this.deps.claimOwner);
+      const controlPath = held?.paths.control ?? controlPathFor(resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url })));
       const saved = existsSync(controlPath) ? await loadControl(controlPath) : undefined;
-      this.earlier = { path: controlPath, state: saved };
       if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
+      if (!isControlFor([saved.source, saved.url], this.deps.mirrors)) return undefined;
       return new RangeSet(saved.done).gaps(saved.size)[0];
     } catch {
       return undefined;
     }
   }
 
-  private async choosePaths(probe: ProbeResult): Promise<Paths> {
+  /**
+   * Claim the output (see chooseOutput): the name claimed at add time when the server agrees with
+   * it, else the server's name, claimed now. A later attempt of this run keeps its paths.
+   */
+  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean }> {
     const name = chooseFilename({ out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
-    const final = resolveInside(this.options.dir, name);
-    await mkdirOrFail(path.dirname(final));
-    return { final, part: partPathFor(final), control: controlPathFor(final) };
+    const { claims, claimOwner } = this.deps;
+    const held = claims.current(claimOwner);
+    const same = held !== undefined && held.name === name && path.resolve(held.dir) === path.resolve(this.options.dir);
+    if (same && this.paths?.final === held.paths.final) return { paths: this.paths, complete: false };
+    const choice = await chooseOutput({
+      claims,
+      owner: claimOwner,
+      dir: this.options.dir,
+      name,
+      explicit: this.options.out !== undefined,
+      rename: this.options.autoFileRenaming,
+      overwrite: this.options.overwrite,
+      urls: this.deps.mirrors,
+      remote: probe,
+      from: same ? held.index : 0,
+    });
+    if (choice.renamed) this.emit('note', choice.renamed);
+    this.found = choice.control;
+    this.inherited = choice.control !== undefined;
+    await mkdirOrFail(path.dirname(choice.claim.paths.final));
+    return { paths: choice.claim.paths, complete: choice.action === 'complete' };
+  }
+
+  /**
+   * Rewrite the control file to claim no bytes (for the remote file as it is now), before a fresh
+   * partial file replaces the old one: a kill at any moment then never leaves a control file that
+   * claims bytes of a file that holds zeros, and the name stays ours for the rerun.
+   */
+  private async claimNothing(paths: Paths, probe: ProbeResult, createdAt: string): Promise<void> {
+    const claimed = (this.found?.done.length ?? 0) > 0;
+    const state: ControlState = {
+      version: 1,
+      url: probe.url,
+      source: this.url,
+      size: probe.size,
+      etag: probe.etag,
+      lastModified: probe.lastModified,
+      done: [],
+      createdAt,
+    };
+    await saveControl(paths.control, state, { durable: this.options.fsync && claimed });
+    this.found = state;
   }
 
   /** Many connections over byte ranges, with a control file for resume. */
   private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
     const size = probe.size as number;
-    let saved: ControlState | undefined;
-    if (!fresh) {
-      try {
-        saved = this.earlier?.path === paths.control ? this.earlier.state : await loadControl(paths.control);
-      } catch (e) {
-        this.emit('note', `${toFerryError(e).message}; starting over`);
-      }
-    }
+    const saved = fresh ? undefined : this.found;
     const partStat = await statOrUndefined(paths.part);
     const decision = decideResume(saved, probe, partStat?.size);
+    const createdAt = saved?.createdAt ?? new Date().toISOString();
     if (!decision.resume) {
       if (decision.reason) this.emit('note', `starting over: ${decision.reason}`);
+      await this.claimNothing(paths, probe, createdAt);
       if (partStat) await removeIfExists(paths.part);
     }
-    const file = await openDataFile(paths.part, { size, fresh: partStat === undefined || !decision.resume });
+    const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
     const map = new PieceMap(size, decision.resume ? decision.done : []);
     this.map = map;
     this.resumedBytes = map.doneBytes;
-    const createdAt = saved?.createdAt ?? new Date().toISOString();
     const state = (): ControlState => ({
       version: 1,
       url: probe.url,
+      source: this.url,
       size,
       etag: probe.etag,
       lastModified: probe.lastModified,
       done: map.done.toArray(),
       createdAt,
     });
-    // The first checkpoint writes the control file (within a second); a download that ends before
-    // it never needs one. A resumed download's control file is already there and still true.
-    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, saved !== undefined && decision.resume, this.options.fsync);
+    // The control file is on disk before any byte is (resumed, or rewritten to claim nothing above).
+    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, true, this.options.fsync);
     this.emit('start', { url: probe.url, path: paths.final, totalBytes: size, resumedBytes: this.resumedBytes, segmented: true });
 
     const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
@@ -320,7 +365,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       await checkpoint.settled();
       if (isFerryError(e) && e.code === 'CHANGED') {
         await file.close().catch(() => undefined);
-        await removeControl(paths.control).catch(() => undefined);
+        await this.claimNothing(paths, probe, createdAt).catch(() => undefined);
         throw e;
       }
       await checkpoint.save(true).catch(() => undefined);
@@ -348,7 +393,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
         ? 'the server did not say the size: using one connection, resume impossible'
         : 'the server does not support ranges: using one connection, resume impossible',
     );
-    if (await removeIfExists(paths.control)) this.emit('note', 'starting over: the server no longer supports ranges');
+    if ((this.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
+    await this.claimNothing(paths, probe, new Date().toISOString());
     const limiter = this.limiter();
     // The probe's validators hold for every retry: a retry that meets another file fails with
     // CHANGED (and run() starts over from zero), so no mix of two versions is ever saved.
@@ -392,7 +438,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         if (this.options.fsync) await file.sync();
         await file.close();
         this.totalBytes = got;
-        return this.finish(paths, probe, got, false);
+        return this.finish(paths, probe, got, true);
       } catch (e) {
         first?.cancel();
         first = undefined;
@@ -412,16 +458,19 @@ export class Download extends TypedEmitter<DownloadEvents> {
       try {
         await verifyChecksum(paths.part, this.options.checksum);
       } catch (e) {
-        if (hasControl) await removeControl(paths.control).catch(() => undefined);
+        // Part first: a kill in between leaves our control file alone, never a foreign-looking part.
+        if (hasControl) await this.removePartial(paths);
         throw e;
       }
     }
-    await finalizeFile(paths.part, paths.final, { durable: this.options.fsync });
+    // The time is set before the rename, so a file at its final name always has it ("already
+    // complete" on a rerun even after a kill right after the rename).
     if (probe.lastModified) {
       const t = Date.parse(probe.lastModified);
-      if (Number.isFinite(t)) await setMtime(paths.final, new Date(t));
+      if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));
     }
-    if (hasControl) await removeControl(paths.control);
+    await finalizeFile(paths.part, paths.final, { durable: this.options.fsync });
+    if (hasControl) await removeControl(paths.control, { leftovers: this.inherited });
     return this.result('complete', paths, size);
   }
 

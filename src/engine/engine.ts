@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { isActive, publicState, type QueueCommand, type QueueStatus, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import { OutputClaims } from '../disk/output-claims.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
+import { reserveOutput } from './output-reservation.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { createSharedSourceFactory } from './source-factory.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -53,6 +56,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly now: () => number;
   private readonly deps: DownloadDeps;
   private readonly closeSources: () => void;
+  /** Output paths of the queue: an entry holds its claim from add() until it completes or is cancelled. */
+  private readonly claims: OutputClaims;
 
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
@@ -64,6 +69,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     this.maxActive = Math.max(1, maxActive ?? DEFAULT_MAX_ACTIVE);
     this.now = this.deps.now ?? (() => performance.now());
     this.hostSlots = this.deps.hostSlots ?? new HostSlots(options.maxConnectionsPerHost ?? DEFAULT_OPTIONS.maxConnectionsPerHost);
+    this.claims = this.deps.claims ?? new OutputClaims();
     this.globalBucket = this.deps.globalBucket ?? new TokenBucket(limitRate ?? 0, Math.max(256 * 1024, (limitRate ?? 0) / 4), this.now());
   }
 
@@ -74,6 +80,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (urls.length === 0) throw new FerryError('USAGE', 'add() needs at least one URL');
     const id = randomBytes(8).toString('hex');
     const item: Item = { id, urls, mirror: 0, options, status: 'waiting', activeMs: 0 };
+    reserveOutput(this.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
     this.order.splice(position ?? this.order.length, 0, id);
     this.emit('added', this.info(item));
@@ -176,6 +183,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const from = item.status;
     const t = queueTransition(from, command);
     item.status = t.next;
+    // A finished or cancelled entry gives its name back; a paused or failed one keeps it for its resume.
+    if (t.next === 'complete' || t.next === 'cancelled') this.claims.release(item);
     if (t.event === 'resume') item.error = undefined;
     if (t.event === 'error') item.error = end.error;
     if (t.event === 'complete' && end.result) this.emit('complete', this.info(item), end.result);
@@ -219,7 +228,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   private run(item: Item): void {
     const options = { ...this.defaults, ...item.options };
-    const d = new Download(item.urls[item.mirror], options, { ...this.deps, hostSlots: this.hostSlots, globalBucket: this.globalBucket });
+    const d = new Download(item.urls[item.mirror], options, {
+      ...this.deps,
+      hostSlots: this.hostSlots,
+      globalBucket: this.globalBucket,
+      claims: this.claims,
+      claimOwner: item,
+      mirrors: item.urls,
+    });
     item.download = d;
     const startedAt = this.now();
     d.on('progress', (p) => this.emit('progress', this.info(item), p));
@@ -250,12 +266,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private info(item: Item): DownloadInfo {
     const running = isActive(item.status) && item.download;
     const s = running ? item.download?.snapshot() : (item.last ?? item.download?.snapshot());
+    // Before it starts, an entry shows the name claimed for it at add().
+    const where = s?.path ?? this.claims.current(item)?.paths.final;
     return {
       id: item.id,
       url: item.urls[item.mirror],
       urls: [...item.urls],
-      path: s?.path,
-      name: s?.name,
+      path: where,
+      name: where === undefined ? undefined : path.basename(where),
       state: publicState(item.status),
       totalBytes: s?.totalBytes,
       completedBytes: s?.completedBytes ?? 0,

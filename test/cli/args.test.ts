@@ -254,6 +254,7 @@ describe('HELP_TEXT', () => {
       '--limit-rate',
       '--checksum',
       '--overwrite',
+      '--auto-file-renaming',
       '-k',
       '--insecure',
       '--ca-certificate',
@@ -326,5 +327,16 @@ describe('HELP_TEXT', () => {
       const withHex = argv.map((a) => a.replace('=HEX', `=${SHA256}`));
       expect(() => parseArgs(withHex)).not.toThrow();
     }
+  });
+});
+
+describe('--auto-file-renaming', () => {
+  it('alone or =true renames, =false turns it off; any other value is one clear line', () => {
+    expect(parseArgs(['--auto-file-renaming', U]).options.autoFileRenaming).toBe(true);
+    expect(parseArgs(['--auto-file-renaming=true', U]).options.autoFileRenaming).toBe(true);
+    expect(parseArgs(['--auto-file-renaming=FALSE', U]).options.autoFileRenaming).toBe(false);
+    expect(parseArgs(['--auto-file-renaming', U]).urls).toEqual([U]);
+    expect(usageError(['--auto-file-renaming=maybe']).message).toBe("--auto-file-renaming needs true or false, got 'maybe'");
+    expect(usageError(['--auto-file-renaming=']).message).toMatch(/--auto-file-renaming= needs a value/);
   });
 });

@@ -37,6 +37,7 @@ const TABLE: SessionEntry[] = [
       caCertificate: '/etc/ssl/ca bundle.pem',
       maxRedirects: 0,
       overwrite: false,
+      autoFileRenaming: false,
     },
   },
   {

@@ -228,8 +228,9 @@ describe('download: the output file', () => {
     const body = randomBytesSeeded(1000, 16);
     server.setFile('/f', { body });
     await writeFile(path.join(dir, 'f'), 'mine');
-    const err = await download(server.url('/f'), { dir, ...fast }).done.catch((e: unknown) => e);
+    const err = await download(server.url('/f'), { dir, autoFileRenaming: false, ...fast }).done.catch((e: unknown) => e);
     expect((err as FerryError).code).toBe('FILE_EXISTS');
+    expect((err as FerryError).hint).toMatch(/--overwrite/);
     expect(await readFile(path.join(dir, 'f'), 'utf8')).toBe('mine');
     await download(server.url('/f'), { dir, overwrite: true, ...fast }).done;
     expect(await fileHash(path.join(dir, 'f'))).toBe(sha256(body));

@@ -1,0 +1,118 @@
+/**
+ * Output-path ownership inside one engine: which download owns which final, `.part` and control
+ * path. Keys are resolved absolute paths, so `./a/x` and `a/x` are one claim.
+ */
+import * as path from 'node:path';
+import { FerryError } from '../core/errors.js';
+import { controlPathFor, partPathFor, resolveInside } from './paths.js';
+
+/** The three files of one download. */
+export interface OutputPaths {
+  final: string;
+  part: string;
+  control: string;
+}
+
+/** One owner's claim: the name asked for, which candidate of it is held, and its paths. */
+export interface OutputClaim {
+  dir: string;
+  /** The name asked for (candidate 0). */
+  name: string;
+  /** Which candidate is held: 0 = `name`, n = `name.n`. */
+  index: number;
+  /** An explicit name (`-o`): never renamed. */
+  explicit: boolean;
+  paths: OutputPaths;
+}
+
+/** Candidate `index` of `name`: the name itself, then `name.1`, `name.2`, ... (wget style). */
+export function candidateName(name: string, index: number): string {
+  return index === 0 ? name : `${name}.${index}`;
+}
+
+/** The final, partial and control paths of `name` inside `dir` (see resolveInside). */
+export function outputPathsFor(dir: string, name: string): OutputPaths {
+  const final = resolveInside(dir, name);
+  return { final, part: partPathFor(final), control: controlPathFor(final) };
+}
+
+/** Most candidates tried before giving up on a name. */
+export const MAX_CANDIDATES = 10_000;
+
+/**
+ * The output paths claimed by the downloads of one engine (a standalone download has its own).
+ * Invariant: no two owners hold a common path (final, part or control, in any combination), so no
+ * two downloads ever write one file. An owner holds at most one claim; claiming again replaces it.
+ */
+export class OutputClaims {
+  private readonly byPath = new Map<string, object>();
+  private readonly byOwner = new Map<object, OutputClaim>();
+
+  /**
+   * Claim for `owner` the first candidate of `name` in `dir`, from `from` on, that no other owner
+   * holds. An explicit name (or `rename: false`) only tries candidate `from`.
+   * @throws FerryError USAGE when an explicit name is held by another owner; FILE_EXISTS when a
+   *   name that may not be renamed is; USAGE for a name outside `dir`.
+   */
+  reserve(owner: object, dir: string, name: string, options: { explicit: boolean; rename: boolean; from?: number }): OutputClaim {
+    const renaming = options.rename && !options.explicit;
+    const from = options.from ?? 0;
+    for (let i = from; i < from + MAX_CANDIDATES; i++) {
+      const claim = this.tryClaim(owner, dir, name, i, options.explicit);
+      if (claim) return claim;
+      if (!renaming) throw this.conflict(owner, dir, name, i, options.explicit);
+    }
+    throw new FerryError('FILE_EXISTS', `no free name for ${name} in ${dir} (tried ${MAX_CANDIDATES})`, { hint: 'choose a name with -o/--output' });
+  }
+
+  /** Claim candidate `index` of `name` for `owner` when no other owner holds any of its paths. */
+  tryClaim(owner: object, dir: string, name: string, index: number, explicit: boolean): OutputClaim | undefined {
+    const paths = outputPathsFor(dir, candidateName(name, index));
+    if (Object.values(paths).some((p) => this.holderOf(p, owner) !== undefined)) return undefined;
+    this.release(owner);
+    const claim: OutputClaim = { dir, name, index, explicit, paths };
+    for (const p of Object.values(paths)) this.byPath.set(key(p), owner);
+    this.byOwner.set(owner, claim);
+    return claim;
+  }
+
+  /** The claim `owner` holds, if any. */
+  current(owner: object): OutputClaim | undefined {
+    return this.byOwner.get(owner);
+  }
+
+  /** Drop `owner`'s claim (nothing happens when it holds none). */
+  release(owner: object): void {
+    const claim = this.byOwner.get(owner);
+    if (!claim) return;
+    this.byOwner.delete(owner);
+    for (const p of Object.values(claim.paths)) if (this.byPath.get(key(p)) === owner) this.byPath.delete(key(p));
+  }
+
+  /** The owner other than `self` that holds `p`, if any. */
+  private holderOf(p: string, self: object): object | undefined {
+    const holder = this.byPath.get(key(p));
+    return holder === self ? undefined : holder;
+  }
+
+  /** The error for candidate `index` of `name` being held by another owner than `owner`. */
+  conflict(owner: object, dir: string, name: string, index: number, explicit: boolean): FerryError {
+    const paths = outputPathsFor(dir, candidateName(name, index));
+    const other = Object.values(paths)
+      .map((p) => this.holderOf(p, owner))
+      .find((h) => h !== undefined);
+    const theirs = other ? this.byOwner.get(other)?.paths.final : undefined;
+    const clash = theirs === undefined || key(theirs) === key(paths.final) ? '' : ` (as ${theirs})`;
+    return explicit
+      ? new FerryError('USAGE', `output ${paths.final} is also used by another download of this queue${clash}`, {
+          hint: 'give each download its own -o/out name',
+        })
+      : new FerryError('FILE_EXISTS', `${paths.final} is used by another download of this queue${clash}`, {
+          hint: 'allow --auto-file-renaming, or choose another name with -o',
+        });
+  }
+}
+
+function key(p: string): string {
+  return path.resolve(p);
+}
