@@ -174,3 +174,32 @@ describe('chooseFilename', () => {
     expect(name).toBe(`${'n'.repeat(MAX_FILENAME_BYTES - 4)}.iso`);
   });
 });
+
+describe('sanitizeFilename: invisible characters and more Windows devices', () => {
+  it.each([
+    ['a\u061cb.txt', 'ab.txt'],
+    ['a\u2060\u2061\u2062\u2063\u2064b.txt', 'ab.txt'],
+    ['a\u180eb.txt', 'ab.txt'],
+    ['a\ufe00\ufe0fb.txt', 'ab.txt'],
+    ['a\u{e0100}\u{e01ef}b.txt', 'ab.txt'],
+    ['a\u{e0000}\u{e0041}\u{e007f}b.txt', 'ab.txt'],
+    ['\u2060.hidden', 'hidden'],
+  ])('strips %j', (input, want) => {
+    expect(sanitizeFilename(input)).toBe(want);
+  });
+
+  it('keeps neighbours of the stripped ranges', () => {
+    expect(sanitizeFilename('\u061b\u2065\ufe10\u{e01f0}.txt')).toBe('\u061b\u2065\ufe10\u{e01f0}.txt');
+  });
+
+  it.each(['COM\u00b9', 'com\u00b2.txt', 'LPT\u00b3.tar.gz', 'lpt\u00b9', 'CONIN$', 'conin$.log', 'CONOUT$', 'ConOut$.txt'])(
+    'prefixes the Windows device name %j',
+    (name) => {
+      expect(sanitizeFilename(name)).toBe(`_${name}`);
+    },
+  );
+
+  it.each(['COM\u2074', 'CONIN', 'CONOUT$x', 'xCONIN$'])('leaves %j alone', (name) => {
+    expect(sanitizeFilename(name)).toBe(name);
+  });
+});
