@@ -10,6 +10,8 @@ export type ChunkSink = (buf: Uint8Array, start: number, end: number) => void;
 
 enum State {
   Size,
+  /** Whitespace after the size digits: only more whitespace, `;` or the line end may follow. */
+  SizeSpace,
   Extension,
   DataStart,
   Data,
@@ -106,9 +108,16 @@ export class ChunkedDecoder {
           return;
         }
         if (this.digits === 0) throw new ProtocolError('missing chunk size');
-        if (c === SEMICOLON || c === SP || c === HT) return this.enter(State.Extension);
+        if (c === SEMICOLON) return this.enter(State.Extension);
+        if (c === SP || c === HT) return this.enter(State.SizeSpace);
         return this.lineEnd(c, State.Size);
       }
+      case State.SizeSpace:
+        // BWS before a chunk extension: `1 2` must not read as size 1 with junk after it.
+        if (++this.lineBytes > MAX_LINE_BYTES) throw new ProtocolError('chunk-size line too long');
+        if (c === SP || c === HT) return;
+        if (c === SEMICOLON) return this.enter(State.Extension);
+        return this.lineEnd(c, State.Size);
       case State.Extension:
         if (++this.lineBytes > MAX_LINE_BYTES) throw new ProtocolError('chunk extension too long');
         if (c === CR || c === LF) return this.lineEnd(c, State.Extension);
