@@ -20,6 +20,11 @@ export interface WireOptions extends SocketTls {
   connectTimeoutMs: number;
   /** Idle limit while waiting for the response head or for body bytes. */
   timeoutMs: number;
+  /**
+   * Limit on the time from sending a request to its final response head, however the bytes
+   * trickle in (interim 1xx responses included). Default: `timeoutMs`.
+   */
+  headTimeoutMs?: number;
   /** Close a pooled connection left idle this long. */
   idleTimeoutMs: number;
   pool: BatchPool;
@@ -37,6 +42,8 @@ export interface WireResponse {
 
 /** Told when a connection can take another request, and when it is gone. */
 export interface WireHooks {
+  /** The response is complete and the connection will be idle (or closed) within this turn. */
+  onSettling(conn: WireConnection): void;
   onIdle(conn: WireConnection): void;
   onClosed(conn: WireConnection): void;
 }
@@ -62,6 +69,7 @@ export class WireConnection {
   private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
   private phase: Phase = 'new';
   private connectTimer: NodeJS.Timeout | undefined;
+  private headTimer: NodeJS.Timeout | undefined;
   /** Requests started on this connection (more than one: it was reused). */
   requests = 0;
   /** Bytes received for the current request. */
@@ -121,6 +129,8 @@ export class WireConnection {
     this.signal = signal;
     signal.addEventListener('abort', this.onAbort);
     this.socket.setTimeout(this.options.timeoutMs);
+    const headMs = this.options.headTimeoutMs ?? this.options.timeoutMs;
+    this.headTimer = setTimeout(() => this.fail(this.timeout(`no complete response head within ${headMs / 1000}s`)), headMs);
     return new Promise<WireResponse>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.socket.write(head, 'latin1');
@@ -187,6 +197,7 @@ export class WireConnection {
     const got = this.heads.push(src, start, end);
     if (got === undefined) return;
     const { head, buf, rest, end: to } = got;
+    clearTimeout(this.headTimer);
     this.framing = bodyFraming(head);
     this.keepAlive = keepsAlive(head, this.framing);
     this.remaining = this.framing.kind === 'length' ? this.framing.length : 0;
@@ -252,7 +263,14 @@ export class WireConnection {
     this.socket.resume();
     this.socket.setTimeout(this.options.idleTimeoutMs);
     this.socket.unref();
-    this.hooks.onIdle(this);
+    // Bytes the server sent after the body (a stray CRLF) are read in this same turn of the
+    // event loop, after the read that ended the body: the connection goes back to its pool only
+    // after that turn, so such a connection is closed (see onRead) instead of being reused with
+    // the stray bytes taken for the start of the next response.
+    this.hooks.onSettling(this);
+    setImmediate(() => {
+      if (this.phase === 'idle') this.hooks.onIdle(this);
+    });
   }
 
   /** A body whose requests to pause, resume or abandon count only while it is the current one. */
@@ -291,6 +309,7 @@ export class WireConnection {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     clearTimeout(this.connectTimer);
+    clearTimeout(this.headTimer);
     this.signal?.removeEventListener('abort', this.onAbort);
     this.signal = undefined;
     const pending = this.pending;
