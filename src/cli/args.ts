@@ -48,17 +48,27 @@ const usage = (message: string): FerryError => new FerryError('USAGE', message);
 
 /** A user's value for a one-line message: control characters escaped, long values cut. */
 function esc(value: string): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
-    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  let escaped = '';
+  for (const c of value) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    if (!control) escaped += c;
+    else escaped += c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${code.toString(16).padStart(4, '0')}`;
+  }
   return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
 }
 
 /** A user's value, quoted and escaped for a message. */
 const q = (value: string): string => `'${esc(value)}'`;
 
-/** Control characters that may not appear in a header value (tab is allowed). */
-const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** True when `value` holds a control character that may not appear in a header value (tab is allowed). */
+function hasBadFieldChar(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
 
 function header(args: ParsedArgs, value: string, flag: string): void {
   const [name, headerValue] = readHeader(flag, value);
@@ -245,7 +255,7 @@ const OPTIONS: readonly OptionSpec[] = [
     group: 'HTTP and TLS',
     help: `User-Agent (default: ${D.userAgent})`,
     apply: (a, v, f) => {
-      if (BAD_FIELD_CHARS.test(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
+      if (hasBadFieldChar(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
       a.options.userAgent = text(f, v, 'a user agent');
     },
   },
@@ -256,6 +266,14 @@ const OPTIONS: readonly OptionSpec[] = [
     help: `follow at most N (default: ${D.maxRedirects})`,
     apply: (a, v, f) => {
       a.options.maxRedirects = readInteger(f, v, 0);
+    },
+  },
+  {
+    names: ['--allow-downgrade'],
+    group: 'HTTP and TLS',
+    help: 'follow redirects from https to http',
+    apply: (a) => {
+      a.options.allowDowngrade = true;
     },
   },
   {
