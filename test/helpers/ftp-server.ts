@@ -37,6 +37,11 @@ export interface FtpServerSwitches {
   tls: FtpTlsMode;
   /** PASV announces 10.0.0.1 instead of 127.0.0.1 (a server behind NAT). */
   announcePrivateAddress: boolean;
+  /**
+   * Bytes (latin1, one per character) sent together with the `234` reply to AUTH TLS, before the
+   * handshake: an injected reply.
+   */
+  afterAuthTls?: string;
 }
 
 export interface FtpServerStats {
@@ -353,7 +358,7 @@ class Session {
     const raw = this.sock;
     raw.removeAllListeners('data');
     raw.pause();
-    raw.write('234 Proceed with negotiation.\r\n', () => {
+    raw.write(Buffer.from(`234 Proceed with negotiation.\r\n${this.s.switches.afterAuthTls ?? ''}`, 'latin1'), () => {
       this.sock = this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext }));
       this.secure = true;
       this.listen(this.sock);
