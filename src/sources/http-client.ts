@@ -208,8 +208,9 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
       } catch (err) {
         const e = toFerryError(err, u.host, signal);
         // A kept-alive connection the server closed while it sat idle fails before any response
-        // byte: the request never reached the server, so one more try on a new connection.
-        if (reused && attempt === 0 && conn.responseBytes === 0 && e.code === 'NETWORK') continue;
+        // byte: the request never reached the server, so one more try on a new connection. The
+        // same for one whose stray bytes from the previous response came late (a GET may repeat).
+        if (reused && attempt === 0 && (conn.responseBytes === 0 || conn.strayBeforeHead) && e.code === 'NETWORK') continue;
         throw e;
       }
     }

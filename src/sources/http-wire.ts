@@ -74,6 +74,12 @@ export class WireConnection {
   requests = 0;
   /** Bytes received for the current request. */
   responseBytes = 0;
+  /**
+   * True when the current response of a reused connection began with a line end: bytes left
+   * over from the previous response (a stray CRLF that arrived late), not a status line. The
+   * request failed before any of its response was read.
+   */
+  strayBeforeHead = false;
   private readonly heads = new HeadReader();
   private pending: { resolve(r: WireResponse): void; reject(e: Error): void } | undefined;
   private signal: AbortSignal | undefined;
@@ -123,6 +129,7 @@ export class WireConnection {
     }
     this.requests++;
     this.responseBytes = 0;
+    this.strayBeforeHead = false;
     this.heads.reset();
     if (this.phase === 'idle') this.socket.ref();
     this.phase = 'head';
@@ -181,8 +188,14 @@ export class WireConnection {
     this.responseBytes += n;
     try {
       if (buf !== this.readBuffer) this.onDirect(n);
-      else if (this.phase === 'head') this.onHead(this.readBuffer, 0, n);
-      else if (this.phase === 'body') this.onBody(this.readBuffer, 0, n);
+      else if (this.phase === 'head') {
+        if (this.requests > 1 && this.responseBytes === n && (buf[0] === 13 || buf[0] === 10)) {
+          this.strayBeforeHead = true;
+          this.fail(new FerryError('NETWORK', `${this.endpoint.label}: stray bytes before the response on a reused connection`, { retryable: true }));
+          return true;
+        }
+        this.onHead(this.readBuffer, 0, n);
+      } else if (this.phase === 'body') this.onBody(this.readBuffer, 0, n);
       // Bytes nobody asked for (while idle): the connection is out of step.
       else this.close();
     } catch (err) {

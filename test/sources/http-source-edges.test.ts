@@ -202,3 +202,24 @@ describe('a trickled redirect body', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('a stray CRLF that arrives after the connection was reused', () => {
+  it('the next request is retried on a fresh connection, byte-exact (10 rounds)', async () => {
+    const body = randomBytesSeeded(5000, 'late-crlf');
+    const s = await raw((req) => {
+      if (req.index === 0) {
+        req.socket.write(lengthResponse(body));
+        // The stray line end comes late: after the client reused the connection.
+        setTimeout(() => req.socket.destroyed || req.socket.write('\r\n'), 30);
+      } else {
+        setTimeout(() => req.socket.destroyed || req.socket.write(lengthResponse(body)), 150);
+      }
+    });
+    const src = source(`${s.origin}/f.bin`, { connections: 1 });
+    for (let i = 0; i < 10; i++) {
+      expect(sha256(await collect(await src.read({ start: 0 }, {}, signal())))).toBe(sha256(body));
+    }
+    // Every connection but the last carried a late CRLF into its second request.
+    expect(s.stats.connections).toBe(10);
+  });
+});
