@@ -6,39 +6,15 @@
  */
 import type net from 'node:net';
 import { abortedError, FerryError } from '../core/errors.js';
-import type { BatchPool } from './http-batches.js';
 import { type BodyControl, ResponseBody } from './http-body.js';
 import { ChunkedDecoder } from './http-chunked.js';
 import { HeadReader } from './http-head.js';
-import { type BodyFraming, bodyFraming, type HttpHeaders, keepsAlive, ProtocolError } from './http-parser.js';
-import { type Endpoint, openSocket, type SocketTls } from './http-socket.js';
+import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './http-parser.js';
+import { type Endpoint, openSocket } from './http-socket.js';
+import type { WireOptions, WireResponse } from './http-wire-types.js';
 
 export type { Endpoint } from './http-socket.js';
-
-/** Settings shared by the connections of one source. */
-export interface WireOptions extends SocketTls {
-  connectTimeoutMs: number;
-  /** Idle limit while waiting for the response head or for body bytes. */
-  timeoutMs: number;
-  /**
-   * Limit on the time from sending a request to its final response head, however the bytes
-   * trickle in (interim 1xx responses included). Default: `timeoutMs`.
-   */
-  headTimeoutMs?: number;
-  /** Close a pooled connection left idle this long. */
-  idleTimeoutMs: number;
-  pool: BatchPool;
-  /** Bytes a body buffers for a consumer that is behind before the socket is paused. */
-  highWater: number;
-}
-
-/** A response whose head has arrived. */
-export interface WireResponse {
-  statusCode: number;
-  statusText: string;
-  headers: HttpHeaders;
-  body: ResponseBody;
-}
+export type { WireOptions, WireResponse } from './http-wire-types.js';
 
 /** Told when a connection can take another request, and when it is gone. */
 export interface WireHooks {
