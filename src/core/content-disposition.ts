@@ -34,11 +34,17 @@ function parseParams(header: string): Param[] {
     let value = '';
     if (header[j] === '"') {
       j++;
+      // Whole runs between escapes are sliced, not appended one character at a time.
+      let run = j;
       while (j < n && header[j] !== '"') {
-        if (header[j] === '\\' && j + 1 < n) j++;
-        value += header[j];
+        if (header[j] === '\\' && j + 1 < n) {
+          value += header.slice(run, j);
+          j++;
+          run = j;
+        }
         j++;
       }
+      value += header.slice(run, j);
       j++; // closing quote (or past the end)
       while (j < n && header[j] !== ';') j++; // ignore junk after the quoted string
     } else {

@@ -10,7 +10,7 @@ import { parseContentLength, parseContentRange, parseHttpDate, parseRetryAfter }
  * bound is generous for a loaded machine and far below what a quadratic parser needs.
  */
 const N = 60_000;
-const LIMIT_MS = 50;
+const LIMIT_MS = 100;
 
 const runs = (fill: string): string[] => {
   const run = fill.repeat(N);
@@ -18,10 +18,17 @@ const runs = (fill: string): string[] => {
 };
 const hostile = [...runs(' '), ...runs('\t'), ...runs('.'), ...runs(' .'), ...runs('1'), ...runs('0,'), ...runs('%')];
 
+/** The best of three runs: a pause of the garbage collector or of a loaded machine hits one run, not all. */
 function timeOf(f: () => unknown): number {
-  const t0 = performance.now();
-  f();
-  return performance.now() - t0;
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t0);
+    // A quadratic parser is slow on every run: no need to repeat it.
+    if (best >= LIMIT_MS * 10) break;
+  }
+  return best;
 }
 
 const parsers: [string, (s: string) => unknown][] = [
