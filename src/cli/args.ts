@@ -60,10 +60,10 @@ function esc(value: string): string {
 /** A user's value, quoted and escaped for a message. */
 const q = (value: string): string => `'${esc(value)}'`;
 
-/** True when `v` has a control character that may not appear in a header value (C0 but tab, DEL). */
-function hasBadFieldChar(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
+/** True when `value` holds a control character that may not appear in a header value (tab is allowed). */
+function hasBadFieldChar(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
   }
   return false;
@@ -274,6 +274,14 @@ const OPTIONS: readonly OptionSpec[] = [
     help: `follow at most N (default: ${D.maxRedirects})`,
     apply: (a, v, f) => {
       a.options.maxRedirects = readInteger(f, v, 0);
+    },
+  },
+  {
+    names: ['--allow-downgrade'],
+    group: 'HTTP and TLS',
+    help: 'follow redirects from https to http',
+    apply: (a) => {
+      a.options.allowDowngrade = true;
     },
   },
   {

@@ -34,11 +34,17 @@ function parseParams(header: string): Param[] {
     let value = '';
     if (header[j] === '"') {
       j++;
+      // Whole runs between escapes are sliced, not appended one character at a time.
+      let run = j;
       while (j < n && header[j] !== '"') {
-        if (header[j] === '\\' && j + 1 < n) j++;
-        value += header[j];
+        if (header[j] === '\\' && j + 1 < n) {
+          value += header.slice(run, j);
+          j++;
+          run = j;
+        }
         j++;
       }
+      value += header.slice(run, j);
       j++; // closing quote (or past the end)
       while (j < n && header[j] !== ';') j++; // ignore junk after the quoted string
     } else {
@@ -90,12 +96,19 @@ function decodeExtValue(ext: string): string | undefined {
  * form valid UTF-8, and keep the Latin-1 reading otherwise.
  */
 function latin1BytesAsUtf8(value: string): string {
-  if (!/[\x80-\xff]/.test(value) || /[^\x00-\xff]/.test(value)) return value;
-  let pct = '';
+  let high = false;
   for (let k = 0; k < value.length; k++) {
-    pct += `%${value.charCodeAt(k).toString(16).padStart(2, '0')}`;
+    const c = value.charCodeAt(k);
+    if (c > 0xff) return value;
+    if (c >= 0x80) high = true;
   }
-  return decodeUtf8(pct) ?? value;
+  if (!high) return value;
+  const bytes = Uint8Array.from(value, (ch) => ch.charCodeAt(0));
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return value;
+  }
 }
 
 /**

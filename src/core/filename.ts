@@ -12,27 +12,45 @@ export const MAX_FILENAME_BYTES = 200;
 const MAX_EXTENSION_BYTES = 16;
 
 /**
- * C0 and C1 controls, DEL, line/paragraph separators, zero-width characters, the byte-order mark,
- * and the invisible bidirectional marks that let a name display in a different order than it is
- * stored (`evil\u202Etxt.exe`).
+ * C0 and C1 controls, DEL, line/paragraph separators, zero-width and other invisible characters
+ * (U+061C, U+180E, U+200B-U+200F, U+2060-U+2064, the byte-order mark), variation selectors
+ * (U+FE00-U+FE0F, U+E0100-U+E01EF), tag characters (U+E0000-U+E007F), and the invisible
+ * bidirectional marks that let a name display in a different order than it is stored
+ * (`evil\u202Etxt.exe`).
  */
-const UNSAFE_SOURCE = '[\\u0000-\\u001f\\u007f-\\u009f\\u200b-\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff]';
+const UNSAFE_SOURCE =
+  '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufe00-\\ufe0f\\ufeff\\u{e0000}-\\u{e007f}\\u{e0100}-\\u{e01ef}]';
 /** For testing only (no `g` flag, so no lastIndex state). */
-const UNSAFE_ANY = new RegExp(UNSAFE_SOURCE);
+const UNSAFE_ANY = new RegExp(UNSAFE_SOURCE, 'u');
 /** For `replace` only, which always starts at index 0. */
-const UNSAFE_ALL = new RegExp(UNSAFE_SOURCE, 'g');
+const UNSAFE_ALL = new RegExp(UNSAFE_SOURCE, 'gu');
 
 /** Characters not allowed in names on Windows (and awkward everywhere). */
 const RESERVED_CHARS = /[\\/:*?"<>|]/g;
 
-/** Device names Windows refuses as file names, with or without an extension. */
-const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+/**
+ * Device names Windows refuses as file names, with or without an extension: also COM and LPT
+ * with a superscript digit (U+00B9, U+00B2, U+00B3) and the console devices CONIN$ and CONOUT$.
+ */
+const WINDOWS_DEVICES = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])(\..*)?$/i;
 
 const utf8 = new TextEncoder();
 const byteLength = (s: string): number => utf8.encode(s).length;
 
-/** Trim dots and white space at both ends (no hidden files, no trailing-dot names). */
-const trimEnds = (s: string): string => s.replace(/^[\s.]+|[\s.]+$/gu, '');
+const DOT_OR_SPACE = /^[\s.]$/u;
+
+/**
+ * Trim dots and white space at both ends (no hidden files, no trailing-dot names). A loop, not a
+ * `[\s.]+$` expression: that one retries from every position of a long inner run of spaces.
+ * (Every character `\s` matches is in the BMP, so UTF-16 units are enough.)
+ */
+function trimEnds(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && DOT_OR_SPACE.test(s[start])) start++;
+  while (end > start && DOT_OR_SPACE.test(s[end - 1])) end--;
+  return s.slice(start, end);
+}
 
 /** The longest prefix of `s` (whole code points) that fits in `maxBytes` of UTF-8. */
 function truncateUtf8(s: string, maxBytes: number): string {

@@ -107,6 +107,8 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   ),
   single('ca-certificate', 'caCertificate', ['--ca-certificate'], (v, n) => readText(n, v)),
   single('max-redirects', 'maxRedirects', ['--max-redirects'], (v, n) => readInteger(n, v, 0)),
+  // ferry's key (aria2 has none): follow a redirect from https to http.
+  single('allow-downgrade', 'allowDowngrade', [], (v, n) => readBoolean(n, v)),
   // `--overwrite` in ferry lines.
   single('allow-overwrite', 'overwrite', [], (v, n) => readBoolean(n, v)),
   single('auto-file-renaming', 'autoFileRenaming', [], (v, n) => readBoolean(n, v)),

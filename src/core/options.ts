@@ -26,6 +26,11 @@ export interface NetworkOptions {
   /** Maximum redirects followed. CLI `--max-redirects`; RPC `max-redirects`. */
   maxRedirects: number;
   /**
+   * Follow a redirect from https to plain http (refused by default: the rest of the exchange
+   * would not be encrypted). CLI `--allow-downgrade`; RPC `allow-downgrade`. Default false.
+   */
+  allowDowngrade: boolean;
+  /**
    * FTP user when the URL names none. CLI `--ftp-user`; RPC `ftp-user`.
    * Default: the netrc entry for the host, else `anonymous`.
    */
@@ -112,6 +117,7 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   insecure: false,
   caCertificate: undefined,
   maxRedirects: 10,
+  allowDowngrade: false,
   ftpUser: undefined,
   ftpPassword: undefined,
   ftpSsl: false,

@@ -175,8 +175,21 @@ export class FtpControl {
   /**
    * Upgrade a plain connection to TLS after a `234` reply to AUTH TLS. The handshake is bounded
    * by the connect timeout; a failure is a TLS error (or NETWORK for a dropped connection).
+   * Anything the server sent after the `234` and before the handshake is a protocol error: such
+   * text was never protected, and read later it would pass for replies sent over TLS (an
+   * injected reply, the class of curl's CVE-2021-22947).
    */
   async upgradeToTls(tlsOptions: tls.ConnectionOptions): Promise<void> {
+    // Bytes of an unfinished character count too; the TLS stream starts with a fresh decoder.
+    const partial = this.decoder.end();
+    this.decoder = new StringDecoder('utf8');
+    if (this.hasUnreadReplies || partial !== '') {
+      const err = new FerryError('BAD_RESPONSE', `${this.ep.where}: the server sent data after accepting AUTH TLS, before the TLS handshake`, {
+        hint: 'a reply was injected into the plain-text connection, or the server is broken',
+      });
+      this.fail(err);
+      throw err;
+    }
     const raw = this.socket;
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');

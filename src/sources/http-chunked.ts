@@ -10,6 +10,8 @@ export type ChunkSink = (buf: Uint8Array, start: number, end: number) => void;
 
 enum State {
   Size,
+  /** Whitespace after the size digits: only more whitespace, `;` or the line end may follow. */
+  SizeSpace,
   Extension,
   DataStart,
   Data,
@@ -88,14 +90,14 @@ export class ChunkedDecoder {
         if (this.remaining === 0) this.state = State.DataCr;
         continue;
       }
-      this.step(buf[i]);
+      this.state = this.step(buf[i]);
       i++;
     }
     return i;
   }
 
-  /** One byte of framing (everything but chunk data). */
-  private step(c: number): void {
+  /** One byte of framing (everything but chunk data); returns the state after it. */
+  private step(c: number): State {
     switch (this.state) {
       case State.Size: {
         const v = hexValue(c);
@@ -103,23 +105,30 @@ export class ChunkedDecoder {
           if (++this.digits > MAX_SIZE_DIGITS) throw new ProtocolError('chunk size too large');
           this.size = this.size * 16 + v;
           this.lineBytes++;
-          return;
+          return State.Size;
         }
         if (this.digits === 0) throw new ProtocolError('missing chunk size');
-        if (c === SEMICOLON || c === SP || c === HT) return this.enter(State.Extension);
+        if (c === SEMICOLON) return State.Extension;
+        if (c === SP || c === HT) return State.SizeSpace;
         return this.lineEnd(c, State.Size);
       }
+      case State.SizeSpace:
+        // BWS before a chunk extension: `1 2` must not read as size 1 with junk after it.
+        if (++this.lineBytes > MAX_LINE_BYTES) throw new ProtocolError('chunk-size line too long');
+        if (c === SP || c === HT) return State.SizeSpace;
+        if (c === SEMICOLON) return State.Extension;
+        return this.lineEnd(c, State.Size);
       case State.Extension:
         if (++this.lineBytes > MAX_LINE_BYTES) throw new ProtocolError('chunk extension too long');
         if (c === CR || c === LF) return this.lineEnd(c, State.Extension);
         if (c < SP && c !== HT) throw new ProtocolError('control character in a chunk extension');
-        return;
+        return State.Extension;
       case State.DataStart:
         // After a CR in a size line: only LF may follow.
         if (c !== LF) throw new ProtocolError('bad line end after a chunk size');
         return this.startData();
       case State.DataCr:
-        if (c === CR) return this.enter(State.DataLf);
+        if (c === CR) return State.DataLf;
         if (c === LF) return this.nextChunk();
         throw new ProtocolError('chunk data longer than its size');
       case State.DataLf:
@@ -128,57 +137,49 @@ export class ChunkedDecoder {
       case State.Trailer:
         return this.trailerByte(c);
       default:
-        return;
+        return this.state;
     }
-  }
-
-  private enter(state: State): void {
-    this.state = state;
   }
 
   /** A CR or LF ends a size line; anything else is an error. */
-  private lineEnd(c: number, from: State): void {
+  private lineEnd(c: number, from: State): State {
     if (c === LF) return this.startData();
-    if (c === CR) return this.enter(State.DataStart);
+    if (c === CR) return State.DataStart;
     throw new ProtocolError(from === State.Size ? 'bad character in a chunk size' : 'bad chunk line');
   }
 
-  private startData(): void {
+  private startData(): State {
     if (this.size === 0) {
       this.lineBytes = 0;
-      this.state = State.Trailer;
-      return;
+      return State.Trailer;
     }
     this.remaining = this.size;
-    this.state = State.Data;
+    return State.Data;
   }
 
-  private nextChunk(): void {
+  private nextChunk(): State {
     this.size = 0;
     this.digits = 0;
     this.lineBytes = 0;
-    this.state = State.Size;
+    return State.Size;
   }
 
   /** Trailer fields are checked like header fields, byte by byte, and discarded. */
-  private trailerByte(c: number): void {
+  private trailerByte(c: number): State {
     if (++this.trailerBytes > MAX_TRAILER_BYTES) throw new ProtocolError('trailer section too large');
     if (c === LF) {
-      if (this.lineBytes === 0) {
-        this.state = State.Done;
-        return;
-      }
+      if (this.lineBytes === 0) return State.Done;
       if (!this.lineHasColon) throw new ProtocolError('bad trailer line');
       this.lineBytes = 0;
       this.lineHasColon = false;
       this.pendingCr = false;
-      return;
+      return State.Trailer;
     }
     // A CR is allowed only right before an LF.
     if (this.pendingCr) throw new ProtocolError('a bare CR in the trailer section');
     if (c === CR) {
       this.pendingCr = true;
-      return;
+      return State.Trailer;
     }
     if (this.lineBytes === 0 && (c === SP || c === HT)) throw new ProtocolError('obsolete line folding in a trailer');
     if (c < SP && c !== HT) throw new ProtocolError('control character in a trailer');
@@ -187,5 +188,6 @@ export class ChunkedDecoder {
       this.lineHasColon = true;
     }
     this.lineBytes++;
+    return State.Trailer;
   }
 }

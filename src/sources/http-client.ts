@@ -50,7 +50,18 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 // Credentials the user attached for one origin are not sent to another one after a redirect.
 const ORIGIN_BOUND_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
+/**
+ * True for a (lowercase) header name that looks like it carries a secret: Authorization, Cookie,
+ * Proxy-Authorization, and any `*-Key` or `*-Token` header (X-Api-Key, X-Auth-Token, ...).
+ * Such headers go to the origin (scheme, host and port) the user asked for, and no other.
+ */
+export function isSecretHeader(name: string): boolean {
+  return ORIGIN_BOUND_HEADERS.has(name) || name.endsWith('-key') || name.endsWith('-token');
+}
+
 const DISCARD_LIMIT = 64 * 1024;
+/** How long an unread body (a redirect's, an error's) may take to arrive before its connection is dropped. */
+export const DISCARD_TIME_MS = 1000;
 /** How long a kept-alive connection may sit idle before it is closed. */
 export const IDLE_TIMEOUT_MS = 4000;
 
@@ -59,7 +70,7 @@ export const IDLE_TIMEOUT_MS = 4000;
  * (a larger or unbounded one is dropped with its connection). Never rejects; bounded by the read
  * timeout.
  */
-export async function discardBody(res: HttpResponse): Promise<void> {
+export async function discardBody(res: HttpResponse, limitMs = DISCARD_TIME_MS): Promise<void> {
   const { body } = res;
   const length = Number(res.headers['content-length'] ?? NaN);
   if (body.complete) {
@@ -71,6 +82,8 @@ export async function discardBody(res: HttpResponse): Promise<void> {
     return;
   }
   let seen = 0;
+  // A body that trickles in is not waited for: cancelling it closes its connection.
+  const timer = setTimeout(() => body.cancel(), limitMs);
   try {
     for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
       seen += chunk.length;
@@ -78,7 +91,9 @@ export async function discardBody(res: HttpResponse): Promise<void> {
       if (seen > DISCARD_LIMIT) break;
     }
   } catch {
-    // The connection is gone already; nothing to release.
+    // The connection is gone already (or the time was up); nothing to release.
+  } finally {
+    clearTimeout(timer);
   }
   body.cancel();
 }
@@ -154,12 +169,14 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
   const common = { connections, connectTimeoutMs, timeoutMs, idleTimeoutMs: IDLE_TIMEOUT_MS, pool: batches, highWater: BATCH_BYTES };
   const plain = new HttpPool({ ...common, rejectUnauthorized: true });
   let secure: Promise<HttpPool> | undefined;
+  const securePool = (): Promise<HttpPool> => {
+    if (secure === undefined) {
+      secure = secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure }));
+    }
+    return secure;
+  };
   return {
-    pool: (isSecure) => {
-      if (!isSecure) return Promise.resolve(plain);
-      secure ??= secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure }));
-      return secure;
-    },
+    pool: (isSecure) => (isSecure ? securePool() : Promise.resolve(plain)),
     close() {
       plain.close();
       batches.clear();
@@ -191,8 +208,9 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
       } catch (err) {
         const e = toFerryError(err, u.host, signal);
         // A kept-alive connection the server closed while it sat idle fails before any response
-        // byte: the request never reached the server, so one more try on a new connection.
-        if (reused && attempt === 0 && conn.responseBytes === 0 && e.code === 'NETWORK') continue;
+        // byte: the request never reached the server, so one more try on a new connection. The
+        // same for one whose stray bytes from the previous response came late (a GET may repeat).
+        if (reused && attempt === 0 && (conn.responseBytes === 0 || conn.strayBeforeHead) && e.code === 'NETWORK') continue;
         throw e;
       }
     }
@@ -205,7 +223,7 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
     for (let hops = 0; ; hops++) {
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(base)) {
-        if (u.origin === trustedOrigin || !ORIGIN_BOUND_HEADERS.has(name)) headers[name] = value;
+        if (u.origin === trustedOrigin || !isSecretHeader(name)) headers[name] = value;
       }
       if (u.username !== '' && headers.authorization === undefined) {
         headers.authorization = `Basic ${Buffer.from(`${safeDecode(u.username)}:${safeDecode(u.password)}`).toString('base64')}`;
@@ -226,6 +244,11 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
       }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         throw new FerryError('REDIRECT', `${u.host}: refusing to follow a redirect to ${quoted(next.href)} (only http and https)`);
+      }
+      if (u.protocol === 'https:' && next.protocol === 'http:' && !options.allowDowngrade) {
+        throw new FerryError('REDIRECT', `${u.host}: refusing to follow a redirect from https to ${quoted(next.href)} (not encrypted)`, {
+          hint: 'use --allow-downgrade to follow it anyway',
+        });
       }
       if (seen.has(next.href)) throw new FerryError('REDIRECT', `${u.host}: redirect loop back to ${quoted(next.href)}`);
       if (hops >= options.maxRedirects) {

@@ -41,10 +41,10 @@ export class ProtocolError extends Error {
 
 const LF = 10;
 const CR = 13;
-const STATUS_LINE = /^HTTP\/1\.([01]) ([1-5][0-9]{2})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
-// field-name is a token; the value is trimmed of optional whitespace on both sides.
-const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*(.*?)[ \t]*$/;
-const BAD_VALUE_CHAR = /[\x00-\x08\x0a-\x1f\x7f]/;
+const STATUS_LINE = /^HTTP\/1\.([01]) ([1-5][0-9]{2})(?: (.*))?$/;
+// field-name is a token. No regular expression splits a field line: a lazy value between two
+// runs of optional whitespace backtracks quadratically on a long run of spaces.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DIGITS = /^[0-9]+$/;
 
 /**
@@ -78,6 +78,33 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
+/** True when `s` holds a control character other than HTAB (C0 or DEL). */
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
+
+const isOws = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/**
+ * `name: value` with the value trimmed of optional whitespace (SP, HTAB) on both sides, or
+ * undefined when the name is not a token. Linear in the line's length.
+ */
+export function splitField(line: string): { name: string; value: string } | undefined {
+  const colon = line.indexOf(':');
+  if (colon <= 0) return undefined;
+  const name = line.slice(0, colon);
+  if (!TOKEN.test(name)) return undefined;
+  let start = colon + 1;
+  let end = line.length;
+  while (start < end && isOws(line.charCodeAt(start))) start++;
+  while (end > start && isOws(line.charCodeAt(end - 1))) end--;
+  return { name, value: line.slice(start, end) };
+}
+
 /**
  * Parse a complete head (as returned up to `findHeadEnd`), decoded as latin1. Throws
  * ProtocolError for anything malformed.
@@ -86,16 +113,16 @@ export function parseResponseHead(text: string): ResponseHead {
   if (text.length > MAX_HEAD_BYTES) throw new ProtocolError(`response head larger than ${MAX_HEAD_BYTES} bytes`);
   const lines = splitLines(text);
   const status = STATUS_LINE.exec(lines[0] ?? '');
-  if (status === null) throw new ProtocolError(`bad status line "${(lines[0] ?? '').slice(0, 80)}"`);
+  if (status === null || hasControl(status[3] ?? '')) throw new ProtocolError(`bad status line "${(lines[0] ?? '').slice(0, 80)}"`);
   const headers: HttpHeaders = {};
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line.startsWith(' ') || line.startsWith('\t')) throw new ProtocolError('obsolete line folding in a header');
-    const field = FIELD_LINE.exec(line);
-    if (field === null) throw new ProtocolError(`bad header line "${line.slice(0, 80)}"`);
-    const name = field[1].toLowerCase();
-    const value = field[2];
-    if (BAD_VALUE_CHAR.test(value)) throw new ProtocolError(`control character in header ${name}`);
+    const field = splitField(line);
+    if (field === undefined) throw new ProtocolError(`bad header line "${line.slice(0, 80)}"`);
+    const name = field.name.toLowerCase();
+    const value = field.value;
+    if (hasControl(value)) throw new ProtocolError(`control character in header ${name}`);
     const previous = headers[name];
     if (previous === undefined) headers[name] = value;
     else if (name === 'content-length') throw new ProtocolError('more than one Content-Length');

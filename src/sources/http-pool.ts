@@ -26,10 +26,16 @@ interface Waiter {
   onAbort(): void;
 }
 
-/** The connections to one origin. Invariant: `all.size <= limit`; `idle` is a subset of `all`. */
+/**
+ * The connections to one origin. Invariant: `all.size <= limit`; `idle` and `settling` are
+ * disjoint subsets of `all`. A settling connection finished its response and comes back (idle)
+ * or closes within one turn of the event loop: a request waits for it rather than opening
+ * another socket.
+ */
 class OriginPool implements WireHooks {
   readonly all = new Set<WireConnection>();
   readonly idle: WireConnection[] = [];
+  readonly settling = new Set<WireConnection>();
   readonly waiters: Waiter[] = [];
 
   constructor(
@@ -46,7 +52,8 @@ class OriginPool implements WireHooks {
       // Make room for a fresh connection by closing the least recently used idle one.
       this.idle.shift()?.destroy();
     }
-    if (this.all.size < this.options.connections) return Promise.resolve({ conn: this.open(), reused: false });
+    const settlingFree = !fresh && this.waiters.length < this.settling.size;
+    if (this.all.size < this.options.connections && !settlingFree) return Promise.resolve({ conn: this.open(), reused: false });
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = {
         fresh,
@@ -76,7 +83,12 @@ class OriginPool implements WireHooks {
     return waiter;
   }
 
+  onSettling(conn: WireConnection): void {
+    this.settling.add(conn);
+  }
+
   onIdle(conn: WireConnection): void {
+    this.settling.delete(conn);
     const waiter = this.waiters[0];
     if (waiter === undefined) {
       this.idle.push(conn);
@@ -91,6 +103,7 @@ class OriginPool implements WireHooks {
   }
 
   onClosed(conn: WireConnection): void {
+    this.settling.delete(conn);
     if (!this.all.delete(conn)) return;
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);

@@ -76,6 +76,12 @@ async function probeResult(r: FinalResponse, from: number, to: number | undefine
   const stream = (expected: number | undefined): ByteStream => bodyStream(r.res.body, { expected, host: r.host, signal });
   if (status === 206) {
     const cr = parseContentRange(contentRange);
+    if (cr !== undefined && !('unsatisfied' in cr) && cr.size === undefined && (cr.start === from || cr.start === 0)) {
+      // `bytes a-b/*`: the server does not know the complete length, so the file cannot be split
+      // or resumed. Report no usable size; the download fetches the whole file with a plain GET.
+      await discardBody(r.res);
+      return { ...info, size: undefined, acceptsRanges: false };
+    }
     if (cr === undefined || 'unsatisfied' in cr || (cr.start !== from && cr.start !== 0) || cr.size === undefined || (to !== undefined && cr.end > to)) {
       throw badResponse(r, `unexpected Content-Range "${contentRange ?? ''}" for bytes=${from}-`);
     }
@@ -99,7 +105,13 @@ async function probeResult(r: FinalResponse, from: number, to: number | undefine
       void discardBody(r.res);
       return { ...info, size: cr.size, acceptsRanges: true };
     }
-    throw badResponse(r, `416 to bytes=${from}- with Content-Range "${contentRange ?? ''}"`);
+    if (contentRange === undefined) {
+      // A 416 that does not state the size (some servers answer `bytes=0-` on an empty file so):
+      // nothing is known about ranges or the size; a plain GET tells.
+      await discardBody(r.res);
+      return { ...info, size: undefined, acceptsRanges: false };
+    }
+    throw badResponse(r, `416 to bytes=${from}- with Content-Range "${contentRange}"`);
   }
   return failStatus(r);
 }

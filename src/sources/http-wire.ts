@@ -7,37 +7,20 @@
 import type net from 'node:net';
 import { abortedError, FerryError } from '../core/errors.js';
 import { terminalSafe } from '../core/terminal-text.js';
-import type { BatchPool } from './http-batches.js';
 import { type BodyControl, ResponseBody } from './http-body.js';
 import { ChunkedDecoder } from './http-chunked.js';
 import { HeadReader } from './http-head.js';
-import { type BodyFraming, bodyFraming, type HttpHeaders, keepsAlive, ProtocolError } from './http-parser.js';
-import { type Endpoint, openSocket, type SocketTls } from './http-socket.js';
+import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './http-parser.js';
+import { type Endpoint, openSocket } from './http-socket.js';
+import type { WireOptions, WireResponse } from './http-wire-types.js';
 
 export type { Endpoint } from './http-socket.js';
-
-/** Settings shared by the connections of one source. */
-export interface WireOptions extends SocketTls {
-  connectTimeoutMs: number;
-  /** Idle limit while waiting for the response head or for body bytes. */
-  timeoutMs: number;
-  /** Close a pooled connection left idle this long. */
-  idleTimeoutMs: number;
-  pool: BatchPool;
-  /** Bytes a body buffers for a consumer that is behind before the socket is paused. */
-  highWater: number;
-}
-
-/** A response whose head has arrived. */
-export interface WireResponse {
-  statusCode: number;
-  statusText: string;
-  headers: HttpHeaders;
-  body: ResponseBody;
-}
+export type { WireOptions, WireResponse } from './http-wire-types.js';
 
 /** Told when a connection can take another request, and when it is gone. */
 export interface WireHooks {
+  /** The response is complete and the connection will be idle (or closed) within this turn. */
+  onSettling(conn: WireConnection): void;
   onIdle(conn: WireConnection): void;
   onClosed(conn: WireConnection): void;
 }
@@ -63,10 +46,17 @@ export class WireConnection {
   private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
   private phase: Phase = 'new';
   private connectTimer: NodeJS.Timeout | undefined;
+  private headTimer: NodeJS.Timeout | undefined;
   /** Requests started on this connection (more than one: it was reused). */
   requests = 0;
   /** Bytes received for the current request. */
   responseBytes = 0;
+  /**
+   * True when the current response of a reused connection began with a line end: bytes left
+   * over from the previous response (a stray CRLF that arrived late), not a status line. The
+   * request failed before any of its response was read.
+   */
+  strayBeforeHead = false;
   private readonly heads = new HeadReader();
   private pending: { resolve(r: WireResponse): void; reject(e: Error): void } | undefined;
   private signal: AbortSignal | undefined;
@@ -116,12 +106,15 @@ export class WireConnection {
     }
     this.requests++;
     this.responseBytes = 0;
+    this.strayBeforeHead = false;
     this.heads.reset();
     if (this.phase === 'idle') this.socket.ref();
     this.phase = 'head';
     this.signal = signal;
     signal.addEventListener('abort', this.onAbort);
     this.socket.setTimeout(this.options.timeoutMs);
+    const headMs = this.options.headTimeoutMs ?? this.options.timeoutMs;
+    this.headTimer = setTimeout(() => this.fail(this.timeout(`no complete response head within ${headMs / 1000}s`)), headMs);
     return new Promise<WireResponse>((resolve, reject) => {
       this.pending = { resolve, reject };
       this.socket.write(head, 'latin1');
@@ -172,8 +165,14 @@ export class WireConnection {
     this.responseBytes += n;
     try {
       if (buf !== this.readBuffer) this.onDirect(n);
-      else if (this.phase === 'head') this.onHead(this.readBuffer, 0, n);
-      else if (this.phase === 'body') this.onBody(this.readBuffer, 0, n);
+      else if (this.phase === 'head') {
+        if (this.requests > 1 && this.responseBytes === n && (buf[0] === 13 || buf[0] === 10)) {
+          this.strayBeforeHead = true;
+          this.fail(new FerryError('NETWORK', `${this.endpoint.label}: stray bytes before the response on a reused connection`, { retryable: true }));
+          return true;
+        }
+        this.onHead(this.readBuffer, 0, n);
+      } else if (this.phase === 'body') this.onBody(this.readBuffer, 0, n);
       // Bytes nobody asked for (while idle): the connection is out of step.
       else this.close();
     } catch (err) {
@@ -189,6 +188,7 @@ export class WireConnection {
     const got = this.heads.push(src, start, end);
     if (got === undefined) return;
     const { head, buf, rest, end: to } = got;
+    clearTimeout(this.headTimer);
     this.framing = bodyFraming(head);
     this.keepAlive = keepsAlive(head, this.framing);
     this.remaining = this.framing.kind === 'length' ? this.framing.length : 0;
@@ -254,7 +254,14 @@ export class WireConnection {
     this.socket.resume();
     this.socket.setTimeout(this.options.idleTimeoutMs);
     this.socket.unref();
-    this.hooks.onIdle(this);
+    // Bytes the server sent after the body (a stray CRLF) are read in this same turn of the
+    // event loop, after the read that ended the body: the connection goes back to its pool only
+    // after that turn, so such a connection is closed (see onRead) instead of being reused with
+    // the stray bytes taken for the start of the next response.
+    this.hooks.onSettling(this);
+    setImmediate(() => {
+      if (this.phase === 'idle') this.hooks.onIdle(this);
+    });
   }
 
   /** A body whose requests to pause, resume or abandon count only while it is the current one. */
@@ -293,6 +300,7 @@ export class WireConnection {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     clearTimeout(this.connectTimer);
+    clearTimeout(this.headTimer);
     this.signal?.removeEventListener('abort', this.onAbort);
     this.signal = undefined;
     const pending = this.pending;

@@ -171,6 +171,7 @@ describe('parseInputFile: aria2 lines', () => {
         },
       },
     ],
+    ['allow-downgrade', 'http://h/a\n allow-downgrade=TRUE', { urls: ['http://h/a'], options: { allowDowngrade: true } }],
     ['blanks around key and value', 'http://h/a\n\t out = a.bin \t\n\tmax-download-limit=0', { urls: ['http://h/a'], options: { out: 'a.bin', limitRate: 0 } }],
     [
       'a value holding = and #',

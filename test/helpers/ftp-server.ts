@@ -41,6 +41,11 @@ export interface FtpServerSwitches {
   announcePrivateAddress: boolean;
   /** Reply code -> the text to send instead of the usual one (hostile servers: escape sequences, C1 bytes). */
   replyText?: Record<number, string>;
+  /**
+   * Bytes (latin1, one per character) sent together with the `234` reply to AUTH TLS, before the
+   * handshake: an injected reply.
+   */
+  afterAuthTls?: string;
 }
 
 export interface FtpServerStats {
@@ -357,7 +362,7 @@ class Session {
     const raw = this.sock;
     raw.removeAllListeners('data');
     raw.pause();
-    raw.write('234 Proceed with negotiation.\r\n', () => {
+    raw.write(Buffer.from(`234 Proceed with negotiation.\r\n${this.s.switches.afterAuthTls ?? ''}`, 'latin1'), () => {
       this.sock = this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext }));
       this.secure = true;
       this.listen(this.sock);

@@ -92,3 +92,28 @@ describe('ftp source over TLS', () => {
     expect((await failure(source.probe(never))).code).toBe('USAGE');
   });
 });
+
+describe('explicit TLS: nothing may come between 234 and the handshake', () => {
+  it.each([
+    ['a pipelined reply', '230 Login successful.\r\n'],
+    ['a partial line', '2'],
+    ['a byte of an unfinished UTF-8 character', '\xc3'],
+  ])('%s right after 234 is a protocol error, and no command follows', async (_name, injected) => {
+    const { caFile } = await makeTestCertificates();
+    const { server, source } = await setup('explicit', { ftpSsl: true, caCertificate: caFile });
+    server.switches.afterAuthTls = injected;
+    const e = await failure(source.probe(never));
+    expect(e.code).toBe('BAD_RESPONSE');
+    expect(e.message).toMatch(/sent data after accepting AUTH TLS, before the TLS handshake/);
+    expect(e.message).toContain(`127.0.0.1:${server.port}`);
+    expect(server.stats.commands).toContain('AUTH TLS');
+    expect(server.stats.commands).not.toContain('USER anonymous');
+  });
+
+  it('a clean 234 still upgrades', async () => {
+    const { caFile } = await makeTestCertificates();
+    const { server, source } = await setup('explicit', { ftpSsl: true, caCertificate: caFile });
+    server.switches.afterAuthTls = '';
+    expect(sha(await readInThree(source))).toBe(sha(body));
+  });
+});

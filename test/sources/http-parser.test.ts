@@ -155,3 +155,29 @@ describe('HeadReader', () => {
     }).toThrow(/larger than/);
   });
 });
+
+describe('parseResponseHead on hostile whitespace', () => {
+  const N = 60_000;
+  it.each([
+    ['a value with 60 000 inner spaces', `X-A: a${' '.repeat(N)}x`, `a${' '.repeat(N)}x`],
+    ['60 000 spaces then x', `X-A:${' '.repeat(N)}x`, 'x'],
+    ['60 000 tabs and spaces on both sides', `X-A:${' \t'.repeat(N / 4)}x${'\t '.repeat(N / 4)}`, 'x'],
+  ])('%s: parsed in bounded time', (_what, line, value) => {
+    const text = head(['HTTP/1.1 200 OK', line]);
+    const t0 = performance.now();
+    const parsed = parseResponseHead(text);
+    const ms = performance.now() - t0;
+    expect(parsed.headers['x-a']).toBe(value);
+    expect(ms).toBeLessThan(50);
+  });
+
+  it('a line of 60 000 spaces and an x (no colon) is refused in bounded time', () => {
+    const t0 = performance.now();
+    expect(() => parseResponseHead(head(['HTTP/1.1 200 OK', `X${' '.repeat(N)}x`]))).toThrow(ProtocolError);
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  it.each(['X A: b', ': b', 'X\u00e9: b', 'X(: b'])('still refuses the bad field name in %j', (line) => {
+    expect(() => parseResponseHead(head(['HTTP/1.1 200 OK', line]))).toThrow(ProtocolError);
+  });
+});
