@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../src/rpc/context.js';
 import { handle, handleText, type RpcResponse } from '../../src/rpc/handle.js';
-import { METHODS } from '../../src/rpc/methods.js';
 import { FakeService } from './fake-service.js';
 
 const SECRET = 's3cret';
@@ -27,8 +26,6 @@ async function fails(method: string, ...params: unknown[]): Promise<string> {
   expect(r.error.code).toBe(1);
   return r.error.message;
 }
-const add = async (uri = 'http://127.0.0.1/a', options: Record<string, unknown> = {}): Promise<string> => (await ok('aria2.addUri', [uri], options)) as string;
-
 describe('framing', () => {
   it('answers ids of any type unchanged, 0 and -1 included, and ignores the jsonrpc key', async () => {
     for (const id of [0, -1, 'x', null, { a: 1 }, [1]]) {
