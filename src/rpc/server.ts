@@ -65,7 +65,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
   const readTimeoutMs = options.readTimeoutMs ?? 30_000;
   const server = http.createServer({
-    requestTimeout: readTimeoutMs,
+    // The body's own timer (http.ts) answers first; these are Node's safety nets for the head.
+    requestTimeout: readTimeoutMs + 1000,
     headersTimeout: readTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, readTimeoutMs),
     maxHeaderSize: 16 * 1024,
@@ -99,8 +100,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     serveHttp(req, res, transport).catch(() => res.destroy());
   });
   server.on('upgrade', (req, socket, head) => sockets.upgrade(req, socket, head));
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    const status = e.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   const stopNotifier = startNotifier(options.service, (n) => sockets.broadcast(n), options.progressIntervalMs);
