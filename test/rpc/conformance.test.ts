@@ -1,0 +1,306 @@
+/**
+ * The same protocol cases against ferry's server (over the fake service) and against Debian's
+ * `aria2c --enable-rpc`, so that they encode aria2's behaviour rather than a guess of it. Where
+ * ferry differs on purpose (security), the case says so and checks each side.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RpcServer, startRpcServer } from '../../src/rpc/server.js';
+import { FakeService } from './fake-service.js';
+import { post, type RawResponse, raw } from './rpc-client.js';
+
+const ARIA2C = '/usr/bin/aria2c';
+const SECRET = 'conformance';
+const T = `token:${SECRET}`;
+/** A port nothing listens on: downloads added paused never start anyway. */
+const URI = 'http://127.0.0.1:9/file.bin';
+
+interface Target {
+  name: 'ferry' | 'aria2c';
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function startFerry(dir: string): Promise<Target> {
+  const service = new FakeService();
+  service.global = { dir, maxActive: 5 };
+  const server: RpcServer = await startRpcServer({ service, downloadRoot: dir, secret: SECRET, version: '0.1.0', port: 0 });
+  return { name: 'ferry', port: server.port, dir, stop: () => server.close() };
+}
+
+async function startAria2c(dir: string): Promise<Target> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    ARIA2C,
+    [
+      '--enable-rpc',
+      `--rpc-listen-port=${port}`,
+      `--rpc-secret=${SECRET}`,
+      `--dir=${dir}`,
+      '--no-conf',
+      '--quiet',
+      '--rpc-listen-all=false',
+      '--auto-save-interval=0',
+    ],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if ((await post(port, { id: 1, method: 'aria2.getVersion', params: [T] })).status === 200) break;
+    } catch {
+      if (Date.now() > deadline) throw new Error('aria2c did not start');
+      await sleep(100);
+    }
+  }
+  return {
+    name: 'aria2c',
+    port,
+    dir,
+    stop: async () => {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+const kinds = existsSync(ARIA2C) ? (['ferry', 'aria2c'] as const) : (['ferry'] as const);
+
+describe.each(kinds)('JSON-RPC conformance: %s', (kind) => {
+  let t: Target;
+  let dir: string;
+  const rpc = (method: string, ...params: unknown[]): Promise<RawResponse> => post(t.port, { id: 1, method, params: [T, ...params] });
+  const result = async (method: string, ...params: unknown[]): Promise<unknown> => {
+    const r = (await rpc(method, ...params)).json() as { result?: unknown; error?: { message: string } };
+    if (r.error) throw new Error(`${method}: ${r.error.message}`);
+    return r.result;
+  };
+  const error = async (method: string, ...params: unknown[]): Promise<{ status: number; body: unknown }> => {
+    const r = await rpc(method, ...params);
+    return { status: r.status, body: r.json() };
+  };
+  const addPaused = async (uri = URI): Promise<string> => (await result('aria2.addUri', [uri], { pause: 'true' })) as string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ferry-rpc-'));
+    t = kind === 'ferry' ? await startFerry(dir) : await startAria2c(dir);
+  });
+  afterAll(async () => {
+    await t?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('framing: ids round-trip, the jsonrpc key is not checked, Content-Type application/json-rpc', async () => {
+    for (const id of [0, -1, 'x', null, { a: 1 }]) {
+      const r = await post(t.port, { id, 'json-rpc': '2.0', method: 'aria2.getGlobalStat', params: [T] });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/json-rpc');
+      expect(r.json()).toEqual({
+        id,
+        jsonrpc: '2.0',
+        result: {
+          downloadSpeed: '0',
+          uploadSpeed: '0',
+          numActive: '0',
+          numWaiting: expect.any(String),
+          numStopped: expect.any(String),
+          numStoppedTotal: expect.any(String),
+        },
+      });
+    }
+  });
+
+  it('errors: texts, codes and HTTP statuses', async () => {
+    expect(await error('aria2.nope')).toEqual({ status: 400, body: { id: 1, jsonrpc: '2.0', error: { code: 1, message: 'No such method: aria2.nope' } } });
+    const noId = await post(t.port, { method: 'aria2.getVersion', params: [T] });
+    expect([noId.status, noId.json()]).toEqual([400, { id: null, jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request.' } }]);
+    const badParams = await post(t.port, { id: 1, method: 'aria2.getVersion', params: {} });
+    expect([badParams.status, badParams.json()]).toEqual([500, { id: 1, jsonrpc: '2.0', error: { code: -32602, message: 'Invalid params.' } }]);
+    const parse = await raw(t.port, { body: 'garbage' });
+    expect([parse.status, parse.json()]).toEqual([500, { id: null, jsonrpc: '2.0', error: { code: -32700, message: 'Parse error.' } }]);
+    expect((await error('aria2.tellStatus', '0123456789abcdef')).body).toMatchObject({ error: { code: 1, message: 'GID 0123456789abcdef is not found' } });
+    expect((await error('aria2.tellStatus', 'zz')).body).toMatchObject({ error: { message: 'Invalid GID zz' } });
+    expect((await error('aria2.tellStatus')).body).toMatchObject({ error: { message: 'The parameter at 0 is required but missing.' } });
+    expect((await error('aria2.tellStatus', 5)).body).toMatchObject({ error: { message: 'The parameter at 0 has wrong type.' } });
+    expect((await error('aria2.addUri', URI)).body).toMatchObject({ error: { message: 'The parameter at 0 has wrong type.' } });
+    expect((await error('aria2.addUri', [URI], {}, 'x')).body).toMatchObject({ error: { message: 'The parameter at 2 has wrong type.' } });
+    expect((await error('aria2.tellWaiting', '0', 1)).body).toMatchObject({ error: { message: 'The parameter at 0 has wrong type.' } });
+    expect((await error('aria2.tellWaiting', 1, -2)).body).toMatchObject({
+      error: { message: 'The integer parameter at 1 has invalid value: the value must be greater than or equal to 0.' },
+    });
+    const split = (await error('aria2.addUri', [URI], { split: 'abc' })).body as { error: { message: string } };
+    expect(split.error.message.startsWith("We encountered a problem while processing the option '--split'.")).toBe(true);
+    expect((await error('aria2.removeDownloadResult', '0123456789abcdef')).body).toMatchObject({ error: { message: 'GID 0123456789abcdef is not found' } });
+  });
+
+  it('token: a wrong or missing one is Unauthorized after a delay; listMethods needs none', async () => {
+    for (const params of [['token:wrong'], []]) {
+      const t0 = Date.now();
+      const r = await post(t.port, { id: 1, method: 'aria2.getGlobalStat', params });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect([r.status, r.json()]).toEqual([400, { id: 1, jsonrpc: '2.0', error: { code: 1, message: 'Unauthorized' } }]);
+    }
+    const methods = (await post(t.port, { id: 1, method: 'system.listMethods', params: ['token:wrong'] })).json() as { result: string[] };
+    const aria2Methods = [
+      'aria2.addUri',
+      'aria2.addTorrent',
+      'aria2.getPeers',
+      'aria2.addMetalink',
+      'aria2.remove',
+      'aria2.pause',
+      'aria2.forcePause',
+      'aria2.pauseAll',
+      'aria2.forcePauseAll',
+      'aria2.unpause',
+      'aria2.unpauseAll',
+      'aria2.forceRemove',
+      'aria2.changePosition',
+      'aria2.tellStatus',
+      'aria2.getUris',
+      'aria2.getFiles',
+      'aria2.getServers',
+      'aria2.tellActive',
+      'aria2.tellWaiting',
+      'aria2.tellStopped',
+      'aria2.getOption',
+      'aria2.changeUri',
+      'aria2.changeOption',
+      'aria2.getGlobalOption',
+      'aria2.changeGlobalOption',
+      'aria2.purgeDownloadResult',
+      'aria2.removeDownloadResult',
+      'aria2.getVersion',
+      'aria2.getSessionInfo',
+      'aria2.shutdown',
+      'aria2.forceShutdown',
+      'aria2.getGlobalStat',
+      'aria2.saveSession',
+      'system.multicall',
+      'system.listMethods',
+      'system.listNotifications',
+    ];
+    expect(methods.result).toEqual(expect.arrayContaining(aria2Methods));
+    const notes = (await post(t.port, { id: 1, method: 'system.listNotifications' })).json() as { result: string[] };
+    expect(notes.result).toEqual(
+      expect.arrayContaining(['aria2.onDownloadStart', 'aria2.onDownloadPause', 'aria2.onDownloadStop', 'aria2.onDownloadComplete', 'aria2.onDownloadError']),
+    );
+    // ferry has no BitTorrent, so it lists no onBtDownloadComplete.
+    expect(notes.result.includes('aria2.onBtDownloadComplete')).toBe(kind === 'aria2c');
+  });
+
+  it('GET with base64 params, JSONP, and a GET batch', async () => {
+    const params = encodeURIComponent(Buffer.from(JSON.stringify([T])).toString('base64'));
+    const g = await raw(t.port, { method: 'GET', path: `/jsonrpc?method=aria2.getGlobalStat&id=7&params=${params}` });
+    expect(g.json()).toMatchObject({ id: '7', jsonrpc: '2.0', result: { numActive: '0' } });
+    const p = await raw(t.port, { method: 'GET', path: `/jsonrpc?method=aria2.getGlobalStat&id=7&params=${params}&jsoncallback=cb` });
+    expect([p.status, p.headers['content-type']]).toEqual([200, 'text/javascript']);
+    expect(JSON.parse(p.text.replace(/^cb\((.*)\)$/s, '$1'))).toMatchObject({ id: '7', result: { numActive: '0' } });
+    const batch = encodeURIComponent(Buffer.from(JSON.stringify([{ id: 'a', method: 'aria2.getGlobalStat', params: [T] }])).toString('base64'));
+    expect((await raw(t.port, { method: 'GET', path: `/jsonrpc?params=${batch}` })).json()).toMatchObject([{ id: 'a', result: { numActive: '0' } }]);
+    expect((await raw(t.port, { method: 'GET', path: '/elsewhere' })).status).toBe(404);
+  });
+
+  it('batches skip non-objects; multicall wraps, refuses nesting, checks each token', async () => {
+    const b = await raw(t.port, { body: JSON.stringify([1, { id: 2, method: 'aria2.getVersion', params: [T] }]) });
+    expect(b.status).toBe(200);
+    expect(b.json()).toMatchObject([{ id: 2, jsonrpc: '2.0', result: { version: expect.any(String), enabledFeatures: expect.any(Array) } }]);
+    const m = await post(t.port, {
+      id: 1,
+      method: 'system.multicall',
+      params: [
+        [
+          { methodName: 'system.multicall', params: [[]] },
+          { methodName: 'aria2.getGlobalStat', params: [T] },
+          { methodName: 'aria2.getGlobalStat', params: [] },
+          5,
+          { params: [] },
+        ],
+      ],
+    });
+    expect(m.status).toBe(200);
+    expect(m.json()).toMatchObject({
+      id: 1,
+      result: [
+        { code: 1, message: 'Recursive system.multicall forbidden.' },
+        [{ numActive: '0' }],
+        { code: 1, message: 'Unauthorized' },
+        { code: 1, message: 'system.multicall expected struct.' },
+        { code: 1, message: 'Missing methodName.' },
+      ],
+    });
+  });
+
+  it('queue: addUri, status shapes, key filtering, prefixes, paging with negative offsets, positions', async () => {
+    const g = [await addPaused(), await addPaused(), await addPaused()];
+    for (const x of g) expect(x).toMatch(/^[0-9a-f]{16}$/);
+    const s = (await result('aria2.tellStatus', g[0])) as Record<string, unknown>;
+    for (const key of ['gid', 'status', 'totalLength', 'completedLength', 'uploadLength', 'downloadSpeed', 'uploadSpeed', 'connections', 'dir']) {
+      expect(typeof s[key], key).toBe('string');
+    }
+    expect(s).toMatchObject({ gid: g[0], status: 'paused', totalLength: '0', completedLength: '0', connections: '0', dir });
+    expect(s.files).toMatchObject([{ index: '1', length: '0', completedLength: '0', selected: 'true', uris: [{ uri: URI, status: 'waiting' }] }]);
+    expect(s).not.toHaveProperty('errorCode');
+    expect(await result('aria2.tellStatus', g[1].slice(0, 6), ['gid', 'nosuch', 'totalLength'])).toEqual({ gid: g[1], totalLength: '0' });
+    expect((await error('aria2.tellStatus', g[1], 'gid')).body).toMatchObject({ error: { message: 'The parameter at 1 has wrong type.' } });
+    expect(await result('aria2.tellWaiting', 0, 10, ['gid'])).toEqual(g.map((gid) => ({ gid })));
+    expect(await result('aria2.tellWaiting', -1, 2, ['gid'])).toEqual([{ gid: g[2] }, { gid: g[1] }]);
+    expect(await result('aria2.tellWaiting', -5, 2, ['gid'])).toEqual([]);
+    expect(await result('aria2.tellWaiting', 3, 2, ['gid'])).toEqual([]);
+    expect(await result('aria2.tellActive', ['gid'])).toEqual([]);
+    expect(await result('aria2.changePosition', g[2], 0, 'POS_SET')).toBe(0);
+    expect(await result('aria2.changePosition', g[2], -10, 'POS_CUR')).toBe(0);
+    expect(await result('aria2.changePosition', g[2], 10, 'POS_END')).toBe(2);
+    expect((await error('aria2.changePosition', g[2], 0, 'BAD')).body).toMatchObject({ error: { message: 'Illegal argument.' } });
+    expect(await result('aria2.tellWaiting', 0, 10, ['gid'])).toEqual([{ gid: g[0] }, { gid: g[1] }, { gid: g[2] }]);
+  });
+
+  it('per-download methods: pause states, uris, files, servers, peers, options, changeUri, remove', async () => {
+    const g = await addPaused();
+    expect((await error('aria2.pause', g)).body).toMatchObject({ error: { message: `GID#${g} cannot be paused now` } });
+    expect(await result('aria2.getUris', g)).toEqual([{ uri: URI, status: 'waiting' }]);
+    expect(await result('aria2.getFiles', g)).toMatchObject([{ index: '1', selected: 'true', uris: [{ uri: URI, status: 'waiting' }] }]);
+    expect((await error('aria2.getServers', g)).body).toMatchObject({ error: { message: `No active download for GID#${g}` } });
+    expect(await result('aria2.getPeers', g)).toEqual([]);
+    const options = (await result('aria2.getOption', g)) as Record<string, unknown>;
+    expect(options.dir).toBe(dir);
+    expect(Object.values(options).every((v) => typeof v === 'string')).toBe(true);
+    expect(await result('aria2.changeUri', g, 1, [URI, 'http://127.0.0.1:9/nope'], ['http://127.0.0.1:9/other'])).toEqual([1, 1]);
+    expect(await result('aria2.getUris', g)).toEqual([{ uri: 'http://127.0.0.1:9/other', status: 'waiting' }]);
+    expect((await error('aria2.changeUri', g, 2, [], [])).body).toMatchObject({ error: { message: 'fileIndex is out of range' } });
+    expect(await result('aria2.changeOption', g, { 'no-such-option': 'x' })).toBe('OK');
+    expect(await result('aria2.remove', g)).toBe(g);
+    const global = (await result('aria2.getGlobalOption')) as Record<string, unknown>;
+    expect(global).not.toHaveProperty('rpc-secret');
+    expect(Object.values(global).every((v) => typeof v === 'string')).toBe(true);
+    expect(await result('aria2.getSessionInfo')).toEqual({ sessionId: expect.stringMatching(/^[0-9a-f]+$/) });
+    expect(await result('aria2.purgeDownloadResult')).toBe('OK');
+  });
+
+  it('browsers: a foreign Origin or Host (ferry refuses both on purpose; aria2 answers them)', async () => {
+    const evil = await post(t.port, { id: 1, method: 'aria2.getVersion', params: [T] }, { Origin: 'http://evil.example' });
+    const rebound = await post(t.port, { id: 1, method: 'aria2.getVersion', params: [T] }, { Host: `rebind.example:${t.port}` });
+    if (kind === 'aria2c') {
+      expect([evil.status, rebound.status]).toEqual([200, 200]);
+    } else {
+      expect([evil.status, rebound.status]).toEqual([403, 403]);
+      expect(evil.json()).toMatchObject({ id: null, jsonrpc: '2.0', error: { code: 1 } });
+    }
+  });
+});
