@@ -64,12 +64,14 @@ export class RpcWebSockets {
     // Binary frames are read as text too: whatever arrives gets a JSON-RPC answer.
     ws.on('message', (data) => {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      void answer(text, address, this.options).then((result) => {
-        if (ws.readyState !== ws.OPEN) return;
-        ws.send(JSON.stringify(result.body), () => {
-          for (const fn of result.after) fn();
-        });
-      });
+      answer(text, address, this.options)
+        .then((result) => {
+          if (ws.readyState !== ws.OPEN) return;
+          ws.send(JSON.stringify(result.body), () => {
+            for (const fn of result.after) fn();
+          });
+        })
+        .catch(() => ws.terminate());
     });
   }
 

@@ -97,6 +97,17 @@ describe('HTTP transport', () => {
     expect(blocked.json()).toMatchObject({ error: { code: 1, message: expect.stringMatching(/^Too many failed authentication attempts from 127\.0\.0\.1/) } });
     expect((await post(server.port, stat, {}, '127.0.0.2')).status).toBe(200);
   });
+  it('parallel failed attempts never get past the limit (run many times)', async () => {
+    for (let round = 0; round < 5; round++) {
+      await start({ auth: { delayMs: 50, maxFailures: 3, windowMs: 60_000 } });
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => post(server.port, { id: i, method: 'aria2.tellActive', params: ['token:guess'] })),
+      );
+      const messages = answers.map((r) => (r.json() as { error: { message: string } }).error.message);
+      expect(messages.filter((m) => m === 'Unauthorized')).toHaveLength(3);
+      expect(answers.filter((r) => r.status === 429)).toHaveLength(27);
+    }
+  });
 });
 
 describe('browsers and hosts (ferry is stricter than aria2 here)', () => {
