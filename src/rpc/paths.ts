@@ -35,7 +35,7 @@ export const PATH_KEYS: ReadonlySet<string> = new Set([
 /** True when `target` is `root` or inside it (both absolute, normalized). */
 function inside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**
