@@ -36,7 +36,12 @@ export interface RpcStat {
   numStoppedTotal: number;
 }
 
-/** Queue events, by gid. `progress` carries the download's current view. */
+/**
+ * Queue events, by gid: `start` became active (also after unpause), `pause` an active one was
+ * paused, `stop` an active one was removed, `complete` finished, `error` failed, `added` queued,
+ * `removed` removed by a user in any state (after `stop` when it was active). `progress`
+ * carries the download's current view (as often as the daemon likes: the RPC layer throttles).
+ */
 export type RpcEvent =
   | { type: 'start' | 'pause' | 'stop' | 'complete' | 'error' | 'added' | 'removed'; gid: string }
   | { type: 'progress'; download: RpcDownload };
