@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RpcServer, startRpcServer } from '../../src/rpc/server.js';
 import { FakeService } from './fake-service.js';
-import { post, type RawResponse, raw } from './rpc-client.js';
+import { post, type RawResponse, raw, WsClient } from './rpc-client.js';
 
 const ARIA2C = '/usr/bin/aria2c';
 const SECRET = 'conformance';
@@ -291,6 +291,35 @@ describe.each(kinds)('JSON-RPC conformance: %s', (kind) => {
     expect(Object.values(global).every((v) => typeof v === 'string')).toBe(true);
     expect(await result('aria2.getSessionInfo')).toEqual({ sessionId: expect.stringMatching(/^[0-9a-f]+$/) });
     expect(await result('aria2.purgeDownloadResult')).toBe('OK');
+  });
+
+  it('WebSocket: the same messages, ids and errors', async () => {
+    const ws = await WsClient.open(t.port);
+    try {
+      expect(await ws.call(0, 'aria2.getVersion', [T])).toEqual({
+        id: 0,
+        jsonrpc: '2.0',
+        result: { version: expect.any(String), enabledFeatures: expect.any(Array) },
+      });
+      expect(await ws.call('s', 'aria2.tellStatus', [T, 'zz'])).toEqual({ id: 's', jsonrpc: '2.0', error: { code: 1, message: 'Invalid GID zz' } });
+      expect(await ws.call('n', 'aria2.nope', [T])).toEqual({ id: 'n', jsonrpc: '2.0', error: { code: 1, message: 'No such method: aria2.nope' } });
+      ws.ws.send(JSON.stringify([{ id: 'b', method: 'aria2.tellActive', params: [T, ['gid']] }]));
+      expect(await ws.next((m) => Array.isArray(m))).toEqual([{ id: 'b', jsonrpc: '2.0', result: [] }]);
+      ws.ws.send('garbage');
+      expect(await ws.next((m) => (m.error as { code?: number } | undefined)?.code === -32700)).toEqual({
+        id: null,
+        jsonrpc: '2.0',
+        error: { code: -32700, message: 'Parse error.' },
+      });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('WebSocket upgrade from a foreign Origin (ferry refuses it on purpose; aria2 accepts it)', async () => {
+    const opened = WsClient.open(t.port, { Origin: 'http://evil.example' });
+    if (kind === 'aria2c') (await opened).close();
+    else await expect(opened).rejects.toThrow('HTTP 403');
   });
 
   it('browsers: a foreign Origin or Host (ferry refuses both on purpose; aria2 answers them)', async () => {
