@@ -41,6 +41,8 @@ export interface RpcServerOptions {
   readTimeoutMs?: number;
   /** Default 32. */
   maxWebSockets?: number;
+  /** Open TCP connections at once (HTTP and WebSocket together); more are closed at once. Default 256. */
+  maxConnections?: number;
   /** Failed-token delay and limit. */
   auth?: AuthLimiterOptions;
   /** How often `ferry.onProgress` goes out, ms. Default 1000. */
@@ -71,6 +73,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     connectionsCheckingInterval: Math.min(1000, readTimeoutMs),
     maxHeaderSize: 16 * 1024,
   });
+  server.maxConnections = options.maxConnections ?? 256;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,6 +10,9 @@ import { answer } from './answer.js';
 import { RPC_PATH, refusal, type TransportOptions } from './http.js';
 import type { RpcNotification } from './notifier.js';
 
+/** Answers one connection may have in progress; past this its socket is not read until some are done. */
+export const MAX_IN_FLIGHT = 32;
+
 /** A connection that has this much unsent data gets no progress notifications until it drains. */
 const SLOW_CLIENT_BYTES = 1024 * 1024;
 
@@ -61,18 +64,39 @@ export class RpcWebSockets {
 
   private serve(ws: WebSocket, address: string): void {
     ws.on('error', () => ws.terminate());
+    // Invariants: at most MAX_IN_FLIGHT answers are being worked on; while more wait, the socket is
+    // not read, so `waiting` holds only what had already arrived (bounded by the socket's buffer).
+    let inFlight = 0;
+    const waiting: string[] = [];
+    const next = (): void => {
+      while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
+        const text = waiting.shift() as string;
+        inFlight++;
+        this.reply(ws, text, address).finally(() => {
+          inFlight--;
+          next();
+        });
+      }
+      if (waiting.length === 0 && ws.isPaused) ws.resume();
+    };
     // Binary frames are read as text too: whatever arrives gets a JSON-RPC answer.
     ws.on('message', (data) => {
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      answer(text, address, this.options)
-        .then((result) => {
-          if (ws.readyState !== ws.OPEN) return;
-          ws.send(JSON.stringify(result.body), () => {
-            for (const fn of result.after) fn();
-          });
-        })
-        .catch(() => ws.terminate());
+      waiting.push(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      if (inFlight >= MAX_IN_FLIGHT) ws.pause();
+      next();
     });
+  }
+
+  private async reply(ws: WebSocket, text: string, address: string): Promise<void> {
+    try {
+      const result = await answer(text, address, this.options);
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(result.body), () => {
+        for (const fn of result.after) fn();
+      });
+    } catch {
+      ws.terminate();
+    }
   }
 
   /** Send a notification to every open connection (progress skips clients that do not read). */

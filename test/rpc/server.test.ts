@@ -3,6 +3,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RpcServer, type RpcServerOptions, startRpcServer } from '../../src/rpc/server.js';
+import { MAX_IN_FLIGHT } from '../../src/rpc/ws.js';
 import { FakeService } from './fake-service.js';
 import { post, raw, WsClient } from './rpc-client.js';
 
@@ -213,6 +214,32 @@ describe('limits', () => {
 });
 
 describe('WebSocket transport and notifications', () => {
+  it('a WebSocket client cannot pile up unanswered requests: reading stops at the in-flight cap', async () => {
+    for (let round = 0; round < 3; round++) {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let started = 0;
+      const add = service.add.bind(service);
+      service.add = async (...args) => {
+        started++;
+        await gate;
+        return add(...args);
+      };
+      const ws = await open();
+      for (let i = 0; i < 100; i++) ws.ws.send(JSON.stringify({ id: i, method: 'aria2.addUri', params: [T, [`http://h/${i}`]] }));
+      await sleep(300);
+      expect(started).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+      expect(started).toBeGreaterThan(0);
+      release();
+      await ws.next(() => ws.messages.filter((m) => 'result' in m).length === 100, 10_000);
+      expect(new Set(ws.messages.filter((m) => 'result' in m).map((m) => m.id)).size).toBe(100);
+      service = new FakeService();
+      await start();
+    }
+  });
+
   it('a message over the size limit closes that connection (1009) and the server keeps serving', async () => {
     const ws = await open();
     const closed = new Promise<number>((resolve) => ws.ws.once('close', (code) => resolve(code)));
