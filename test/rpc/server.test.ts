@@ -78,6 +78,17 @@ describe('HTTP transport', () => {
     expect(badB64.json()).toMatchObject({ error: { code: -32700 } });
   });
 
+  it('shutdown answers OK first, then stops (HTTP and WebSocket)', async () => {
+    const r = await post(server.port, { id: 1, method: 'aria2.shutdown', params: [T] });
+    expect(r.json()).toMatchObject({ result: 'OK' });
+    await sleep(50);
+    expect(service.shutdowns).toEqual([false]);
+    const ws = await open();
+    expect(await ws.call('f', 'aria2.forceShutdown', [T])).toMatchObject({ result: 'OK' });
+    await sleep(50);
+    expect(service.shutdowns).toEqual([false, true]);
+  });
+
   it('a missing or wrong token is answered late; the address is then refused, other addresses are not', async () => {
     // A long delay, so that "at once" has a generous margin on a loaded machine.
     await start({ auth: { delayMs: 1500, maxFailures: 3, windowMs: 60_000 } });
