@@ -53,11 +53,18 @@ export interface RpcService {
    * none = the end). Resolves with the new gid once the download is recorded durably.
    */
   add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean }): Promise<string>;
-  /** Pause a waiting or active download (`force`: without a final checkpoint wait). */
+  /**
+   * Pause a waiting or active download (`force`: without waiting for the final checkpoint).
+   * Resolves once it counts as paused (its connections may still be closing).
+   */
   pause(gid: string, force: boolean): Promise<void>;
   /** Put a paused download back in the waiting queue. */
   unpause(gid: string): Promise<void>;
-  /** Remove a download that is not stopped; `deleteFiles` also deletes its partial or finished file. */
+  /**
+   * Remove a download that is not stopped; `deleteFiles` also deletes its partial or finished file.
+   * Resolves once it counts as stopped (`removed`), so that a `removeDownloadResult` sent right
+   * after succeeds (aria2p does this); aborting and deleting may finish later.
+   */
   remove(gid: string, how: { force: boolean; deleteFiles: boolean }): Promise<void>;
   /** Pause every active and waiting download. */
   pauseAll(force: boolean): Promise<void>;
