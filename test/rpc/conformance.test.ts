@@ -3,83 +3,12 @@
  * `aria2c --enable-rpc`, so that they encode aria2's behaviour rather than a guess of it. Where
  * ferry differs on purpose (security), the case says so and checks each side.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RpcServer, startRpcServer } from '../../src/rpc/server.js';
-import { FakeService } from './fake-service.js';
+import { ARIA2_METHODS, ARIA2C, startAria2c, startFerry, T, type Target, URI } from './conformance-targets.js';
 import { post, type RawResponse, raw, WsClient } from './rpc-client.js';
-
-const ARIA2C = '/usr/bin/aria2c';
-const SECRET = 'conformance';
-const T = `token:${SECRET}`;
-/** A port nothing listens on: downloads added paused never start anyway. */
-const URI = 'http://127.0.0.1:9/file.bin';
-
-interface Target {
-  name: 'ferry' | 'aria2c';
-  port: number;
-  dir: string;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function startFerry(dir: string): Promise<Target> {
-  const service = new FakeService();
-  service.global = { dir, maxActive: 5 };
-  const server: RpcServer = await startRpcServer({ service, downloadRoot: dir, secret: SECRET, version: '0.1.0', port: 0 });
-  return { name: 'ferry', port: server.port, dir, stop: () => server.close() };
-}
-
-async function startAria2c(dir: string): Promise<Target> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    ARIA2C,
-    [
-      '--enable-rpc',
-      `--rpc-listen-port=${port}`,
-      `--rpc-secret=${SECRET}`,
-      `--dir=${dir}`,
-      '--no-conf',
-      '--quiet',
-      '--rpc-listen-all=false',
-      '--auto-save-interval=0',
-    ],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if ((await post(port, { id: 1, method: 'aria2.getVersion', params: [T] })).status === 200) break;
-    } catch {
-      if (Date.now() > deadline) throw new Error('aria2c did not start');
-      await sleep(100);
-    }
-  }
-  return {
-    name: 'aria2c',
-    port,
-    dir,
-    stop: async () => {
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
 
 const kinds = existsSync(ARIA2C) ? (['ferry', 'aria2c'] as const) : (['ferry'] as const);
 
@@ -158,45 +87,7 @@ describe.each(kinds)('JSON-RPC conformance: %s', (kind) => {
       expect([r.status, r.json()]).toEqual([400, { id: 1, jsonrpc: '2.0', error: { code: 1, message: 'Unauthorized' } }]);
     }
     const methods = (await post(t.port, { id: 1, method: 'system.listMethods', params: ['token:wrong'] })).json() as { result: string[] };
-    const aria2Methods = [
-      'aria2.addUri',
-      'aria2.addTorrent',
-      'aria2.getPeers',
-      'aria2.addMetalink',
-      'aria2.remove',
-      'aria2.pause',
-      'aria2.forcePause',
-      'aria2.pauseAll',
-      'aria2.forcePauseAll',
-      'aria2.unpause',
-      'aria2.unpauseAll',
-      'aria2.forceRemove',
-      'aria2.changePosition',
-      'aria2.tellStatus',
-      'aria2.getUris',
-      'aria2.getFiles',
-      'aria2.getServers',
-      'aria2.tellActive',
-      'aria2.tellWaiting',
-      'aria2.tellStopped',
-      'aria2.getOption',
-      'aria2.changeUri',
-      'aria2.changeOption',
-      'aria2.getGlobalOption',
-      'aria2.changeGlobalOption',
-      'aria2.purgeDownloadResult',
-      'aria2.removeDownloadResult',
-      'aria2.getVersion',
-      'aria2.getSessionInfo',
-      'aria2.shutdown',
-      'aria2.forceShutdown',
-      'aria2.getGlobalStat',
-      'aria2.saveSession',
-      'system.multicall',
-      'system.listMethods',
-      'system.listNotifications',
-    ];
-    expect(methods.result).toEqual(expect.arrayContaining(aria2Methods));
+    expect(methods.result).toEqual(expect.arrayContaining([...ARIA2_METHODS]));
     const notes = (await post(t.port, { id: 1, method: 'system.listNotifications' })).json() as { result: string[] };
     expect(notes.result).toEqual(
       expect.arrayContaining(['aria2.onDownloadStart', 'aria2.onDownloadPause', 'aria2.onDownloadStop', 'aria2.onDownloadComplete', 'aria2.onDownloadError']),
