@@ -75,19 +75,22 @@ const ASCTIME_DATE = /^[a-z]{3} ([a-z]{3}) ([ 0-9][0-9]) ([0-9]{2}):([0-9]{2}):(
 export function parseHttpDate(value: string): number | undefined {
   const v = value.trim();
   let day: string, mon: string, year: number, hh: string, mm: string, ss: string;
-  let m = IMF_FIXDATE.exec(v);
-  if (m !== null) {
-    [, day, mon, , hh, mm, ss] = m;
-    year = Number(m[3]);
-  } else if ((m = RFC850_DATE.exec(v)) !== null) {
+  const fix = IMF_FIXDATE.exec(v);
+  const rfc850 = fix === null ? RFC850_DATE.exec(v) : null;
+  const asctime = fix === null && rfc850 === null ? ASCTIME_DATE.exec(v) : null;
+  if (fix !== null) {
+    [, day, mon, , hh, mm, ss] = fix;
+    year = Number(fix[3]);
+  } else if (rfc850 !== null) {
+    const m = rfc850;
     [, day, mon, , hh, mm, ss] = m;
     // Two-digit years: RFC 9110 says interpret a year that appears > 50 years in the future as
     // the past century; a fixed pivot keeps this parser free of clocks.
     const yy = Number(m[3]);
     year = yy < 70 ? 2000 + yy : 1900 + yy;
-  } else if ((m = ASCTIME_DATE.exec(v)) !== null) {
-    [, mon, day, hh, mm, ss] = m;
-    year = Number(m[6]);
+  } else if (asctime !== null) {
+    [, mon, day, hh, mm, ss] = asctime;
+    year = Number(asctime[6]);
   } else {
     return undefined;
   }

@@ -66,7 +66,8 @@ export class ResponseBody {
     if (this.closed) return;
     const size = this.pool.batchBytes;
     for (let i = start; i < end; ) {
-      const batch = (this.current ??= this.pool.acquire());
+      this.current ??= this.pool.acquire();
+      const batch = this.current;
       const n = Math.min(end - i, size - batch.fill);
       src.copy(batch.buf, batch.fill, i, i + n);
       i += n;

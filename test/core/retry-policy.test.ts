@@ -81,7 +81,10 @@ describe('nextRetry: full jitter backoff', () => {
 
   it('stays within [0, min(cap, base * 2^(attempt-1))] and is an integer', () => {
     let seed = 42;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let attempt = 1; attempt <= 20; attempt++) {
       for (let i = 0; i < 50; i++) {
         const d = nextRetry(input({ attempt, random, maxTries: 0, baseDelayMs: 250 }));

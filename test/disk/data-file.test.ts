@@ -144,7 +144,10 @@ describe('DataFile.write', () => {
     // Cut into ranges of uneven length, write them in a shuffled order all at once,
     // each range itself as several buffers.
     const bounds = [0];
-    for (let at = 0, i = 0; at < size; i++) bounds.push((at = Math.min(size, at + 1 + ((i * 7919) % 5003))));
+    for (let at = 0, i = 0; at < size; i++) {
+      at = Math.min(size, at + 1 + ((i * 7919) % 5003));
+      bounds.push(at);
+    }
     const ranges = bounds.slice(1).map((end, i) => ({ start: bounds[i], end }));
     const order = ranges.map((r, i) => ({ r, k: (i * 2654435761) % 1009 })).sort((a, b) => a.k - b.k);
     await Promise.all(order.map(({ r }) => f.write(chunks(data.subarray(r.start, r.end), [1, 100, 3000]), r.start)));
@@ -184,7 +187,7 @@ describe('DataFile.write', () => {
     // The fast path hands the caller's array to the kernel as is (no copy).
     expect(h.calls[0].buffers).toBe(bufs);
     // Each retry starts where the previous call stopped.
-    h.calls.forEach((c, i) => expect(c.position).toBe(9_000 + i * max));
+    for (const [i, c] of h.calls.entries()) expect(c.position).toBe(9_000 + i * max);
   });
 
   it('fails instead of looping when a write makes no progress', async () => {

@@ -135,7 +135,7 @@ describe('engine queue', () => {
     server.setFaults({ throttleBytesPerSec: 256 * KiB });
     engine = createEngine({ dir, maxActive: 1, connections: 1, ...fast });
     const started: string[] = [];
-    engine.on('start', (d) => started.push(d.url.split('/').pop()!));
+    engine.on('start', (d) => started.push(d.url.split('/').pop() ?? ''));
     engine.add(server.url('/1'));
     engine.add(server.url('/2'));
     engine.add(server.url('/3'));

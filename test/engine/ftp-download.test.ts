@@ -286,8 +286,8 @@ describe('ftp download: stop and resume', () => {
     const h = get(url, { connections: 3, ...options });
     await waitFor(() => h.snapshot().completedBytes >= bytes);
     const stopped = await h.stop();
-    expect(stopped?.status).toBe('stopped');
-    return stopped!;
+    if (stopped?.status !== 'stopped') throw new Error(`expected a stopped result, got ${stopped?.status}`);
+    return stopped;
   }
 
   it('stop, then a new download resumes from the control file (size + MDTM validators)', async () => {

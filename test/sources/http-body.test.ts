@@ -184,7 +184,8 @@ describe('ResponseBody', () => {
     body.cancel();
     await expect(pending).rejects.toThrow(/cancelled/);
     expect(control.calls).toEqual(['abandon']);
-    body.release(first!);
+    if (!first) throw new Error('no first batch');
+    body.release(first);
     expect(pool.freeCount).toBe(pool.allocated);
     body.write(bytes(10), 0, 10);
     await expect(body.read()).rejects.toThrow(/cancelled/);

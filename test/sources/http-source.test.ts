@@ -176,7 +176,7 @@ describe('read', () => {
     const ranges = [0, 1, 2].map((i) => ({ start: i * 30_000, end: i * 30_000 + 30_000 }));
     for (let round = 0; round < 2; round++) {
       const got = await Promise.all(ranges.map(async (r) => collect(await src.read(r, V, signal()))));
-      got.forEach((b, i) => expect(sha256(b)).toBe(sha256(BIG.subarray(ranges[i].start, ranges[i].end))));
+      for (const [i, b] of got.entries()) expect(sha256(b)).toBe(sha256(BIG.subarray(ranges[i].start, ranges[i].end)));
     }
     expect(s.stats.peakActiveResponses).toBe(3);
     expect(s.stats.connections).toBe(3);
