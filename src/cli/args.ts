@@ -48,7 +48,7 @@ const usage = (message: string): FerryError => new FerryError('USAGE', message);
 
 /** A user's value for a one-line message: control characters escaped, long values cut. */
 function esc(value: string): string {
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) =>
+  const escaped = value.replace(/[\p{Cc}\u2028\u2029]/gu, (c) =>
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return escaped.length > 80 ? `${escaped.slice(0, 77)}...` : escaped;
@@ -58,7 +58,7 @@ function esc(value: string): string {
 const q = (value: string): string => `'${esc(value)}'`;
 
 /** Control characters that may not appear in a header value (tab is allowed). */
-const BAD_FIELD_CHARS = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+const BAD_FIELD_CHARS = /(?![\t\u0080-\u009f])\p{Cc}/u;
 
 function header(args: ParsedArgs, value: string, flag: string): void {
   const [name, headerValue] = readHeader(flag, value);
@@ -362,6 +362,15 @@ const OPTIONS: readonly OptionSpec[] = [
 
 /** Every option name (`-n`, `--connections`, ...), for completion and tests. */
 export const OPTION_NAMES: readonly string[] = OPTIONS.flatMap((o) => o.names);
+
+/**
+ * Whether the option `name` (`-d`, `--dir`, ...) takes a value: true or false for a known option,
+ * undefined for an unknown one. Lets other command lines pass ferry's options through.
+ */
+export function optionTakesValue(name: string): boolean | undefined {
+  const spec = OPTIONS.find((o) => o.names.includes(name));
+  return spec === undefined ? undefined : spec.value !== undefined;
+}
 
 function findOption(name: string): OptionSpec {
   const spec = OPTIONS.find((o) => o.names.includes(name));

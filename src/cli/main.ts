@@ -6,14 +6,38 @@ import type { DownloadOptions } from '../core/options.js';
 import { formatDuration } from '../core/units.js';
 import { type DownloadHandle, type DownloadResult, download, toFerryError } from '../index.js';
 import { HELP_TEXT, type ParsedArgs, parseArgs } from './args.js';
+import type { StartDaemon } from './client/subcommand.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { renderSummary } from './progress-render.js';
 import { type QueueEntry, runQueue } from './queue-run.js';
 
+/** A first argument exactly one of these selects a subcommand; anything else is the one-shot command line. */
+const SUBCOMMANDS: ReadonlySet<string> = new Set(['add', 'ls', 'pause', 'resume', 'rm', 'watch', 'shutdown', 'daemon', 'help']);
+
+/**
+ * Where `ferry daemon` lives, relative to this module (and to the bundled bin.js beside it). Held in
+ * a variable so the bundler leaves it out: the daemon, the RPC server and SQLite load only here.
+ */
+const DAEMON_MODULE = '../daemon/main.js';
+
+/** What main() can be given besides the I/O (tests pass their own daemon). */
+export interface MainDeps {
+  /** Runs `ferry daemon`; default: the daemon module, when this build has one. */
+  startDaemon?: StartDaemon;
+}
+
 /** Run the `ferry` command with `argv` (without the program name); resolves to the exit code. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Promise<number> {
+  if (argv.length > 0 && SUBCOMMANDS.has(argv[0])) {
+    try {
+      const { runSubcommand } = await import('./client/subcommand.js');
+      return await runSubcommand(argv[0], argv.slice(1), io, { loadDaemon: async () => deps.startDaemon ?? (await loadDaemon()) });
+    } catch (e) {
+      return reportError(io, e, argv.includes('--debug'));
+    }
+  }
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);
@@ -155,6 +179,19 @@ async function readInputFile(io: CliIO, file: string, quiet: boolean): Promise<Q
   const parsed = parseInputFile(text, file === '-' ? '<stdin>' : file);
   if (!quiet) for (const w of parsed.warnings) io.stderr.write(`ferry: warning: ${w}\n`);
   return parsed.entries.map((e) => ({ urls: e.urls, options: e.options }));
+}
+
+/** The daemon's entry point, or undefined when this build has no daemon module. */
+async function loadDaemon(): Promise<StartDaemon | undefined> {
+  const specifier = DAEMON_MODULE;
+  try {
+    const mod = (await import(specifier)) as { startDaemon?: StartDaemon };
+    return mod.startDaemon;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if ((err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && err.message.includes('daemon')) return undefined;
+    throw e;
+  }
 }
 
 function version(): string {
