@@ -11,6 +11,7 @@ import { addCommand } from './add-command.js';
 import { clientHelp } from './client-help.js';
 import { pauseResumeCommand, rmCommand, shutdownCommand } from './control-commands.js';
 import { lsCommand } from './ls-command.js';
+import { reportError } from './report-error.js';
 import { createRpcClient } from './rpc-client.js';
 import { watchCommand } from './watch-command.js';
 
@@ -23,8 +24,20 @@ export interface SubcommandDeps {
   loadDaemon(): Promise<StartDaemon | undefined>;
 }
 
-/** Run subcommand `name` with its arguments; resolves to the exit code, throws FerryError for a clear line. */
+/**
+ * Run subcommand `name` with its arguments; resolves to the exit code. A failure is reported
+ * here as one clear line (a stack only with `--debug`): this module may be loaded as a copy of
+ * ferry's modules apart from the bundle, whose error classes the caller would not recognise.
+ */
 export async function runSubcommand(name: string, argv: readonly string[], io: CliIO, deps: SubcommandDeps): Promise<number> {
+  try {
+    return await run(name, argv, io, deps);
+  } catch (e) {
+    return reportError(io, e, argv.includes('--debug'));
+  }
+}
+
+async function run(name: string, argv: readonly string[], io: CliIO, deps: SubcommandDeps): Promise<number> {
   const home = io.env.HOME ?? homedir();
   const readFile = (path: string): string => readFileSync(path, 'utf8');
   if (name === 'help') {
