@@ -321,6 +321,44 @@ describe('subcommand dispatch', () => {
     }
   });
 
+  it.each<[string[], RegExp]>([
+    [['add'], /^ferry: ferry add needs a URL \(usage: ferry add URL\.\.\./],
+    [['add', 'not a url'], /^ferry: not a valid URL: 'not a url'/],
+    [['add', 'gopher://h/x'], /^ferry: unsupported URL scheme 'gopher'/],
+    [['add', 'http://h/a', 'http://h/b', '-o', 'x'], /^ferry: -o\/--output names one file but several URLs were given/],
+    [['add', '-i', 'list.txt'], /^ferry: ferry add takes download options only/],
+    [['add', '--no-fsync', 'http://h/a'], /^ferry: the option fsync has no RPC key, so a daemon cannot be told about it \(give it to ferry daemon/],
+    [['add', '-n', '0', 'http://h/a'], /^ferry: -n needs/],
+    [['ls', 'extra'], /^ferry: ferry ls takes no arguments, got 'extra'/],
+    [['ls', '--al'], /^ferry: ferry ls has no option '--al' \(see ferry ls --help\)/],
+    [['pause'], /^ferry: ferry pause needs a download ID/],
+    [['resume', '--all', 'abc'], /^ferry: ferry resume takes IDs or --all, not both/],
+    [['rm', '--delete-files'], /^ferry: ferry rm needs a download ID/],
+    [['watch', '--bogus'], /^ferry: ferry watch has no option '--bogus'/],
+    [['shutdown', 'now'], /^ferry: ferry shutdown takes no arguments/],
+    [['ls', '--rpc-url', 'localhost:6800'], /^ferry: --rpc-url needs an http:\/\/ or https:\/\/ URL/],
+  ])('bad input %j: one line, exit 2, before any request', async (argv, message) => {
+    // The port is closed: exit 2 (not 3) shows nothing was sent.
+    const port = await freePort();
+    const io = fakeIO({ HOME: '/nonexistent' });
+    const code = await main([...argv, ...(argv.includes('--rpc-url') ? [] : ['--rpc-url', `http://127.0.0.1:${port}/jsonrpc`])], io);
+    expect(io.err.join('')).toMatch(message);
+    expect(io.err.join('').split('\n')).toHaveLength(2);
+    expect(code).toBe(2);
+  });
+
+  it('--help of a command prints its usage; --debug adds a stack to an error', async () => {
+    for (const command of ['add', 'ls', 'pause', 'resume', 'rm', 'watch', 'shutdown', 'daemon']) {
+      const io = fakeIO({});
+      expect(await main([command, '--help'], io)).toBe(0);
+      expect(io.out.join('')).toMatch(new RegExp(`^Usage: ferry ${command}`));
+    }
+    const port = await freePort();
+    const io = fakeIO({ HOME: '/nonexistent' });
+    expect(await main(['ls', '--debug', '--rpc-url', `http://127.0.0.1:${port}/jsonrpc`], io)).toBe(3);
+    expect(io.err.join('')).toMatch(/^ferry: no ferry daemon answers.*\n.*FerryError/);
+  });
+
   it('help lists the commands; an unknown first word is still a URL for the one-shot CLI', async () => {
     const io = fakeIO({});
     expect(await main(['help'], io)).toBe(0);
