@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -275,6 +277,58 @@ describe.each(DAEMONS)('client commands against $name', ({ start }) => {
     expect(once.code).toBe(0);
     expect(once.stdout).toContain('watched.bin');
   });
+
+  it('watch: q at any moment of a 1 ms poll loop ends it cleanly, 25 times (no redraw or poll after the end)', async () => {
+    await ferry(['add', '--pause', server.url('/big.bin')]);
+    // A counting relay in front of the daemon: no request may arrive after the watch ended.
+    let requests = 0;
+    const relay = http.createServer((req, res) => {
+      requests++;
+      const upstream = http.request(daemon.url, { method: 'POST', headers: req.headers, agent: false }, (up) => {
+        res.writeHead(up.statusCode ?? 500, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/jsonrpc`;
+    let drawn = 0;
+    for (let i = 0; i < 25; i++) {
+      const stdin = Object.assign(new EventEmitter(), {
+        isTTY: true,
+        isRaw: false,
+        readableFlowing: null,
+        setRawMode: () => stdin,
+        resume: () => stdin,
+        pause: () => stdin,
+      });
+      const io = fakeIO({ HOME: home }, { stdin });
+      const watching = main(['watch', '--interval', '1ms', '--rpc-url', relayUrl, '--rpc-secret', daemon.secret], io);
+      // A real terminal buffers keys until they are read; this fake one does not: wait for the reader.
+      while (stdin.listenerCount('data') === 0) await sleep(1);
+      await sleep((i * 37) % 150);
+      stdin.emit('data', 'q');
+      expect(await watching).toBe(0);
+      expect(stdin.listenerCount('data')).toBe(0);
+      const written = io.err.length;
+      // A poll in flight at the moment of q may still land; none may start after it.
+      await sleep(30);
+      const seen = requests;
+      await sleep(50);
+      expect(requests).toBe(seen);
+      expect(io.err.length).toBe(written);
+      // A q before the first answer quits with nothing drawn; otherwise the view was drawn, then
+      // erased with the cursor shown again.
+      if (io.err.length > 0) {
+        drawn++;
+        expect(io.err.join('')).toContain('paused 1');
+        expect(io.err[io.err.length - 1]).toBe('\x1b[?25h');
+      }
+    }
+    expect(drawn).toBeGreaterThan(5);
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+  }, 120_000);
 
   it('shutdown stops the daemon', async () => {
     const r = await ferry(['shutdown']);

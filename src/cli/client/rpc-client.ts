@@ -80,6 +80,9 @@ function post(url: string, body: string): Promise<Answer> {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         timeout: CALL_TIMEOUT_MS,
+        // A fresh connection per call: a kept-alive socket the daemon closed while idle would fail
+        // the next call with ECONNRESET (aria2 closes them without saying so).
+        agent: false,
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -44,16 +44,18 @@ function parseWatchArgs(argv: readonly string[]): number {
 /** Watch the daemon until `q`, Ctrl-C, or the daemon going away; resolves to the exit code. */
 export async function watchCommand(rpc: RpcClient, argv: readonly string[], io: CliIO): Promise<number> {
   const intervalMs = parseWatchArgs(argv);
-  let items = await poll(rpc);
   const out = io.stderr;
   if (out.isTTY !== true) {
+    const items = await poll(rpc);
     io.stdout.write(`${viewLines(items, out.columns ?? 80, Number.POSITIVE_INFINITY).join('\n')}\n`);
     return 0;
   }
+  let items: QueueItemView[] = [];
   const live = new LiveView(out, (width, rows) => viewLines(items, width, rows), 250);
   return await new Promise<number>((resolve, reject) => {
     let done = false;
     let timer: NodeJS.Timeout | undefined;
+    // Invariant: after finish() no poll starts and nothing is drawn (a poll in flight is ignored).
     const finish = (error?: unknown): void => {
       if (done) return;
       done = true;
@@ -64,6 +66,7 @@ export async function watchCommand(rpc: RpcClient, argv: readonly string[], io: 
       if (error === undefined) resolve(0);
       else reject(error);
     };
+    // Keys are live before the first answer, so a `q` typed at once is not lost.
     const detach = io.stdin
       ? attachKeys(io.stdin, (command) => {
           if (command === 'quit') finish();
@@ -77,14 +80,15 @@ export async function watchCommand(rpc: RpcClient, argv: readonly string[], io: 
     const tick = (): void => {
       poll(rpc).then(
         (next) => {
+          if (done) return;
           items = next;
-          if (!done) timer = setTimeout(tick, intervalMs);
+          if (!live.running) live.start();
+          live.redraw();
+          timer = setTimeout(tick, intervalMs);
         },
         (e: unknown) => finish(e),
       );
     };
-    live.start();
-    live.redraw();
-    timer = setTimeout(tick, intervalMs);
+    tick();
   });
 }
