@@ -389,6 +389,15 @@ const OPTIONS: readonly OptionSpec[] = [
 /** Every option name (`-n`, `--connections`, ...), for completion and tests. */
 export const OPTION_NAMES: readonly string[] = OPTIONS.flatMap((o) => o.names);
 
+/**
+ * Whether the option `name` (`-d`, `--dir`, ...) takes a value: true or false for a known option,
+ * undefined for an unknown one. Lets other command lines pass ferry's options through.
+ */
+export function optionTakesValue(name: string): boolean | undefined {
+  const spec = OPTIONS.find((o) => o.names.includes(name));
+  return spec === undefined ? undefined : spec.value !== undefined;
+}
+
 function findOption(name: string): OptionSpec {
   const spec = OPTIONS.find((o) => o.names.includes(name));
   if (spec) return spec;

@@ -140,3 +140,32 @@ export function readOption(spec: OptionKey, options: Partial<DownloadOptions>, v
   if (value === '') throw new FerryError('USAGE', `${name} needs a value`);
   spec.read(options, value, name);
 }
+
+/** An aria2 RPC option value: a string, or several for a repeatable key (`header`). */
+export type RpcOptionValue = string | string[];
+
+/**
+ * The reverse of reading: `options` as aria2 RPC options (`{ split: "16", header: [...] }`), from
+ * the same table, so that what ferry sends a daemon reads back to the same options. Only options
+ * that are set appear.
+ * @throws FerryError USAGE naming the first option that has no RPC key (`fsync`,
+ *   `checkpointIntervalMs`): a daemon could not be told about it.
+ */
+export function toRpcOptions(options: Partial<DownloadOptions>): Record<string, RpcOptionValue> {
+  const out: Record<string, RpcOptionValue> = {};
+  for (const [field, value] of Object.entries(options) as [keyof DownloadOptions, DownloadOptions[keyof DownloadOptions]][]) {
+    if (value === undefined) continue;
+    const spec = OPTION_KEYS.find((k) => k.option === field);
+    if (spec === undefined)
+      throw new FerryError('USAGE', `the option ${field} has no RPC key, so a daemon cannot be told about it`, {
+        hint: 'give it to ferry daemon as a default instead',
+      });
+    const lines = spec.write(value);
+    if (spec === HEADER_KEY) {
+      if (lines.length > 0) out[spec.key] = lines;
+    } else {
+      out[spec.key] = lines[0];
+    }
+  }
+  return out;
+}
