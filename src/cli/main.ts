@@ -5,8 +5,10 @@ import { parseInputFile } from '../core/input-file.js';
 import type { DownloadOptions } from '../core/options.js';
 import { formatDuration } from '../core/units.js';
 import { type DownloadHandle, type DownloadResult, download, toFerryError } from '../index.js';
-import { HELP_TEXT, type ParsedArgs, parseArgs } from './args.js';
+import { type ParsedArgs, parseArgs } from './args.js';
+import { renderCompletion } from './completion.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { HELP_TEXT } from './help.js';
 import type { CliIO } from './io.js';
 import { ProgressPrinter } from './progress-printer.js';
 import { renderSummary } from './progress-render.js';
@@ -17,12 +19,17 @@ import { shown, shownDeep } from './shown.js';
 export async function main(argv: string[], io: CliIO): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv);
+    // `ferry help [...]` is `ferry --help`.
+    args = parseArgs(argv[0] === 'help' ? ['--help'] : argv);
   } catch (e) {
     return reportError(io, e, argv.includes('--debug'));
   }
   if (args.help) {
-    io.stdout.write(HELP_TEXT.endsWith('\n') ? HELP_TEXT : `${HELP_TEXT}\n`);
+    io.stdout.write(HELP_TEXT);
+    return EXIT.success;
+  }
+  if (args.completion !== undefined) {
+    io.stdout.write(renderCompletion(args.completion));
     return EXIT.success;
   }
   if (args.version) {
