@@ -198,13 +198,24 @@ const elapsedText = (ms: number): string => (ms < 10_000 ? `${(ms / 1000).toFixe
  * The final line of a finished download, e.g.
  * `a.iso: 29.3 MiB in 2m05s, 240.0 KiB/s average (12.0 MiB resumed) -> downloads/a.iso`.
  * The average counts only the bytes transferred in this run; ` -> path` is left out when it equals the name.
+ * Invariant: at most `width` columns (default 80) whenever the figures alone fit: a long name and
+ * path are cut in the middle (their ends stay visible), the path keeping the larger share.
  */
-export function renderSummary(summary: SummaryModel): string {
+export function renderSummary(summary: SummaryModel, width = 80): string {
   const bytes = finite(summary.bytes);
   const ms = finite(summary.elapsedMs);
   const resumed = Math.min(bytes, finite(summary.resumedBytes));
   const avg = ms > 0 ? `, ${formatSpeed(((bytes - resumed) * 1000) / ms)} average` : '';
   const resumedText = resumed > 0 ? ` (${formatBytes(resumed)} resumed)` : '';
-  const where = summary.path === summary.name ? '' : ` -> ${shown(summary.path)}`;
-  return `${shown(summary.name)}: ${formatBytes(bytes)} in ${elapsedText(ms)}${avg}${resumedText}${where}`;
+  const figures = `: ${formatBytes(bytes)} in ${elapsedText(ms)}${avg}${resumedText}`;
+  const room = Math.max(2, width - displayWidth(figures));
+  let name = shown(summary.name);
+  if (summary.path === summary.name) return `${fitMiddle(name, room)}${figures}`;
+  let path = shown(summary.path);
+  const ARROW = 4; // ' -> '
+  if (displayWidth(name) + ARROW + displayWidth(path) > room) {
+    name = fitMiddle(name, Math.max(1, Math.min(displayWidth(name), Math.floor((room - ARROW) / 3))));
+    path = fitMiddle(path, Math.max(1, room - ARROW - displayWidth(name)));
+  }
+  return `${name}${figures} -> ${path}`;
 }

@@ -3,10 +3,11 @@ import type { DownloadOptions } from '../core/options.js';
 import { createEngine, type DownloadInfo, type Engine, saveSessionFile, unfinishedEntries } from '../index.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { type JsonEventName, jsonEventLine, resultStatus } from './json-events.js';
 import { attachKeys, HELP_KEYS } from './keys.js';
 import { LiveView } from './live-view.js';
 import { renderQueue, renderSummaryTable } from './queue-render.js';
-import { shown, shownDeep } from './shown.js';
+import { shown } from './shown.js';
 
 /** One download of the queue, as the command line or an input file gave it. */
 export interface QueueEntry {
@@ -36,8 +37,8 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const human = !s.quiet && !s.json;
   const tty = human && io.stderr.isTTY === true;
   const view = new QueueView(io, engine, tty);
-  const json = (event: string, d: DownloadInfo, extra: object = {}): void => {
-    if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, id: d.id, url: d.url, path: d.path, state: d.state, ...extra }))}\n`);
+  const json = (event: JsonEventName, d: Pick<DownloadInfo, 'id' | 'url' | 'path' | 'state'>, extra: object = {}): void => {
+    if (s.json) io.stdout.write(jsonEventLine(event, d, { state: d.state, ...extra }));
   };
   const say = (line: string): void => {
     if (human) view.say(line);
@@ -62,6 +63,10 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   engine.on('note', (d, m) => {
     json('note', d, { message: m });
     say(`ferry: ${label(d)}: ${shown(m)}`);
+  });
+  engine.on('progress', (d, p) => {
+    const { completedBytes, totalBytes } = p;
+    json('progress', d, { completedBytes, totalBytes, speed: Math.round(p.speed), connections: p.connections.length });
   });
   engine.on('pause', (d) => json('pause', d));
   engine.on('resume', (d) => json('resume', d));
@@ -131,7 +136,9 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
 
   const items = engine.list();
   if (human) io.stderr.write(`${renderSummaryTable(items).join('\n')}\n`);
-  if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) }))}\n`);
+  // One `result` per download, in queue order: the same event a single download ends with.
+  for (const { options: _o, ...d } of s.json ? items : [])
+    json('result', d, { ...d, status: resultStatus(d.state), totalBytes: d.totalBytes ?? d.completedBytes });
   if (quitting) {
     if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${shown(s.saveSession)})` : ''}\n`);
     return EXIT.interrupted;
