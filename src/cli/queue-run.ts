@@ -1,5 +1,5 @@
 import { FerryError } from '../core/errors.js';
-import type { DownloadOptions } from '../core/options.js';
+import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { createEngine, type DownloadInfo, type Engine, saveSessionFile, unfinishedEntries } from '../index.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -67,6 +67,11 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   engine.on('progress', (d, p) => {
     const { completedBytes, totalBytes } = p;
     json('progress', d, { completedBytes, totalBytes, speed: Math.round(p.speed), connections: p.connections.length });
+  });
+  engine.on('retry', (d, r) => {
+    const { connection, attempt } = r;
+    const maxTries = d.options.maxTries ?? s.defaults.maxTries ?? DEFAULT_OPTIONS.maxTries;
+    json('retry', d, { connection, attempt, maxTries, delayMs: Math.round(r.delayMs), code: r.error.code, message: r.error.message });
   });
   engine.on('pause', (d) => json('pause', d));
   engine.on('resume', (d) => json('resume', d));
