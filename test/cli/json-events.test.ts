@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
+import type { KeyInput } from '../../src/cli/keys.js';
 import { main } from '../../src/cli/main.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { FakeKeyboard, until } from './fake-terminal.js';
 import { type Schema, schemaErrors } from './json-schema-check.js';
 
 const SCHEMA = JSON.parse(readFileSync(new URL('../../docs/json-events.schema.json', import.meta.url), 'utf8')) as Schema;
@@ -30,10 +32,15 @@ afterEach(async () => {
 });
 
 /** Run ferry --json through main(); every stdout line parsed, and checked against the schema. */
-async function runJson(args: string[]): Promise<{ code: number; events: Event[]; stderr: string }> {
+async function runJson(
+  args: string[],
+  during?: (out: () => string) => Promise<void>,
+  stdin?: KeyInput,
+): Promise<{ code: number; events: Event[]; stderr: string }> {
   let out = '';
   let err = '';
   const io: CliIO = {
+    stdin,
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s), isTTY: false },
     readStdin: async () => '',
@@ -43,7 +50,9 @@ async function runJson(args: string[]): Promise<{ code: number; events: Event[];
     },
     env: {},
   };
-  const code = await main([...args, '--json', ...FAST], io);
+  const running = main([...args, '--json', ...FAST], io);
+  await during?.(() => out);
+  const code = await running;
   expect(out.endsWith('\n')).toBe(true);
   const events = out
     .trimEnd()
@@ -77,6 +86,32 @@ describe('--json events follow docs/json-events.schema.json', () => {
     expect(r.events.slice(start).every((e) => e.path === path.join(dir, 'one.bin'))).toBe(true);
     expect(r.events.find((e) => e.event === 'retry')).toMatchObject({ attempt: 1, maxTries: 3, code: 'HTTP_STATUS' });
     expect(sha256(await readFile(path.join(dir, 'one.bin')))).toBe(sha256(body));
+  });
+
+  it('a single download paused and resumed with p: pause, resume, a second start, one complete and one result', async () => {
+    const body = randomBytesSeeded(192 * KiB + 7, 'jsonp');
+    server.setFile('/p.bin', { body, etag: '"p"' });
+    server.setFaults({ throttleBytesPerSec: 64 * KiB });
+    const keys = new FakeKeyboard();
+    const r = await runJson(
+      [server.url('/p.bin'), '-d', dir, '-n', '2', '--min-split-size', '32k'],
+      async (out) => {
+        await until(() => /"event":"progress".*"completedBytes":[1-9]/.test(out()), 15_000, 'progress');
+        keys.press('p');
+        await until(() => server.stats.activeResponses === 0, 5000, 'the connections to close');
+        keys.press('p');
+      },
+      keys,
+    );
+    expect(r.code).toBe(0);
+    const names = r.events.map((e) => e.event);
+    expect(names.filter((n) => n === 'start')).toHaveLength(2);
+    expect(names.indexOf('pause')).toBeLessThan(names.indexOf('resume'));
+    expect(names.filter((n) => n === 'complete' || n === 'result')).toEqual(['complete', 'result']);
+    expect(r.events.find((e) => e.event === 'pause')).toMatchObject({ state: 'paused' });
+    expect(r.events.at(-1)).toMatchObject({ status: 'complete', totalBytes: body.length, resumedBytes: 0, sessionBytes: body.length });
+    expect([...idsByUrl(r.events).values()].map((s) => s.size)).toEqual([1]);
+    expect(sha256(await readFile(path.join(dir, 'p.bin')))).toBe(sha256(body));
   });
 
   it('a single download that fails: an error event with the url, the path still null', async () => {

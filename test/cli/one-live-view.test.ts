@@ -107,6 +107,26 @@ describe('one download on a terminal', () => {
     expect(sha256(await readFile(path.join(dir, 'q.bin')))).toBe(sha256(body));
   });
 
+  it('q while paused: exit 130 at once, the state kept; the next run completes byte-exact', async () => {
+    const body = randomBytesSeeded(256 * KiB, 'qp');
+    server.setFile('/qp.bin', { body, etag: '"qp"' });
+    server.setFaults({ throttleBytesPerSec: 64 * KiB });
+    const screen = new FakeScreen(100);
+    const keys = new FakeKeyboard();
+    const args = [server.url('/qp.bin'), '-d', dir, '-n', '2', '--min-split-size', '32k', ...FAST];
+    const run = main(args, ttyIO(screen, keys).io);
+    await until(() => showsProgress(screen), 15_000, 'progress');
+    keys.press('p');
+    await until(() => server.stats.activeResponses === 0, 5000, 'the connections to close');
+    keys.press('q');
+    expect(await run).toBe(130);
+    expect(keys.isRaw).toBe(false);
+    expect((await readdir(dir)).sort()).toEqual(['qp.bin.ferry', 'qp.bin.part']);
+    server.setFaults({ throttleBytesPerSec: undefined });
+    expect(await main(args, ttyIO(new FakeScreen(100)).io)).toBe(0);
+    expect(sha256(await readFile(path.join(dir, 'qp.bin')))).toBe(sha256(body));
+  });
+
   it('Ctrl-C arriving as a key (raw mode) is q: exit 130, nothing echoed', async () => {
     server.setFile('/c.bin', { body: randomBytesSeeded(256 * KiB, 'c') });
     server.setFaults({ throttleBytesPerSec: 32 * KiB });
