@@ -177,6 +177,7 @@ describe('the schema checker rejects what breaks the schema', () => {
     ['an error without a message', { event: 'error', code: 'NETWORK' }],
     ['a result without a status', { event: 'result', totalBytes: 1, elapsedMs: 1 }],
     ['a complete event with a null path', { event: 'complete', totalBytes: 1, path: null }],
+    ['a mirror list holding a number', { event: 'result', status: 'complete', totalBytes: 1, elapsedMs: 1, urls: ['http://h/f', 1] }],
   ])('%s', (_what, change) => {
     const bad = JSON.parse(JSON.stringify({ ...good, ...change })) as unknown;
     expect(schemaErrors(SCHEMA, bad)).not.toEqual([]);

@@ -47,7 +47,9 @@ export function schemaErrors(schema: Schema, value: unknown, where = '$'): strin
   if ('const' in schema && schema.const !== value) errors.push(`${where}: ${JSON.stringify(value)} is not ${JSON.stringify(schema.const)}`);
   if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) errors.push(`${where}: ${value} < ${schema.minimum}`);
   if (typeof value === 'string' && typeof schema.minLength === 'number' && value.length < schema.minLength) errors.push(`${where}: too short`);
-  if (Array.isArray(value) && schema.items !== undefined) value.forEach((v, i) => errors.push(...schemaErrors(schema.items as Schema, v, `${where}[${i}]`)));
+  if (Array.isArray(value) && schema.items !== undefined) {
+    for (const [i, v] of value.entries()) errors.push(...schemaErrors(schema.items as Schema, v, `${where}[${i}]`));
+  }
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;
     const props = (schema.properties ?? {}) as Record<string, Schema>;
