@@ -4,6 +4,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMPLETION_SHELLS, OPTION_NAMES, parseArgs } from '../../src/cli/args.js';
 import { renderCompletion } from '../../src/cli/completion.js';
@@ -51,6 +54,29 @@ describe('one option table for help, completion and the man page', () => {
       .flatMap((l) => l.trim().split(')')[0].split('|'));
     expect(sorted(cased)).toEqual(sorted(ACCEPTED.filter((n) => needsValue(n))));
     execFileSync('bash', ['-n'], { input: script });
+  });
+
+  it('bash: the loaded script completes flags, the shells after --completion, directories after -d, files after -i', async () => {
+    const tmp = await mkdtemp(path.join(tmpdir(), 'ferry-compl-'));
+    try {
+      await mkdir(path.join(tmp, 'sub-dir'));
+      await writeFile(path.join(tmp, 'sub-file'), '');
+      const complete = (...words: string[]): string[] => {
+        const script = `${renderCompletion('bash')}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ferry; printf '%s\\n' "\${COMPREPLY[@]}"`;
+        return execFileSync('bash', ['-c', script], { cwd: tmp, encoding: 'utf8' })
+          .split('\n')
+          .filter((l) => l !== '');
+      };
+      expect(complete('ferry', '--spl')).toEqual(['--split']);
+      expect(complete('ferry', '-T')).toEqual(['-T']);
+      expect(complete('ferry', '--completion', '')).toEqual(['bash', 'zsh', 'fish']);
+      expect(complete('ferry', '-d', 'sub')).toEqual(['sub-dir']);
+      expect(complete('ferry', '-i', 'sub').sort()).toEqual(['sub-dir', 'sub-file']);
+      expect(complete('ferry', '-n', '')).toEqual([]);
+      expect(complete('ferry', 'he')).toEqual(['help']);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   it('zsh: one _arguments spec per accepted flag, and no other', () => {
