@@ -132,16 +132,22 @@ export async function runOne(io: CliIO, url: string, options: Partial<DownloadOp
       try {
         result = await handle.done;
       } catch (e) {
+        // A stop before the transfer began (during the probe or its retry wait) ends in an error
+        // (the aborted request's): after p or q it means stopped. A real error comes back on resume.
+        const stopped = stoppedForPause || quitting;
+        if (stopped && !quitting && (await resumed())) continue;
         printer.stop();
+        if (stopped) {
+          emit('result', { status: 'stopped', totalBytes: 0, elapsedMs: elapsedBefore, state: 'paused' });
+          if (human) io.stderr.write('ferry: stopped before the transfer began; run the same command again to start it\n');
+          return EXIT.interrupted;
+        }
         const err = toFerryError(e);
         emit('error', { code: err.code, message: err.message, hint: err.hint, state: 'error' });
         return reportError(io, err, s.debug);
       }
       elapsedBefore += result.elapsedMs;
-      if (result.status === 'stopped' && stoppedForPause && !quitting) {
-        while (paused && !quitting) await new Promise<void>((resolve) => (wake = resolve));
-        if (!quitting) continue;
-      }
+      if (result.status === 'stopped' && stoppedForPause && !quitting && (await resumed())) continue;
       printer.stop();
       return finish(io, whole(result), human, emit);
     }
@@ -149,6 +155,12 @@ export async function runOne(io: CliIO, url: string, options: Partial<DownloadOp
     detachKeys();
     unsubscribe();
     printer.stop();
+  }
+
+  /** Wait while paused; true when the user resumed, false when they quit. */
+  async function resumed(): Promise<boolean> {
+    while (paused && !quitting) await new Promise<void>((resolve) => (wake = resolve));
+    return !quitting;
   }
 
   /** The result of the whole command (all runs), not only of the last run. */

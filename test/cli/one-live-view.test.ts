@@ -127,6 +127,33 @@ describe('one download on a terminal', () => {
     expect(sha256(await readFile(path.join(dir, 'qp.bin')))).toBe(sha256(body));
   });
 
+  it("p and q during the first request's retry wait (before any byte): p/p resumes and completes; q exits 130 with one line", async () => {
+    const body = randomBytesSeeded(32 * KiB + 1, 'probe');
+    server.setFile('/probe.bin', { body });
+    const retrying = (screen: FakeScreen): boolean => screen.text().some((l) => /^ferry: retry 1\/5 in 3s: /.test(l));
+    server.setFaults({ failFirst: { status: 503, count: 1, retryAfter: 3 } });
+    const screen = new FakeScreen(100);
+    const keys = new FakeKeyboard();
+    const run = main([server.url('/probe.bin'), '-d', dir, ...FAST], ttyIO(screen, keys).io);
+    await until(() => retrying(screen), 10_000, 'the retry line');
+    keys.press('p');
+    await new Promise((r) => setTimeout(r, 300));
+    keys.press('p');
+    expect(await run).toBe(0);
+    expect(screen.text().filter((l) => /abort/i.test(l))).toEqual([]);
+    expect(sha256(await readFile(path.join(dir, 'probe.bin')))).toBe(sha256(body));
+
+    server.setFaults({ failFirst: { status: 503, count: 1, retryAfter: 3 } });
+    const quitScreen = new FakeScreen(100);
+    const quitKeys = new FakeKeyboard();
+    const quit = main([server.url('/probe.bin'), '-d', path.join(dir, 'q'), ...FAST], ttyIO(quitScreen, quitKeys).io);
+    await until(() => retrying(quitScreen), 10_000, 'the retry line');
+    quitKeys.press('q');
+    expect(await quit).toBe(130);
+    expect(quitScreen.text().at(-1)).toBe('ferry: stopped before the transfer began; run the same command again to start it');
+    expect(quitScreen.text().filter((l) => /abort/i.test(l))).toEqual([]);
+  });
+
   it('Ctrl-C arriving as a key (raw mode) is q: exit 130, nothing echoed', async () => {
     server.setFile('/c.bin', { body: randomBytesSeeded(256 * KiB, 'c') });
     server.setFaults({ throttleBytesPerSec: 32 * KiB });
