@@ -57,9 +57,9 @@ describe('ferry: output paths of a queue', () => {
     const events = r.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { event: string; name?: string; message?: string; downloads?: { name: string }[] });
-    const result = events.find((e) => e.event === 'result');
-    expect(result?.downloads?.map((d) => d.name)).toEqual(['download', 'download.1', 'download.2']);
+      .map((l) => JSON.parse(l) as { event: string; name?: string; message?: string });
+    // One result event per download, in queue order.
+    expect(events.filter((e) => e.event === 'result').map((e) => e.name)).toEqual(['download', 'download.1', 'download.2']);
     expect(events.filter((e) => e.event === 'note').map((e) => `${e.name}: ${e.message}`)).toContain(
       'download.1: another download of this queue saves as download; saving as download.1',
     );
