@@ -75,7 +75,9 @@ export function mapFromBitfield(bitfield: string, numPieces: number, cellCount: 
 }
 
 /** The map from ferry's per-connection segments of a file of `total` bytes. */
-export function mapFromSegments(raw: readonly RpcSegment[], total: number, cellCount: number): SegmentMap {
+export function mapFromSegments(raw: readonly RpcSegment[], total: number, maxCells: number): SegmentMap {
+  // Never more cells than bytes: a cell always stands for at least one whole byte.
+  const cellCount = total > 0 ? Math.min(maxCells, Math.floor(total)) : maxCells;
   const segments: SegmentRow[] = raw
     .map((s) => {
       const start = num(s.start);

@@ -74,7 +74,8 @@ export function createDownloadsStore(): DownloadsStore {
       groups.active = [];
       groups.queue = [];
       groups.stopped = [];
-      for (const s of [...active, ...waiting, ...[...stopped].reverse()]) place(toDownload(s));
+      // tellStopped(0, n) answers oldest first; place() puts each stopped one first, so the newest ends first.
+      for (const s of [...active, ...waiting, ...stopped]) place(toDownload(s));
       changed();
     },
     upsert(status) {

@@ -52,8 +52,7 @@ export function AddPanel({ actions, inputRef }: { actions: Actions; inputRef: { 
   };
 
   return (
-    <form class="add" onSubmit={submit} aria-labelledby="add-title">
-      <h2 id="add-title">Add downloads</h2>
+    <form class="add" onSubmit={submit} aria-label="Add downloads">
       <label for="add-links">Links, one per line (also input-file lines: aria2’s, or ferry’s -u URL -o NAME -n 4)</label>
       <textarea
         id="add-links"

@@ -39,6 +39,8 @@ export function App({ store, session, actions, endpoint, saveSecret }: AppProps)
   const [open, setOpen] = useState<string | undefined>(undefined);
   const [cancelling, setCancelling] = useState<Download | undefined>(undefined);
   const searchRef = useRef<HTMLInputElement>(null);
+  // The add form starts open on screens wide enough to show it beside the list.
+  const [wide] = useState(() => window.matchMedia('(min-width: 700px)').matches);
   const addRef = useRef<HTMLTextAreaElement>(null);
 
   const shown = useMemo(() => downloads.filter((d) => matches(d, filter, query)), [downloads, filter, query]);
@@ -54,8 +56,11 @@ export function App({ store, session, actions, endpoint, saveSecret }: AppProps)
       const t = e.target as HTMLElement;
       if (t.closest('input, textarea, select, dialog') !== null || e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === '/') searchRef.current?.focus();
-      else if (e.key === 'n') addRef.current?.focus();
-      else return;
+      else if (e.key === 'n') {
+        const box = addRef.current?.closest('details');
+        if (box !== null && box !== undefined) box.open = true;
+        addRef.current?.focus();
+      } else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
@@ -99,7 +104,10 @@ export function App({ store, session, actions, endpoint, saveSecret }: AppProps)
       )}
       <main>
         <section class="panel">
-          <AddPanel actions={actions} inputRef={addRef} />
+          <details class="add-box" open={wide}>
+            <summary>Add downloads</summary>
+            <AddPanel actions={actions} inputRef={addRef} />
+          </details>
           <details class="limits">
             <summary>Global limits</summary>
             <GlobalSettings options={s.globalOptions} onChange={(k, v) => void actions.setGlobalOption(k, v)} />

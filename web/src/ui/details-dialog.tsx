@@ -100,17 +100,19 @@ export function DetailsDialog({ gid, actions, onClose }: { gid: string; actions:
               </li>
             ))}
           </ul>
-          <h3>Options</h3>
-          <table class="options">
-            <tbody>
-              {options.map(([k, v]) => (
-                <tr key={k}>
-                  <th scope="row">{k}</th>
-                  <td class="mono">{Array.isArray(v) ? v.join('\n') : v}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <details class="options-box">
+            <summary>Options ({options.length})</summary>
+            <table class="options">
+              <tbody>
+                {options.map(([k, v]) => (
+                  <tr key={k}>
+                    <th scope="row">{k}</th>
+                    <td class="mono">{Array.isArray(v) ? v.join('\n') : v}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
         </div>
       )}
     </Modal>
