@@ -95,6 +95,8 @@ describe('the web page against aria2c', () => {
     });
     context.setDefaultTimeout(10_000);
     page = context.pages()[0] ?? (await context.newPage());
+    // A script error of the page is a test failure worth seeing in the output.
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   }, 60_000);
 
   afterAll(async () => {
@@ -152,6 +154,20 @@ describe('the web page against aria2c', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'details-1280.png') });
     await page.keyboard.press('Escape');
     await until(() => dialog.count()).toBe(0);
+    // The same from the keyboard: arrows move between rows, Enter opens, Escape closes.
+    const focusedName = () => page.locator('li.row:focus .name').textContent();
+    await row('big.bin').focus();
+    await page.keyboard.press('Home');
+    const first = await focusedName();
+    await page.keyboard.press('ArrowDown');
+    await until(focusedName).not.toBe(first);
+    await page.keyboard.press('ArrowUp');
+    await until(focusedName).toBe(first);
+    await row('big.bin').focus();
+    await page.keyboard.press('Enter');
+    await until(() => page.getByRole('dialog', { name: 'big.bin' }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await until(() => dialog.count()).toBe(0);
   });
 
   it('pauses a throttled download (the server stops sending), then resumes it to the end', async () => {
@@ -203,9 +219,7 @@ describe('the web page against aria2c', () => {
     await page.keyboard.press('Alt+ArrowDown');
     await until(waitingNames).toEqual(['q1.bin', 'q3.bin', 'q2.bin']);
     // The row keeps the focus after moving, so the key can be pressed again.
-    await until(() =>
-      page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent),
-    ).toContain('q3.bin');
+    await until(() => page.locator('li.row:focus .name').textContent()).toBe('q3.bin');
     await page.getByRole('button', { name: 'Resume all' }).click();
     for (const name of ['q1.bin', 'q2.bin', 'q3.bin']) await waitFinished(name);
     expect(await fileSha('q3.bin')).toBe(sha256(FILES['/q3.bin']));
@@ -255,14 +269,18 @@ describe('the web page against aria2c', () => {
     await page.keyboard.type('/many/999.bin');
     await until(() => page.locator('li.row').count()).toBe(1);
     await page.getByPlaceholder('Search (/)').fill('');
-    await page.getByText('Finished', { exact: false }).first().click();
     await page.setViewportSize({ width: 375, height: 800 });
+    // Opened on a phone, the add form starts folded so that the list is in view.
+    await page.reload();
+    await until(() => page.locator('li.row').count()).toBeGreaterThan(3);
+    expect(await page.locator('details.add-box').getAttribute('open')).toBeNull();
     await page.screenshot({ path: join(ARTIFACTS, 'list-375.png'), fullPage: false });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(ARTIFACTS, 'list-375-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.locator('.chip', { hasText: 'All' }).click();
+    await page.reload();
+    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
     await page.getByRole('button', { name: 'Pause all' }).click();
     await aria2.rpc('aria2.purgeDownloadResult');
   });

@@ -87,7 +87,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
     focus: (d) => setFocused(d.gid),
     keyDown(d, e) {
       if (e.target !== e.currentTarget) return;
-      const i = downloads.indexOf(d);
+      const i = downloads.findIndex((x) => x.gid === d.gid);
       const key = e.key;
       if (e.altKey && (key === 'ArrowUp' || key === 'ArrowDown')) moveBy(d, key === 'ArrowUp' ? -1 : 1);
       else if (key === 'ArrowDown') focusRow(i + 1);
@@ -109,7 +109,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
       if (e.button !== 0) return;
       e.preventDefault();
       (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
-      setDrag({ gid: d.gid, from: downloads.indexOf(d), startY: e.clientY, dy: 0 });
+      setDrag({ gid: d.gid, from: downloads.findIndex((x) => x.gid === d.gid), startY: e.clientY, dy: 0 });
     },
   };
 

@@ -19,7 +19,8 @@ export interface RowHandlers {
 
 /** What the row says about its size and speed, in one line. */
 function stats(d: Download): string {
-  const size = d.total > 0 ? `${formatBytes(d.completed)} of ${formatBytes(d.total)}` : formatBytes(d.completed);
+  const size =
+    d.total > 0 || d.state === 'complete' ? `${formatBytes(d.completed)} of ${formatBytes(d.total)}` : `${formatBytes(d.completed)}, size not known yet`;
   if (d.state !== 'active') return size;
   const eta = formatDuration(etaSeconds(d.completed, d.total, d.speed));
   return `${size} · ${formatSpeed(d.speed)} · ETA ${eta} · ${d.connections} conn.`;
