@@ -136,6 +136,15 @@ describe('the web page against aria2c', () => {
     await page.getByLabel(/^Links, one per line/).fill('');
   });
 
+  it('reads an input file opened from the page into the box', async () => {
+    const text = `${http.url('/big.bin')}\n  out=from-file.bin\n`;
+    await page.locator('.add input[type="file"]').setInputFiles({ name: 'list.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await until(() => page.getByLabel(/^Links, one per line/).inputValue()).toBe(text);
+    expect(await page.locator('.add .note').textContent()).toBe('Read list.txt.');
+    expect(await page.getByRole('button', { name: 'Add' }).isEnabled()).toBe(true);
+    await page.getByLabel(/^Links, one per line/).fill('');
+  });
+
   it('adds links (3 MiB, 1 byte, 0 bytes) and each reaches 100% byte-exact on disk', async () => {
     await add([http.url('/big.bin'), `-u ${http.url('/one.bin')} -n 1`, http.url('/zero.bin')].join('\n'));
     for (const name of ['big.bin', 'one.bin', 'zero.bin']) await waitFinished(name);
@@ -176,6 +185,8 @@ describe('the web page against aria2c', () => {
     await add(http.url('/slow.bin'));
     await until(() => row('slow.bin').locator('.badge').textContent()).toBe('Downloading');
     await until(() => http.stats.bodyBytesSent > 0).toBe(true);
+    await until(() => row('slow.bin').locator('.stats').textContent()).toMatch(/[1-9][\d.]* KiB\/s · ETA \S+ · \d+ conn\./);
+    await page.screenshot({ path: join(ARTIFACTS, 'active-1280.png') });
     await row('slow.bin').getByRole('button', { name: 'Pause slow.bin' }).click();
     await until(() => row('slow.bin').locator('.badge').textContent()).toBe('Paused');
     await sleep(500);
