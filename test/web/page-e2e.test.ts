@@ -16,6 +16,8 @@ import { type StaticServer, startStaticServer } from './helpers/static-server.js
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WEB = join(ROOT, 'dist', 'web');
+/** Debian's Chromium (never a browser download of playwright's own). */
+const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots land here (git-ignored). */
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 
@@ -70,6 +72,7 @@ const waitingNames = async (): Promise<string[]> =>
 describe('the web page against aria2c', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first');
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
     await mkdir(ARTIFACTS, { recursive: true });
     [aria2, http, web] = await Promise.all([
       startAria2(),
@@ -79,7 +82,7 @@ describe('the web page against aria2c', () => {
     http.setFile('/gone.bin', { body: FILES['/gone.bin'] });
     profile = await mkdtemp(join(tmpdir(), 'ferry-web-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
       args: [
         '--headless',

@@ -127,6 +127,28 @@ describe('session', () => {
   });
 });
 
+describe('session.refresh', () => {
+  it('polls once more after a running poll when asked during it, and only once', async () => {
+    let release: () => void = () => undefined;
+    let polls = 0;
+    const slow: Handler = async (m, p) => {
+      if (m === 'aria2.tellActive') {
+        polls++;
+        if (polls === 2) await new Promise<void>((r) => (release = r));
+      }
+      return daemon(m, p);
+    };
+    const { session } = await setUp([], slow);
+    expect(polls).toBe(1);
+    const running = session.refresh();
+    await settle();
+    const queued = [session.refresh(), session.refresh(), session.refresh()];
+    release();
+    await Promise.all([running, ...queued]);
+    expect(polls).toBe(3);
+  });
+});
+
 describe('actions', () => {
   it('cancels with ferry.remove and deleteFiles when the daemon lists it', async () => {
     const { actions, calls, store } = await setUp(['ferry.remove']);

@@ -87,6 +87,8 @@ export function createSession(options: SessionOptions): Session {
   const listeners = new Set<() => void>();
   let timer: unknown;
   let polling: Promise<void> | undefined;
+  // The one poll queued behind the running one, if any.
+  let again: Promise<void> | undefined;
   let closed = false;
   // Whether the secret in use was typed in this page (then a refusal is worth saying).
   let triedSecret = false;
@@ -130,8 +132,19 @@ export function createSession(options: SessionOptions): Session {
     });
   }
 
+  /**
+   * Poll now. A poll asked for while one is running (an action just changed something the running
+   * poll may have read before) runs once more right after it, so the list never stays stale.
+   */
   function refresh(): Promise<void> {
-    polling ??= pollOnce()
+    if (polling !== undefined) {
+      again ??= polling.then(() => {
+        again = undefined;
+        return refresh();
+      });
+      return again;
+    }
+    polling = pollOnce()
       .catch((e: unknown) => {
         if (isUnauthorized(e)) set({ auth: 'needed' });
       })
