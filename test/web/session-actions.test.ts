@@ -3,7 +3,7 @@ import { type ConnectionState, type MulticallResult, type RpcClient, RpcError } 
 import { createActions } from '../../web/src/store/actions.js';
 import type { Aria2Status } from '../../web/src/store/download.js';
 import { createDownloadsStore } from '../../web/src/store/downloads-store.js';
-import { createSession } from '../../web/src/store/session.js';
+import { createSession, FULL_EVERY } from '../../web/src/store/session.js';
 
 type Handler = (method: string, params: unknown[]) => unknown;
 
@@ -146,6 +146,59 @@ describe('session.refresh', () => {
     release();
     await Promise.all([running, ...queued]);
     expect(polls).toBe(3);
+  });
+});
+
+describe('timer polls', () => {
+  it('read only the active downloads while the global numbers match, and everything when not', async () => {
+    let numWaiting = '1';
+    const handler: Handler = (m, p) => (m === 'aria2.getGlobalStat' ? { downloadSpeed: '0', numActive: '1', numWaiting, numStopped: '2' } : daemon(m, p));
+    const fake = fakeClient(handler);
+    const store = createDownloadsStore();
+    let tick: () => void = () => undefined;
+    createSession({ client: fake.client, store, setTimer: (fn) => (tick = fn), clearTimer: () => undefined });
+    await settle();
+    const waitingReads = () => fake.calls.filter((c) => c.startsWith('aria2.tellWaiting')).length;
+    expect(waitingReads()).toBe(1);
+    tick();
+    await settle();
+    expect(waitingReads()).toBe(1);
+    expect(fake.calls.filter((c) => c.startsWith('aria2.tellActive')).length).toBe(2);
+    // Someone added a download elsewhere: the numbers no longer match, so the next poll is full.
+    numWaiting = '2';
+    tick();
+    await settle();
+    expect(waitingReads()).toBe(1);
+    tick();
+    await settle();
+    expect(waitingReads()).toBe(2);
+  });
+
+  it('read everything every FULL_EVERY-th time even when the numbers match', async () => {
+    const fake = fakeClient(daemon);
+    let tick: () => void = () => undefined;
+    createSession({ client: fake.client, store: createDownloadsStore(), setTimer: (fn) => (tick = fn), clearTimer: () => undefined });
+    await settle();
+    for (let i = 0; i < FULL_EVERY; i++) {
+      tick();
+      await settle();
+    }
+    expect(fake.calls.filter((c) => c.startsWith('aria2.tellWaiting')).length).toBe(2);
+  });
+
+  it('asks for a download that left tellActive without a notification', async () => {
+    let active = [status('act', 'active')];
+    const handler: Handler = (m, p) => (m === 'aria2.tellActive' ? active : daemon(m, p));
+    const fake = fakeClient(handler);
+    const store = createDownloadsStore();
+    let tick: () => void = () => undefined;
+    createSession({ client: fake.client, store, setTimer: (fn) => (tick = fn), clearTimer: () => undefined });
+    await settle();
+    active = [];
+    tick();
+    await settle();
+    expect(fake.calls.some((c) => c.startsWith('aria2.tellStatus ["act"'))).toBe(true);
+    expect(store.get('act')?.state).toBe('complete');
   });
 });
 

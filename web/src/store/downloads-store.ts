@@ -23,6 +23,8 @@ export interface DownloadsStore {
   replaceAll(active: Aria2Status[], waiting: Aria2Status[], stopped: Aria2Status[]): void;
   /** Update one download from a tellStatus answer (a new gid is placed by its state). */
   upsert(status: Aria2Status): void;
+  /** {@link upsert} for several statuses, telling listeners once. */
+  upsertMany(statuses: readonly Aria2Status[]): void;
   /** Apply a progress notification to the downloads it names. */
   applyProgress(entries: readonly ProgressEntry[]): void;
   remove(gid: string): void;
@@ -81,6 +83,10 @@ export function createDownloadsStore(): DownloadsStore {
     upsert(status) {
       place(toDownload(status));
       changed();
+    },
+    upsertMany(statuses) {
+      for (const st of statuses) place(toDownload(st));
+      if (statuses.length > 0) changed();
     },
     applyProgress(entries) {
       let any = false;

@@ -20,6 +20,9 @@ import type { DownloadsStore, ProgressEntry } from './downloads-store.js';
 /** The keys the list asks for (details ask for everything). */
 export const LIST_KEYS = ['gid', 'status', 'totalLength', 'completedLength', 'downloadSpeed', 'connections', 'dir', 'files', 'errorCode', 'errorMessage'];
 
+/** Every how many timer polls the whole list is read (the others read only the active downloads). */
+export const FULL_EVERY = 5;
+
 /** How many speed samples the chart keeps (one a poll). */
 export const SPEED_SAMPLES = 60;
 
@@ -44,7 +47,7 @@ export interface SessionState {
 export interface Session {
   state(): SessionState;
   subscribe(listener: () => void): () => void;
-  /** Poll now (after an action), coalesced with a poll already running. */
+  /** Poll the whole list now (after an action); asked during a poll, it runs once more after it. */
   refresh(): Promise<void>;
   /** Read the global options again (after changing one). */
   loadGlobalOptions(): Promise<void>;
@@ -87,6 +90,10 @@ export function createSession(options: SessionOptions): Session {
   const listeners = new Set<() => void>();
   let timer: unknown;
   let polling: Promise<void> | undefined;
+  // Timer polls since the start; every FULL_EVERY-th reads the whole list.
+  let ticks = 0;
+  // Set by a light poll whose global numbers did not match the store.
+  let needFull = false;
   // The one poll queued behind the running one, if any.
   let again: Promise<void> | undefined;
   let closed = false;
@@ -101,25 +108,45 @@ export function createSession(options: SessionOptions): Session {
   const schedule = (): void => {
     clearTimer(timer);
     if (closed || state.connection !== 'open' || state.auth !== 'ok') return;
-    timer = setTimer(() => void refresh(), state.features.progress ? pollMs.withProgress : pollMs.without);
+    timer = setTimer(
+      () => {
+        ticks++;
+        void refresh(needFull || ticks % FULL_EVERY === 0);
+      },
+      state.features.progress ? pollMs.withProgress : pollMs.without,
+    );
   };
 
-  async function pollOnce(): Promise<void> {
-    const results = await client.multicall([
-      ['aria2.tellActive', [LIST_KEYS]],
-      ['aria2.tellWaiting', [0, 10_000, LIST_KEYS]],
-      ['aria2.tellStopped', [0, 10_000, LIST_KEYS]],
+  /**
+   * One poll. A full one reads the whole list; a light one only the active downloads and the global
+   * numbers, and asks for a full one next when those numbers no longer match the store (something
+   * was added, removed or stopped that no notification told of).
+   */
+  async function pollOnce(full: boolean): Promise<void> {
+    const calls: [string, unknown[]][] = [
       ['aria2.getGlobalStat', []],
-    ]);
+      ['aria2.tellActive', [LIST_KEYS]],
+    ];
+    if (full) calls.push(['aria2.tellWaiting', [0, 10_000, LIST_KEYS]], ['aria2.tellStopped', [0, 10_000, LIST_KEYS]]);
+    const results = await client.multicall(calls);
     const failed = results.find((r) => !r.ok);
     if (failed !== undefined && !failed.ok) throw failed.error;
-    const [active, waiting, stopped, stat] = results.map((r) => (r.ok ? r.value : undefined)) as [
-      Aria2Status[],
-      Aria2Status[],
-      Aria2Status[],
+    const [stat, active, waiting, stopped] = results.map((r) => (r.ok ? r.value : undefined)) as [
       Record<string, string>,
+      Aria2Status[],
+      Aria2Status[] | undefined,
+      Aria2Status[] | undefined,
     ];
-    store.replaceAll(active, waiting, stopped);
+    if (waiting !== undefined && stopped !== undefined) store.replaceAll(active, waiting, stopped);
+    else {
+      const seen = new Set(active.map((a) => a.gid));
+      store.upsertMany(active);
+      // Active here before and not now: its notification may have been missed; ask for it.
+      for (const d of store.list()) if (d.state === 'active' && !seen.has(d.gid)) statusOf(d.gid);
+    }
+    const list = store.list();
+    const count = (states: string[]): number => list.filter((d) => states.includes(d.state)).length;
+    needFull = Number(stat.numWaiting) !== count(['waiting', 'paused']) || Number(stat.numStopped) !== count(['complete', 'error', 'removed']);
     const speed = Number(stat.downloadSpeed) || 0;
     set({
       auth: 'ok',
@@ -136,7 +163,7 @@ export function createSession(options: SessionOptions): Session {
    * Poll now. A poll asked for while one is running (an action just changed something the running
    * poll may have read before) runs once more right after it, so the list never stays stale.
    */
-  function refresh(): Promise<void> {
+  function refresh(full = true): Promise<void> {
     if (polling !== undefined) {
       again ??= polling.then(() => {
         again = undefined;
@@ -144,7 +171,7 @@ export function createSession(options: SessionOptions): Session {
       });
       return again;
     }
-    polling = pollOnce()
+    polling = pollOnce(full)
       .catch((e: unknown) => {
         if (isUnauthorized(e)) set({ auth: 'needed' });
       })
