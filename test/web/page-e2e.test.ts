@@ -308,6 +308,11 @@ describe('the web page against aria2c', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(ARTIFACTS, 'list-375-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await page.reload();
+    await until(() => page.locator('li.row').count()).toBeGreaterThan(3);
+    await page.locator('li.row').first().focus();
+    await page.screenshot({ path: join(ARTIFACTS, 'list-3840-focus.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.reload();
     await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
@@ -319,6 +324,7 @@ describe('the web page against aria2c', () => {
     await aria2.stop();
     await until(() => page.getByRole('alert').filter({ hasText: 'Cannot reach the daemon' }).count()).toBe(1);
     expect(await page.locator('.conn').textContent()).not.toMatch(/^Connected/);
+    await page.screenshot({ path: join(ARTIFACTS, 'unreachable-1280.png') });
     await aria2.start();
     await until(() => page.locator('.conn').textContent(), 15_000).toMatch(/^Connected/);
     expect(await page.getByRole('alert').filter({ hasText: 'Cannot reach the daemon' }).count()).toBe(0);

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { visibleWindow } from '../lib/visible-window.js';
 import { type Download, inQueue } from '../store/download.js';
-import { DownloadRow, ROW_HEIGHT, type RowHandlers } from './download-row.js';
+import { DownloadRow, ROW_REM, type RowHandlers } from './download-row.js';
 
 export interface ListProps {
   /** The rows to show (filtered), in list order. */
@@ -26,7 +26,8 @@ interface Drag {
  */
 export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
   const listRef = useRef<HTMLUListElement>(null);
-  const [view, setView] = useState({ scrollTop: 0, height: 800 });
+  const [view, setView] = useState({ scrollTop: 0, height: 800, rowHeight: ROW_REM * 16 });
+  const rowHeight = view.rowHeight;
   const [focused, setFocused] = useState<string | undefined>(undefined);
   const [drag, setDrag] = useState<Drag | undefined>(undefined);
   const wantFocus = useRef(false);
@@ -34,7 +35,8 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
   useLayoutEffect(() => {
     const measure = (): void => {
       const top = listRef.current?.getBoundingClientRect().top ?? 0;
-      setView({ scrollTop: Math.max(0, -top), height: window.innerHeight });
+      const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      setView({ scrollTop: Math.max(0, -top), height: window.innerHeight, rowHeight: ROW_REM * rem });
     };
     measure();
     window.addEventListener('scroll', measure, { passive: true });
@@ -49,7 +51,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
     0,
     downloads.findIndex((d) => d.gid === focused),
   );
-  const win = visibleWindow(downloads.length, ROW_HEIGHT, view.scrollTop, view.height);
+  const win = visibleWindow(downloads.length, rowHeight, view.scrollTop, view.height);
   // The focused row is always rendered, so that focus never falls out of the page.
   const indexes: number[] = [];
   for (let i = win.first; i < win.last; i++) indexes.push(i);
@@ -69,9 +71,9 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
     const list = listRef.current;
     if (list === null) return;
     // Scroll the page so that the row is inside the window before it is focused.
-    const rowTop = list.getBoundingClientRect().top + window.scrollY + index * ROW_HEIGHT;
+    const rowTop = list.getBoundingClientRect().top + window.scrollY + index * rowHeight;
     if (rowTop < window.scrollY) window.scrollTo({ top: rowTop });
-    else if (rowTop + ROW_HEIGHT > window.scrollY + window.innerHeight) window.scrollTo({ top: rowTop + ROW_HEIGHT - window.innerHeight });
+    else if (rowTop + rowHeight > window.scrollY + window.innerHeight) window.scrollTo({ top: rowTop + rowHeight - window.innerHeight });
   };
 
   const moveBy = (d: Download, delta: number): void => {
@@ -94,8 +96,8 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
       else if (key === 'ArrowUp') focusRow(i - 1);
       else if (key === 'Home') focusRow(0);
       else if (key === 'End') focusRow(downloads.length - 1);
-      else if (key === 'PageDown') focusRow(i + Math.floor(window.innerHeight / ROW_HEIGHT));
-      else if (key === 'PageUp') focusRow(i - Math.floor(window.innerHeight / ROW_HEIGHT));
+      else if (key === 'PageDown') focusRow(i + Math.floor(window.innerHeight / rowHeight));
+      else if (key === 'PageUp') focusRow(i - Math.floor(window.innerHeight / rowHeight));
       else if (key === 'Enter') handlers.open(d);
       else if (key === ' ') {
         if (d.state === 'paused') handlers.resume(d);
@@ -119,7 +121,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
   const onPointerUp = (): void => {
     if (drag === undefined) return;
     setDrag(undefined);
-    const target = Math.max(0, Math.min(downloads.length - 1, drag.from + Math.round(drag.dy / ROW_HEIGHT)));
+    const target = Math.max(0, Math.min(downloads.length - 1, drag.from + Math.round(drag.dy / rowHeight)));
     if (target === drag.from) return;
     // Drop onto the nearest queued row in the drag's direction (only the queue can be reordered).
     const step = target > drag.from ? -1 : 1;
@@ -137,7 +139,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
       ref={listRef}
       class="list"
       aria-label="Downloads"
-      style={`height: ${downloads.length * ROW_HEIGHT}px`}
+      style={`height: ${downloads.length * rowHeight}px`}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
       onPointerCancel={() => setDrag(undefined)}
@@ -148,7 +150,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
           <DownloadRow
             key={d.gid}
             d={d}
-            top={i * ROW_HEIGHT}
+            top={i * rowHeight}
             focusable={i === focusIndex}
             dragOffset={drag?.gid === d.gid ? drag.dy : undefined}
             handlers={rowHandlers}

@@ -2,8 +2,11 @@ import { etaSeconds, formatBytes, formatDuration, formatSpeed } from '../lib/for
 import { type Download, fractionOf, inQueue, percentOf, STATE_WORDS } from '../store/download.js';
 import { Icon } from './icons.js';
 
-/** Every row is this tall (px): the virtual list relies on it (and styles.css sets --row-h to it). */
-export const ROW_HEIGHT = 88;
+/**
+ * Every row is this tall, in rem (styles.css sets --row-h to the same): the virtual list relies on
+ * it, and rows grow with the root font size (larger on big screens).
+ */
+export const ROW_REM = 5.5;
 
 export interface RowHandlers {
   pause(d: Download): void;
