@@ -4,20 +4,18 @@
  * Run `npm run build:web` first (`npm run build` does it).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { type Aria2Daemon, startAria2 } from './helpers/aria2-daemon.js';
+import { addThroughPage, type Browser, waitFinished as finished, launchBrowser, rowOf, until } from './helpers/page-driver.js';
 import { type StaticServer, startStaticServer } from './helpers/static-server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WEB = join(ROOT, 'dist', 'web');
-/** Debian's Chromium (never a browser download of playwright's own). */
-const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots land here (git-ignored). */
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 
@@ -35,32 +33,13 @@ const FILES = {
 let aria2: Aria2Daemon;
 let http: TestServer;
 let web: StaticServer;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-let profile: string;
 
-/** Poll until the matcher passes (generous: the machine is shared and aria2 answers a wrong secret after 1 s). */
-const until = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-
-const row = (name: string) => page.locator('li.row', { hasText: name });
-
-/** Paste `text` into the add form and press Add (optionally paused). */
-async function add(text: string, paused = false): Promise<void> {
-  await page.getByLabel(/^Links, one per line/).fill(text);
-  const box = page.getByLabel('Add paused');
-  if ((await box.isChecked()) !== paused) await box.setChecked(paused);
-  await page.getByRole('button', { name: /^Add( \d+ downloads)?$/ }).click();
-  await until(() => page.locator('.add .note').textContent()).toMatch(/^Added/);
-}
-
-async function fileSha(name: string): Promise<string> {
-  return sha256(await readFile(join(aria2.dir, name)));
-}
-
-async function waitFinished(name: string): Promise<void> {
-  await until(() => row(name).locator('.badge').textContent(), 20_000).toBe('Finished');
-  expect(await row(name).locator('.percent').textContent()).toBe('100%');
-}
+const row = (name: string) => rowOf(page, name);
+const add = (text: string, paused = false) => addThroughPage(page, text, paused);
+const waitFinished = (name: string) => finished(page, name);
+const fileSha = async (name: string): Promise<string> => sha256(await readFile(join(aria2.dir, name)));
 
 interface WaitingEntry {
   gid: string;
@@ -72,7 +51,6 @@ const waitingNames = async (): Promise<string[]> =>
 describe('the web page against aria2c', () => {
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first');
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`);
     await mkdir(ARTIFACTS, { recursive: true });
     [aria2, http, web] = await Promise.all([
       startAria2(),
@@ -80,32 +58,13 @@ describe('the web page against aria2c', () => {
       startStaticServer(WEB),
     ]);
     http.setFile('/gone.bin', { body: FILES['/gone.bin'] });
-    profile = await mkdtemp(join(tmpdir(), 'ferry-web-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
-    context.setDefaultTimeout(10_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    // A script error of the page is a test failure worth seeing in the output.
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    browser = await launchBrowser();
+    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await Promise.all([aria2?.stop(), http?.close(), web?.close()]);
-    if (profile !== undefined) await rm(profile, { recursive: true, force: true });
     if (aria2 !== undefined) await rm(aria2.dir, { recursive: true, force: true });
   });
 
