@@ -3,6 +3,7 @@
  * Invariant: every line fits 80 columns and every description starts in one column.
  */
 import { GROUPS, OPTIONS, type OptionSpec } from './args.js';
+import { COMMANDS_TEXT } from './client/client-help.js';
 
 /** Where descriptions start; a longer label puts its description on the next line. */
 const COLUMN = 34;
@@ -44,7 +45,7 @@ export function renderHelp(): string {
     'Usage: ferry [options] URL...',
     '       ferry [options] -i FILE',
     '       ferry help [COMMAND] | --completion bash|zsh|fish',
-    '       ferry daemon | add | ls | pause | resume | rm | watch | shutdown ...',
+    '       ferry COMMAND ...   (the commands below talk to a ferry daemon)',
     '',
     'Download files over HTTP, HTTPS, FTP and FTPS with many connections per file.',
     'An interrupted download resumes where it stopped.',
@@ -60,7 +61,7 @@ export function renderHelp(): string {
     if (group === 'Input') lines.push(...row('URL', ['an http, https, ftp or ftps URL']));
     for (const o of OPTIONS.filter((s) => s.group === group)) lines.push(...row(optionLabel(o), optionHelp(o)));
   }
-  lines.push('', ...VALUES_TEXT, '', 'Examples:', ...EXAMPLES.map((e) => `  ${e}`));
+  lines.push('', ...VALUES_TEXT, '', ...COMMANDS_TEXT.split('\n'), '', 'Examples:', ...EXAMPLES.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }
 
