@@ -151,7 +151,8 @@ describe('ferry: SIGKILL at random moments', () => {
     expect(same).toBe(5);
     const list = path.join(dir, 'list.txt');
     await writeFile(list, lines.join('\n'));
-    server.setFaults({ throttleBytesPerSec: 256 * KiB });
+    // Slow enough that five kills land before the list is done, however fast this machine is.
+    server.setFaults({ throttleBytesPerSec: 64 * KiB });
     const args = ['-i', list, '-d', out, '-j', '5', '-n', '2', '--min-split-size', '16k', '--retry-wait', '0.01', '--no-fsync', '-q'];
     let killed = 0;
     for (let kill = 0; kill < 5; kill++) if (await runAndKill(args, 200 + Math.floor(Math.random() * 900))) killed++;
