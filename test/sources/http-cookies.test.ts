@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCookieFile } from '../../src/core/cookie-file.js';
+import { resolveOptions } from '../../src/core/options.js';
+import { createSharedSourceFactory } from '../../src/engine/source-factory.js';
 import { createEngine, download, type Engine } from '../../src/index.js';
 import { createHttpCookies } from '../../src/sources/http-cookies.js';
 import { type AuthGate, createAuthGate } from '../helpers/http-auth-gate.js';
@@ -85,6 +87,28 @@ describe('cookie files', () => {
     expect(saved.cookies.find((c) => c.name === 'session')).toMatchObject({ httpOnly: true, expires: 0, domain: '127.0.0.1' });
     const { stdout } = await run('curl', ['-sS', '-f', '-b', file, '-o', '-', server.url('/cookie/g.bin')], { encoding: 'buffer' });
     expect(sha256(stdout)).toBe(sha256(body.subarray(0, 1)));
+  });
+
+  it('race: sources of one engine closing at once all save to one file, 20 times over', async () => {
+    const file = path.join(dir, 'shared.txt');
+    const factory = createSharedSourceFactory();
+    const options = resolveOptions({ ...fast, saveCookies: file });
+    const signal = new AbortController().signal;
+    try {
+      // One source logs in; the jar is shared, so every source's save holds its cookies.
+      const first = factory.createSource(loginUrl('/cookie/g.bin'), options);
+      await first.probe(signal);
+      await first.close();
+      for (let round = 0; round < 20; round++) {
+        const sources = Array.from({ length: 6 }, () => factory.createSource(server.url('/g.bin'), options));
+        await Promise.all(sources.map((s) => s.close()));
+        const saved = parseCookieFile(await readFile(file, 'utf8'));
+        expect(saved.cookies.map((c) => c.name).sort()).toEqual(['session', 'visited']);
+        expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      }
+    } finally {
+      factory.close();
+    }
   });
 
   it('a file written by curl -c is loaded by --load-cookies', async () => {

@@ -148,6 +148,29 @@ describe('Digest', () => {
     }
   });
 
+  it('race: 8 reads at once after the nonce expired all get in, 20 times over', async () => {
+    const source = createHttpSource(server.url('/digest/sha-256/f.bin'), { ...resolveOptions(login), connections: 8 });
+    const signal = new AbortController().signal;
+    const readRange = async (start: number, end: number): Promise<string> => {
+      const chunks: Buffer[] = [];
+      for await (const c of await source.read({ start, end }, { etag: '"v1"', size: body.length }, signal)) chunks.push(Buffer.from(c));
+      return sha256(Buffer.concat(chunks));
+    };
+    try {
+      await source.probe(signal, 0, 1);
+      for (let round = 0; round < 20; round++) {
+        gate.expireNonces();
+        const ranges = Array.from({ length: 8 }, (_, i) => [round * 1000 + i * 100, round * 1000 + i * 100 + 100]);
+        const hashes = await Promise.all(ranges.map(([a, b]) => readRange(a, b)));
+        expect(hashes).toEqual(ranges.map(([a, b]) => sha256(body.subarray(a, b))));
+      }
+      expect(gate.stats.rejected).toEqual([]);
+      expect(new Set(gate.stats.digestUses).size).toBe(gate.stats.digestUses.length);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('a wrong password: one clear error after two requests (challenge, refusal)', async () => {
     const e = await failure(download(server.url('/digest/sha-256/f.bin'), { dir, connections: 4, ...fast, ...login, httpPassword: 'bad' }).done);
     expect(e.message).toMatch(/refused the login/);
