@@ -8,6 +8,7 @@ import { download } from '../../src/index.js';
 import { createHttpSource } from '../../src/sources/http-source.js';
 import { type AuthGate, createAuthGate } from '../helpers/http-auth-gate.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { makeTestCertificates } from '../helpers/tls.js';
 
 const KiB = 1024;
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50, maxTries: 3 };
@@ -207,5 +208,32 @@ describe('credentials and cookies stay with their origin', () => {
     for (const h of other.stats.requestHeaders) expect(h.authorization).toBeUndefined();
     // Cookies follow RFC 6265 (hosts, not ports): another host never gets them.
     if (target.includes('localhost')) for (const h of other.stats.requestHeaders) expect(h.cookie).toBeUndefined();
+  });
+});
+
+describe('over HTTPS', () => {
+  it('Digest SHA-256 and a cookie from a login redirect, 4 connections, byte-exact', async () => {
+    const certs = await makeTestCertificates();
+    const tlsGate = createAuthGate('ann', 'pw');
+    const secure = await startTestServer({ https: certs, gate: tlsGate.gate, files: { '/f.bin': { body, etag: '"s1"' } } });
+    try {
+      const next = encodeURIComponent('/digest/sha-256/f.bin');
+      const r = await download(`${secure.url('/login')}?next=${next}`, {
+        dir,
+        out: 'f.bin',
+        connections: 4,
+        ...fast,
+        httpUser: 'ann',
+        httpPassword: 'pw',
+        caCertificate: certs.caFile,
+      }).done;
+      expect(r.status).toBe('complete');
+      expect(await fileHash('f.bin')).toBe(sha256(body));
+      expect(tlsGate.stats.rejected).toEqual([]);
+      expect(tlsGate.stats.unauthorized).toBe(1);
+      for (const h of secure.stats.requestHeaders.slice(1)) expect(h.cookie).toContain(`session=${tlsGate.token}`);
+    } finally {
+      await secure.close();
+    }
   });
 });
