@@ -12,6 +12,14 @@ export interface AuthHeaderOptions extends HttpLoginOptions {
   loadCookies?: string;
 }
 
+/**
+ * The origin-form request target of `u` (`/path?query`), as requestHead() writes it: Digest's
+ * `uri` must name exactly the target sent.
+ */
+export function requestTarget(u: URL): string {
+  return `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
+}
+
 /** `url` fit for a Referer: no userinfo, no fragment (RFC 9110 section 10.1.3). */
 function refererText(url: string): string | undefined {
   if (!URL.canParse(url)) return undefined;

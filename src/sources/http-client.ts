@@ -10,14 +10,14 @@ import { FerryError } from '../core/errors.js';
 import { basicAuthorization } from '../core/http-auth.js';
 import type { NetworkOptions } from '../core/options.js';
 import { safeDecode } from './http-auth.js';
-import { AuthHeaders } from './http-auth-headers.js';
+import { AuthHeaders, requestTarget } from './http-auth-headers.js';
 import { BATCH_BYTES, BatchPool } from './http-batches.js';
 import type { ResponseBody } from './http-body.js';
 import { createHttpCookies, type HttpCookies } from './http-cookies.js';
 import { quoted, toFerryError } from './http-errors.js';
 import type { HttpHeaders } from './http-parser.js';
 import { HttpPool } from './http-pool.js';
-import { requestHead, requestTarget } from './http-request.js';
+import { requestHead } from './http-request.js';
 import { endpointOf } from './http-socket.js';
 
 /** Options of the HTTP source: the network options plus the connections per origin. */

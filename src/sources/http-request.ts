@@ -9,18 +9,13 @@ const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 /** Fields ferry writes itself, or that would change how the server reads the request. */
 const RESERVED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te']);
 
-/** The origin-form request target of `u` (`/path?query`), as sent and as Digest's `uri` names it. */
-export function requestTarget(u: URL): string {
-  return `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
-}
-
 /**
  * The head of `GET u` with `headers` (names lowercase), `Host` first (the user's own Host value
  * wins, as with Node's http), and `Connection: keep-alive`. Throws FerryError USAGE for a header
  * that cannot be sent (bad name, CR/LF or other control characters in a value).
  */
 export function requestHead(u: URL, headers: Record<string, string>): string {
-  const target = requestTarget(u);
+  const target = `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
   let head = `GET ${target} HTTP/1.1\r\nHost: ${headers.host ?? u.host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new FerryError('USAGE', `${u.host}: invalid request header name "${name}"`);

@@ -116,6 +116,13 @@ describe('Digest', () => {
     expect(gate.stats.authorized).toBe(server.stats.requests - 1);
   });
 
+  it('the Digest uri is the request target exactly, query included', async () => {
+    const r = await download(server.url('/digest/md5/f.bin?token=a%20b&x=1'), { dir, out: 'f.bin', connections: 2, ...fast, ...login }).done;
+    expect(r.status).toBe('complete');
+    expect(gate.stats.rejected).toEqual([]);
+    expect(authHeaders().filter((a) => a?.includes('uri="/digest/md5/f.bin?token=a%20b&x=1"')).length).toBe(server.stats.requests - 1);
+  });
+
   it('picks SHA-256 over MD5 and Basic', async () => {
     // From netrc: nothing is sent before the server asks, so the server's choice list decides.
     const netrc = path.join(dir, 'netrc');
