@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FerryError } from '../core/errors.js';
-import { findNetrcEntry, type NetrcEntry, parseNetrc } from '../core/ftp-netrc.js';
+import { findNetrcEntry, type NetrcEntry, parseNetrc } from '../core/netrc.js';
 
 /** Where the netrc file is. */
 export interface NetrcOptions {
