@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
 import { redactUrl, redactUrls } from '../core/redact.js';
@@ -48,13 +51,31 @@ function cookieSaver(): CookieSaver {
   };
 }
 
-/** An HTTP source whose close also writes the jar to `--save-cookies` (mode 0600: cookies are secrets). */
+/** Fail early (before any request) when the directory of the `--save-cookies` file cannot be written. */
+async function checkWritable(file: string): Promise<void> {
+  try {
+    await access(path.dirname(path.resolve(file)), constants.W_OK);
+  } catch (err) {
+    throw new FerryError('USAGE', `cannot write the cookie file ${file}: ${(err as Error).message}`, { hint: 'check the path given to --save-cookies' });
+  }
+}
+
+/**
+ * An HTTP source whose close also writes the jar to `--save-cookies` (mode 0600: cookies are
+ * secrets). Its first probe checks that the file can be written, since close() errors go unheard.
+ */
 function httpSource(url: string, options: HttpSourceOptions, transport: HttpTransport | undefined, cookies: HttpCookies, save: CookieSaver): Source {
   const source = createHttpSource(url, options, transport, cookies);
   const file = options.saveCookies;
   if (file === undefined) return source;
+  let writable: Promise<void> | undefined;
   return {
     ...source,
+    async probe(...args) {
+      writable ??= checkWritable(file);
+      await writable;
+      return source.probe(...args);
+    },
     async close() {
       await source.close();
       await save(file, cookies);

@@ -127,6 +127,15 @@ describe('cookie files', () => {
     expect(cookieHeaders()[0]).toBe('kept=1');
   });
 
+  it('a --save-cookies file that cannot be written is one clear usage error, before any request', async () => {
+    const file = path.join(dir, 'no-such-dir', 'c.txt');
+    await expect(download(server.url('/f.bin'), { dir, ...fast, saveCookies: file }).done).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/cannot write the cookie file .*no-such-dir/),
+    });
+    expect(server.stats.requests).toBe(0);
+  });
+
   it('a cookie file that cannot be read is one clear usage error', async () => {
     await expect(download(server.url('/f.bin'), { dir, ...fast, loadCookies: path.join(dir, 'missing.txt') }).done).rejects.toMatchObject({
       code: 'USAGE',
