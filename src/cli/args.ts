@@ -99,6 +99,21 @@ function text(flag: string, value: string, what: string): string {
   return value;
 }
 
+/** A secret value: checked like `text`, but never echoed in the message. */
+function secretText(flag: string, value: string, what: string): string {
+  if (/[\r\n\0]/.test(value)) throw usage(`${flag} needs ${what} without line breaks or NUL characters`);
+  return value;
+}
+
+/** `--user USER:PASS` (curl and wget spelling): the user up to the first `:`, the password after it. */
+function userAndPassword(args: ParsedArgs, value: string, flag: string): void {
+  const colon = value.indexOf(':');
+  const user = colon < 0 ? value : value.slice(0, colon);
+  if (user === '') throw usage(`${flag} needs USER:PASSWORD with a user name before the ':'`);
+  args.options.httpUser = secretText(flag, user, 'a user name');
+  if (colon >= 0) args.options.httpPassword = secretText(flag, value.slice(colon + 1), 'a password');
+}
+
 const D = DEFAULT_OPTIONS;
 
 /** Every option ferry accepts. Order within a group is the order of `--help`. */
@@ -338,6 +353,60 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    names: ['--http-user'],
+    value: 'USER',
+    group: 'HTTP and TLS',
+    help: 'HTTP login user (Basic or Digest)',
+    apply: (a, v, f) => {
+      a.options.httpUser = text(f, v, 'a user name');
+    },
+  },
+  {
+    names: ['--http-passwd'],
+    value: 'PASS',
+    group: 'HTTP and TLS',
+    help: 'HTTP password',
+    default: 'from netrc',
+    apply: (a, v, f) => {
+      a.options.httpPassword = secretText(f, v, 'a password');
+    },
+  },
+  {
+    names: ['--user'],
+    value: 'USER:PASS',
+    group: 'HTTP and TLS',
+    help: 'HTTP login, as curl -u and wget --user',
+    apply: userAndPassword,
+  },
+  {
+    names: ['--referer'],
+    value: 'URL',
+    group: 'HTTP and TLS',
+    help: "send Referer: URL; '*': the URL each\nrequest came from (redirects)",
+    apply: (a, v, f) => {
+      if (hasBadFieldChar(v)) throw usage(`${f} needs a URL without control characters, got ${q(v)}`);
+      a.options.referer = text(f, v, 'a URL or *');
+    },
+  },
+  {
+    names: ['--load-cookies'],
+    value: 'FILE',
+    group: 'HTTP and TLS',
+    help: 'cookies from FILE (Netscape format)',
+    apply: (a, v, f) => {
+      a.options.loadCookies = text(f, v, 'a file name');
+    },
+  },
+  {
+    names: ['--save-cookies'],
+    value: 'FILE',
+    group: 'HTTP and TLS',
+    help: 'write the cookies to FILE at the end',
+    apply: (a, v, f) => {
+      a.options.saveCookies = text(f, v, 'a file name');
+    },
+  },
+  {
     names: ['--ftp-user'],
     value: 'USER',
     group: 'FTP',
@@ -377,7 +446,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     names: ['--netrc-file'],
     value: 'FILE',
     group: 'FTP',
-    help: 'FTP logins by host',
+    help: 'FTP and HTTP logins',
     default: '~/.netrc',
     apply: (a, v, f) => {
       a.options.netrcPath = text(f, v, 'a file name');

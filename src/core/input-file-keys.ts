@@ -59,6 +59,12 @@ function readOut(value: string, name: string): string {
   }
 }
 
+/** A password: like readText, but the value is never echoed in the message. */
+function readSecret(name: string, value: string): string {
+  if (/[^\P{Cc}\t\u0080-\u009f]/u.test(value)) throw new FerryError('USAGE', `${name} must not contain control characters`);
+  return value;
+}
+
 /** `header`: repeatable; a repeated name (any case) replaces the earlier value. */
 const HEADER_KEY: OptionKey = {
   key: 'header',
@@ -120,6 +126,12 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   single('ftp-ssl', 'ftpSsl', [], (v, n) => readBoolean(n, v)),
   single('ftp-ssl-required', 'ftpSslRequired', [], (v, n) => readBoolean(n, v)),
   single('netrc-path', 'netrcPath', ['--netrc-file'], (v, n) => readText(n, v)),
+  single('http-user', 'httpUser', ['--http-user'], (v, n) => readText(n, v)),
+  // Written back as given, as aria2 does: session files are created 0600 for this reason.
+  single('http-passwd', 'httpPassword', ['--http-passwd'], (v, n) => readSecret(n, v)),
+  single('referer', 'referer', ['--referer'], (v, n) => readText(n, v)),
+  single('load-cookies', 'loadCookies', ['--load-cookies'], (v, n) => readText(n, v)),
+  single('save-cookies', 'saveCookies', ['--save-cookies'], (v, n) => readText(n, v)),
 ];
 
 /** The option with aria2 key `key` (case-sensitive, as aria2), if any. */

@@ -52,8 +52,24 @@ export interface NetworkOptions {
    * (`ftps://` URLs always use implicit TLS, whatever these two say.)
    */
   ftpSslRequired: boolean;
-  /** netrc file with FTP credentials by host. CLI `--netrc-file`; RPC `netrc-path`. Default `~/.netrc` (when it exists). */
+  /** netrc file with FTP and HTTP credentials by host. CLI `--netrc-file`; RPC `netrc-path`. Default `~/.netrc` (when it exists). */
   netrcPath?: string;
+  /**
+   * HTTP(S) user (Basic or Digest) when the URL names none; sent to the URL's origin only.
+   * CLI `--http-user` or `--user USER:PASS`; RPC `http-user`. Default: the netrc entry for the host.
+   */
+  httpUser?: string;
+  /** HTTP(S) password. CLI `--http-passwd` or `--user USER:PASS`; RPC `http-passwd`. Default: the netrc entry. */
+  httpPassword?: string;
+  /**
+   * The `Referer` sent; `*` sends the URL each request came from (the download's own URL first,
+   * then each redirect's source). CLI `--referer`; RPC `referer`.
+   */
+  referer?: string;
+  /** Netscape-format cookie file read before the first request. CLI `--load-cookies`; RPC `load-cookies`. */
+  loadCookies?: string;
+  /** Where the cookies are written (Netscape format, mode 0600) when the download ends. CLI `--save-cookies`; RPC `save-cookies`. */
+  saveCookies?: string;
 }
 
 export interface DownloadOptions extends NetworkOptions {
@@ -123,6 +139,11 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   ftpSsl: false,
   ftpSslRequired: false,
   netrcPath: undefined,
+  httpUser: undefined,
+  httpPassword: undefined,
+  referer: undefined,
+  loadCookies: undefined,
+  saveCookies: undefined,
 };
 
 /** Fill defaults for anything not given. */

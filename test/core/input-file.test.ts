@@ -256,6 +256,11 @@ describe('parseInputFile: whole files', () => {
       ['--ftp-user', 'ftp-user', 'alice'],
       ['--ftp-password', 'ftp-passwd', 's3 cr=t'],
       ['--netrc-file', 'netrc-path', 'n rc'],
+      ['--http-user', 'http-user', 'bob'],
+      ['--http-passwd', 'http-passwd', 'p:w d'],
+      ['--referer', 'referer', 'http://r/x'],
+      ['--load-cookies', 'load-cookies', 'in.txt'],
+      ['--save-cookies', 'save-cookies', 'out.txt'],
     ];
     const keysWithFlags = OPTION_KEYS.filter((k) => k.flags.length > 0).map((k) => k.key);
     expect(pairs.map(([, key]) => key).sort()).toEqual(keysWithFlags.sort());

@@ -75,6 +75,16 @@ const TABLE: SessionEntry[] = [
     },
   },
   { urls: ['ftp://h/f'], options: { ftpUser: 'anonymous', ftpPassword: 'ferry@', ftpSsl: false, ftpSslRequired: false } },
+  {
+    urls: ['https://example.com/private/f.zip'],
+    options: {
+      httpUser: 'ann lee',
+      httpPassword: 'p=a#s:s w\'o"r\\d\t!',
+      referer: '*',
+      loadCookies: '/home/ann/cookies in.txt',
+      saveCookies: '/home/ann/cookies out.txt',
+    },
+  },
   { urls: ['http://bücher.example/ä/日本語.bin'], options: { out: '日本語/ファイル.bin', headers: { 'X-U': 'ü' } } },
   { urls: ['http://h/a'], options: { checksum: { algorithm: 'sha-256', hex: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } } },
   { urls: ['http://h/a'], options: { checksum: { algorithm: 'sha-1', hex: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' } } },
