@@ -7,6 +7,7 @@ import { normalizeOutputPath } from '../core/filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
+import { readNoProxy, readProxyLogin, readProxyUrl, splitProxyUser } from '../core/proxy-values.js';
 import { formatBytes } from '../core/units.js';
 
 /** The result of parsing `argv` (the arguments after the program name). */
@@ -30,7 +31,7 @@ export interface ParsedArgs {
   version: boolean;
 }
 
-type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Display';
+type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Proxy' | 'Display';
 
 interface OptionSpec {
   /** Short name first (if any), then long names; the first long name is the canonical one. */
@@ -345,6 +346,72 @@ const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    // -x is curl's proxy (aria2's -x, max connections per server, is --max-connections-per-host).
+    names: ['-x', '--all-proxy', '--proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for every URL: [http|https|socks4|socks4a|socks5|socks5h://]\n[USER:PASS@]HOST[:PORT] ("" for none; default: the environment)',
+    apply: (a, v, f) => {
+      a.options.allProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--http-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for http:// URLs (default: $http_proxy)',
+    apply: (a, v, f) => {
+      a.options.httpProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--https-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for https:// URLs (default: $https_proxy)',
+    apply: (a, v, f) => {
+      a.options.httpsProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--ftp-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for ftp:// and ftps:// URLs (default: $ftp_proxy)',
+    apply: (a, v, f) => {
+      a.options.ftpProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--no-proxy', '--noproxy'],
+    value: 'LIST',
+    group: 'Proxy',
+    help: 'hosts that go direct: host suffixes, IPs, CIDR, HOST:PORT, *\n(default: $no_proxy)',
+    apply: (a, v, f) => {
+      a.options.noProxy = readNoProxy(f, v);
+    },
+  },
+  {
+    names: ['--proxy-user'],
+    value: 'USER[:PASS]',
+    group: 'Proxy',
+    help: 'log in to the proxy as USER (Basic, or SOCKS5 user/password)',
+    apply: (a, v, f) => {
+      const { user, password } = splitProxyUser(f, v);
+      a.options.proxyUser = user;
+      if (password !== undefined) a.options.proxyPassword = password;
+    },
+  },
+  {
+    names: ['--proxy-password'],
+    value: 'PASS',
+    group: 'Proxy',
+    help: 'the proxy password',
+    apply: (a, v, f) => {
+      a.options.proxyPassword = readProxyLogin(f, v, 'a password');
+    },
+  },
+  {
     names: ['-q', '--quiet'],
     group: 'Display',
     help: 'print errors only',
@@ -479,7 +546,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return args;
 }
 
-const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Display'];
+const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Proxy', 'Display'];
 
 function renderHelp(): string {
   const label = (o: OptionSpec): string => {
@@ -514,6 +581,7 @@ function renderHelp(): string {
     '  ferry -o linux.iso --checksum sha-256=HEX https://example.com/get?id=7',
     '  ferry --limit-rate 2M -H "Authorization: Bearer T" https://example.com/f.zip',
     '  ferry --ftp-ssl-required --ftp-user me ftp://ftp.example.com/pub/f.iso',
+    '  ferry -x socks5h://127.0.0.1:1080 --proxy-user me:secret https://example.com/f.iso',
     '  ferry -q -i urls.txt',
   );
   return `${lines.join('\n')}\n`;

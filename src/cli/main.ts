@@ -71,6 +71,8 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
       saveSession: args.saveSession,
       quiet: args.quiet,
       json: args.json,
+      env: io.env,
+      debug: args.debug,
     });
   } catch (e) {
     return reportError(io, e, args.debug);
@@ -81,7 +83,11 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
 async function runOne(io: CliIO, url: string, options: Partial<DownloadOptions>, args: ParsedArgs): Promise<number> {
   const human = !args.quiet && !args.json;
   const tty = human && io.stderr.isTTY === true;
-  const handle: DownloadHandle = download(url, options);
+  // The environment's proxy variables apply below the proxy options; --debug names each connection's route.
+  const debug = args.debug
+    ? (line: string): void => (human ? printer.say(`ferry: ${shown(line)}`) : void io.stderr.write(`ferry: ${shown(line)}\n`))
+    : undefined;
+  const handle: DownloadHandle = download(url, options, { env: io.env, debug });
   const printer = new ProgressPrinter(io.stderr, () => handle.snapshot(), { tty });
   const json = (event: string, data: object): void => {
     if (args.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, ...data }))}\n`);
