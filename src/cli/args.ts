@@ -350,7 +350,7 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['-x', '--all-proxy', '--proxy'],
     value: 'URL',
     group: 'Proxy',
-    help: 'proxy for every URL: [http|https|socks4|socks4a|socks5|socks5h://]\n[USER:PASS@]HOST[:PORT] ("" for none; default: the environment)',
+    help: 'proxy for all URLs; "" for none\n[SCHEME://][USER:PASS@]HOST[:PORT] with\nSCHEME http, https, socks4, socks4a,\nsocks5, socks5h (default: $all_proxy)',
     apply: (a, v, f) => {
       a.options.allProxy = readProxyUrl(f, v);
     },
@@ -359,7 +359,7 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--http-proxy'],
     value: 'URL',
     group: 'Proxy',
-    help: 'proxy for http:// URLs (default: $http_proxy)',
+    help: 'proxy for http:// ($http_proxy)',
     apply: (a, v, f) => {
       a.options.httpProxy = readProxyUrl(f, v);
     },
@@ -368,7 +368,7 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--https-proxy'],
     value: 'URL',
     group: 'Proxy',
-    help: 'proxy for https:// URLs (default: $https_proxy)',
+    help: 'proxy for https:// ($https_proxy)',
     apply: (a, v, f) => {
       a.options.httpsProxy = readProxyUrl(f, v);
     },
@@ -377,7 +377,7 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--ftp-proxy'],
     value: 'URL',
     group: 'Proxy',
-    help: 'proxy for ftp:// and ftps:// URLs (default: $ftp_proxy)',
+    help: 'proxy for ftp:// and ftps://\n(default: $ftp_proxy)',
     apply: (a, v, f) => {
       a.options.ftpProxy = readProxyUrl(f, v);
     },
@@ -386,7 +386,7 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--no-proxy', '--noproxy'],
     value: 'LIST',
     group: 'Proxy',
-    help: 'hosts that go direct: host suffixes, IPs, CIDR, HOST:PORT, *\n(default: $no_proxy)',
+    help: 'hosts that go direct: suffixes, IPs,\nCIDR, HOST:PORT, * (default: $no_proxy)',
     apply: (a, v, f) => {
       a.options.noProxy = readNoProxy(f, v);
     },
@@ -395,7 +395,7 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--proxy-user'],
     value: 'USER[:PASS]',
     group: 'Proxy',
-    help: 'log in to the proxy as USER (Basic, or SOCKS5 user/password)',
+    help: 'proxy login (Basic, SOCKS5 user/pass)',
     apply: (a, v, f) => {
       const { user, password } = splitProxyUser(f, v);
       a.options.proxyUser = user;
@@ -581,7 +581,7 @@ function renderHelp(): string {
     '  ferry -o linux.iso --checksum sha-256=HEX https://example.com/get?id=7',
     '  ferry --limit-rate 2M -H "Authorization: Bearer T" https://example.com/f.zip',
     '  ferry --ftp-ssl-required --ftp-user me ftp://ftp.example.com/pub/f.iso',
-    '  ferry -x socks5h://127.0.0.1:1080 --proxy-user me:secret https://example.com/f.iso',
+    '  ferry -x socks5h://127.0.0.1:1080 https://example.com/f.iso',
     '  ferry -q -i urls.txt',
   );
   return `${lines.join('\n')}\n`;

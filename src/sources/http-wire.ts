@@ -9,6 +9,7 @@ import { abortedError, FerryError } from '../core/errors.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { type BodyControl, ResponseBody } from './http-body.js';
 import { ChunkedDecoder } from './http-chunked.js';
+import { toFerryError } from './http-errors.js';
 import { HeadReader } from './http-head.js';
 import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './http-parser.js';
 import { type Endpoint, openSocket } from './http-socket.js';
@@ -22,7 +23,9 @@ export type { WireOptions, WireResponse } from './http-wire-types.js';
  * proxy (requests in absolute form); `tunnel` gets a ready byte stream to the origin (CONNECT or
  * SOCKS, TLS on top for https) from `dial`, which `signal` aborts.
  */
-export type WireVia = { kind: 'forward'; proxy: Endpoint } | { kind: 'tunnel'; dial(signal: AbortSignal): Promise<net.Socket> };
+export type WireVia =
+  | { kind: 'forward'; proxy: Endpoint /** `http proxy 127.0.0.1:3128`: failures to connect name the proxy. */; where: string }
+  | { kind: 'tunnel'; dial(signal: AbortSignal): Promise<net.Socket> };
 
 /** Told when a connection can take another request, and when it is gone. */
 export interface WireHooks {
@@ -97,7 +100,16 @@ export class WireConnection {
     }
     const target = via?.kind === 'forward' ? via.proxy : endpoint;
     const socket = openSocket(target, onread, options);
-    socket.once(target.secure ? 'secureConnect' : 'connect', () => clearTimeout(this.connectTimer));
+    const connected = (): void => {
+      clearTimeout(this.connectTimer);
+      socket.removeListener('error', proxyFailed);
+    };
+    // Until the proxy answers, a socket error is the proxy's (refused, unreachable, TLS).
+    const proxyFailed = (err: Error): void => {
+      if (via?.kind === 'forward') this.fail(toFerryError(err, via.where, this.dialing.signal));
+    };
+    if (via?.kind === 'forward') socket.once('error', proxyFailed);
+    socket.once(target.secure ? 'secureConnect' : 'connect', connected);
     this.attach(socket, false);
   }
 

@@ -24,7 +24,8 @@ export function authority(host: string, port: number): string {
 /** The error for a proxy's refusal status (407: it wants a login, or refused ours). */
 export function proxyStatusError(route: ProxyRoute, status: number, text: string, what: string): FerryError {
   const where = `${route.kind} proxy ${route.label}`;
-  if (status === 407) {
+  // Some proxies (tinyproxy) answer a wrong login with 401: on CONNECT, every answer is the proxy's.
+  if (status === 407 || (status === 401 && what.startsWith('CONNECT'))) {
     return route.user === undefined
       ? new FerryError('HTTP_STATUS', `${where}: the proxy needs a login: use --proxy-user`, { status, hint: 'give --proxy-user USER --proxy-password PASS' })
       : new FerryError('HTTP_STATUS', `${where}: the proxy refused the login of ${terminalSafe(route.user)}`, {

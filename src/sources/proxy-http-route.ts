@@ -27,7 +27,7 @@ export function httpProxyPlan(route: ProxyRoute, endpoint: Endpoint, tls: Socket
   if ((route.kind === 'http' || route.kind === 'https') && !endpoint.secure) {
     const proxy: Endpoint = { secure: route.kind === 'https', host: route.host, port: route.port, label: route.label };
     return {
-      pool: { key, via: { kind: 'forward', proxy } },
+      pool: { key, via: { kind: 'forward', proxy, where: `${route.kind} proxy ${route.label}` } },
       absolute: true,
       authorization: proxyAuthorization(route),
       description: describeRoute(route, 'forward'),

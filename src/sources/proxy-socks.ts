@@ -39,7 +39,7 @@ export function socksError(route: ProxyRoute, target: string, err: unknown): Fer
       cause: err,
     });
   }
-  const name = / - (\w+)$/.exec(message)?.[1];
+  const name = / - \(?(\w+)\)?$/.exec(message)?.[1];
   const refusal = name === undefined ? undefined : REFUSALS[name];
   if (refusal !== undefined) {
     return new FerryError('NETWORK', `${where}: ${refusal[0]} (${target})`, { retryable: refusal[1], cause: err });

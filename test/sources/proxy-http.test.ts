@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type DownloadOptions, download } from '../../src/index.js';
+import { createEngine, type DownloadOptions, download } from '../../src/index.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { type Microsocks, type Socks4Server, startMicrosocks, startSocks4Server } from '../helpers/socks-proxy.js';
 import { startTinyproxy, startTlsFront, type Tinyproxy, type TlsFront } from '../helpers/tinyproxy.js';
@@ -119,5 +119,79 @@ describe.each(['http', 'https'] as const)('%s URLs', (scheme) => {
   ])('%s (%i bytes) through socks5h', async (name, size) => {
     const { hash } = await fetchVia(origin(scheme).url(`/${name}`), { allProxy: socks5.url('socks5h') }, undefined, name);
     expect(hash).toBe(sha256(size === 1 ? Buffer.from('x') : Buffer.alloc(0)));
+  });
+});
+
+describe('keep-alive, the environment, no_proxy, per download', () => {
+  it('keeps connections alive through a CONNECT tunnel: 6 files one after another, one tunnel', async () => {
+    const before = (await tiny.requests()).length;
+    const port = new URL(secure.origin).port;
+    const engine = createEngine({ dir, ...fast, connections: 1, caCertificate: certs.caFile, maxActive: 1 }, { env: { https_proxy: tiny.url } });
+    try {
+      for (let i = 0; i < 6; i++) engine.add(secure.url('/one.bin'), { out: `one-${i}.bin` });
+      await engine.whenIdle();
+      expect(engine.list().every((d) => d.state === 'complete')).toBe(true);
+    } finally {
+      await engine.close();
+    }
+    for (let i = 0; i < 6; i++) expect(sha256(await readFile(path.join(dir, `one-${i}.bin`)))).toBe(sha256(Buffer.from('x')));
+    const tunnels = (await tiny.requests()).slice(before).filter((l) => l === `CONNECT 127.0.0.1:${port}`);
+    expect(secure.stats.requests).toBeGreaterThanOrEqual(6);
+    expect(tunnels.length).toBe(secure.stats.connections);
+    expect(tunnels.length).toBeLessThan(secure.stats.requests);
+  });
+
+  it('reads http_proxy from the env dependency; HTTP_PROXY (upper case) is ignored', async () => {
+    let before = (await tiny.requests()).length;
+    await fetchVia(plain.url('/f.bin'), {}, { http_proxy: tiny.url });
+    expect((await tiny.requests()).length).toBeGreaterThan(before);
+    await rm(path.join(dir, 'f.bin'));
+    before = (await tiny.requests()).length;
+    const { hash } = await fetchVia(plain.url('/f.bin'), {}, { HTTP_PROXY: tiny.url });
+    expect(hash).toBe(sha256(BODY));
+    expect((await tiny.requests()).length).toBe(before);
+  });
+
+  it('no_proxy hosts go direct (the proxy log shows none of their requests); --no-proxy replaces it', async () => {
+    const before = (await tiny.requests()).length;
+    const { debug } = await fetchVia(plain.url('/f.bin'), {}, { all_proxy: tiny.url, no_proxy: 'example.com, 127.0.0.0/8' });
+    expect((await tiny.requests()).length).toBe(before);
+    expect(debug.every((l) => l.endsWith('new connection direct'))).toBe(true);
+    await rm(path.join(dir, 'f.bin'));
+    await fetchVia(plain.url('/f.bin'), { noProxy: 'example.com' }, { all_proxy: tiny.url, no_proxy: '127.0.0.1' });
+    expect((await tiny.requests()).length).toBeGreaterThan(before);
+  });
+
+  it('an explicit option beats the environment, per download in one queue', async () => {
+    socks4.requests.length = 0;
+    const beforeTiny = (await tiny.requests()).length;
+    const engine = createEngine({ dir, ...fast }, { env: { http_proxy: tiny.url } });
+    try {
+      engine.add(plain.url('/f.bin'), { out: 'env.bin' });
+      engine.add(plain.url('/f.bin'), { out: 'opt.bin', httpProxy: socks4.url('socks4') });
+      await engine.whenIdle();
+    } finally {
+      await engine.close();
+    }
+    expect(sha256(await readFile(path.join(dir, 'env.bin')))).toBe(sha256(BODY));
+    expect(sha256(await readFile(path.join(dir, 'opt.bin')))).toBe(sha256(BODY));
+    expect(socks4.requests.length).toBeGreaterThanOrEqual(1);
+    expect((await tiny.requests()).length).toBeGreaterThan(beforeTiny);
+  });
+
+  it('sends the proxy login to the proxy only: a forwarded request carries it, the origin never sees it through a tunnel', async () => {
+    const authed = await startTinyproxy({ basicAuth: { user: 'ann', password: 'pw' } });
+    try {
+      const { hash } = await fetchVia(plain.url('/f.bin'), { httpProxy: authed.url, proxyUser: 'ann', proxyPassword: 'pw' });
+      expect(hash).toBe(sha256(BODY));
+      // tinyproxy strips Proxy-Authorization before forwarding; the origin sees none.
+      expect(plain.stats.requestHeaders.every((h) => h['proxy-authorization'] === undefined)).toBe(true);
+      await rm(path.join(dir, 'f.bin'));
+      const tunnelled = await fetchVia(secure.url('/f.bin'), { httpsProxy: authed.url.replace('http://', 'http://ann:pw@') });
+      expect(tunnelled.hash).toBe(sha256(BODY));
+      expect(secure.stats.requestHeaders.every((h) => h['proxy-authorization'] === undefined)).toBe(true);
+    } finally {
+      await authed.stop();
+    }
   });
 });
