@@ -72,9 +72,13 @@ describe('ferry through proxies', () => {
   });
 
   it('NO_PROXY sends the host direct although ALL_PROXY is set', async () => {
+    const proxied = await ferry([...fast, '-o', 'p.bin', server.url('/f.bin')], { ALL_PROXY: tiny.url });
+    expect(proxied.code).toBe(0);
     const before = (await tiny.requests()).length;
+    expect(before).toBeGreaterThan(0);
     const r = await ferry([...fast, server.url('/f.bin')], { ALL_PROXY: tiny.url, NO_PROXY: '127.0.0.1' });
     expect(r.code).toBe(0);
+    expect(sha256(await readFile(path.join(dir, 'f.bin')))).toBe(sha256(BODY));
     expect((await tiny.requests()).length).toBe(before);
   });
 

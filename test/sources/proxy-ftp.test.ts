@@ -104,7 +104,9 @@ describe('ftp through proxies', () => {
   });
 
   it('a 1-byte file through the HTTP proxy', async () => {
+    const before = (await tiny.requests()).length;
     const { hash } = await get(ftp.url('/pub/one.bin'), { ftpProxy: tiny.url }, 'one.bin');
     expect(hash).toBe(sha256(Buffer.from('1')));
+    expect((await tiny.requests()).slice(before).filter((l) => l.startsWith('CONNECT ')).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -117,8 +117,10 @@ describe.each(['http', 'https'] as const)('%s URLs', (scheme) => {
     ['one.bin', 1],
     ['empty.bin', 0],
   ])('%s (%i bytes) through socks5h', async (name, size) => {
+    const before = socks5.connections().length;
     const { hash } = await fetchVia(origin(scheme).url(`/${name}`), { allProxy: socks5.url('socks5h') }, undefined, name);
     expect(hash).toBe(sha256(size === 1 ? Buffer.from('x') : Buffer.alloc(0)));
+    expect(socks5.connections().length).toBeGreaterThan(before);
   });
 });
 
@@ -184,14 +186,36 @@ describe('keep-alive, the environment, no_proxy, per download', () => {
     try {
       const { hash } = await fetchVia(plain.url('/f.bin'), { httpProxy: authed.url, proxyUser: 'ann', proxyPassword: 'pw' });
       expect(hash).toBe(sha256(BODY));
+      expect((await authed.requests()).filter((l) => l.startsWith('GET http://')).length).toBeGreaterThanOrEqual(2);
       // tinyproxy strips Proxy-Authorization before forwarding; the origin sees none.
       expect(plain.stats.requestHeaders.every((h) => h['proxy-authorization'] === undefined)).toBe(true);
       await rm(path.join(dir, 'f.bin'));
       const tunnelled = await fetchVia(secure.url('/f.bin'), { httpsProxy: authed.url.replace('http://', 'http://ann:pw@') });
       expect(tunnelled.hash).toBe(sha256(BODY));
+      expect((await authed.requests()).filter((l) => l.startsWith('CONNECT ')).length).toBeGreaterThanOrEqual(2);
       expect(secure.stats.requestHeaders.every((h) => h['proxy-authorization'] === undefined)).toBe(true);
     } finally {
       await authed.stop();
+    }
+  });
+});
+
+describe('stopping while tunnels are being dialled', () => {
+  it.each(['socks5h', 'http'] as const)('stop at any moment through %s, then resume: byte-exact, 12 rounds', async (kind) => {
+    secure.setFaults({ throttleBytesPerSec: 1024 * KiB });
+    try {
+      const proxy = kind === 'http' ? tiny.url : socks5.url('socks5h');
+      for (let round = 0; round < 12; round++) {
+        const h = download(secure.url('/f.bin'), { dir, caCertificate: certs.caFile, ...fast, out: `r${round}.bin`, allProxy: proxy });
+        // From before the first tunnel is up to well into the transfer.
+        await new Promise((r) => setTimeout(r, (round * 7) % 60));
+        await h.stop();
+        const again = await download(secure.url('/f.bin'), { dir, caCertificate: certs.caFile, ...fast, out: `r${round}.bin`, allProxy: proxy }).done;
+        expect(again.status).toBe('complete');
+        expect(sha256(await readFile(path.join(dir, `r${round}.bin`)))).toBe(sha256(BODY));
+      }
+    } finally {
+      secure.setFaults({ throttleBytesPerSec: undefined });
     }
   });
 });
