@@ -149,10 +149,11 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   PROXY_USER_KEY,
   // Written back as given: a session file of a download through a proxy with a login holds it.
   single('all-proxy-passwd', 'proxyPassword', ['--proxy-password'], (v, n) => readProxyLogin(n, v, 'a password')),
-  // aria2's per-scheme logins: ferry has one proxy login, so these read into it.
+  // aria2's per-scheme logins: ferry has one proxy login, so these read into it; they write
+  // nothing (the login is written once, under all-proxy-user / all-proxy-passwd).
   ...(['http', 'https', 'ftp'] as const).flatMap((s) => [
-    single(`${s}-proxy-user`, 'proxyUser', [], (v, n) => readProxyLogin(n, v, 'a user name')),
-    single(`${s}-proxy-passwd`, 'proxyPassword', [], (v, n) => readProxyLogin(n, v, 'a password')),
+    { ...single(`${s}-proxy-user`, 'proxyUser', [], (v, n) => readProxyLogin(n, v, 'a user name')), write: () => [] },
+    { ...single(`${s}-proxy-passwd`, 'proxyPassword', [], (v, n) => readProxyLogin(n, v, 'a password')), write: () => [] },
   ]),
 ];
 

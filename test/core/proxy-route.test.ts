@@ -130,3 +130,19 @@ describe('noProxyMatches', () => {
     expect(noProxyMatches(host, port, list)).toBe(want);
   });
 });
+
+describe('proxy keys of input files, session files and RPC', () => {
+  it('aria2 keys read into the proxy options; the login is written back once, under all-proxy-user', async () => {
+    const { parseInputFile } = await import('../../src/core/input-file.js');
+    const { writeDownloadOptions } = await import('../../src/rpc/options.js');
+    const text = 'http://h/a\n  all-proxy=socks5h://p:1080\n  no-proxy=.lan\n  https-proxy-user=ann\n  https-proxy-passwd=pw\n';
+    const options = parseInputFile(text, 'list.txt').entries[0].options;
+    expect(options).toEqual({ allProxy: 'socks5h://p:1080', noProxy: '.lan', proxyUser: 'ann', proxyPassword: 'pw' });
+    expect(writeDownloadOptions(options)).toEqual({ 'all-proxy': 'socks5h://p:1080', 'no-proxy': '.lan', 'all-proxy-user': 'ann', 'all-proxy-passwd': 'pw' });
+  });
+
+  it('a bad proxy URL in an input file is one line naming the key', async () => {
+    const { parseInputFile } = await import('../../src/core/input-file.js');
+    expect(() => parseInputFile('http://h/a\n  http-proxy=gopher://p\n', 'list.txt')).toThrow(/^list\.txt:2: http-proxy: unsupported proxy scheme "gopher"$/);
+  });
+});
