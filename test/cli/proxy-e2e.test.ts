@@ -120,6 +120,18 @@ describe('ferry through proxies', () => {
     expect(r.stderr).toContain(`socks4a proxy 127.0.0.1:${socks4.port}: request rejected or failed`);
   });
 
+  it('FTP through an HTTP proxy that allows CONNECT to port 443 only: the refusal in one line', async () => {
+    const strict = await startTinyproxy({ connectPorts: [443] });
+    try {
+      const r = await ferry([...fast, '--ftp-proxy', strict.url, 'ftp://127.0.0.1:2121/f.bin']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(new RegExp(`http proxy 127\\.0\\.0\\.1:${strict.port}: refused CONNECT 127\\.0\\.0\\.1:2121 \\(HTTP 403[^)]*\\)`));
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it('a proxy that is not running: one line naming the proxy', async () => {
     const port = await freePort();
     const r = await ferry([...fast, '-x', `127.0.0.1:${port}`, server.url('/f.bin')]);

@@ -28,6 +28,8 @@ export interface Tinyproxy {
 export interface TinyproxyOptions {
   /** Require this login (tinyproxy answers 407 without it). */
   basicAuth?: { user: string; password: string };
+  /** Allow CONNECT to these ports only (default: any port). */
+  connectPorts?: number[];
 }
 
 /** Stop a child by its PID: SIGTERM, then SIGKILL if it is still there after 2 s. */
@@ -62,6 +64,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
     // No ConnectPort line: CONNECT to any port (the test servers use random ones).
   ];
   if (options.basicAuth) lines.push(`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`);
+  for (const p of options.connectPorts ?? []) lines.push(`ConnectPort ${p}`);
   const conf = path.join(dir, 'tinyproxy.conf');
   await writeFile(conf, `${lines.join('\n')}\n`);
   const child = spawn(TINYPROXY_PATH, ['-d', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
