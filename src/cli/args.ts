@@ -8,6 +8,7 @@ import { normalizeOutputPath } from '../core/filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
+import { readNoProxy, readProxyLogin, readProxyUrl, splitProxyUser } from '../core/proxy-values.js';
 import { formatBytes } from '../core/units.js';
 
 /** The result of parsing `argv` (the arguments after the program name). */
@@ -34,10 +35,10 @@ export interface ParsedArgs {
 }
 
 /** A section of `--help` and of the man page. */
-export type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Display';
+export type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Proxy' | 'Display';
 
 /** The sections in the order `--help` and the man page show them. */
-export const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Display'];
+export const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Proxy', 'Display'];
 
 /** The shells `--completion` writes a script for. */
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -450,6 +451,72 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: '~/.netrc',
     apply: (a, v, f) => {
       a.options.netrcPath = text(f, v, 'a file name');
+    },
+  },
+  {
+    // -x is curl's proxy (aria2's -x, max connections per server, is --max-connections-per-host).
+    names: ['-x', '--all-proxy', '--proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for all URLs; "" for none\n[SCHEME://][USER:PASS@]HOST[:PORT] with\nSCHEME http, https, socks4, socks4a,\nsocks5, socks5h (default: $all_proxy)',
+    apply: (a, v, f) => {
+      a.options.allProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--http-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for http:// ($http_proxy)',
+    apply: (a, v, f) => {
+      a.options.httpProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--https-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for https:// ($https_proxy)',
+    apply: (a, v, f) => {
+      a.options.httpsProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--ftp-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for ftp:// and ftps://\n(default: $ftp_proxy)',
+    apply: (a, v, f) => {
+      a.options.ftpProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--no-proxy', '--noproxy'],
+    value: 'LIST',
+    group: 'Proxy',
+    help: 'hosts that go direct: suffixes, IPs,\nCIDR, HOST:PORT, * (default: $no_proxy)',
+    apply: (a, v, f) => {
+      a.options.noProxy = readNoProxy(f, v);
+    },
+  },
+  {
+    names: ['--proxy-user'],
+    value: 'USER[:PASS]',
+    group: 'Proxy',
+    help: 'proxy login (Basic, SOCKS5 user/pass)',
+    apply: (a, v, f) => {
+      const { user, password } = splitProxyUser(f, v);
+      a.options.proxyUser = user;
+      if (password !== undefined) a.options.proxyPassword = password;
+    },
+  },
+  {
+    names: ['--proxy-password'],
+    value: 'PASS',
+    group: 'Proxy',
+    help: 'the proxy password',
+    apply: (a, v, f) => {
+      a.options.proxyPassword = readProxyLogin(f, v, 'a password');
     },
   },
   {

@@ -77,6 +77,8 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
       saveSession: args.saveSession,
       quiet: args.quiet,
       json: args.json,
+      env: io.env,
+      debug: args.debug,
     });
   } catch (e) {
     return reportError(io, e, args.debug);

@@ -9,6 +9,7 @@ import { normalizeOutputPath } from './filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize, readText } from './input-file-values.js';
 import type { DownloadOptions } from './options.js';
 import { MAX_CONNECTIONS } from './options.js';
+import { readNoProxy, readProxyLogin, readProxyUrl, splitProxyUser } from './proxy-values.js';
 
 /** One option of an input file. */
 export interface OptionKey {
@@ -80,6 +81,26 @@ const HEADER_KEY: OptionKey = {
 };
 
 /**
+ * `all-proxy-user` (aria2: the user alone); ferry's `--proxy-user USER[:PASS]` flag is curl's,
+ * with the password after the first colon.
+ */
+const PROXY_USER_KEY: OptionKey = {
+  key: 'all-proxy-user',
+  option: 'proxyUser',
+  flags: ['--proxy-user'],
+  read: (options, value, name) => {
+    if (!name.startsWith('--')) {
+      options.proxyUser = readProxyLogin(name, value, 'a user name');
+      return;
+    }
+    const { user, password } = splitProxyUser(name, value);
+    options.proxyUser = user;
+    if (password !== undefined) options.proxyPassword = password;
+  },
+  write: (value) => [String(value)],
+};
+
+/**
  * Every option of an input file, in the order a session file writes them. Options absent here
  * (`checkpointIntervalMs`) cannot be set from an input file.
  */
@@ -132,6 +153,20 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   single('referer', 'referer', ['--referer'], (v, n) => readText(n, v)),
   single('load-cookies', 'loadCookies', ['--load-cookies'], (v, n) => readText(n, v)),
   single('save-cookies', 'saveCookies', ['--save-cookies'], (v, n) => readText(n, v)),
+  single('all-proxy', 'allProxy', ['-x', '--all-proxy', '--proxy'], (v, n) => readProxyUrl(n, v)),
+  single('http-proxy', 'httpProxy', ['--http-proxy'], (v, n) => readProxyUrl(n, v)),
+  single('https-proxy', 'httpsProxy', ['--https-proxy'], (v, n) => readProxyUrl(n, v)),
+  single('ftp-proxy', 'ftpProxy', ['--ftp-proxy'], (v, n) => readProxyUrl(n, v)),
+  single('no-proxy', 'noProxy', ['--no-proxy', '--noproxy'], (v, n) => readNoProxy(n, v)),
+  PROXY_USER_KEY,
+  // Written back as given: a session file of a download through a proxy with a login holds it.
+  single('all-proxy-passwd', 'proxyPassword', ['--proxy-password'], (v, n) => readProxyLogin(n, v, 'a password')),
+  // aria2's per-scheme logins: ferry has one proxy login, so these read into it; they write
+  // nothing (the login is written once, under all-proxy-user / all-proxy-passwd).
+  ...(['http', 'https', 'ftp'] as const).flatMap((s) => [
+    { ...single(`${s}-proxy-user`, 'proxyUser', [], (v, n) => readProxyLogin(n, v, 'a user name')), write: () => [] },
+    { ...single(`${s}-proxy-passwd`, 'proxyPassword', [], (v, n) => readProxyLogin(n, v, 'a password')), write: () => [] },
+  ]),
 ];
 
 /** The option with aria2 key `key` (case-sensitive, as aria2), if any. */

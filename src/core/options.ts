@@ -70,6 +70,27 @@ export interface NetworkOptions {
   loadCookies?: string;
   /** Where the cookies are written (Netscape format, mode 0600) when the download ends. CLI `--save-cookies`; RPC `save-cookies`. */
   saveCookies?: string;
+  /**
+   * Proxy for every scheme, `[http|https|socks4|socks4a|socks5|socks5h://][user:pass@]host[:port]`
+   * (no scheme: http); `""` means no proxy. Below the per-scheme options, above the environment.
+   * CLI `--all-proxy`, `-x/--proxy`; RPC `all-proxy`. Default: the environment (`all_proxy`).
+   */
+  allProxy?: string;
+  /** Proxy for http URLs. CLI `--http-proxy`; RPC `http-proxy`. Default: `http_proxy`. */
+  httpProxy?: string;
+  /** Proxy for https URLs. CLI `--https-proxy`; RPC `https-proxy`. Default: `https_proxy`/`HTTPS_PROXY`. */
+  httpsProxy?: string;
+  /** Proxy for ftp and ftps URLs. CLI `--ftp-proxy`; RPC `ftp-proxy`. Default: `ftp_proxy`/`FTP_PROXY`. */
+  ftpProxy?: string;
+  /**
+   * Hosts that go direct whatever the proxy options and variables say: comma-separated host
+   * suffixes, IPs, CIDR blocks, `host:port`, `*`. CLI `--no-proxy`; RPC `no-proxy`. Default: `no_proxy`/`NO_PROXY`.
+   */
+  noProxy?: string;
+  /** Proxy login (replaces one in the proxy URL). CLI `--proxy-user`; RPC `all-proxy-user`. */
+  proxyUser?: string;
+  /** Proxy password. CLI `--proxy-password`; RPC `all-proxy-passwd`. */
+  proxyPassword?: string;
 }
 
 export interface DownloadOptions extends NetworkOptions {
@@ -144,6 +165,13 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   referer: undefined,
   loadCookies: undefined,
   saveCookies: undefined,
+  allProxy: undefined,
+  httpProxy: undefined,
+  httpsProxy: undefined,
+  ftpProxy: undefined,
+  noProxy: undefined,
+  proxyUser: undefined,
+  proxyPassword: undefined,
 };
 
 /** Fill defaults for anything not given. */

@@ -8,6 +8,7 @@ import { FerryError, isFerryError } from '../core/errors.js';
 import { chooseFilename } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import { PieceMap } from '../core/piece-map.js';
+import { proxyEnvFrom } from '../core/proxy-route.js';
 import { decideResume, isControlFor } from '../core/resume.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
@@ -45,6 +46,14 @@ export interface DownloadDeps {
   claimOwner?: object;
   /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
   mirrors?: readonly string[];
+  /**
+   * The environment whose proxy variables apply (`http_proxy`, `https_proxy`, `all_proxy`,
+   * `no_proxy`, ...; below every explicit proxy option). Default: none (the library never reads
+   * `process.env` itself; the CLI passes its environment).
+   */
+  env?: Record<string, string | undefined>;
+  /** Told one line per new connection, saying the route it took (`--debug`). */
+  debug?: (line: string) => void;
 }
 
 const UNKNOWN_SIZE = Number.MAX_SAFE_INTEGER;
@@ -66,7 +75,7 @@ interface Paths {
 export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
-  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket'>> & Pick<DownloadDeps, 'globalBucket'>;
+  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
   private readonly ctrl = new AbortController();
   private cancelled = false;
   private running?: Promise<DownloadResult>;
@@ -99,6 +108,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       claims: deps.claims ?? new OutputClaims(),
       claimOwner: deps.claimOwner ?? this,
       mirrors: deps.mirrors ?? [url],
+      env: deps.env,
+      debug: deps.debug,
     };
   }
 
@@ -149,7 +160,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
     timer.unref();
     let source: Source | undefined;
     try {
-      source = this.deps.createSource(this.url, this.options);
+      const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
+      source = this.deps.createSource(this.url, this.options, { proxyEnv: env, debug: this.deps.debug });
       let fresh = false;
       for (let restarts = 0; ; restarts++) {
         try {

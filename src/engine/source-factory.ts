@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
+import type { ConnectionContext } from '../core/proxy-route.js';
 import { redactUrl, redactUrls } from '../core/redact.js';
 import type { Source } from '../core/types.js';
 import { writeFileAtomic } from '../disk/atomic-write.js';
@@ -11,8 +12,11 @@ import { createHttpTransport, type HttpSourceOptions, type HttpTransport } from 
 import { createHttpCookies, type HttpCookies } from '../sources/http-cookies.js';
 import { createHttpSource } from '../sources/http-source.js';
 
-/** Makes the Source for one download's URL; the engine's single point of protocol choice. */
-export type SourceFactory = (url: string, options: DownloadOptions) => Source;
+/**
+ * Makes the Source for one download's URL; the engine's single point of protocol choice.
+ * `context`: the environment's proxies and a debug log, from the owner of the download.
+ */
+export type SourceFactory = (url: string, options: DownloadOptions, context?: ConnectionContext) => Source;
 
 function schemeOf(url: string): string {
   try {
@@ -27,11 +31,11 @@ function schemeOf(url: string): string {
  * Either source keeps at most min(connections, maxConnectionsPerHost) connections of its own.
  * @throws FerryError USAGE for a malformed URL, UNSUPPORTED for another scheme.
  */
-export const createSource: SourceFactory = (url, options) => {
+export const createSource: SourceFactory = (url, options, context) => {
   const scheme = schemeOf(url);
   const net = { ...options, connections: Math.min(options.connections, options.maxConnectionsPerHost) };
-  if (scheme === 'http:' || scheme === 'https:') return httpSource(url, net, undefined, createHttpCookies(), cookieSaver());
-  if (scheme === 'ftp:' || scheme === 'ftps:') return createFtpSource(url, net);
+  if (scheme === 'http:' || scheme === 'https:') return httpSource(url, net, undefined, createHttpCookies(), cookieSaver(), context);
+  if (scheme === 'ftp:' || scheme === 'ftps:') return createFtpSource(url, net, context);
   throw new FerryError('UNSUPPORTED', `unsupported protocol ${scheme.replace(/:$/, '')} in ${redactUrl(url)}`, {
     hint: 'ferry downloads http, https, ftp and ftps URLs',
   });
@@ -64,8 +68,15 @@ async function checkWritable(file: string): Promise<void> {
  * An HTTP source whose close also writes the jar to `--save-cookies` (mode 0600: cookies are
  * secrets). Its first probe checks that the file can be written, since close() errors go unheard.
  */
-function httpSource(url: string, options: HttpSourceOptions, transport: HttpTransport | undefined, cookies: HttpCookies, save: CookieSaver): Source {
-  const source = createHttpSource(url, options, transport, cookies);
+function httpSource(
+  url: string,
+  options: HttpSourceOptions,
+  transport: HttpTransport | undefined,
+  cookies: HttpCookies,
+  save: CookieSaver,
+  context: ConnectionContext | undefined,
+): Source {
+  const source = createHttpSource(url, options, transport, cookies, context);
   const file = options.saveCookies;
   if (file === undefined) return source;
   let writable: Promise<void> | undefined;
@@ -94,9 +105,9 @@ export function createSharedSourceFactory(): { createSource: SourceFactory; clos
   const cookies = createHttpCookies();
   const save = cookieSaver();
   return {
-    createSource(url, options) {
+    createSource(url, options, context) {
       const scheme = schemeOf(url);
-      if (scheme !== 'http:' && scheme !== 'https:') return createSource(url, options);
+      if (scheme !== 'http:' && scheme !== 'https:') return createSource(url, options, context);
       const net = { ...options, connections: options.maxConnectionsPerHost };
       const key = JSON.stringify([net.connections, net.timeoutMs, net.connectTimeoutMs, net.insecure, net.caCertificate ?? null]);
       let transport = transports.get(key);
@@ -104,7 +115,7 @@ export function createSharedSourceFactory(): { createSource: SourceFactory; clos
         transport = createHttpTransport(net);
         transports.set(key, transport);
       }
-      return httpSource(url, net, transport, cookies, save);
+      return httpSource(url, net, transport, cookies, save, context);
     },
     close() {
       for (const t of transports.values()) t.close();

@@ -9,6 +9,7 @@ import { createSecureContext, rootCertificates, type SecureContext } from 'node:
 import { FerryError } from '../core/errors.js';
 import { basicAuthorization } from '../core/http-auth.js';
 import type { NetworkOptions } from '../core/options.js';
+import { type ConnectionContext, proxyRouteFor } from '../core/proxy-route.js';
 import { safeDecode } from './http-auth.js';
 import { AuthHeaders, requestTarget } from './http-auth-headers.js';
 import { BATCH_BYTES, BatchPool } from './http-batches.js';
@@ -19,6 +20,8 @@ import type { HttpHeaders } from './http-parser.js';
 import { HttpPool } from './http-pool.js';
 import { requestHead } from './http-request.js';
 import { endpointOf } from './http-socket.js';
+import { proxyStatusError } from './proxy-http-connect.js';
+import { httpProxyPlan } from './proxy-http-route.js';
 
 /** Options of the HTTP source: the network options plus the connections per origin. */
 export type HttpSourceOptions = NetworkOptions & { connections: number };
@@ -187,7 +190,13 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
  * The client of one source. `cookies` is the jar its requests use (shared by the sources of an
  * engine; default: a jar of its own).
  */
-export function createHttpClient(options: HttpSourceOptions, userUrl: string, shared?: HttpTransport, cookies?: HttpCookies): HttpClient {
+export function createHttpClient(
+  options: HttpSourceOptions,
+  userUrl: string,
+  shared?: HttpTransport,
+  cookies?: HttpCookies,
+  context: ConnectionContext = {},
+): HttpClient {
   const base = baseHeaders(options);
   const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
   const transport = shared ?? createHttpTransport(options);
@@ -196,14 +205,22 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
 
   async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
-    const head = requestHead(u, headers);
     const endpoint = endpointOf(u);
-    const pool = await transport.pool(endpoint.secure);
+    const route = proxyRouteFor(u, options, context.proxyEnv);
+    const pool = await transport.pool(endpoint.secure || route?.kind === 'https');
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
+    const plan = route === undefined ? undefined : httpProxyPlan(route, endpoint, pool.options, pool.options.connectTimeoutMs);
+    // The proxy's login goes to the proxy only: on a forwarded request, never through a tunnel.
+    const head = requestHead(u, plan?.authorization === undefined ? headers : { ...headers, 'proxy-authorization': plan.authorization }, plan?.absolute);
     for (let attempt = 0; ; attempt++) {
-      const { conn, reused } = await pool.acquire(endpoint, signal, attempt > 0);
+      const { conn, reused } = await pool.acquire(endpoint, signal, attempt > 0, plan?.pool);
+      if (!reused) context.debug?.(`${u.host}: new connection ${plan?.description ?? 'direct'}`);
       try {
         const res = await conn.request(head, signal);
+        if (res.statusCode === 407 && plan?.absolute && route !== undefined) {
+          await discardBody({ ...res });
+          throw proxyStatusError(route, 407, res.statusText, `GET ${u.host}`);
+        }
         return { statusCode: res.statusCode, statusText: res.statusText, headers: res.headers, body: res.body };
       } catch (err) {
         const e = toFerryError(err, u.host, signal);

@@ -6,6 +6,7 @@
 import { parseContentDisposition } from '../core/content-disposition.js';
 import { FerryError } from '../core/errors.js';
 import { acceptsByteRanges, isEncodedBody, isWeakEtag, parseContentLength, parseContentRange } from '../core/http-headers.js';
+import type { ConnectionContext } from '../core/proxy-route.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './http-client.js';
@@ -187,8 +188,14 @@ async function wholeBody(r: FinalResponse, validators: Validators, signal: Abort
  * written lets the source reuse them. With a shared `transport`, connections outlive the source
  * and serve other sources of the same engine; with a shared `cookies` jar, so do cookies.
  */
-export function createHttpSource(url: string, options: HttpSourceOptions, transport?: HttpTransport, cookies?: HttpCookies): Source {
-  const client = createHttpClient(options, url, transport, cookies);
+export function createHttpSource(
+  url: string,
+  options: HttpSourceOptions,
+  transport?: HttpTransport,
+  cookies?: HttpCookies,
+  context?: ConnectionContext,
+): Source {
+  const client = createHttpClient(options, url, transport, cookies, context);
   const state = { url };
 
   return {

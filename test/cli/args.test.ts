@@ -194,8 +194,8 @@ describe('parseArgs: errors are one clear USAGE line', () => {
   it.each<[string[], string]>([
     [['--foo'], 'unknown option --foo (see ferry --help)'],
     [['--foo=1'], 'unknown option --foo (see ferry --help)'],
-    [['-x'], 'unknown option -x (see ferry --help)'],
-    [['-qx'], 'unknown option -x (see ferry --help)'],
+    [['-X'], 'unknown option -X (see ferry --help)'],
+    [['-qX'], 'unknown option -X (see ferry --help)'],
     [['--ouput', 'f'], 'unknown option --ouput (did you mean --output? see ferry --help)'],
     [['--timeot', '1'], 'unknown option --timeot (did you mean --timeout? see ferry --help)'],
     [['--jsn'], 'unknown option --jsn (did you mean --json? see ferry --help)'],
@@ -329,6 +329,16 @@ describe('HELP_TEXT', () => {
       '-s',
       '--split',
       '--completion',
+      '-x',
+      '--all-proxy',
+      '--proxy',
+      '--http-proxy',
+      '--https-proxy',
+      '--ftp-proxy',
+      '--no-proxy',
+      '--noproxy',
+      '--proxy-user',
+      '--proxy-password',
     ];
     expect([...OPTION_NAMES].sort()).toEqual([...flags].sort());
   });

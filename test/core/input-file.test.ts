@@ -261,6 +261,13 @@ describe('parseInputFile: whole files', () => {
       ['--referer', 'referer', 'http://r/x'],
       ['--load-cookies', 'load-cookies', 'in.txt'],
       ['--save-cookies', 'save-cookies', 'out.txt'],
+      ['--all-proxy', 'all-proxy', 'socks5h://127.0.0.1:1080'],
+      ['--http-proxy', 'http-proxy', 'http://proxy:3128'],
+      ['--https-proxy', 'https-proxy', 'https://proxy:443'],
+      ['--ftp-proxy', 'ftp-proxy', 'socks5://proxy'],
+      ['--no-proxy', 'no-proxy', 'localhost,.lan,10.0.0.0/8'],
+      ['--proxy-user', 'all-proxy-user', 'ann'],
+      ['--proxy-password', 'all-proxy-passwd', 's3 cr=t'],
     ];
     const keysWithFlags = OPTION_KEYS.filter((k) => k.flags.length > 0).map((k) => k.key);
     expect(pairs.map(([, key]) => key).sort()).toEqual(keysWithFlags.sort());
@@ -315,7 +322,7 @@ describe('parseInputFile: errors', () => {
     ['out escaping the directory', 'http://h/a\n  out=a/../../x', ["list.txt:2: out: output name 'a/../../x' would leave the download directory"]],
     ['an absolute out', 'http://h/a\n  out=/etc/passwd', ["list.txt:2: out: output name '/etc/passwd' must be a relative path"]],
     ['an unknown long flag', '-u http://h/a --foo', ["list.txt:1: unknown option '--foo'"]],
-    ['an unknown short flag', '-u http://h/a -x', ["list.txt:1: unknown option '-x'"]],
+    ['an unknown short flag', '-u http://h/a -X', ["list.txt:1: unknown option '-X'"]],
     [
       'a command-line-only flag',
       '-u http://h/a -i other.txt',
