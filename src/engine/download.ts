@@ -1,28 +1,28 @@
-import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { RangeSet } from '../core/byte-ranges.js';
-import { FerryError, isFerryError } from '../core/errors.js';
+import { isFerryError } from '../core/errors.js';
 import { chooseFilename } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import { PieceMap } from '../core/piece-map.js';
-import { decideResume, isControlFor } from '../core/resume.js';
+import { decideResume } from '../core/resume.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
-import type { ByteRange, ProbeResult, Source } from '../core/types.js';
+import type { ProbeResult, Source } from '../core/types.js';
 import { verifyChecksum } from '../disk/checksum.js';
-import { type ControlState, loadControl, removeControl, saveControl } from '../disk/control-file.js';
-import { type DataFile, finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
+import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
+import { finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
 import { chooseOutput } from '../disk/output-choice.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { controlPathFor, resolveInside } from '../disk/paths.js';
+import { hostOf, isRangeIgnored, mkdirOrFail, statOrUndefined, toFerryError } from './download-support.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
+import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
-import { pumpSegment } from './segment-pump.js';
+import { serialCheckpoint } from './serial-checkpoint.js';
+import { runSingleConnection } from './single-connection.js';
 import { createSource, type SourceFactory } from './source-factory.js';
 import { type ConnectionView, Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -47,7 +47,6 @@ export interface DownloadDeps {
   mirrors?: readonly string[];
 }
 
-const UNKNOWN_SIZE = Number.MAX_SAFE_INTEGER;
 const MAX_RESTARTS = 3;
 
 /** Where one download's files are. */
@@ -193,7 +192,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
-    const gap = fresh ? undefined : await this.firstMissingRange();
+    const gap = fresh
+      ? undefined
+      : await firstMissingRange(this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? this.guessedControl(), this.deps.mirrors);
     // The probe's connection counts against the per-host limit; the transfer inherits its slot.
     const host = hostOf(this.url);
     const slot = { held: false };
@@ -226,24 +227,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
     } finally {
       probe?.body?.cancel();
       if (slot.held) this.deps.hostSlots.release(host);
-    }
-  }
-
-  /**
-   * What the probe should fetch: the first range missing from an earlier run's control file, found
-   * under the name the URL suggests (the server may later name it otherwise; then the probe's body
-   * is simply not used).
-   */
-  private async firstMissingRange(): Promise<ByteRange | undefined> {
-    try {
-      const held = this.deps.claims.current(this.deps.claimOwner);
-      const controlPath = held?.paths.control ?? controlPathFor(resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url })));
-      const saved = existsSync(controlPath) ? await loadControl(controlPath) : undefined;
-      if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
-      if (!isControlFor([saved.source, saved.url], this.deps.mirrors)) return undefined;
-      return new RangeSet(saved.done).gaps(saved.size)[0];
-    } catch {
-      return undefined;
     }
   }
 
@@ -396,60 +379,32 @@ export class Download extends TypedEmitter<DownloadEvents> {
     if ((this.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
     await this.claimNothing(paths, probe, new Date().toISOString());
     const limiter = this.limiter();
-    // The probe's validators hold for every retry: a retry that meets another file fails with
-    // CHANGED (and run() starts over from zero), so no mix of two versions is ever saved.
-    const validators = { etag: probe.etag, lastModified: probe.lastModified, size: probe.size };
-    let first = probe.bodyOffset ? undefined : probe.body;
-    if (first === undefined) probe.body?.cancel();
-    probe.body = undefined;
-    for (let attempt = 1; ; attempt++) {
-      await removeIfExists(paths.part);
-      const file: DataFile = await openDataFile(paths.part, { size: probe.size, fresh: true });
-      const end = probe.size ?? UNKNOWN_SIZE;
-      const map = new PieceMap(end);
-      this.map = map;
-      map.assign(0, { start: 0, end });
-      const meter = new SpeedMeter(3000);
-      this.singleView = () => [
-        { id: 0, state: 'active', start: 0, end: probe.size ?? map.receivedBytes, received: map.receivedBytes, speed: meter.rate(this.deps.now()) },
-      ];
-      if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
-      try {
-        const stream = first ?? (await source.read({ start: 0 }, validators, this.ctrl.signal));
-        first = undefined;
-        await pumpSegment(stream, {
-          map,
-          writer: file,
-          id: 0,
-          requestEnd: end,
-          strictEnd: probe.size !== undefined,
-          batchBytes: 256 * 1024,
-          now: this.deps.now,
-          onBytes: (n) => {
-            meter.add(n, this.deps.now());
-            this.countBytes(n);
-          },
-          throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-        });
-        const got = map.receivedBytes;
-        if (probe.size !== undefined && got !== probe.size) {
-          throw new FerryError('NETWORK', `the connection to ${hostOf(probe.url)} closed after ${got} of ${probe.size} bytes`, { retryable: true });
-        }
-        if (this.options.fsync) await file.sync();
-        await file.close();
-        this.totalBytes = got;
-        return this.finish(paths, probe, got, true);
-      } catch (e) {
-        first?.cancel();
-        first = undefined;
-        await file.close().catch(() => undefined);
-        if (this.ctrl.signal.aborted) return this.stopped(paths, map.doneBytes);
-        const d = nextRetry({ error: e, attempt, maxTries: this.options.maxTries, baseDelayMs: this.options.retryWaitMs, random: this.deps.random });
-        if (!d.retry) throw e;
-        this.emit('retry', { connection: 0, attempt, delayMs: d.delayMs, error: toFerryError(e) });
-        await this.deps.sleep(d.delayMs, this.ctrl.signal);
-      }
-    }
+    const outcome = await runSingleConnection({
+      source,
+      probe,
+      open: async () => {
+        await removeIfExists(paths.part);
+        return openDataFile(paths.part, { size: probe.size, fresh: true });
+      },
+      maxTries: this.options.maxTries,
+      retryWaitMs: this.options.retryWaitMs,
+      fsync: this.options.fsync,
+      signal: this.ctrl.signal,
+      now: this.deps.now,
+      random: this.deps.random,
+      sleep: this.deps.sleep,
+      throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
+      onAttempt: (map, view, attempt) => {
+        this.map = map;
+        this.singleView = view;
+        if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
+      },
+      onBytes: (n) => this.countBytes(n),
+      onRetry: (r) => this.emit('retry', r),
+    });
+    if (!outcome.done) return this.stopped(paths, outcome.onDisk);
+    this.totalBytes = outcome.bytes;
+    return this.finish(paths, probe, outcome.bytes, true);
   }
 
   /** Verify, rename into place, set the modification time, drop the control file. */
@@ -482,6 +437,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
       return this.result('cancelled', where, 0);
     }
     return this.result('stopped', where, paths ? onDisk : 0);
+  }
+
+  /** The control file the URL's own name would have (before any name is claimed). */
+  private guessedControl(): string | undefined {
+    try {
+      return controlPathFor(resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url })));
+    } catch {
+      return undefined;
+    }
   }
 
   /** Where the file would go by its URL alone (for a run stopped before the probe answered). */
@@ -522,69 +486,4 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 }
 
-/** Checkpoints never overlap; each syncs the data before saving the ranges it claims are on disk. */
-function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState, savedBytes: number, written: boolean, fsync: boolean) {
-  let chain: Promise<void> = Promise.resolve();
-  return {
-    save(force: boolean): Promise<void> {
-      chain = chain.then(async () => {
-        const snapshot = state();
-        const bytes = snapshot.done.reduce((n, r) => n + r.end - r.start, 0);
-        if (!force && bytes === savedBytes && written) return;
-        // A control file that claims no bytes protects nothing yet: no syncs needed for it.
-        const durable = fsync && bytes > 0;
-        if (durable) await file.sync();
-        await saveControl(controlPath, snapshot, { durable });
-        savedBytes = bytes;
-        written = true;
-      });
-      return chain;
-    },
-    /** Resolves once no save is running (whether the last one failed or not). */
-    settled(): Promise<void> {
-      return chain.catch(() => undefined);
-    },
-    /** True once a control file exists on disk for this download. */
-    written: (): boolean => written,
-  };
-}
-
-/** Stat a path that usually does not exist: the cheap synchronous check spares a thrown error. */
-async function statOrUndefined(p: string) {
-  if (!existsSync(p)) return undefined;
-  try {
-    return await stat(p);
-  } catch {
-    return undefined;
-  }
-}
-
-async function mkdirOrFail(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new FerryError('FILE_SYSTEM', `cannot create directory ${dir}: ${(e as Error).message}`, {
-      hint: 'check the path and its permissions',
-    });
-  }
-}
-
-/** A server that announced ranges but answered a range request with 200. */
-function isRangeIgnored(e: unknown): boolean {
-  return isFerryError(e) && e.code === 'BAD_RESPONSE' && e.status === 200;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-/** Anything thrown becomes a FerryError with a code (unknown errors keep their message). */
-export function toFerryError(e: unknown): FerryError {
-  if (isFerryError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new FerryError('NETWORK', message, { cause: e });
-}
+export { toFerryError };
