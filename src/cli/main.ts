@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FerryError, isFerryError } from '../core/errors.js';
+import { STDOUT_OUT } from '../core/filename.js';
 import { parseInputFile } from '../core/input-file.js';
 import type { DownloadOptions } from '../core/options.js';
 import { formatDuration } from '../core/units.js';
@@ -60,6 +61,7 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
     if (args.urls.length > 1 && args.options.out !== undefined) {
       throw new FerryError('USAGE', '-o/--output names one file but several URLs were given', { hint: 'use -d DIR instead' });
     }
+    if (args.options.out === STDOUT_OUT) checkStdoutRun(io, args);
     if (args.urls.length === 1 && args.inputFile === undefined && args.saveSession === undefined) {
       return await runOne(io, args.urls[0], args.options, args);
     }
@@ -81,7 +83,7 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
 async function runOne(io: CliIO, url: string, options: Partial<DownloadOptions>, args: ParsedArgs): Promise<number> {
   const human = !args.quiet && !args.json;
   const tty = human && io.stderr.isTTY === true;
-  const handle: DownloadHandle = download(url, options);
+  const handle: DownloadHandle = download(url, options, { stdout: io.output });
   const printer = new ProgressPrinter(io.stderr, () => handle.snapshot(), { tty });
   const json = (event: string, data: object): void => {
     if (args.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, ...data }))}\n`);
@@ -133,6 +135,20 @@ async function runOne(io: CliIO, url: string, options: Partial<DownloadOptions>,
   } finally {
     unsubscribe();
   }
+}
+
+/**
+ * `-o -` writes one download to standard output: one URL on the command line, no `--json` (its
+ * events would mix with the bytes), and a process whose standard output takes bytes.
+ * @throws FerryError USAGE naming what to change.
+ */
+function checkStdoutRun(io: CliIO, args: ParsedArgs): void {
+  const refuse = (why: string, hint: string): FerryError => new FerryError('USAGE', `-o - (standard output) ${why}`, { hint });
+  if (args.urls.length !== 1 || args.inputFile !== undefined || args.saveSession !== undefined)
+    throw refuse('takes exactly one URL, without -i or --save-session', 'give one URL, or save into files with -d DIR');
+  if (args.json) throw refuse('cannot be combined with --json (both write to standard output)', 'drop --json, or save into a file with -o FILE');
+  if (args.options.continuePartial) throw refuse('cannot be continued with -c', 'continue a file instead: -c -o FILE');
+  if (io.output === undefined) throw refuse('is not available here', 'save into a file with -o FILE');
 }
 
 function reportResult(io: CliIO, r: DownloadResult, human: boolean): number {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isFerryError } from '../core/errors.js';
-import { chooseFilename } from '../core/filename.js';
+import { chooseLocation, STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import { PieceMap } from '../core/piece-map.js';
 import { decideResume } from '../core/resume.js';
@@ -15,15 +15,19 @@ import { type ControlState, removeControl, saveControl } from '../disk/control-f
 import { finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
 import { chooseOutput } from '../disk/output-choice.js';
 import { OutputClaims } from '../disk/output-claims.js';
+import { continuePartialFile } from '../disk/output-continue.js';
 import { controlPathFor, resolveInside } from '../disk/paths.js';
+import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
 import { hostOf, isRangeIgnored, mkdirOrFail, statOrUndefined, toFerryError } from './download-support.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import type { PositionalWriter } from './segment-pump.js';
 import { serialCheckpoint } from './serial-checkpoint.js';
 import { runSingleConnection } from './single-connection.js';
 import { createSource, type SourceFactory } from './source-factory.js';
+import { downloadToStdout } from './stdout-download.js';
 import { type ConnectionView, Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -45,6 +49,8 @@ export interface DownloadDeps {
   claimOwner?: object;
   /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
   mirrors?: readonly string[];
+  /** Where `out: '-'` writes (default: process.stdout). */
+  stdout?: ByteSink;
 }
 
 const MAX_RESTARTS = 3;
@@ -82,6 +88,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private found?: ControlState;
   /** A control file was on disk before this run: crashed saves may have left temp files. */
   private inherited = false;
+  /** The output of a download to standard output (`out: '-'`), once it started. */
+  private stdoutWriter?: StdoutWriter;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -98,6 +106,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       claims: deps.claims ?? new OutputClaims(),
       claimOwner: deps.claimOwner ?? this,
       mirrors: deps.mirrors ?? [url],
+      stdout: deps.stdout ?? process.stdout,
     };
   }
 
@@ -128,7 +137,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
   /** The state of the download right now. */
   snapshot(): ProgressSnapshot {
     const now = this.deps.now();
-    const final = this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final;
+    const final = this.toStdout ? STDOUT_OUT : (this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
     return {
       url: this.url,
       path: final,
@@ -158,6 +167,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
           return result;
         } catch (e) {
           if (!isFerryError(e) || e.code !== 'CHANGED' || restarts >= MAX_RESTARTS || this.ctrl.signal.aborted) throw e;
+          // Bytes in standard output cannot be taken back.
+          if ((this.stdoutWriter?.written ?? 0) > 0) throw e;
           this.emit('note', `${e.message}; starting over from zero`);
           fresh = true;
         }
@@ -203,9 +214,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
     let probe: ProbeResult | undefined;
     try {
       probe = await this.withRetries(() => source.probe(signal, gap?.start, gap?.end));
-      const { paths, complete } = await this.choosePaths(probe);
+      if (this.toStdout) return await this.stdout(source, probe, slot);
+      const { paths, complete: whole, continueFrom } = await this.choosePaths(probe);
       this.paths = paths;
       this.totalBytes = probe.size;
+      const complete = whole || (continueFrom !== undefined && (await this.continueFile(paths, probe, continueFrom)));
       if (complete) {
         probe.body?.cancel();
         // A kill between the final rename and the control file's removal leaves ours beside it.
@@ -234,20 +247,21 @@ export class Download extends TypedEmitter<DownloadEvents> {
    * Claim the output (see chooseOutput): the name claimed at add time when the server agrees with
    * it, else the server's name, claimed now. A later attempt of this run keeps its paths.
    */
-  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean }> {
-    const name = chooseFilename({ out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
+  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean; continueFrom?: number }> {
+    const { dir, name } = chooseLocation(this.options.dir, { out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
     const { claims, claimOwner } = this.deps;
     const held = claims.current(claimOwner);
-    const same = held !== undefined && held.name === name && path.resolve(held.dir) === path.resolve(this.options.dir);
+    const same = held !== undefined && held.name === name && path.resolve(held.dir) === path.resolve(dir);
     if (same && this.paths?.final === held.paths.final) return { paths: this.paths, complete: false };
     const choice = await chooseOutput({
       claims,
       owner: claimOwner,
-      dir: this.options.dir,
+      dir,
       name,
       explicit: this.options.out !== undefined,
       rename: this.options.autoFileRenaming,
       overwrite: this.options.overwrite,
+      continuePartial: this.options.continuePartial,
       urls: this.deps.mirrors,
       remote: probe,
       from: same ? held.index : 0,
@@ -256,7 +270,26 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.found = choice.control;
     this.inherited = choice.control !== undefined;
     await mkdirOrFail(path.dirname(choice.claim.paths.final));
-    return { paths: choice.claim.paths, complete: choice.action === 'complete' };
+    return { paths: choice.claim.paths, complete: choice.action === 'complete', continueFrom: choice.action === 'continue' ? choice.final?.size : undefined };
+  }
+
+  /**
+   * `-c`: take over the final file (its first `localBytes` bytes) as this download's partial file,
+   * see continuePartialFile. Resolves true when it is already whole. The probe's body (from byte
+   * 0, as no control file was found) is dropped: the transfer asks for what is missing.
+   */
+  private async continueFile(paths: Paths, probe: ProbeResult, localBytes: number): Promise<boolean> {
+    const state = await continuePartialFile({ paths, localBytes, remote: probe, source: this.url, durable: this.options.fsync });
+    if (state === 'complete') {
+      this.emit('note', `${paths.final} already has the server's ${localBytes} bytes (-c): nothing to do`);
+      return true;
+    }
+    this.emit('note', `continuing ${paths.final} after its ${localBytes} bytes (-c)`);
+    probe.body?.cancel();
+    probe.body = undefined;
+    this.found = state;
+    this.inherited = true;
+    return false;
   }
 
   /**
@@ -312,35 +345,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
     const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
     timer.unref();
-    const host = hostOf(this.url);
-    const limiter = this.limiter();
     try {
       if (!map.complete) {
-        const wanted = Math.min(this.options.connections, this.options.maxConnectionsPerHost);
-        if (this.options.connections > wanted) this.emit('note', `using ${wanted} connections (the per-host limit)`);
-        this.transfer = new Transfer({
-          source,
-          writer: file,
-          map,
-          validators: { etag: probe.etag, lastModified: probe.lastModified, size },
-          host,
-          hostSlots: this.deps.hostSlots,
-          connections: wanted,
-          perHostLimit: this.options.maxConnectionsPerHost,
-          minSplitSize: this.options.minSplitSize,
-          maxTries: this.options.maxTries,
-          retryWaitMs: this.options.retryWaitMs,
-          firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0, end: probe.bodyEnd ?? size } : undefined,
-          heldSlot: slot.held,
-          now: this.deps.now,
-          random: this.deps.random,
-          sleep: this.deps.sleep,
-          throttle: limiter.limited ? (n, s) => limiter.consume(n, s) : undefined,
-          onBytes: (n) => this.countBytes(n),
-          onNote: (m) => this.emit('note', m),
-          onRetry: (r) => this.emit('retry', r),
-        });
-        slot.held = false;
+        this.transfer = this.newTransfer(source, probe, file, map, slot);
         await this.transfer.run(this.ctrl.signal);
       }
     } catch (e) {
@@ -366,6 +373,41 @@ export class Download extends TypedEmitter<DownloadEvents> {
     if (this.options.fsync) await file.sync();
     await file.close();
     return this.finish(paths, probe, size, checkpoint.written());
+  }
+
+  /**
+   * The connections of a segmented download into `writer` (the partial file or standard output).
+   * The transfer takes over the probe's host slot and its open body.
+   */
+  private newTransfer(source: Source, probe: ProbeResult, writer: PositionalWriter, map: PieceMap, slot: { held: boolean }): Transfer {
+    const size = probe.size as number;
+    const wanted = Math.min(this.options.connections, this.options.maxConnectionsPerHost);
+    if (this.options.connections > wanted) this.emit('note', `using ${wanted} connections (the per-host limit)`);
+    const limiter = this.limiter();
+    const transfer = new Transfer({
+      source,
+      writer,
+      map,
+      validators: { etag: probe.etag, lastModified: probe.lastModified, size },
+      host: hostOf(this.url),
+      hostSlots: this.deps.hostSlots,
+      connections: wanted,
+      perHostLimit: this.options.maxConnectionsPerHost,
+      minSplitSize: this.options.minSplitSize,
+      maxTries: this.options.maxTries,
+      retryWaitMs: this.options.retryWaitMs,
+      firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0, end: probe.bodyEnd ?? size } : undefined,
+      heldSlot: slot.held,
+      now: this.deps.now,
+      random: this.deps.random,
+      sleep: this.deps.sleep,
+      throttle: limiter.limited ? (n, s) => limiter.consume(n, s) : undefined,
+      onBytes: (n) => this.countBytes(n),
+      onNote: (m) => this.emit('note', m),
+      onRetry: (r) => this.emit('retry', r),
+    });
+    slot.held = false;
+    return transfer;
   }
 
   /** One connection, start to end: for servers without ranges or without a length. */
@@ -439,10 +481,53 @@ export class Download extends TypedEmitter<DownloadEvents> {
     return this.result('stopped', where, paths ? onDisk : 0);
   }
 
+  /** The download writes to standard output (`out: '-'`): no files at all. */
+  private get toStdout(): boolean {
+    return this.options.out === STDOUT_OUT;
+  }
+
+  /** To standard output: no `.part`, no control file, no claim, no resume (see downloadToStdout). */
+  private async stdout(source: Source, probe: ProbeResult, slot: { held: boolean }): Promise<DownloadResult> {
+    const writer = new StdoutWriter(this.deps.stdout);
+    this.stdoutWriter = writer;
+    this.totalBytes = probe.size;
+    const where = { final: STDOUT_OUT, part: '', control: '' };
+    const limiter = this.limiter();
+    const outcome = await downloadToStdout({
+      source,
+      probe,
+      writer,
+      signal: this.ctrl.signal,
+      newTransfer: (map) => this.newTransfer(source, probe, writer, map, slot),
+      setProgress: (map, transfer, view) => {
+        this.map = map;
+        this.transfer = transfer;
+        this.singleView = view;
+      },
+      single: {
+        maxTries: this.options.maxTries,
+        retryWaitMs: this.options.retryWaitMs,
+        now: this.deps.now,
+        random: this.deps.random,
+        sleep: this.deps.sleep,
+        throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
+        onBytes: (n) => this.countBytes(n),
+        onRetry: (r) => this.emit('retry', r),
+      },
+      note: (m) => this.emit('note', m),
+      started: (segmented) => this.emit('start', { url: probe.url, path: STDOUT_OUT, totalBytes: probe.size, resumedBytes: 0, segmented }),
+    });
+    if (!outcome.done) return this.result(this.cancelled ? 'cancelled' : 'stopped', where, outcome.onDisk);
+    this.totalBytes = outcome.bytes;
+    return this.result('complete', where, outcome.bytes);
+  }
+
   /** The control file the URL's own name would have (before any name is claimed). */
   private guessedControl(): string | undefined {
+    if (this.toStdout) return undefined;
     try {
-      return controlPathFor(resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url })));
+      const { dir, name } = chooseLocation(this.options.dir, { out: this.options.out, url: this.url });
+      return controlPathFor(resolveInside(dir, name));
     } catch {
       return undefined;
     }
@@ -450,8 +535,10 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   /** Where the file would go by its URL alone (for a run stopped before the probe answered). */
   private guessedPath(): string {
+    if (this.toStdout) return STDOUT_OUT;
     try {
-      return resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url }));
+      const { dir, name } = chooseLocation(this.options.dir, { out: this.options.out, url: this.url });
+      return resolveInside(dir, name);
     } catch {
       return this.url;
     }
