@@ -1,4 +1,4 @@
-import type { ByteSink } from '../disk/stdout-writer.js';
+import type { ByteSink } from '../index.js';
 import type { KeyInput } from './keys.js';
 
 /** What the command line touches of the process; tests pass their own. */

@@ -56,6 +56,7 @@ describe('ferry -o -', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.hash).toBe(sha256(body));
+    expect(await readdir(dir)).toEqual(['err.txt']);
   });
 
   it('a server without ranges or length: one connection, byte-exact', async () => {
