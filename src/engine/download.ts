@@ -2,29 +2,27 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { isFerryError } from '../core/errors.js';
-import { chooseLocation, STDOUT_OUT } from '../core/filename.js';
+import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
-import { PieceMap } from '../core/piece-map.js';
-import { decideResume } from '../core/resume.js';
+import type { PieceMap } from '../core/piece-map.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
-import { verifyChecksum } from '../disk/checksum.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
-import { finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
-import { chooseOutput } from '../disk/output-choice.js';
+import { openDataFile, removeIfExists } from '../disk/data-file.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { continuePartialFile } from '../disk/output-continue.js';
-import { controlPathFor, resolveInside } from '../disk/paths.js';
 import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
-import { hostOf, isRangeIgnored, mkdirOrFail, statOrUndefined, toFerryError } from './download-support.js';
+import { finishDownload, removePartialFiles } from './download-finish.js';
+import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
+import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { PositionalWriter } from './segment-pump.js';
-import { serialCheckpoint } from './serial-checkpoint.js';
+import { runSegmented } from './segmented-run.js';
 import { runSingleConnection } from './single-connection.js';
 import { createSource, type SourceFactory } from './source-factory.js';
 import { downloadToStdout } from './stdout-download.js';
@@ -129,7 +127,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     const result = await this.running?.catch(() => undefined);
     // Already stopped or failed earlier: the partial files are still there.
     if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.paths) {
-      await this.removePartial(this.paths);
+      await removePartialFiles(this.paths);
     }
     return result?.status === 'stopped' ? { ...result, status: 'cancelled' } : result;
   }
@@ -205,7 +203,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     const signal = this.ctrl.signal;
     const gap = fresh
       ? undefined
-      : await firstMissingRange(this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? this.guessedControl(), this.deps.mirrors);
+      : await firstMissingRange(this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? guessControlPath(this.options, this.url), this.deps.mirrors);
     // The probe's connection counts against the per-host limit; the transfer inherits its slot.
     const host = hostOf(this.url);
     const slot = { held: false };
@@ -243,34 +241,21 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
   }
 
-  /**
-   * Claim the output (see chooseOutput): the name claimed at add time when the server agrees with
-   * it, else the server's name, claimed now. A later attempt of this run keeps its paths.
-   */
+  /** Claim the output (see claimPaths); a later attempt of this run keeps its paths. */
   private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean; continueFrom?: number }> {
-    const { dir, name } = chooseLocation(this.options.dir, { out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
-    const { claims, claimOwner } = this.deps;
-    const held = claims.current(claimOwner);
-    const same = held !== undefined && held.name === name && path.resolve(held.dir) === path.resolve(dir);
-    if (same && this.paths?.final === held.paths.final) return { paths: this.paths, complete: false };
-    const choice = await chooseOutput({
-      claims,
-      owner: claimOwner,
-      dir,
-      name,
-      explicit: this.options.out !== undefined,
-      rename: this.options.autoFileRenaming,
-      overwrite: this.options.overwrite,
-      continuePartial: this.options.continuePartial,
-      urls: this.deps.mirrors,
-      remote: probe,
-      from: same ? held.index : 0,
+    const choice = await claimPaths({
+      options: this.options,
+      claims: this.deps.claims,
+      owner: this.deps.claimOwner,
+      mirrors: this.deps.mirrors,
+      probe,
+      current: this.paths,
     });
+    if (!choice) return { paths: this.paths as Paths, complete: false };
     if (choice.renamed) this.emit('note', choice.renamed);
     this.found = choice.control;
     this.inherited = choice.control !== undefined;
-    await mkdirOrFail(path.dirname(choice.claim.paths.final));
-    return { paths: choice.claim.paths, complete: choice.action === 'complete', continueFrom: choice.action === 'continue' ? choice.final?.size : undefined };
+    return choice;
   }
 
   /**
@@ -299,80 +284,35 @@ export class Download extends TypedEmitter<DownloadEvents> {
    */
   private async claimNothing(paths: Paths, probe: ProbeResult, createdAt: string): Promise<void> {
     const claimed = (this.found?.done.length ?? 0) > 0;
-    const state: ControlState = {
-      version: 1,
-      url: probe.url,
-      source: this.url,
-      size: probe.size,
-      etag: probe.etag,
-      lastModified: probe.lastModified,
-      done: [],
-      createdAt,
-    };
+    const state = emptyControl(probe, this.url, createdAt);
     await saveControl(paths.control, state, { durable: this.options.fsync && claimed });
     this.found = state;
   }
 
   /** Many connections over byte ranges, with a control file for resume. */
   private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
-    const size = probe.size as number;
-    const saved = fresh ? undefined : this.found;
-    const partStat = await statOrUndefined(paths.part);
-    const decision = decideResume(saved, probe, partStat?.size);
-    const createdAt = saved?.createdAt ?? new Date().toISOString();
-    if (!decision.resume) {
-      if (decision.reason) this.emit('note', `starting over: ${decision.reason}`);
-      await this.claimNothing(paths, probe, createdAt);
-      if (partStat) await removeIfExists(paths.part);
-    }
-    const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
-    const map = new PieceMap(size, decision.resume ? decision.done : []);
-    this.map = map;
-    this.resumedBytes = map.doneBytes;
-    const state = (): ControlState => ({
-      version: 1,
-      url: probe.url,
+    const outcome = await runSegmented({
+      probe,
+      paths,
+      saved: fresh ? undefined : this.found,
       source: this.url,
-      size,
-      etag: probe.etag,
-      lastModified: probe.lastModified,
-      done: map.done.toArray(),
-      createdAt,
-    });
-    // The control file is on disk before any byte is (resumed, or rewritten to claim nothing above).
-    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, true, this.options.fsync);
-    this.emit('start', { url: probe.url, path: paths.final, totalBytes: size, resumedBytes: this.resumedBytes, segmented: true });
-
-    const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
-    timer.unref();
-    try {
-      if (!map.complete) {
+      fsync: this.options.fsync,
+      checkpointIntervalMs: this.options.checkpointIntervalMs,
+      signal: this.ctrl.signal,
+      claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
+      note: (m) => this.emit('note', m),
+      started: (map) => {
+        this.map = map;
+        this.resumedBytes = map.doneBytes;
+        this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.resumedBytes, segmented: true });
+      },
+      newTransfer: (file, map) => {
         this.transfer = this.newTransfer(source, probe, file, map, slot);
-        await this.transfer.run(this.ctrl.signal);
-      }
-    } catch (e) {
-      clearInterval(timer);
-      await checkpoint.settled();
-      if (isFerryError(e) && e.code === 'CHANGED') {
-        await file.close().catch(() => undefined);
-        await this.claimNothing(paths, probe, createdAt).catch(() => undefined);
-        throw e;
-      }
-      await checkpoint.save(true).catch(() => undefined);
-      await file.close().catch(() => undefined);
-      throw e;
-    }
-    clearInterval(timer);
-    // A save the timer started must not land after finish() removed the control file.
-    await checkpoint.settled();
-    if (this.ctrl.signal.aborted) {
-      await checkpoint.save(true);
-      await file.close();
-      return this.stopped(paths, map.doneBytes);
-    }
-    if (this.options.fsync) await file.sync();
-    await file.close();
-    return this.finish(paths, probe, size, checkpoint.written());
+        return this.transfer;
+      },
+    });
+    if (!outcome.done) return this.stopped(paths, outcome.onDisk);
+    return this.finish(paths, probe, probe.size as number, outcome.hasControl);
   }
 
   /**
@@ -451,31 +391,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   /** Verify, rename into place, set the modification time, drop the control file. */
   private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
-    if (this.options.checksum) {
-      try {
-        await verifyChecksum(paths.part, this.options.checksum);
-      } catch (e) {
-        // Part first: a kill in between leaves our control file alone, never a foreign-looking part.
-        if (hasControl) await this.removePartial(paths);
-        throw e;
-      }
-    }
-    // The time is set before the rename, so a file at its final name always has it ("already
-    // complete" on a rerun even after a kill right after the rename).
-    if (probe.lastModified) {
-      const t = Date.parse(probe.lastModified);
-      if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));
-    }
-    await finalizeFile(paths.part, paths.final, { durable: this.options.fsync });
-    if (hasControl) await removeControl(paths.control, { leftovers: this.inherited });
+    await finishDownload({ paths, probe, checksum: this.options.checksum, fsync: this.options.fsync, hasControl, inherited: this.inherited });
     return this.result('complete', paths, size);
   }
 
   /** The result of a run that was stopped; `paths` is undefined when it stopped before the probe answered. */
   private async stopped(paths: Paths | undefined, onDisk: number): Promise<DownloadResult> {
-    const where = paths ?? { final: this.guessedPath(), part: '', control: '' };
+    const where = paths ?? { final: this.toStdout ? STDOUT_OUT : (guessFinalPath(this.options, this.url) ?? this.url), part: '', control: '' };
     if (this.cancelled) {
-      if (paths) await this.removePartial(paths);
+      if (paths) await removePartialFiles(paths);
       return this.result('cancelled', where, 0);
     }
     return this.result('stopped', where, paths ? onDisk : 0);
@@ -520,33 +444,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
     if (!outcome.done) return this.result(this.cancelled ? 'cancelled' : 'stopped', where, outcome.onDisk);
     this.totalBytes = outcome.bytes;
     return this.result('complete', where, outcome.bytes);
-  }
-
-  /** The control file the URL's own name would have (before any name is claimed). */
-  private guessedControl(): string | undefined {
-    if (this.toStdout) return undefined;
-    try {
-      const { dir, name } = chooseLocation(this.options.dir, { out: this.options.out, url: this.url });
-      return controlPathFor(resolveInside(dir, name));
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Where the file would go by its URL alone (for a run stopped before the probe answered). */
-  private guessedPath(): string {
-    if (this.toStdout) return STDOUT_OUT;
-    try {
-      const { dir, name } = chooseLocation(this.options.dir, { out: this.options.out, url: this.url });
-      return resolveInside(dir, name);
-    } catch {
-      return this.url;
-    }
-  }
-
-  private async removePartial(paths: Paths): Promise<void> {
-    await removeIfExists(paths.part).catch(() => undefined);
-    await removeControl(paths.control).catch(() => undefined);
   }
 
   private result(status: DownloadResult['status'], paths: Paths, totalBytes: number): DownloadResult {
