@@ -161,7 +161,7 @@ const OPTIONS: readonly OptionSpec[] = [
   {
     names: ['-c', '--continue'],
     group: 'Output',
-    help: "continue a partial file ferry didn't write",
+    help: 'continue a partial file made elsewhere',
     apply: (a) => {
       a.options.continuePartial = true;
     },

@@ -255,6 +255,8 @@ describe('HELP_TEXT', () => {
       '--limit-rate',
       '--checksum',
       '--overwrite',
+      '-c',
+      '--continue',
       '--auto-file-renaming',
       '-k',
       '--insecure',

@@ -220,13 +220,18 @@ describe('parseInputFile: whole files', () => {
   });
 
   it('warns about unknown aria2 keys and keeps the rest', () => {
-    const text = 'http://h/a\n  continue=true\n  out=a.bin\n  gid=0123456789abcdef\n  Out=x\n-u http://h/b';
+    const text = 'http://h/a\n  bt-seed-unverified=true\n  out=a.bin\n  gid=0123456789abcdef\n  Out=x\n-u http://h/b -c\nhttp://h/c\n  continue=true';
     expect(parse(text)).toEqual({
       entries: [
         { urls: ['http://h/a'], options: { out: 'a.bin' }, line: 1 },
-        { urls: ['http://h/b'], options: {}, line: 6 },
+        { urls: ['http://h/b'], options: { continuePartial: true }, line: 6 },
+        { urls: ['http://h/c'], options: { continuePartial: true }, line: 7 },
       ],
-      warnings: ['list.txt:2: unknown option "continue" ignored', 'list.txt:4: unknown option "gid" ignored', 'list.txt:5: unknown option "Out" ignored'],
+      warnings: [
+        'list.txt:2: unknown option "bt-seed-unverified" ignored',
+        'list.txt:4: unknown option "gid" ignored',
+        'list.txt:5: unknown option "Out" ignored',
+      ],
     });
   });
 

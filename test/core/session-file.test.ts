@@ -39,6 +39,7 @@ const TABLE: SessionEntry[] = [
       allowDowngrade: true,
       overwrite: false,
       autoFileRenaming: false,
+      continuePartial: true,
     },
   },
   {
