@@ -4,7 +4,7 @@
  * Pure: no I/O, no process access; every error is a FerryError USAGE with one clear line.
  */
 import { FerryError } from '../core/errors.js';
-import { normalizeOutputPath } from '../core/filename.js';
+import { normalizeOutputPath, STDOUT_OUT } from '../core/filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
@@ -169,9 +169,9 @@ export const OPTIONS: readonly OptionSpec[] = [
     names: ['-o', '--output'],
     value: 'FILE',
     group: 'Output',
-    help: 'save as FILE inside DIR (one URL only)',
+    help: 'save as FILE; - for stdout (one URL)',
     apply: (a, v) => {
-      a.options.out = normalizeOutputPath(v);
+      a.options.out = v === STDOUT_OUT ? STDOUT_OUT : normalizeOutputPath(v);
     },
   },
   {
@@ -198,6 +198,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'replace an existing file',
     apply: (a) => {
       a.options.overwrite = true;
+    },
+  },
+  {
+    names: ['-c', '--continue'],
+    group: 'Output',
+    help: 'continue a partial file made elsewhere',
+    apply: (a) => {
+      a.options.continuePartial = true;
     },
   },
   {

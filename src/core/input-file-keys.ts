@@ -5,7 +5,7 @@
  * reads back to the same value.
  */
 import { FerryError } from './errors.js';
-import { normalizeOutputPath } from './filename.js';
+import { normalizeOutputPath, STDOUT_OUT } from './filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize, readText } from './input-file-values.js';
 import type { DownloadOptions } from './options.js';
 import { MAX_CONNECTIONS } from './options.js';
@@ -51,8 +51,16 @@ function single<K extends keyof DownloadOptions>(
 /** Milliseconds as aria2's whole seconds when possible, else exactly as `Nms`. */
 const formatMilliseconds = (ms: number): string => (ms % 1000 === 0 ? String(ms / 1000) : `${ms}ms`);
 
-/** `out`: relative, inside the download directory, normalized (`a/./b` -> `a/b`). */
+/**
+ * `out`: a path to a file, absolute or relative to the download directory, normalized
+ * (`a/./b` -> `a/b`). `-` (standard output) is for one URL on the command line only.
+ */
 function readOut(value: string, name: string): string {
+  if (value === STDOUT_OUT) {
+    throw new FerryError('USAGE', `${name}: '-' (standard output) works only for one URL on the command line`, {
+      hint: 'give a file name (./- for a file named -)',
+    });
+  }
   try {
     return normalizeOutputPath(value);
   } catch (e) {
@@ -139,6 +147,8 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   // `--overwrite` in ferry lines.
   single('allow-overwrite', 'overwrite', [], (v, n) => readBoolean(n, v)),
   single('auto-file-renaming', 'autoFileRenaming', [], (v, n) => readBoolean(n, v)),
+  // `-c/--continue` in ferry lines.
+  single('continue', 'continuePartial', [], (v, n) => readBoolean(n, v)),
   single('ftp-user', 'ftpUser', ['--ftp-user'], (v, n) => readText(n, v)),
   // Written back as given: a session file of a download with a password holds that password.
   single('ftp-passwd', 'ftpPassword', ['--ftp-password'], (v, n) => readText(n, v)),

@@ -121,6 +121,15 @@ export interface DownloadOptions extends NetworkOptions {
    * RPC `auto-file-renaming`. Default true.
    */
   autoFileRenaming: boolean;
+  /**
+   * Continue a partial file that ferry did not write (wget's `-c`): when the output file exists
+   * without ferry's `.part`, its first bytes (as many as it has) are kept and the rest is
+   * downloaded, once the server proved it supports ranges. A local file longer than the server's
+   * is an error (nothing changes); one of equal length is already complete. With ferry's own
+   * control file it changes nothing (a normal resume). CLI `-c/--continue`; RPC `continue`.
+   * Default false.
+   */
+  continuePartial: boolean;
   /** How often the control file is saved (ms). */
   checkpointIntervalMs: number;
   /**
@@ -145,6 +154,7 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   checksum: undefined,
   overwrite: false,
   autoFileRenaming: true,
+  continuePartial: false,
   checkpointIntervalMs: 1000,
   fsync: true,
   headers: {},

@@ -39,6 +39,7 @@ const TABLE: SessionEntry[] = [
       allowDowngrade: true,
       overwrite: false,
       autoFileRenaming: false,
+      continuePartial: true,
     },
   },
   {
@@ -227,7 +228,7 @@ describe('encodeSession', () => {
     ['a fractional rate', entry({ limitRate: 1.5 }), "cannot save entry 1 ('http://h/a'): limitRate 1.5 would read back as 2"],
     ['fractional milliseconds', entry({ retryWaitMs: 1.5 }), "cannot save entry 1 ('http://h/a'): retryWaitMs 1.5 would read back as 2"],
     ['an out that is not normalized', entry({ out: 'a/./b' }), 'cannot save entry 1 (\'http://h/a\'): out "a/./b" would read back as "a/b"'],
-    ['an out leaving the directory', entry({ out: '../x' }), "cannot save entry 1 ('http://h/a'): out: output name '../x' would leave the download directory"],
+    ['an out naming a directory', entry({ out: '../x/' }), "cannot save entry 1 ('http://h/a'): out: output path '../x/' names a directory, not a file"],
     [
       'header names differing in case',
       entry({ headers: { 'X-A': '1', 'x-a': '2' } }),

@@ -49,6 +49,8 @@ export interface Faults {
   length?: boolean;
   /** Throttle each response body to this many bytes per second. */
   throttleBytesPerSec?: number;
+  /** Throttle only the responses that start at byte 0 (the head of the file) to this many bytes per second. */
+  throttleHeadBytesPerSec?: number;
   /** Wait this long before sending the status line and headers. */
   firstByteDelayMs?: number;
   /** Destroy the socket after this many body bytes of each response (headers always go out). */
@@ -307,6 +309,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       res.end();
       return;
     }
+    const atHead = (range?.start ?? 0) === 0;
+    if (atHead && f.throttleHeadBytesPerSec !== undefined) f.throttleBytesPerSec = f.throttleHeadBytesPerSec;
     await sendBody(res, body, f);
   }
 
