@@ -72,11 +72,11 @@ export class DaemonService implements RpcService {
     return queue.length;
   }
 
-  async add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean }): Promise<string> {
+  async add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean; gid?: string }): Promise<string> {
     // The directory is fixed when the download is added (aria2 keeps a copy of the options too).
     const own = { ...options, dir: options.dir ?? this.defaultDir() };
     const index = at.position === undefined ? undefined : orderIndexFor(this.orderEntries(), at.position);
-    const stored = this.store.add({ uris, options: own, status: at.paused ? 'paused' : 'waiting', dir: own.dir }, index);
+    const stored = this.store.add({ gid: at.gid, uris, options: own, status: at.paused ? 'paused' : 'waiting', dir: own.dir }, index);
     try {
       this.engine.add(uris, own, index, { id: stored.gid, paused: at.paused });
     } catch (e) {

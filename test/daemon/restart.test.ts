@@ -96,6 +96,7 @@ describe('a restarted daemon', () => {
       const control = (await readdir(d.dir)).find((f) => f.startsWith(`t${i}.bin`) && f !== `t${i}.bin.part`);
       expect(control, `control file of t${i}`).toBeDefined();
       const state = await loadControl(path.join(d.dir, control as string));
+      if (state === undefined) throw new Error(`t${i}: the control file does not read`);
       const claimed = state.done.reduce((n, r) => n + r.end - r.start, 0);
       expect(claimed).toBeGreaterThan(40 * KiB);
       // Every claimed byte is on disk and is the server's.
