@@ -78,7 +78,7 @@ describe('a restarted daemon', () => {
 
   it('SIGTERM checkpoints every active download (control files claim only what is on disk) and exits 0; they resume', { timeout: 60_000 }, async () => {
     const bodies = [0, 1, 2].map((i) => randomBytesSeeded(600 * KiB, `t${i}`));
-    bodies.forEach((b, i) => server.setFile(`/t${i}.bin`, { body: b }));
+    for (const [i, b] of bodies.entries()) server.setFile(`/t${i}.bin`, { body: b });
     server.setFaults({ throttleBytesPerSec: 32 * KiB });
     let d = await startFerryDaemon({ args: ['-n', '2', '--min-split-size', '16K'] });
     daemon = d;
