@@ -61,7 +61,13 @@ export async function startDaemon(config: DaemonConfig, io: CliIO): Promise<numb
     })();
     return stopping;
   };
-  const service = new DaemonService({ engine, store, global, shutdown: (force) => void stop(force, 'shutdown requested') });
+  const service = new DaemonService({
+    engine,
+    store,
+    global,
+    shutdown: (force) => void stop(force, 'shutdown requested'),
+    onStoreError: (e) => log.line(`cannot write the state database: ${e instanceof Error ? e.message : String(e)}`),
+  });
   engine.on('start', (d) => log.line(`start ${d.id} ${redactUrl(d.url)}`));
   engine.on('complete', (d, r) => log.line(`complete ${d.id} ${r.path}`));
   engine.on('error', (d) => log.line(`error ${d.id} ${redactUrl(d.url)}: ${d.errorMessage ?? 'failed'}`));

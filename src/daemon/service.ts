@@ -11,13 +11,14 @@
  */
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
-import type { ConnectionView, DownloadResult } from '../engine/download-types.js';
+import type { ConnectionView } from '../engine/download-types.js';
 import type { Engine } from '../engine/engine.js';
 import type { DownloadInfo } from '../engine/queue-types.js';
 import { saveSessionFile, unfinishedEntries } from '../engine/session.js';
 import { writeGlobalOptions } from '../rpc/options.js';
 import type { MoveHow, RpcDownload, RpcEvent, RpcGlobalOptions, RpcService, RpcStat } from '../rpc/service.js';
-import type { ProgressUpdate, StatusExtra, Store, StoredStatus } from '../store/types.js';
+import type { ProgressUpdate, Store } from '../store/types.js';
+import { progressExtra, recordEngineEvents } from './service-events.js';
 import { changedUris, movedPlace, type OrderEntry, orderIndexFor } from './service-queue.js';
 import { liveView, type ProgressSummary, storedView } from './service-views.js';
 
@@ -31,6 +32,11 @@ export interface DaemonServiceDeps {
   shutdown(force: boolean): void;
   /** How often progress is saved, ms. Default 1000. */
   progressIntervalMs?: number;
+  /**
+   * A store write that an engine event or the progress timer asked for failed (a full disk): the
+   * daemon keeps running and says so. Default: ignore.
+   */
+  onStoreError?: (e: unknown) => void;
 }
 
 const HISTORY_PAGE = 1000;
@@ -54,7 +60,7 @@ export class DaemonService implements RpcService {
     this.store = deps.store;
     this.global = { ...deps.global };
     this.listen();
-    this.timer = setInterval(() => this.saveProgress(), deps.progressIntervalMs ?? 1000);
+    this.timer = setInterval(() => this.guard(() => this.saveProgress()), deps.progressIntervalMs ?? 1000);
     this.timer.unref();
   }
 
@@ -95,7 +101,7 @@ export class DaemonService implements RpcService {
       // aria2: a paused active download goes to the front of the waiting queue.
       const index = orderIndexFor(this.orderEntries(), 0, gid);
       this.store.move(gid, index);
-      this.store.setStatus(gid, 'paused', this.extra(d));
+      this.store.setStatus(gid, 'paused', progressExtra(d));
       this.engine.move(gid, index);
     } else {
       this.store.setStatus(gid, 'paused');
@@ -112,7 +118,7 @@ export class DaemonService implements RpcService {
   async remove(gid: string, how: { force: boolean; deleteFiles: boolean }): Promise<void> {
     const d = this.engine.get(gid);
     if (!d) return;
-    this.store.setStatus(gid, 'removed', this.extra(d));
+    this.store.setStatus(gid, 'removed', progressExtra(d));
     await this.engine.remove(gid, { deleteFiles: how.deleteFiles });
   }
 
@@ -284,57 +290,32 @@ export class DaemonService implements RpcService {
     return this.engine.list().map((d) => ({ id: d.id, waiting: d.state === 'waiting' || d.state === 'paused' }));
   }
 
-  /** What a status change records of a download's progress. */
-  private extra(d: DownloadInfo): StatusExtra {
-    const known = d.totalBytes !== undefined || d.completedBytes > 0;
-    return known ? { completedBytes: d.completedBytes, totalBytes: d.totalBytes, path: d.path } : {};
-  }
-
   private emit(event: RpcEvent): void {
     for (const l of this.listeners) l(event);
   }
 
-  /** A stopped download: recorded in the history, forgotten by the engine, announced. */
-  private finish(d: DownloadInfo, status: StoredStatus, extra: StatusExtra, event: 'complete' | 'error' | 'removed'): void {
-    const wasRunning = this.running.delete(d.id);
-    this.store.setStatus(d.id, status, extra);
-    this.engine.forget(d.id);
-    this.summaries.delete(d.id);
-    this.stoppedTotal++;
-    if (event === 'removed' && wasRunning) this.emit({ type: 'stop', gid: d.id });
-    this.emit({ type: event, gid: d.id });
+  /** Run `fn`; a failure goes to `onStoreError` instead of up through the engine's emitter or a timer. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.deps.onStoreError?.(e);
+    }
   }
 
-  /** Engine events update the store, then go out as RPC events. */
   private listen(): void {
-    const e = this.engine;
-    e.on('start', (d) => {
-      this.running.add(d.id);
-      this.store.setStatus(d.id, 'active');
-      this.emit({ type: 'start', gid: d.id });
-    });
-    e.on('progress', (d) => {
-      this.summaries.delete(d.id);
-      this.emit({ type: 'progress', download: this.view(d) });
-    });
-    e.on('pause', (d) => {
-      // Closing: running downloads stop as paused in the engine, but stay active in the store.
-      if (this.closing) return;
-      const wasRunning = this.running.delete(d.id);
-      if (this.store.get(d.id)?.status !== 'paused' || wasRunning) this.store.setStatus(d.id, 'paused', this.extra(d));
-      if (wasRunning) this.emit({ type: 'pause', gid: d.id });
-    });
-    e.on('resume', (d) => {
-      if (this.store.get(d.id)?.status === 'paused') this.store.setStatus(d.id, 'waiting');
-    });
-    e.on('complete', (d, r: DownloadResult) => {
-      this.finish(d, 'complete', { completedBytes: r.totalBytes, totalBytes: r.totalBytes, path: r.path }, 'complete');
-    });
-    e.on('error', (d) => {
-      this.finish(d, 'error', { ...this.extra(d), errorCode: d.errorCode, errorMessage: d.errorMessage }, 'error');
-    });
-    e.on('cancel', (d) => {
-      this.finish(d, 'removed', this.extra(d), 'removed');
+    recordEngineEvents({
+      engine: this.engine,
+      store: this.store,
+      running: this.running,
+      summaries: this.summaries,
+      closing: () => this.closing,
+      emit: (event) => this.emit(event),
+      view: (d) => this.view(d),
+      guard: (fn) => this.guard(fn),
+      stopped: () => {
+        this.stoppedTotal++;
+      },
     });
   }
 }
