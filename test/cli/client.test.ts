@@ -195,6 +195,8 @@ describe.each(DAEMONS)('client commands against $name', ({ name, start }) => {
     const waiting = (await ferry(['add', '--pause', server.url('/big.bin'), '-o', 'later.bin'])).stdout.trim();
     const active = (await ferry(['add', slow.url('/slow.bin'), '-o', 'slow.bin'])).stdout.trim();
     await waitFor(active, 'active');
+    // Active comes before the server's answer: wait until the size is known.
+    for (const end = Date.now() + 20_000; (await status(active)).totalLength === '0' && Date.now() < end; ) await sleep(50);
 
     const ls = await ferry(['ls']);
     expect(ls.code).toBe(0);

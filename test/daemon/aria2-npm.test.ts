@@ -109,6 +109,8 @@ describe('notifications from ferry daemon through the npm aria2 client', () => {
       server.setFaults({ throttleBytesPerSec: 8 * KiB });
       const c = await aria2.call<string>('addUri', [server.url('/n/file.bin')], { dir, out: 'c.bin' });
       await until(() => seen.some(([e, g]) => e === 'onDownloadStart' && g === c));
+      // Bytes on disk first (a run is active before the server has answered).
+      await until(async () => Number((await aria2.call<{ completedLength: string }>('tellStatus', c, ['completedLength'])).completedLength) > 0);
       await aria2.call('remove', c);
       await until(() => seen.some(([e, g]) => e === 'onDownloadStop' && g === c));
       // aria2's remove keeps the partial file.
