@@ -4,7 +4,7 @@
  * own origin is accepted, a path outside `-d` is refused, and the daemon listens on loopback only.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,30 @@ describe('daemon security', () => {
     expect(global.json.error?.message).toMatch(/outside the download root/);
     const stat = await post({}, { id: 1, method: 'aria2.getGlobalStat', params: [token()] });
     expect(stat.json.result).toMatchObject({ numWaiting: '0' });
+  });
+
+  it('--rpc-listen-all with a secret listens on every interface; --log FILE is created 0600 and hides URL passwords', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'ferry-log-'));
+    const log = path.join(base, 'daemon.log');
+    const d = await startFerryDaemon({ args: ['--rpc-listen-all', '--log', log] });
+    try {
+      const text = await readFile(log, 'utf8');
+      expect(text).toMatch(/listening on (\[::\]|0\.0\.0\.0):\d+ /);
+      expect((await stat(log)).mode & 0o777).toBe(0o600);
+      const r = await fetch(d.url, {
+        method: 'POST',
+        body: JSON.stringify({ id: 1, method: 'aria2.addUri', params: [`token:${d.secret}`, ['ftp://ann:hunter2@127.0.0.1:9/f']] }),
+      });
+      expect(((await r.json()) as { result?: string }).result).toMatch(/^[0-9a-f]{16}$/);
+      for (let i = 0; i < 100 && !(await readFile(log, 'utf8')).includes(' start '); i++) await new Promise((res) => setTimeout(res, 50));
+      const after = await readFile(log, 'utf8');
+      expect(after).toMatch(/ start [0-9a-f]{16} ftp:\/\/ann:\*\*\*@127\.0\.0\.1:9\/f/);
+      expect(after).not.toContain('hunter2');
+      expect(d.stderr()).toBe('');
+    } finally {
+      await d.stop();
+      await rm(base, { recursive: true, force: true });
+    }
   });
 
   it('a wrong secret is Unauthorized', async () => {
