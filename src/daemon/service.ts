@@ -67,15 +67,24 @@ export class DaemonService implements RpcService {
   /**
    * Put the store's queue back into the engine, in its order, under the stored gids (paused ones
    * paused; those that were active wait in their place, to resume from their control files).
+   * An entry the engine refuses goes to the history as failed, with the reason.
    * @returns how many were restored
    */
   restore(): number {
     const queue = this.store.queue();
+    let restored = 0;
     for (const d of queue) {
-      this.summaries.set(d.gid, { completedBytes: d.completedBytes, totalBytes: d.totalBytes, path: d.path });
-      this.engine.add(d.uris, d.options, undefined, { id: d.gid, paused: d.status === 'paused' });
+      try {
+        this.engine.add(d.uris, d.options, undefined, { id: d.gid, paused: d.status === 'paused' });
+        this.summaries.set(d.gid, { completedBytes: d.completedBytes, totalBytes: d.totalBytes, path: d.path });
+        restored++;
+      } catch (e) {
+        // One entry the engine refuses (its output name is another's) does not stop the others.
+        const message = e instanceof Error ? e.message : String(e);
+        this.guard(() => this.store.setStatus(d.gid, 'error', { errorCode: 'USAGE', errorMessage: `not restored: ${message}` }));
+      }
     }
-    return queue.length;
+    return restored;
   }
 
   async add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean; gid?: string }): Promise<string> {

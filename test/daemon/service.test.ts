@@ -139,6 +139,19 @@ describe('DaemonService', () => {
   });
 });
 
+describe('DaemonService.restore', () => {
+  it('restores the stored queue in order; an entry the engine refuses goes to the history as failed', async () => {
+    const a = store.add({ uris: ['http://127.0.0.1:9/a'], options: { dir, out: 'same.bin' }, status: 'paused' }).gid;
+    const b = store.add({ uris: ['http://127.0.0.1:9/b'], options: { dir, out: 'same.bin' }, status: 'paused' }).gid;
+    const c = store.add({ uris: ['http://127.0.0.1:9/c'], options: { dir }, status: 'paused', completedBytes: 5, totalBytes: 10 }).gid;
+    expect(service.restore()).toBe(2);
+    expect(await waitingGids()).toEqual([a, c]);
+    expect(await status(b, ['status', 'errorMessage'])).toMatchObject({ status: 'error' });
+    expect((await status(b, ['errorMessage'])).errorMessage).toMatch(/^not restored: /);
+    expect(await status(c, ['completedLength', 'totalLength'])).toEqual({ completedLength: '5', totalLength: '10' });
+  });
+});
+
 describe('queue places (pure)', () => {
   const order = [
     { id: 'a', waiting: false },
