@@ -7,8 +7,8 @@ import type { DownloadResult } from '../engine/download-types.js';
 import type { Engine } from '../engine/engine.js';
 import type { DownloadInfo } from '../engine/queue-types.js';
 import type { RpcDownload, RpcEvent } from '../rpc/service.js';
-import type { StatusExtra, Store, StoredStatus } from '../store/types.js';
-import type { ProgressSummary } from './service-views.js';
+import type { StatusExtra, StoppedStatus, Store } from '../store/types.js';
+import { type ProgressSummary, toStoredStatus } from './service-views.js';
 
 /** What the recorder shares with the service. */
 export interface EventRecorderContext {
@@ -38,14 +38,15 @@ export function progressExtra(d: DownloadInfo): StatusExtra {
 export function recordEngineEvents(c: EventRecorderContext): void {
   const { engine: e, store } = c;
   /** A stopped download: recorded in the history, forgotten by the engine, announced. */
-  const finish = (d: DownloadInfo, status: StoredStatus, extra: StatusExtra, event: 'complete' | 'error' | 'removed'): void => {
+  const finish = (d: DownloadInfo, extra: StatusExtra): void => {
     const wasRunning = c.running.delete(d.id);
+    const status = toStoredStatus(d.state) as StoppedStatus;
     store.setStatus(d.id, status, extra);
     e.forget(d.id);
     c.summaries.delete(d.id);
     c.stopped();
-    if (event === 'removed' && wasRunning) c.emit({ type: 'stop', gid: d.id });
-    c.emit({ type: event, gid: d.id });
+    if (status === 'removed' && wasRunning) c.emit({ type: 'stop', gid: d.id });
+    c.emit({ type: status, gid: d.id });
   };
   e.on('start', (d) =>
     c.guard(() => {
@@ -72,9 +73,7 @@ export function recordEngineEvents(c: EventRecorderContext): void {
       if (store.get(d.id)?.status === 'paused') store.setStatus(d.id, 'waiting');
     }),
   );
-  e.on('complete', (d, r: DownloadResult) =>
-    c.guard(() => finish(d, 'complete', { completedBytes: r.totalBytes, totalBytes: r.totalBytes, path: r.path }, 'complete')),
-  );
-  e.on('error', (d) => c.guard(() => finish(d, 'error', { ...progressExtra(d), errorCode: d.errorCode, errorMessage: d.errorMessage }, 'error')));
-  e.on('cancel', (d) => c.guard(() => finish(d, 'removed', progressExtra(d), 'removed')));
+  e.on('complete', (d, r: DownloadResult) => c.guard(() => finish(d, { completedBytes: r.totalBytes, totalBytes: r.totalBytes, path: r.path })));
+  e.on('error', (d) => c.guard(() => finish(d, { ...progressExtra(d), errorCode: d.errorCode, errorMessage: d.errorMessage })));
+  e.on('cancel', (d) => c.guard(() => finish(d, progressExtra(d))));
 }
