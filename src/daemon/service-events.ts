@@ -56,7 +56,8 @@ export function recordEngineEvents(c: EventRecorderContext): void {
     }),
   );
   e.on('progress', (d) => {
-    c.summaries.delete(d.id);
+    // Once the server has answered, the run knows what it resumed: its own numbers take over.
+    if (d.totalBytes !== undefined) c.summaries.delete(d.id);
     c.emit({ type: 'progress', download: c.view(d) });
   });
   e.on('pause', (d) =>

@@ -29,7 +29,7 @@ export interface ProgressSummary {
  * restored download reports nothing itself: the stored summary stands in.
  */
 export function liveView(info: DownloadInfo, defaultDir: string, stored?: ProgressSummary): RpcDownload {
-  const unknown = info.totalBytes === undefined && info.completedBytes === 0;
+  const unknown = info.totalBytes === undefined;
   const summary = unknown && stored ? stored : undefined;
   const where = summary?.path ?? info.path;
   return {
