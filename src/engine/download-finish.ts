@@ -1,4 +1,5 @@
 /** The finish phase of a Download: verify, set the time, rename into place, drop the control file. */
+import { abortedError, isFerryError } from '../core/errors.js';
 import type { Checksum } from '../core/options.js';
 import type { ProbeResult } from '../core/types.js';
 import { verifyChecksum } from '../disk/checksum.js';
@@ -15,6 +16,8 @@ export interface FinishRequest {
   hasControl: boolean;
   /** The control file was on disk before this run: crashed saves may have left temp files. */
   inherited: boolean;
+  /** The download's stop: ends the checksum, and nothing is renamed once it is aborted. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -27,13 +30,15 @@ export async function finishDownload(req: FinishRequest): Promise<void> {
   const { paths, probe } = req;
   if (req.checksum) {
     try {
-      await verifyChecksum(paths.part, req.checksum);
+      await verifyChecksum(paths.part, req.checksum, { signal: req.signal });
     } catch (e) {
+      // A stop keeps every byte; only a mismatch removes them (they hold another file).
       // Part first: a kill in between leaves our control file alone, never a foreign-looking part.
-      if (req.hasControl) await removePartialFiles(paths);
+      if (req.hasControl && isFerryError(e) && e.code === 'CHECKSUM') await removePartialFiles(paths);
       throw e;
     }
   }
+  if (req.signal?.aborted) throw abortedError('stopped before the rename');
   if (probe.lastModified) {
     const t = Date.parse(probe.lastModified);
     if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -295,7 +296,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
    * claims bytes of a file that holds zeros, and the name stays ours for the rerun.
    */
   private async claimNothing(paths: Paths, probe: ProbeResult, createdAt: string): Promise<void> {
-    const claimed = (this.found?.done.length ?? 0) > 0;
+    // Any control file on disk may claim bytes (a checkpoint of this run writes one): replacing it
+    // must be durable, or a power cut could bring its claims back over a fresh `.part`.
+    const claimed = (this.found?.done.length ?? 0) > 0 || existsSync(paths.control);
     const state = emptyControl(probe, this.url, createdAt);
     await saveControl(paths.control, state, { durable: this.options.fsync && claimed });
     this.found = state;
@@ -403,7 +406,17 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   /** Verify, rename into place, set the modification time, drop the control file. */
   private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
-    await finishDownload({ paths, probe, checksum: this.options.checksum, fsync: this.options.fsync, hasControl, inherited: this.inherited });
+    const signal = this.ctrl.signal;
+    try {
+      await finishDownload({ paths, probe, checksum: this.options.checksum, fsync: this.options.fsync, hasControl, inherited: this.inherited, signal });
+    } catch (e) {
+      if (!signal.aborted || (isFerryError(e) && e.code === 'CHECKSUM')) throw e;
+      // Stopped while verifying (or just before the rename): every byte is kept. Without a control
+      // file (a download done within its first checkpoint) the `.part` would look foreign to the
+      // next run: remove it, the next run starts that small download again.
+      if (!hasControl) await removePartialFiles(paths);
+      return this.stopped(paths, hasControl ? size : 0);
+    }
     return this.result('complete', paths, size);
   }
 

@@ -247,8 +247,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const from = item.status;
     const t = queueTransition(from, command);
     item.status = t.next;
-    // A finished or cancelled entry gives its name back; a paused or failed one keeps it for its resume.
-    if (t.next === 'complete' || t.next === 'cancelled') this.claims.release(item);
+    // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
+    // complete one keeps it while the engine knows it: another download whose name is the same
+    // must never take a finished file for its own (same size and date is not the same file).
+    if (t.next === 'cancelled') this.claims.release(item);
     if (t.event === 'resume') item.error = undefined;
     if (t.event === 'error') item.error = end.error;
     if (t.event === 'complete' && end.result) this.emit('complete', this.info(item), end.result);

@@ -120,6 +120,26 @@ describe('one engine: same-name downloads get their own files', () => {
     for (let i = 0; i < 3; i++) expect(await hashOf(names[i] as string)).toBe(sha256(bodies[i]));
   });
 
+  it('a finished file is never taken for another download of the same name, size and date', async () => {
+    // Same name (from the server), same size, same Last-Modified, different bytes.
+    const bodies = [0, 1].map((i) => randomBytesSeeded(40 * KiB, `alike${i}`));
+    for (const [i, body] of bodies.entries()) {
+      server.setFile(`/get/alike${i}`, { body, lastModified: DATE, contentDisposition: 'attachment; filename="report.txt"' });
+    }
+    engine = createEngine({ dir, maxActive: 2, connections: 2, ...fast });
+    engine.add(server.url('/get/alike0'));
+    await engine.whenIdle();
+    // The second arrives after the first finished: its name is taken, whatever the file looks like.
+    engine.add(server.url('/get/alike1'));
+    await engine.whenIdle();
+    expect(engine.list().map((d) => [d.state, d.name])).toEqual([
+      ['complete', 'report.txt'],
+      ['complete', 'report.txt.1'],
+    ]);
+    expect(await hashOf('report.txt')).toBe(sha256(bodies[0]));
+    expect(await hashOf('report.txt.1')).toBe(sha256(bodies[1]));
+  });
+
   it('races: many same-name downloads whose names only the server reveals, probes finishing in any order, run many times', async () => {
     const n = 8;
     const bodies = Array.from({ length: n }, (_, i) => randomBytesSeeded(i * 3 * KiB + (i % 2), `race${i}`));

@@ -96,3 +96,31 @@ describe('stop at any moment ends as stopped, never as an error', () => {
     expect(seen.has('stopped') || seen.has('cancelled')).toBe(true);
   });
 });
+
+describe('a stop while the checksum is verified', () => {
+  it('ends stopped, renames nothing, and the next run resumes to a byte-exact, verified file', async () => {
+    const { createHash } = await import('node:crypto');
+    // Large enough that hashing it takes a while after the last byte is written.
+    const size = 128 * 1024 * KiB;
+    const body = randomBytesSeeded(size, 'checksum-stop');
+    const hex = createHash('sha512').update(body).digest('hex');
+    server.setFile('/sum.bin', { body, etag: '"sum"' });
+    const checksum = { algorithm: 'sha-512' as const, hex };
+    // The checkpoint interval is short, so a control file exists when the checksum starts.
+    const h = download(server.url('/sum.bin'), { dir, connections: 4, ...fast, checksum });
+    const errors: string[] = [];
+    h.on('error', (e) => errors.push(e.message));
+    // Every byte in: a moment later the run is verifying: stop it there.
+    while (h.snapshot().completedBytes < size) await sleep(1);
+    await sleep(40);
+    await h.stop();
+    const r = await h.done;
+    expect(errors).toEqual([]);
+    expect(r.status).toBe('stopped');
+    expect(await readdir(dir)).not.toContain('sum.bin');
+    const again = await download(server.url('/sum.bin'), { dir, connections: 4, ...fast, checksum }).done;
+    expect(again.status).toBe('complete');
+    expect(createHash('sha512').update(await (await import('node:fs/promises')).readFile(path.join(dir, 'sum.bin'))).digest('hex')).toBe(hex);
+    expect((await readdir(dir)).sort()).toEqual(['sum.bin']);
+  });
+});
