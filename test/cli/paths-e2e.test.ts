@@ -106,7 +106,8 @@ describe('ferry: SIGKILL at random moments', () => {
     const oldBody = randomBytesSeeded(size, 'old');
     const newBody = randomBytesSeeded(size, 'new');
     server.setFile('/f.bin', { body: newBody, etag: '"new"' });
-    server.setFaults({ throttleBytesPerSec: 512 * KiB });
+    // Slow enough (about 2 s) that every kill lands mid-transfer, however fast this machine is.
+    server.setFaults({ throttleBytesPerSec: 128 * KiB });
     const url = server.url('/f.bin');
     const args = [url, '-d', out, '-n', '4', '--min-split-size', '64k', '--no-fsync', '-q'];
     const versions = { '"old"': oldBody, '"new"': newBody };
