@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { parseInputFile } from '../core/input-file.js';
+import { readPackageVersion } from '../package-version.js';
 import { type ParsedArgs, parseArgs } from './args.js';
 import type { StartDaemon } from './client/subcommand.js';
 import { renderCompletion } from './completion.js';
@@ -129,11 +129,5 @@ async function loadDaemon(): Promise<StartDaemon | undefined> {
   }
 }
 
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+/** ferry's version, from the package.json above dist/ (or src/). */
+const version = (): string => readPackageVersion(new URL('../../package.json', import.meta.url));

@@ -5,13 +5,13 @@
  *
  * Loaded by the command line with a dynamic `import()` only: the one-shot path never loads it.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIO } from '../cli/io.js';
 import { redactUrl } from '../core/redact.js';
 import { STATE_DB_NAME } from '../core/state-dir.js';
 import { createEngine } from '../engine/engine.js';
+import { readPackageVersion } from '../package-version.js';
 import type { RpcServer } from '../rpc/server.js';
 import type { DaemonConfig } from './config.js';
 import { globalSettings } from './global-settings.js';
@@ -21,14 +21,7 @@ import { DaemonService } from './service.js';
 import { createStaticFiles } from './static-files.js';
 
 /** ferry's version, from the package.json above dist/ (or src/). */
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+const version = (): string => readPackageVersion(new URL('../../package.json', import.meta.url));
 
 /** Run the daemon until it is stopped (a signal, or `aria2.shutdown`); resolves to the exit code. */
 export async function startDaemon(config: DaemonConfig, io: CliIO): Promise<number> {
