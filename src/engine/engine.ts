@@ -85,7 +85,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
   forget(id: string): boolean {
     const item = this.items.get(id);
     if (!item || (item.status !== 'complete' && item.status !== 'error' && item.status !== 'cancelled')) return false;
-    this.claims.release(item);
+    // A finished file keeps its name for as long as the engine lives (a few bytes per download):
+    // a later download of the same name, size and date must not take it for its own.
+    if (item.status !== 'complete') this.claims.release(item);
     this.items.delete(id);
     this.order = this.order.filter((x) => x !== id);
     return true;

@@ -68,7 +68,8 @@ describe('engine commands for the daemon', () => {
   });
 
   it('forget() drops stopped downloads only', async () => {
-    server.setFile('/f', { body: randomBytesSeeded(1, 'one') });
+    const date = 'Wed, 21 Oct 2015 07:28:00 GMT';
+    server.setFile('/f', { body: randomBytesSeeded(1, 'one'), lastModified: date });
     engine = createEngine({ dir, ...fast });
     const a = engine.add(server.url('/f'));
     const b = engine.add(server.url('/f'), { out: 'b' }, undefined, { paused: true });
@@ -79,6 +80,13 @@ describe('engine commands for the daemon', () => {
     expect(engine.get(a)).toBeUndefined();
     expect(engine.list().map((d) => d.id)).toEqual([b]);
     expect(engine.forget(a)).toBe(false);
+    // Forgotten, its finished file keeps its name: another download of the same name, size and
+    // date is saved beside it, never taken for it.
+    server.setFile('/g/f', { body: randomBytesSeeded(1, 'other'), lastModified: date });
+    const c = engine.add(server.url('/g/f'));
+    await waitFor(done(c));
+    expect(engine.get(c)?.name).toBe('f.1');
+    expect(sha256(await readFile(path.join(dir, 'f.1')))).toBe(sha256(randomBytesSeeded(1, 'other')));
   });
 
   it('remove() keeps the partial and control files; remove({deleteFiles}) deletes them', async () => {
