@@ -7,7 +7,7 @@ const seg = (id: number, start: number, end: number, received: number, state = '
   start: String(start),
   end: String(end),
   received: String(received),
-  speed: '100',
+  downloadSpeed: '100',
 });
 
 describe('pieceDone', () => {

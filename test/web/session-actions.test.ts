@@ -72,7 +72,7 @@ const daemon: Handler = (method, params) => {
     case 'aria2.addUri':
       return 'fresh';
     case 'ferry.getSegments':
-      return [{ id: 1, state: 'active', start: '0', end: '10', received: '5', speed: '1' }];
+      return [{ id: 1, state: 'active', start: '0', end: '10', received: '5', downloadSpeed: '1' }];
     default:
       return 'OK';
   }
@@ -120,10 +120,12 @@ describe('session', () => {
       'aria2.tellStatus ["act",["gid","status","totalLength","completedLength","downloadSpeed","connections","dir","files","errorCode","errorMessage"]]',
     );
     expect(store.get('act')?.state).toBe('complete');
-    notify('ferry.onProgress', [{ downloads: [{ gid: 'wait', completedLength: '9', totalLength: '10', downloadSpeed: '1', connections: '1' }] }]);
+    notify('ferry.onProgress', [{ gid: 'wait', completedLength: '9', totalLength: '10', downloadSpeed: '1', connections: '1' }]);
     expect(store.get('wait')?.completed).toBe(9);
+    // Removed, it stays in the daemon's history: the page reads its status.
     notify('ferry.onDownloadRemoved', [{ gid: 'wait' }]);
-    expect(store.get('wait')).toBeUndefined();
+    await settle();
+    expect(calls.some((c) => c.startsWith('aria2.tellStatus ["wait"'))).toBe(true);
   });
 });
 
@@ -206,9 +208,17 @@ describe('actions', () => {
   it('cancels with ferry.remove and deleteFiles when the daemon lists it', async () => {
     const { actions, calls, store } = await setUp(['ferry.remove']);
     await actions.cancel('act', true);
-    expect(calls).toContain('ferry.remove ["act",{"deleteFiles":true}]');
-    expect(calls.some((c) => c.startsWith('aria2.forceRemove'))).toBe(false);
+    expect(calls.filter((c) => /forceRemove|removeDownloadResult|ferry\./.test(c))).toEqual([
+      'ferry.remove ["act",{"deleteFiles":true}]',
+      'aria2.removeDownloadResult ["act"]',
+    ]);
     expect(store.get('act')).toBeUndefined();
+  });
+
+  it('only forgets a stopped download with ferry.remove too (it takes no stopped download)', async () => {
+    const { actions, calls } = await setUp(['ferry.remove']);
+    await actions.cancel('done', true);
+    expect(calls.filter((c) => /forceRemove|removeDownloadResult|ferry\./.test(c))).toEqual(['aria2.removeDownloadResult ["done"]']);
   });
 
   it('cancels with aria2 forceRemove then removeDownloadResult without it', async () => {

@@ -15,7 +15,7 @@ export interface RpcSegment {
   end: string;
   /** Bytes done from `start`. */
   received: string;
-  speed: string;
+  downloadSpeed: string;
 }
 
 /** One cell of the map. Invariant: 0 <= done <= 1. */
@@ -89,7 +89,7 @@ export function mapFromSegments(raw: readonly RpcSegment[], total: number, maxCe
         start,
         end,
         received,
-        speed: num(s.speed),
+        speed: num(s.downloadSpeed),
         leftPercent: total > 0 ? (start / total) * 100 : 0,
         widthPercent: total > 0 ? ((end - start) / total) * 100 : 0,
       };

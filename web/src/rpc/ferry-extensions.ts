@@ -3,15 +3,15 @@
  * `system.listMethods` / `system.listNotifications` list it, and falls back to plain aria2 otherwise.
  */
 
-/** `ferry.remove(gid, {deleteFiles})` -> gid: cancel, and delete the partial or finished files too. */
+/** `ferry.remove(gid, {deleteFiles, force})` -> gid: cancel a download that has not stopped, and delete its files too. */
 export const FERRY_REMOVE = 'ferry.remove';
-/** `ferry.getSegments(gid)` -> `[{id, state, start, end, received, speed}]`, one per connection. */
+/** `ferry.getSegments(gid)` -> `[{id, state, start, end, received, downloadSpeed}]`, one per connection. */
 export const FERRY_GET_SEGMENTS = 'ferry.getSegments';
-/** Notification `[{downloads: [{gid, completedLength, totalLength, downloadSpeed, connections}]}]`, throttled. */
+/** Notification `[{gid, completedLength, totalLength, downloadSpeed, connections}, ...]` (one entry per download that moved), throttled. */
 export const FERRY_ON_PROGRESS = 'ferry.onProgress';
 /** Notification `[{gid}]`: a download was added (by anyone). */
 export const FERRY_ON_ADDED = 'ferry.onDownloadAdded';
-/** Notification `[{gid}]`: a download left the list (removed or its result purged). */
+/** Notification `[{gid}]`: a download left the queue by a remove (it stays in the history, removed). */
 export const FERRY_ON_REMOVED = 'ferry.onDownloadRemoved';
 
 /** aria2's own notifications: each means "this gid changed state; ask tellStatus". */

@@ -81,12 +81,12 @@ export function createActions(client: RpcClient, store: DownloadsStore, session:
     resume: async (gid) => void (await run(() => client.call('aria2.unpause', [gid]))),
     async cancel(gid, deleteFiles) {
       await run(async () => {
-        if (session.state().features.remove) {
-          await client.call(FERRY_REMOVE, [gid, { deleteFiles }]);
-          store.remove(gid);
-          return;
+        // ferry.remove, like aria2's remove, takes only a download that has not stopped; both keep
+        // the removed download in the history, so its result is forgotten after.
+        if (!stopped(store.get(gid))) {
+          if (session.state().features.remove) await client.call(FERRY_REMOVE, [gid, { deleteFiles }]);
+          else await client.call('aria2.forceRemove', [gid]);
         }
-        if (!stopped(store.get(gid))) await client.call('aria2.forceRemove', [gid]);
         await forget(gid);
       });
     },

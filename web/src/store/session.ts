@@ -217,10 +217,10 @@ export function createSession(options: SessionOptions): Session {
     else clearTimer(timer);
   });
   const offNotification = client.onNotification((method, params) => {
-    const first = (params[0] ?? {}) as { gid?: string; downloads?: ProgressEntry[] };
-    if (method === FERRY_ON_PROGRESS) store.applyProgress(first.downloads ?? []);
-    else if (method === FERRY_ON_REMOVED && first.gid !== undefined) store.remove(first.gid);
-    else if ((method === FERRY_ON_ADDED || ARIA2_NOTIFICATIONS.includes(method)) && first.gid !== undefined) statusOf(first.gid);
+    const first = (params[0] ?? {}) as { gid?: string };
+    if (method === FERRY_ON_PROGRESS) store.applyProgress(params.filter((p): p is ProgressEntry => typeof p === 'object' && p !== null));
+    // A removed download stays in the daemon's history (removed): read its status like any other change.
+    else if ((method === FERRY_ON_ADDED || method === FERRY_ON_REMOVED || ARIA2_NOTIFICATIONS.includes(method)) && first.gid !== undefined) statusOf(first.gid);
   });
   if (client.state() === 'open') void onOpen();
 

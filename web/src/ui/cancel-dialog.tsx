@@ -9,13 +9,15 @@ import { Modal } from './modal.js';
 export function CancelDialog(props: { d: Download; canDelete: boolean; onConfirm: (deleteFiles: boolean) => void; onClose: () => void }) {
   const [deleteFiles, setDeleteFiles] = useState(false);
   const stopped = props.d.state === 'complete' || props.d.state === 'error' || props.d.state === 'removed';
+  // ferry.remove deletes the files of a download that has not stopped; a stopped one is only forgotten.
+  const canDelete = props.canDelete && !stopped;
   return (
     <Modal title={stopped ? 'Remove from the list' : 'Cancel download'} onClose={props.onClose} class="confirm">
       <form
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          props.onConfirm(props.canDelete && deleteFiles);
+          props.onConfirm(canDelete && deleteFiles);
         }}
       >
         <p>
@@ -25,7 +27,7 @@ export function CancelDialog(props: { d: Download; canDelete: boolean; onConfirm
           <input
             type="checkbox"
             checked={deleteFiles}
-            disabled={!props.canDelete}
+            disabled={!canDelete}
             onChange={(e) => setDeleteFiles(e.currentTarget.checked)}
             aria-describedby="delete-note"
           />
@@ -34,6 +36,11 @@ export function CancelDialog(props: { d: Download; canDelete: boolean; onConfirm
         {!props.canDelete && (
           <p id="delete-note" class="muted">
             This daemon cannot delete files over RPC (plain aria2): the files stay on disk.
+          </p>
+        )}
+        {props.canDelete && stopped && (
+          <p id="delete-note" class="muted">
+            It has stopped: it leaves the list and its files stay on disk.
           </p>
         )}
         <div class="dialog-actions">
