@@ -2,7 +2,8 @@
  * A stop (or cancel) asked at any moment of a Download ends the run as stopped (or cancelled),
  * never as an error: during the probe, a retry backoff, a wait for a host slot, or the transfer.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -99,7 +100,6 @@ describe('stop at any moment ends as stopped, never as an error', () => {
 
 describe('a stop while the checksum is verified', () => {
   it('ends stopped, renames nothing, and the next run resumes to a byte-exact, verified file', async () => {
-    const { createHash } = await import('node:crypto');
     // Large enough that hashing it takes a while after the last byte is written.
     const size = 128 * 1024 * KiB;
     const body = randomBytesSeeded(size, 'checksum-stop');
@@ -120,7 +120,11 @@ describe('a stop while the checksum is verified', () => {
     expect(await readdir(dir)).not.toContain('sum.bin');
     const again = await download(server.url('/sum.bin'), { dir, connections: 4, ...fast, checksum }).done;
     expect(again.status).toBe('complete');
-    expect(createHash('sha512').update(await (await import('node:fs/promises')).readFile(path.join(dir, 'sum.bin'))).digest('hex')).toBe(hex);
+    expect(
+      createHash('sha512')
+        .update(await readFile(path.join(dir, 'sum.bin')))
+        .digest('hex'),
+    ).toBe(hex);
     expect((await readdir(dir)).sort()).toEqual(['sum.bin']);
   });
 });
