@@ -75,8 +75,8 @@ export function isUnavailableMessage(stderr: string): boolean {
 
 /**
  * Start `p` for `job` in its own process group and wait (up to 5 s) for its port. `stop` asks
- * nothing of the daemon: the caller shuts it down over RPC first; stop then waits, SIGTERMs and
- * finally SIGKILLs the group.
+ * nothing of the daemon: the caller shuts it down over RPC first; stop then waits a second,
+ * SIGTERMs and finally SIGKILLs the group.
  */
 export async function startDaemon(p: DaemonParticipant, job: DaemonJob): Promise<StartedDaemon> {
   const child = spawn(p.program, [...p.prefixArgs, ...p.args(job)], { cwd: job.dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -92,8 +92,10 @@ export async function startDaemon(p: DaemonParticipant, job: DaemonJob): Promise
       // already gone
     }
   };
+  // aria2c takes about 4 s to exit after a forceShutdown; the run is measured by then, so after
+  // a second the group gets SIGTERM (and SIGKILL if that is not enough).
   const stop = async (): Promise<void> => {
-    if (await exited(child, 5000)) return;
+    if (await exited(child, 1000)) return;
     signalGroup('SIGTERM');
     if (await exited(child, 3000)) return;
     signalGroup('SIGKILL');

@@ -234,7 +234,7 @@ export async function runDaemonOnce(
   } finally {
     await load?.stop();
     notes?.close();
-    await control.call('aria2.shutdown', []);
+    await control.call('aria2.forceShutdown', []);
     control.close();
     await started.stop();
     ctx.signal.removeEventListener('abort', onAbort);
