@@ -28,7 +28,10 @@ export interface DaemonTarget {
   pollHz: number;
   /** Pollers warm up this long before the first add. */
   warmupMs: number;
-  /** A run where no download completes for this long is a FAIL. */
+  /**
+   * A run without pollers where no download completes for this long is a FAIL (the daemon hangs).
+   * With pollers a daemon may be starved by them: that is a result, so only `limitMs` applies.
+   */
   stallMs: number;
   /**
    * A run still going this long after the first add is cut there: its throughput is the bytes
@@ -98,6 +101,7 @@ async function drained(
   count: number,
   target: DaemonTarget,
   startMs: number,
+  stallMs: number,
   signal: AbortSignal,
 ): Promise<Finish> {
   let lastProgress = performance.now();
@@ -117,8 +121,8 @@ async function drained(
       nextStat = performance.now() + 1000;
     }
     if (performance.now() - startMs >= target.limitMs) return { endMs: performance.now(), cut: true };
-    if (performance.now() - lastProgress > target.stallMs)
-      return { endMs: performance.now(), failure: `stalled: ${seen}/${count} done, none for ${target.stallMs / 1000} s` };
+    if (performance.now() - lastProgress > stallMs)
+      return { endMs: performance.now(), failure: `stalled: ${seen}/${count} done, none for ${stallMs / 1000} s` };
     await sleep(20);
   }
   return { endMs: performance.now(), failure: 'interrupted' };
@@ -188,8 +192,10 @@ export async function runDaemonOnce(
     const t0 = performance.now();
     load?.startRecording();
     const added = await addAll(control, ep, target, tag);
+    const addedSec = (performance.now() - t0) / 1000;
+    const stallMs = clients > 0 ? Number.POSITIVE_INFINITY : target.stallMs;
     const finish: Finish =
-      typeof added === 'string' ? { endMs: performance.now(), failure: added } : await drained(control, events, count, target, t0, ctx.signal);
+      typeof added === 'string' ? { endMs: performance.now(), failure: added } : await drained(control, events, count, target, t0, stallMs, ctx.signal);
     const partial = finish.cut ? await activeBytes(control) : 0;
     const cpu1 = await readProcSample(started.pid, ctx.ticksPerSec);
     const client = process.cpuUsage(client0);
@@ -209,6 +215,7 @@ export async function runDaemonOnce(
       filesDone: finish.cut ? finished.length : count,
       ...(finish.cut ? { cutAtSec: wallSec } : {}),
       clientCpuSec: (client.user + client.system) / 1e6,
+      addedSec,
       cpuSec: cpu0 && cpu1 ? cpu1.cpuSec - cpu0.cpuSec : undefined,
       peakRssKiB: peakRss([...samples, ...(cpu1 ? [cpu1] : [])], t0),
       ...(stats

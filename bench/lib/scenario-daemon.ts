@@ -28,7 +28,7 @@ export function runLine(p: string, r: DaemonRunRecord, runs: number): string {
   if (!r.ok) return `${head}  FAIL (${r.failure})`;
   const lat = r.latency ? `  p50 ${fmt(r.latency.all.p50, 1)} ms  p99 ${fmt(r.latency.all.p99, 1)} ms  ${fmt(r.requestsPerSec, 0)} req/s` : '';
   const cut = r.cutAtSec !== undefined ? `  cut: ${r.filesDone}/${r.files} done` : '';
-  return `${head}  ${r.wallSec.toFixed(2)} s  ${fmt(r.bytes / MIB / r.wallSec, 1)} MiB/s  CPU ${fmt(r.cpuSec, 2)} s (harness ${fmt(r.clientCpuSec, 2)} s)${lat}${cut}  ok`;
+  return `${head}  ${r.wallSec.toFixed(2)} s  ${fmt(r.bytes / MIB / r.wallSec, 1)} MiB/s  CPU ${fmt(r.cpuSec, 2)} s (harness ${fmt(r.clientCpuSec, 2)} s)  queued in ${fmt(r.addedSec, 2)} s${lat}${cut}  ok`;
 }
 
 /** Run the scenario with every selected participant; unavailable ones get n/a rows. */

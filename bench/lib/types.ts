@@ -163,6 +163,8 @@ export interface DaemonRunRecord {
   cutAtSec?: number;
   /** CPU of the harness itself (the pollers' side) over the window, seconds. */
   clientCpuSec?: number;
+  /** Seconds the addUri calls took (all downloads queued), from the start of the window. */
+  addedSec?: number;
   /** The daemon's user + system CPU over the same window, from /proc/PID/stat. */
   cpuSec?: number;
   /** The largest VmRSS seen by the 100 ms sampler during the window, KiB. */

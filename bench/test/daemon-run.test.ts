@@ -1,4 +1,5 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,26 @@ describe('one daemon-load run (aria2c, nginx, loopback)', () => {
     expect(r.filesDone).toBe(0);
     expect(r.bytes).toBeGreaterThan(100 * 1024);
     expect(r.bytes).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('a daemon that stops making progress: a FAIL without pollers, measured up to the limit with them', async () => {
+    // A server that accepts connections and never answers: downloads hang (aria2c waits 60 s).
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => void sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { t } = await target(2, 1);
+      const port = (silent.address() as AddressInfo).port;
+      const hung = { ...t, url: (i: number) => `http://127.0.0.1:${port}/f${i}`, stallMs: 1500, limitMs: 3000 };
+      const alone = record(await runDaemonOnce(ctx, aria2c, hung, 0, 1));
+      expect(alone).toMatchObject({ ok: false, failure: 'stalled: 0/2 done, none for 1.5 s' });
+      const loaded = record(await runDaemonOnce(ctx, aria2c, hung, 1, 1));
+      expect(loaded).toMatchObject({ ok: true, filesDone: 0, bytes: 0 });
+      expect(loaded.cutAtSec).toBeGreaterThanOrEqual(3);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('a daemon that this build does not have is unavailable, one that dies is a FAIL', async () => {
