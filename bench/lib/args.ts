@@ -17,7 +17,7 @@ export const FULL_SIZES: Record<ScenarioName, number> = {
   'files-500-latency': 64 * KIB,
   ftp: 256 * MIB,
   ftps: 256 * MIB,
-  'daemon-load': 4 * MIB,
+  'daemon-load': 6 * MIB,
 };
 
 /** Sizes of `--quick`: a smoke check of the whole pipeline in well under a minute. */
@@ -59,7 +59,7 @@ export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx
   --results-dir DIR    where JSON/Markdown results go (default bench/results)
   --timeout SEC        per-run timeout (default: derived from size and rate)
   --daemon-files N     downloads queued in daemon-load (default 1000; --quick: 200);
-                       --size daemon-load=SIZE sets the size of each (default 4M)
+                       --size daemon-load=SIZE sets the size of each (default 6M; --quick: 4M)
   --daemon-jobs N      downloads active at once in daemon-load (default 8)
   --daemon-clients N   RPC pollers of daemon-load, half HTTP, half WebSocket (default 50)
   --poll-hz N          polls per second of each poller (default 10)

@@ -11,10 +11,11 @@ const parse = (...argv: string[]): BenchConfig => {
 };
 
 describe('daemon-load flags', () => {
-  it('has the documented defaults: 1000 x 4 MiB, 8 active, 50 clients at 10 Hz, 1 run, cut at 120 s', () => {
+  it('has the documented defaults: 1000 x 6 MiB, 8 active, 50 clients at 10 Hz, 1 run, cut at 120 s', () => {
     const c = parse('--only', 'daemon-load');
     expect(c.only).toEqual(['daemon-load']);
-    expect(c.sizes['daemon-load']).toBe(4 * 1024 * 1024);
+    expect(c.sizes['daemon-load']).toBe(6 * 1024 * 1024);
+    expect(parse('--quick').sizes['daemon-load']).toBe(4 * 1024 * 1024);
     expect([c.daemonFiles, c.daemonJobs, c.daemonClients, c.daemonPollHz, c.daemonRuns, c.daemonLimitMs]).toEqual([1000, 8, 50, 10, 1, 120_000]);
     expect(loadsOf(c)).toEqual([0, 50]);
   });
@@ -51,7 +52,7 @@ describe('daemon-load flags', () => {
   it('are in the usage text, and the scenario describes its load', () => {
     for (const flag of ['--daemon-files', '--daemon-jobs', '--daemon-clients', '--poll-hz', '--daemon-runs', '--daemon-limit']) expect(USAGE).toContain(flag);
     const text = describeScenario('daemon-load', parse('--only', 'daemon-load'));
-    expect(text).toContain('1000 downloads of 4 MiB (3.91 GiB in all)');
+    expect(text).toContain('1000 downloads of 6 MiB (5.86 GiB in all)');
     expect(text).toContain('50 pollers (25 over HTTP keep-alive, 25 over WebSocket)');
     expect(text).toContain('tellWaiting(0, 1000) 10 times a second');
   });
