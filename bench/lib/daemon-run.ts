@@ -15,7 +15,8 @@ import type { SetFile } from './file-set.js';
 import { verifyList } from './list-runner.js';
 import { freePort } from './ports.js';
 import { peakRss, readProcSample, startProcSampler } from './proc-stats.js';
-import { httpRpcClient, type RpcClient, type RpcEndpoint, type RpcLoad, startRpcLoad, wsRpcClient } from './rpc-load.js';
+import { httpRpcClient, type RpcClient, type RpcEndpoint, wsRpcClient } from './rpc-client.js';
+import { type RpcLoad, startRpcLoad } from './rpc-load.js';
 import type { DaemonRunRecord } from './types.js';
 
 /** The downloads of a run: their URLs and the files they must become. */

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { httpRpcClient, judgeAnswer, startRpcLoad, wsRpcClient } from '../lib/rpc-load.js';
+import { httpRpcClient, judgeAnswer, wsRpcClient } from '../lib/rpc-client.js';
+import { startRpcLoad } from '../lib/rpc-load.js';
 
 const SECRET = 's3cret';
 
