@@ -1,5 +1,6 @@
 /**
- * The command line of `ferry`: one table of options drives both parsing and `--help`.
+ * The command line of `ferry`: one table of options drives parsing, `--help` (help.ts), shell
+ * completion (completion.ts) and the man page (man.ts).
  * Pure: no I/O, no process access; every error is a FerryError USAGE with one clear line.
  */
 import { FerryError } from '../core/errors.js';
@@ -23,6 +24,8 @@ export interface ParsedArgs {
   overallLimit?: number;
   /** `--save-session`: where unfinished downloads are written (aria2 input format). */
   saveSession?: string;
+  /** `--completion SHELL`: print that shell's completion script. */
+  completion?: CompletionShell;
   quiet: boolean;
   json: boolean;
   debug: boolean;
@@ -30,18 +33,31 @@ export interface ParsedArgs {
   version: boolean;
 }
 
-type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Display';
+/** A section of `--help` and of the man page. */
+export type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Display';
 
-interface OptionSpec {
-  /** Short name first (if any), then long names; the first long name is the canonical one. */
+/** The sections in the order `--help` and the man page show them. */
+export const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Display'];
+
+/** The shells `--completion` writes a script for. */
+export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
+
+/** One option: the single source of its parsing, its help line, its completion and its man page entry. */
+export interface OptionSpec {
+  /** Short names first (if any), then long names; the first long name is the canonical one. */
   names: readonly string[];
-  /** Placeholder shown in help; absent for a flag that takes no value. */
+  /** Placeholder shown in help; absent for a flag that takes no value. FILE and DIR complete as paths. */
   value?: string;
   /** A flag that may also take a value after `=` (`--flag` or `--flag=VALUE`, never a separate word). */
   optionalValue?: string;
+  /** The only values accepted, offered by completion. */
+  choices?: readonly string[];
   group: Group;
-  /** One or more lines of help (split on `\n`). */
+  /** One or more lines of help (split on `\n`), without the default. */
   help: string;
+  /** The default as help shows it (`(default: ...)`); absent when there is none worth saying. */
+  default?: string;
   /** Store the option; `flag` is the spelling the user typed, for messages. */
   apply(args: ParsedArgs, value: string, flag: string): void;
 }
@@ -86,7 +102,7 @@ function text(flag: string, value: string, what: string): string {
 const D = DEFAULT_OPTIONS;
 
 /** Every option ferry accepts. Order within a group is the order of `--help`. */
-const OPTIONS: readonly OptionSpec[] = [
+export const OPTIONS: readonly OptionSpec[] = [
   {
     names: ['-u', '--url'],
     value: 'URL',
@@ -109,7 +125,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['-j', '--max-concurrent-downloads'],
     value: 'N',
     group: 'Queue',
-    help: 'downloads at once (default: 3)',
+    help: 'downloads at once',
+    default: '3',
     apply: (a, v, f) => {
       a.maxActive = readInteger(f, v, 1, 1000);
     },
@@ -145,9 +162,18 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['-d', '--dir'],
     value: 'DIR',
     group: 'Output',
-    help: `save into DIR (default: ${D.dir})`,
+    help: 'save into DIR',
+    default: D.dir,
     apply: (a, v, f) => {
       a.options.dir = text(f, v, 'a directory');
+    },
+  },
+  {
+    names: ['-O', '--remote-name'],
+    group: 'Output',
+    help: "use the server's file name (as always)",
+    apply: () => {
+      // curl's -O: ferry already takes the name from the server unless -o says otherwise.
     },
   },
   {
@@ -162,7 +188,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--auto-file-renaming'],
     optionalValue: 'true|false',
     group: 'Output',
-    help: 'a taken name: save as NAME.1 (default);\n=false: fail instead',
+    help: 'a taken name: save as NAME.1;\n=false: fail instead',
+    default: 'true',
     apply: (a, v, f) => {
       a.options.autoFileRenaming = v === '' ? true : readBoolean(f, v);
     },
@@ -185,10 +212,11 @@ const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
-    names: ['-n', '--concurrency', '--connections'],
+    names: ['-n', '-s', '--concurrency', '--connections', '--split'],
     value: 'N',
     group: 'Connections',
-    help: `connections per file, 1-${MAX_CONNECTIONS} (default: ${D.connections})`,
+    help: `connections per file, 1-${MAX_CONNECTIONS}`,
+    default: String(D.connections),
     apply: (a, v, f) => {
       a.options.connections = readInteger(f, v, 1, MAX_CONNECTIONS);
     },
@@ -197,7 +225,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--max-connections-per-host'],
     value: 'N',
     group: 'Connections',
-    help: `per host, all files (default: ${D.maxConnectionsPerHost})`,
+    help: 'per host, all files',
+    default: String(D.maxConnectionsPerHost),
     apply: (a, v, f) => {
       a.options.maxConnectionsPerHost = readInteger(f, v, 1);
     },
@@ -206,7 +235,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--min-split-size'],
     value: 'SIZE',
     group: 'Connections',
-    help: `smallest split (default: ${formatBytes(D.minSplitSize)})`,
+    help: 'smallest split',
+    default: formatBytes(D.minSplitSize),
     apply: (a, v, f) => {
       a.options.minSplitSize = readSize(f, v, 1);
     },
@@ -221,10 +251,11 @@ const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
-    names: ['--max-tries'],
+    names: ['-t', '--max-tries', '--tries'],
     value: 'N',
     group: 'Retries and timeouts',
-    help: `per request, 0 = unlimited (default: ${D.maxTries})`,
+    help: 'per request, 0 = unlimited',
+    default: String(D.maxTries),
     apply: (a, v, f) => {
       a.options.maxTries = readInteger(f, v, 0);
     },
@@ -233,16 +264,18 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--retry-wait'],
     value: 'SECONDS',
     group: 'Retries and timeouts',
-    help: `first wait between tries (default: ${D.retryWaitMs / 1000})`,
+    help: 'first wait between tries',
+    default: String(D.retryWaitMs / 1000),
     apply: (a, v, f) => {
       a.options.retryWaitMs = readMilliseconds(f, v, false);
     },
   },
   {
-    names: ['--timeout'],
+    names: ['-T', '--timeout'],
     value: 'SECONDS',
     group: 'Retries and timeouts',
-    help: `stall timeout (default: ${D.timeoutMs / 1000})`,
+    help: 'connect and stall timeout in one\n(--connect-timeout wins)',
+    default: String(D.timeoutMs / 1000),
     apply: (a, v, f) => {
       a.options.timeoutMs = readMilliseconds(f, v, true);
     },
@@ -251,7 +284,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--connect-timeout'],
     value: 'SECONDS',
     group: 'Retries and timeouts',
-    help: `time allowed to connect (default: ${D.connectTimeoutMs / 1000})`,
+    help: 'time allowed to connect',
+    default: String(D.connectTimeoutMs / 1000),
     apply: (a, v, f) => {
       a.options.connectTimeoutMs = readMilliseconds(f, v, true);
     },
@@ -261,7 +295,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['-A', '--user-agent'],
     value: 'UA',
     group: 'HTTP and TLS',
-    help: `User-Agent (default: ${D.userAgent})`,
+    help: 'User-Agent',
+    default: D.userAgent,
     apply: (a, v, f) => {
       if (hasBadFieldChar(v)) throw usage(`${f} needs a user agent without control characters, got ${q(v)}`);
       a.options.userAgent = text(f, v, 'a user agent');
@@ -271,7 +306,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--max-redirects'],
     value: 'N',
     group: 'HTTP and TLS',
-    help: `follow at most N (default: ${D.maxRedirects})`,
+    help: 'follow at most N',
+    default: String(D.maxRedirects),
     apply: (a, v, f) => {
       a.options.maxRedirects = readInteger(f, v, 0);
     },
@@ -305,7 +341,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--ftp-user'],
     value: 'USER',
     group: 'FTP',
-    help: 'FTP user (default: netrc or anonymous)',
+    help: 'FTP user',
+    default: 'netrc or anonymous',
     apply: (a, v, f) => {
       a.options.ftpUser = text(f, v, 'a user name');
     },
@@ -314,7 +351,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--ftp-password'],
     value: 'PASS',
     group: 'FTP',
-    help: 'FTP password (default: from netrc)',
+    help: 'FTP password',
+    default: 'from netrc',
     apply: (a, v, f) => {
       a.options.ftpPassword = text(f, v, 'a password');
     },
@@ -339,7 +377,8 @@ const OPTIONS: readonly OptionSpec[] = [
     names: ['--netrc-file'],
     value: 'FILE',
     group: 'FTP',
-    help: 'FTP logins by host (default: ~/.netrc)',
+    help: 'FTP logins by host',
+    default: '~/.netrc',
     apply: (a, v, f) => {
       a.options.netrcPath = text(f, v, 'a file name');
     },
@@ -366,6 +405,18 @@ const OPTIONS: readonly OptionSpec[] = [
     help: 'print details and stack traces',
     apply: (a) => {
       a.debug = true;
+    },
+  },
+  {
+    names: ['--completion'],
+    value: 'SHELL',
+    choices: COMPLETION_SHELLS,
+    group: 'Display',
+    help: 'print a completion script: bash, zsh or fish',
+    apply: (a, v, f) => {
+      const shell = COMPLETION_SHELLS.find((c) => c === v);
+      if (shell === undefined) throw usage(`${f} needs bash, zsh or fish, got ${q(v)}`);
+      a.completion = shell;
     },
   },
   {
@@ -476,48 +527,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       }
     }
   }
+  // -T/--timeout is one timeout for all (as in wget): it sets the connect timeout too, unless
+  // --connect-timeout was given (in any order).
+  if (args.options.timeoutMs !== undefined && args.options.connectTimeoutMs === undefined) args.options.connectTimeoutMs = args.options.timeoutMs;
   return args;
 }
-
-const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Display'];
-
-function renderHelp(): string {
-  const label = (o: OptionSpec): string => {
-    const short = o.names[0].length === 2 ? `${o.names[0]}, ` : '    ';
-    const longs = o.names.filter((n) => n.length > 2).join(', ');
-    return `${short}${longs}${o.value ? ` ${o.value}` : ''}`;
-  };
-  const column = Math.max(...OPTIONS.map((o) => label(o).length)) + 4; // 2 indent + 2 gap
-  const lines = [
-    'Usage: ferry [options] URL...',
-    '       ferry [options] -i FILE',
-    '',
-    'Download files over HTTP, HTTPS, FTP and FTPS with many connections per file.',
-    'An interrupted download resumes where it stopped.',
-  ];
-  for (const group of GROUPS) {
-    lines.push('', `${group}:`);
-    if (group === 'Input') lines.push(`  ${'URL'.padEnd(column - 2)}an http, https, ftp or ftps URL`);
-    for (const o of OPTIONS.filter((s) => s.group === group)) {
-      const [first, ...more] = o.help.split('\n');
-      lines.push(`  ${label(o).padEnd(column - 2)}${first}`, ...more.map((m) => ' '.repeat(column) + m));
-    }
-  }
-  lines.push(
-    '',
-    'SIZE is bytes or a number with a suffix: k, M, G are 1024-based (1.5M, 10MiB),',
-    'kB, MB, GB are 1000-based. SECONDS may be fractional (1.5) or in ms (500ms).',
-    '',
-    'Examples:',
-    '  ferry https://example.com/big.iso',
-    '  ferry -n 16 -d downloads https://example.com/big.iso',
-    '  ferry -o linux.iso --checksum sha-256=HEX https://example.com/get?id=7',
-    '  ferry --limit-rate 2M -H "Authorization: Bearer T" https://example.com/f.zip',
-    '  ferry --ftp-ssl-required --ftp-user me ftp://ftp.example.com/pub/f.iso',
-    '  ferry -q -i urls.txt',
-  );
-  return `${lines.join('\n')}\n`;
-}
-
-/** What `ferry --help` prints: grouped, aligned, with examples; ends with a newline. */
-export const HELP_TEXT: string = renderHelp();

@@ -33,8 +33,10 @@ export function keyCommand(input: string): KeyCommand | undefined {
   return KEY_BINDINGS.find((b) => b.keys.includes(input))?.command;
 }
 
-/** A CSI sequence: ESC [ parameters, intermediates, one final byte. */
-const CSI = /^\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]/;
+const ESC = String.fromCharCode(0x1b);
+
+/** A CSI sequence after its `ESC [`: parameters, intermediates, one final byte. */
+const CSI_BODY = /^[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]/;
 
 /**
  * Split what one read of a raw terminal returned into keys: one code point each, except that an
@@ -46,11 +48,12 @@ export function splitKeys(chunk: string): string[] {
   let rest = chunk;
   while (rest !== '') {
     let key: string;
-    if (rest[0] !== '\x1b' || rest.length === 1) key = String.fromCodePoint(rest.codePointAt(0) ?? 0);
-    else if (rest[1] === '[')
-      key = CSI.exec(rest)?.[0] ?? rest; // an unfinished sequence takes the rest
-    else if (rest[1] === 'O') key = rest.slice(0, 3);
-    else key = `\x1b${String.fromCodePoint(rest.codePointAt(1) ?? 0)}`;
+    if (rest[0] !== ESC || rest.length === 1) key = String.fromCodePoint(rest.codePointAt(0) ?? 0);
+    else if (rest[1] === '[') {
+      const body = CSI_BODY.exec(rest.slice(2));
+      key = body ? rest.slice(0, 2 + body[0].length) : rest; // an unfinished sequence takes the rest
+    } else if (rest[1] === 'O') key = rest.slice(0, 3);
+    else key = `${ESC}${String.fromCodePoint(rest.codePointAt(1) ?? 0)}`;
     keys.push(key);
     rest = rest.slice(key.length);
   }

@@ -3,6 +3,9 @@ import { LiveView, type TerminalOut } from './live-view.js';
 import type { ProgressModel } from './progress-render.js';
 import { renderLine, renderTty } from './progress-render.js';
 
+/** The note of a paused download. */
+export const PAUSED_NOTE = 'paused: p resumes, q quits';
+
 /** Turn an engine snapshot into the render model. */
 export function toModel(s: ProgressSnapshot, note?: string): ProgressModel {
   return {
@@ -18,12 +21,14 @@ export function toModel(s: ProgressSnapshot, note?: string): ProgressModel {
 
 /**
  * Progress of one download: on a TTY a live view redrawn in place, elsewhere a short line every
- * few seconds. Messages printed through `say` appear above the live view.
+ * few seconds. Messages printed through `say` appear above the live view. While paused the view
+ * says so (and shows no speed) whatever note was set.
  */
 export class ProgressPrinter {
   private readonly live?: LiveView;
   private timer?: NodeJS.Timeout;
   private note?: string;
+  private paused = false;
 
   constructor(
     private readonly out: TerminalOut,
@@ -31,13 +36,21 @@ export class ProgressPrinter {
     options: { tty: boolean },
     private readonly lineIntervalMs = 5000,
   ) {
-    if (options.tty) this.live = new LiveView(out, (width) => renderTty(toModel(this.source(), this.note), Math.max(40, width)));
+    if (options.tty) this.live = new LiveView(out, (width) => renderTty(this.model(), Math.max(40, width)));
+  }
+
+  private model(): ProgressModel {
+    const m = toModel(this.source(), this.paused ? PAUSED_NOTE : this.note);
+    return this.paused ? { ...m, speed: 0, connections: [] } : m;
   }
 
   start(): void {
-    if (this.live) return this.live.start();
+    if (this.live) {
+      this.live.start();
+      return;
+    }
     if (this.timer) return;
-    this.timer = setInterval(() => this.out.write(`${renderLine(toModel(this.source(), this.note))}\n`), this.lineIntervalMs);
+    this.timer = setInterval(() => this.out.write(`${renderLine(this.model())}\n`), this.lineIntervalMs);
     this.timer.unref();
   }
 
@@ -49,6 +62,13 @@ export class ProgressPrinter {
   /** A short status shown inside the view (retries, fallbacks). */
   setNote(note: string | undefined): void {
     this.note = note;
+  }
+
+  /** Paused: the view says so at once (on a TTY) and until resumed. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.note = undefined;
+    if (this.live?.running) this.live.redraw();
   }
 
   stop(): void {

@@ -198,13 +198,26 @@ const elapsedText = (ms: number): string => (ms < 10_000 ? `${(ms / 1000).toFixe
  * The final line of a finished download, e.g.
  * `a.iso: 29.3 MiB in 2m05s, 240.0 KiB/s average (12.0 MiB resumed) -> downloads/a.iso`.
  * The average counts only the bytes transferred in this run; ` -> path` is left out when it equals the name.
+ * Invariant: every line is at most `width` columns (default 80): when the line is too long the
+ * resumed part, then the average, are dropped to keep at least 16 columns for the name (cut in the
+ * middle), and the path goes on a second line (`  -> path`, cut in the middle if need be).
  */
-export function renderSummary(summary: SummaryModel): string {
+export function renderSummary(summary: SummaryModel, width = 80): string {
   const bytes = finite(summary.bytes);
   const ms = finite(summary.elapsedMs);
   const resumed = Math.min(bytes, finite(summary.resumedBytes));
   const avg = ms > 0 ? `, ${formatSpeed(((bytes - resumed) * 1000) / ms)} average` : '';
   const resumedText = resumed > 0 ? ` (${formatBytes(resumed)} resumed)` : '';
-  const where = summary.path === summary.name ? '' : ` -> ${shown(summary.path)}`;
-  return `${shown(summary.name)}: ${formatBytes(bytes)} in ${elapsedText(ms)}${avg}${resumedText}${where}`;
+  const name = shown(summary.name);
+  const path = shown(summary.path);
+  const where = summary.path === summary.name ? '' : ` -> ${path}`;
+  const head = `: ${formatBytes(bytes)} in ${elapsedText(ms)}`;
+  const whole = `${name}${head}${avg}${resumedText}${where}`;
+  if (displayWidth(whole) <= width) return whole;
+  const NAME_MIN = 16;
+  let figures = `${head}${avg}${resumedText}`;
+  if (displayWidth(figures) + NAME_MIN > width) figures = `${head}${avg}`;
+  if (displayWidth(figures) + NAME_MIN > width) figures = head;
+  const first = `${fitMiddle(name, Math.max(1, width - displayWidth(figures)))}${figures}`;
+  return where === '' ? first : `${first}\n  -> ${fitMiddle(path, Math.max(1, width - 5))}`;
 }

@@ -1,12 +1,13 @@
 import { FerryError } from '../core/errors.js';
-import type { DownloadOptions } from '../core/options.js';
+import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { createEngine, type DownloadInfo, type Engine, isFerryError, OutputClaims, reserveOutput, saveSessionFile, unfinishedEntries } from '../index.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { type JsonEventName, jsonEventLine, resultStatus } from './json-events.js';
 import { attachKeys, HELP_KEYS } from './keys.js';
 import { LiveView } from './live-view.js';
 import { renderQueue, renderSummaryTable } from './queue-render.js';
-import { shown, shownDeep } from './shown.js';
+import { shown } from './shown.js';
 
 /** One download of the queue, as the command line or an input file gave it. */
 export interface QueueEntry {
@@ -37,8 +38,8 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const human = !s.quiet && !s.json;
   const tty = human && io.stderr.isTTY === true;
   const view = new QueueView(io, engine, tty);
-  const json = (event: string, d: DownloadInfo, extra: object = {}): void => {
-    if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event, id: d.id, url: d.url, path: d.path, name: d.name, state: d.state, ...extra }))}\n`);
+  const json = (event: JsonEventName, d: Pick<DownloadInfo, 'id' | 'url' | 'path' | 'name' | 'state'>, extra: object = {}): void => {
+    if (s.json) io.stdout.write(jsonEventLine(event, d, { name: d.name, state: d.state, ...extra }));
   };
   const say = (line: string): void => {
     if (human) view.say(line);
@@ -63,6 +64,15 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   engine.on('note', (d, m) => {
     json('note', d, { message: m });
     say(`ferry: ${label(d)}: ${shown(m)}`);
+  });
+  engine.on('progress', (d, p) => {
+    const { completedBytes, totalBytes } = p;
+    json('progress', d, { completedBytes, totalBytes, speed: Math.round(p.speed), connections: p.connections.length });
+  });
+  engine.on('retry', (d, r) => {
+    const { connection, attempt } = r;
+    const maxTries = d.options.maxTries ?? s.defaults.maxTries ?? DEFAULT_OPTIONS.maxTries;
+    json('retry', d, { connection, attempt, maxTries, delayMs: Math.round(r.delayMs), code: r.error.code, message: r.error.message });
   });
   engine.on('pause', (d) => json('pause', d));
   engine.on('resume', (d) => json('resume', d));
@@ -132,7 +142,9 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
 
   const items = engine.list();
   if (human) io.stderr.write(`${renderSummaryTable(items).join('\n')}\n`);
-  if (s.json) io.stdout.write(`${JSON.stringify(shownDeep({ event: 'result', downloads: items.map(({ options: _o, ...rest }) => rest) }))}\n`);
+  // One `result` per download, in queue order: the same event a single download ends with.
+  for (const { options: _o, ...d } of s.json ? items : [])
+    json('result', d, { ...d, status: resultStatus(d.state), totalBytes: d.totalBytes ?? d.completedBytes });
   if (quitting) {
     if (human) io.stderr.write(`ferry: stopped; run the same command again to resume${s.saveSession ? ` (or ferry -i ${shown(s.saveSession)})` : ''}\n`);
     return EXIT.interrupted;

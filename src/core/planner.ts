@@ -26,8 +26,8 @@ export interface PlannerInput {
  *    (rem - latency * s_owner) * s_helper / (s_owner + s_helper) from the tail (nothing when the
  *    owner would be done before a new request brought its first byte).
  *    Speeds unknown (undefined: too young to tell) -> halves. A split is made only when the
- *    helper's part is >= minSplitSize, or when the owner is stalled (speed exactly 0 while others
- *    move), in which case the helper takes all of it.
+ *    helper's part is >= minSplitSize, or when the owner is stalled (speed exactly 0 while the
+ *    helper or others move), in which case the helper takes all of it.
  * 3. otherwise nothing: the connection retires.
  */
 export function plan(map: PieceMap, input: PlannerInput): Plan {
@@ -66,8 +66,8 @@ export function plan(map: PieceMap, input: PlannerInput): Plan {
   const ownerSpeed = speeds[best] ?? avg;
 
   let give: number;
-  if (speeds[best] === 0 && avg > 0)
-    give = rem; // stalled while others move: take it all
+  if (speeds[best] === 0 && helperSpeed > 0)
+    give = rem; // stalled while others (or the helper itself) move: take it all
   else if (ownerSpeed > 0 && helperSpeed > 0) {
     // Both finish together: (rem - give) / s_o = latency + give / s_h. The owner keeps what it
     // receives while the helper's request is on its way.

@@ -60,6 +60,13 @@ export class Transfer {
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
   private unsubscribe?: () => void;
+  /**
+   * Bytes of every connection together over a read timeout's worth of time: a connection not yet
+   * made is expected to move at this rate, and bytes in that window are the evidence that the
+   * server still answers (so a stalled claim is worth taking over; a dead server is left to the
+   * read timeout and the retry policy instead of being asked again every few seconds).
+   */
+  private readonly overall = new SpeedMeter(30_000, 1000);
 
   constructor(private readonly p: TransferParams) {
     this.target = Math.max(1, p.connections);
@@ -110,7 +117,23 @@ export class Transfer {
       }
       this.fill();
       this.settleIfIdle();
+      void this.watchStalls();
     });
+  }
+
+  /**
+   * Ask again, every half stall period, whether a new connection would get work: a helper that
+   * retired (nothing worth splitting then) comes back when an owner stalls later.
+   */
+  private async watchStalls(): Promise<void> {
+    while (!this.settled && !this.halt.signal.aborted) {
+      try {
+        await this.p.sleep(STALL_MS / 2, this.halt.signal);
+      } catch {
+        return;
+      }
+      if (!this.settled && this.conns.size < this.target) this.fill();
+    }
   }
 
   /** Start connections up to the target while there is work and host slots are free. */
@@ -144,9 +167,11 @@ export class Transfer {
   }
 
   private speedOf = (id: number): number | undefined => {
+    const t = this.p.now();
+    // A connection not yet made (-1) would move about as fast as the transfer did lately.
+    if (id < 0) return this.overall.rate(t) || undefined;
     const c = this.conns.get(id);
     if (c?.state !== 'active') return undefined;
-    const t = this.p.now();
     if (c.throttled) return c.meter.rate(t) || undefined;
     if (t - c.lastByteAt > STALL_MS) return 0;
     if (t - c.requestStartedAt < YOUNG_MS) return undefined;
@@ -247,6 +272,7 @@ export class Transfer {
         conn.lastByteAt = t;
         conn.gotBytes = true;
         conn.meter.add(n, t);
+        this.overall.add(n, t);
         this.p.onBytes(n);
       },
       throttle: throttle ? (n) => this.throttled(conn, throttle(n, conn.ctrl.signal)) : undefined,

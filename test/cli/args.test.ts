@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT, OPTION_NAMES, type ParsedArgs, parseArgs } from '../../src/cli/args.js';
+import { OPTION_NAMES, type ParsedArgs, parseArgs } from '../../src/cli/args.js';
+import { HELP_TEXT } from '../../src/cli/help.js';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../../src/core/options.js';
 
@@ -68,8 +69,8 @@ describe('parseArgs: every option', () => {
     [['--max-tries=7'], { maxTries: 7 }],
     [['--retry-wait', '1.5'], { retryWaitMs: 1500 }],
     [['--retry-wait', '0'], { retryWaitMs: 0 }],
-    [['--timeout', '30'], { timeoutMs: 30_000 }],
-    [['--timeout=500ms'], { timeoutMs: 500 }],
+    [['--timeout', '30'], { timeoutMs: 30_000, connectTimeoutMs: 30_000 }],
+    [['--timeout=500ms'], { timeoutMs: 500, connectTimeoutMs: 500 }],
     [['--connect-timeout', '2.5'], { connectTimeoutMs: 2500 }],
     [['--limit-rate', '500k'], { limitRate: 512_000 }],
     [['--limit-rate', '2M'], { limitRate: 2 * 1024 * 1024 }],
@@ -156,6 +157,39 @@ describe('parseArgs: every option', () => {
   });
 });
 
+describe('parseArgs: the spellings of curl, wget and aria2', () => {
+  it('-O/--remote-name is accepted and changes nothing (the name comes from the server anyway)', () => {
+    expect(parseArgs(['-O', U])).toEqual(parseArgs([U]));
+    expect(parseArgs(['--remote-name', U])).toEqual(parseArgs([U]));
+    expect(parseArgs(['-Oq', U]).quiet).toBe(true);
+  });
+
+  it('-t/--tries N is --max-tries N', () => {
+    for (const argv of [['-t', '7'], ['-t7'], ['--tries', '7'], ['--tries=7']]) expect(parseArgs([...argv, U]).options).toEqual({ maxTries: 7 });
+    expect(usageError(['-t', 'x']).message).toMatch(/^-t /);
+  });
+
+  it('-s/--split N is the number of connections (-n)', () => {
+    for (const argv of [['-s', '4'], ['-s4'], ['--split', '4'], ['--split=4']]) expect(parseArgs([...argv, U]).options).toEqual({ connections: 4 });
+    expect(usageError(['-s', '0']).message).toMatch(/^-s /);
+  });
+
+  it('-T/--timeout is one timeout for all: stall and connect; --connect-timeout wins in any order', () => {
+    expect(parseArgs(['-T', '10', U]).options).toEqual({ timeoutMs: 10_000, connectTimeoutMs: 10_000 });
+    expect(parseArgs(['--timeout=2.5', U]).options).toEqual({ timeoutMs: 2500, connectTimeoutMs: 2500 });
+    expect(parseArgs(['-T', '10', '--connect-timeout', '2', U]).options).toEqual({ timeoutMs: 10_000, connectTimeoutMs: 2000 });
+    expect(parseArgs(['--connect-timeout', '2', '-T', '10', U]).options).toEqual({ timeoutMs: 10_000, connectTimeoutMs: 2000 });
+    expect(parseArgs(['--connect-timeout', '2', U]).options).toEqual({ connectTimeoutMs: 2000 });
+  });
+
+  it('--completion takes bash, zsh or fish and nothing else', () => {
+    expect(parseArgs(['--completion', 'zsh']).completion).toBe('zsh');
+    expect(parseArgs(['--completion=fish']).completion).toBe('fish');
+    expect(usageError(['--completion', 'tcsh']).message).toBe("--completion needs bash, zsh or fish, got 'tcsh'");
+    expect(usageError(['--completion']).message).toMatch(/^--completion needs a value/);
+  });
+});
+
 describe('parseArgs: errors are one clear USAGE line', () => {
   it.each<[string[], string]>([
     [['--foo'], 'unknown option --foo (see ferry --help)'],
@@ -228,7 +262,7 @@ describe('HELP_TEXT', () => {
   const lines = HELP_TEXT.split('\n');
 
   it('mentions every option name', () => {
-    for (const name of OPTION_NAMES) expect(HELP_TEXT).toMatch(new RegExp(`(^|[ ,])${name}([ ,=]|$)`, 'm'));
+    for (const name of OPTION_NAMES) expect(HELP_TEXT).toMatch(new RegExp(`(^|[ ,])${name}([ ,=[]|$)`, 'm'));
   });
 
   it('lists every flag the command line documents', () => {
@@ -281,6 +315,14 @@ describe('HELP_TEXT', () => {
       '--ftp-ssl',
       '--ftp-ssl-required',
       '--netrc-file',
+      '-O',
+      '--remote-name',
+      '-t',
+      '--tries',
+      '-T',
+      '-s',
+      '--split',
+      '--completion',
     ];
     expect([...OPTION_NAMES].sort()).toEqual([...flags].sort());
   });
@@ -296,8 +338,14 @@ describe('HELP_TEXT', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
     const optionLines = lines.filter((l) => /^ {2}(-\w, |URL| {4}--)/.test(l));
     expect(optionLines.length).toBeGreaterThanOrEqual(20);
-    for (const name of OPTION_NAMES) expect(optionLines.some((l) => l.split(/[ ,=]+/).includes(name))).toBe(true);
-    const columns = new Set(optionLines.map((l) => /^ +\S.*?\S {2,}(?=\S)/.exec(l)?.[0].length));
+    for (const name of OPTION_NAMES) expect(optionLines.some((l) => l.split(/[ ,=[\]]+/).includes(name))).toBe(true);
+    // A label too long for the column has its description alone on the next line, in the column.
+    const columns = new Set(
+      lines
+        .map((l, i) => ({ l, next: lines[i + 1] ?? '' }))
+        .filter(({ l }) => /^ {2}(-\w, |URL| {4}--)/.test(l))
+        .map(({ l, next }) => /^ +\S.*?\S {2,}(?=\S)/.exec(l)?.[0].length ?? /^ +(?=\S)/.exec(next)?.[0].length),
+    );
     expect(columns.has(undefined)).toBe(false);
     expect(columns.size).toBe(1);
   });

@@ -169,7 +169,7 @@ describe('ferry with FTP (vsftpd)', () => {
     expect(killedWithProgress).toBeGreaterThanOrEqual(1);
     const final = await runCli(args.filter((a) => a !== '-q')).exited;
     expect(final.code).toBe(0);
-    expect(final.stderr).toMatch(/resuming .*big\.iso \(\d+ bytes already on disk\)/);
+    expect(final.stderr).toMatch(/resuming .*big\.iso \(\d+\.\d [KMG]iB already on disk\)/);
     expect(final.stderr).toMatch(/resumed\)/);
     expect(await hashOf('big.iso')).toBe(sha256(body));
     expect((await readdir(dir)).sort()).toEqual(['big.iso']);

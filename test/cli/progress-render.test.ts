@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rowsTaken } from '../../src/cli/live-view.js';
 import {
   type ConnectionView,
   displayWidth,
@@ -230,5 +231,40 @@ describe('renderSummary', () => {
     [{ name: 'x\u001b', path: '/t/x\u001b', bytes: 1024, elapsedMs: 60_000 }, 'x: 1.0 KiB in 1m00s, 17 B/s average -> /t/x'],
   ])('%#', (summary, line) => {
     expect(renderSummary(summary)).toBe(line);
+  });
+});
+
+describe('renderSummary within a width', () => {
+  const longName = `${'a'.repeat(70)}.iso`;
+  const longPath = `/home/someone/${'d'.repeat(60)}/${longName}`;
+  const lines = (s: string): string[] => s.split('\n');
+
+  it.each([80, 60, 100])('a long name and path: every line fits %i columns, the path on its own line, both extensions visible', (width) => {
+    const text = renderSummary({ name: longName, path: longPath, bytes: 3 * MiB, elapsedMs: 1500, resumedBytes: MiB }, width);
+    for (const l of lines(text)) expect(displayWidth(l)).toBeLessThanOrEqual(width);
+    const [first, second] = lines(text);
+    expect(first).toMatch(/^a+…a*\.iso: 3\.0 MiB in 1\.5s/);
+    expect(second).toMatch(/^ {2}-> \/home\/.*…a*\.iso$/);
+    if (width >= 100) expect(first).toMatch(/, 1\.3 MiB\/s average \(1\.0 MiB resumed\)$/);
+  });
+
+  it('a path alone (name = path) is cut in the middle on one line; a line that fits is left as it is', () => {
+    const text = renderSummary({ name: longPath, path: longPath, bytes: 1, elapsedMs: 1 });
+    expect(lines(text)).toHaveLength(1);
+    expect(displayWidth(text)).toBeLessThanOrEqual(80);
+    expect(text).toMatch(/^\/home\/.*….*\.iso: 1 B in 0\.0s, 1000 B\/s average$/);
+    const short = { name: 'a.iso', path: 'dl/a.iso', bytes: 30 * MiB, elapsedMs: 15_000 };
+    expect(renderSummary(short, 80)).toBe('a.iso: 30.0 MiB in 15s, 2.0 MiB/s average -> dl/a.iso');
+  });
+});
+
+describe('rowsTaken (what the live view erases)', () => {
+  it.each<[number[], number, number]>([
+    [[119, 119, 40], 120, 3],
+    [[119, 119, 40], 60, 2 + 2 + 1],
+    [[0, 1, 60, 61], 60, 1 + 1 + 1 + 2],
+    [[79], 1, 79],
+  ])('%j at %i columns: %i rows', (widths, columns, rows) => {
+    expect(rowsTaken(widths, columns)).toBe(rows);
   });
 });

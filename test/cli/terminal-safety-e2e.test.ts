@@ -18,8 +18,8 @@ import { type RawServer, startRawServer } from '../sources/http-raw-server.js';
 
 const FAST = ['--retry-wait', '0.05', '--max-tries', '2', '--timeout', '5', '--connect-timeout', '5'];
 const ESC = String.fromCharCode(0x1b);
-/** What ferry's own live view writes: hide/show the cursor, erase a line, move up and erase below. */
-const OWN_SEQUENCES = new RegExp(`${ESC}\\[(\\?25[lh]|2K|\\d+A${ESC}\\[0J)`, 'g');
+/** What ferry's own live view writes: hide/show the cursor, erase a line, back to column 0, move up and erase below. */
+const OWN_SEQUENCES = new RegExp(`${ESC}\\[(\\?25[lh]|2K)|\r${ESC}\\[\\d+A${ESC}\\[0J`, 'g');
 
 /** Hostile server texts: an OSC title + clipboard write, a CSI, 8-bit OSC/CSI (C1 bytes). */
 const REASON_C1 = 'Not\u009d0;pwned\u009c Found\u009b2J';
@@ -210,7 +210,7 @@ describe('a URL with credentials never shows its password', () => {
     http.setFaults({ failFirst: { status: 503, count: 1 } });
     const debug = await runCli([withCreds(http.url('/good.bin')), '-d', out, '--overwrite', '--debug', ...FAST]).exited;
     expect(debug.code).toBe(0);
-    expect(debug.stderr).toMatch(/retry 1 in/);
+    expect(debug.stderr).toMatch(/connection \d+: retry 1\/2 in \d+ms: .*HTTP 503/);
     const bad = await runCli([withCreds(`${raw.origin}/location-creds`), 'ftp://ann:s3cret@[bad', '-d', out, ...FAST]).exited;
     const badUrl = await runCli(['ftp://ann:s3cret@[bad', '-d', out, ...FAST]).exited;
     expect(badUrl.stderr).toMatch(/ann:\*\*\*@/);

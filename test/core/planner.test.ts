@@ -125,6 +125,22 @@ describe('plan: splitting', () => {
     expect(p).toEqual({ kind: 'split', from: 1, range: { start: 0, end: 500 } });
   });
 
+  it('the only other connection takes over a stall when it moves itself (two connections)', () => {
+    const m = new PieceMap(500);
+    m.assign(1, { start: 0, end: 500 });
+    m.receive(1, 10);
+    const speeds: Record<number, number> = { 1: 0, 2: 5000 };
+    const p = plan(m, { id: 2, minSplitSize: MiB, speedOf: (id) => speeds[id] });
+    expect(p).toEqual({ kind: 'split', from: 1, range: { start: 10, end: 500 } });
+  });
+
+  it('nobody takes over a stall when nothing moves at all (a dead server is left to the read timeout)', () => {
+    const m = new PieceMap(500);
+    m.assign(1, { start: 0, end: 500 });
+    m.receive(1, 10);
+    expect(plan(m, { id: -1, minSplitSize: MiB, speedOf: (id) => (id === 1 ? 0 : undefined) })).toEqual({ kind: 'none' });
+  });
+
   it('a split shrinks the owner, whose surplus bytes are refused', () => {
     const m = new PieceMap(100);
     m.assign(1, { start: 0, end: 100 });

@@ -143,7 +143,7 @@ describe('parseDaemonConfig', () => {
     ['bad port', 'rpc-listen-port=http\n', `${CONF}:1: --rpc-listen-port`],
     ['bad boolean', 'rpc-listen-all=maybe\n', `${CONF}:1: rpc-listen-all`],
     ['bad download value', 'dir=/a\nconnections=100\n', `${CONF}:2: --connections`],
-    ['bad aria2 value', 'split=zero\n', `${CONF}:1: split`],
+    ['bad aria2 value', 'split=zero\n', `${CONF}:1: --split needs a number`],
     ['a URL option', 'input-file=/l\n', `${CONF}:1: ferry daemon takes no -i/--input-file`],
     ['conf-path inside', 'conf-path=/x\n', `${CONF}:1: conf-path cannot be set inside a config file`],
     ['empty value', 'dir=\n', `${CONF}:1: --dir needs a directory`],

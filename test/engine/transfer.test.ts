@@ -121,6 +121,41 @@ describe('Transfer: stopping connections', () => {
     }
   });
 
+  it('a helper that retired comes back when the other connection stalls later (two connections)', async () => {
+    for (let run = 0; run < 3; run++) {
+      const size = 256 * KiB;
+      const body = randomBytesSeeded(size, `retired-${run}`);
+      const clock = fakeClock(100);
+      let stalledOnce = false;
+      const source: Source = {
+        probe: async () => ({ url: 'x', acceptsRanges: true }),
+        read: async (r, _v, signal) => {
+          // The first request at 0 sends 4 KiB and then nothing; every other request flows.
+          if (r.start === 0 && !stalledOnce) {
+            stalledOnce = true;
+            const s = stalledStream(body, 4 * KiB);
+            signal.addEventListener('abort', () => s.cancel(), { once: true });
+            return s;
+          }
+          return sliceStream(body, r.start, r.end ?? size, 8 * KiB, clock.tick, signal);
+        },
+        close: async () => {},
+      };
+      const map = new PieceMap(size);
+      const writer = memoryWriter(size);
+      // Sleeping moves the test's clock, so the silent connection becomes stalled.
+      const sleep = async (ms: number, signal: AbortSignal): Promise<void> => {
+        clock.t += ms;
+        await delay(2, undefined, { signal });
+      };
+      // Splits below 96 KiB are not worth it: the helper retires when its own half is done.
+      const t = new Transfer(params({ source, writer, map, now: clock.now, connections: 2, minSplitSize: 96 * KiB, sleep }));
+      await within(t.run(new AbortController().signal), 10_000);
+      expect(map.complete).toBe(true);
+      expect(sha(writer.out)).toBe(sha(body));
+    }
+  });
+
   it('a fatal error ends the transfer at once, also while another connection sleeps in a Retry-After backoff', async () => {
     const size = 128 * KiB;
     const clock = fakeClock(10);

@@ -1,9 +1,7 @@
 /** The help of the subcommands (`ferry help`, `ferry CMD --help`). */
 
-/** One line per subcommand, for `ferry help`. */
-const OVERVIEW = `Usage: ferry COMMAND [options]   (or ferry [options] URL... for a one-shot download)
-
-Commands (they talk to a running ferry daemon):
+/** The commands, one line each: in `ferry --help` and in the client's overview. */
+export const COMMANDS_TEXT = `Commands (they talk to a running ferry daemon):
   daemon                 run the daemon (see ferry daemon --help)
   add URL... [-d DIR] [-o NAME] [--pause] [download options]
                          add downloads; prints each new GID
@@ -14,8 +12,12 @@ Commands (they talk to a running ferry daemon):
                          remove downloads (--delete-files: their files too)
   watch                  the live queue view of the daemon (q quits the watch)
   shutdown               stop the daemon (it saves its queue first)
-  help [COMMAND]         this help, or a command's
+  help [COMMAND]         this help, or a command's`;
 
+/** One line per subcommand, for `ferry help`. */
+const OVERVIEW = `Usage: ferry COMMAND [options]   (or ferry [options] URL... for a one-shot download)
+
+${COMMANDS_TEXT}
 Connection (every command but daemon):
   --rpc-url URL          the daemon's endpoint (default: http://127.0.0.1:6800/jsonrpc,
                          or the rpc-listen-port of daemon.conf)
