@@ -19,6 +19,7 @@ export { terminalSafe } from './core/terminal-text.js';
 export { TokenBucket } from './core/token-bucket.js';
 export type { ByteRange, ByteStream, ProbeResult, RemoteInfo, Source, Validators } from './core/types.js';
 export { OutputClaims } from './disk/output-claims.js';
+export type { ByteSink } from './disk/stdout-writer.js';
 export { Download, type DownloadDeps, toFerryError } from './engine/download.js';
 export type {
   ConnectionView,

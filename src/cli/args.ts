@@ -4,10 +4,11 @@
  * Pure: no I/O, no process access; every error is a FerryError USAGE with one clear line.
  */
 import { FerryError } from '../core/errors.js';
-import { normalizeOutputPath } from '../core/filename.js';
+import { normalizeOutputPath, STDOUT_OUT } from '../core/filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize } from '../core/input-file-values.js';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS, MAX_CONNECTIONS } from '../core/options.js';
+import { readNoProxy, readProxyLogin, readProxyUrl, splitProxyUser } from '../core/proxy-values.js';
 import { formatBytes } from '../core/units.js';
 
 /** The result of parsing `argv` (the arguments after the program name). */
@@ -34,10 +35,10 @@ export interface ParsedArgs {
 }
 
 /** A section of `--help` and of the man page. */
-export type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Display';
+export type Group = 'Input' | 'Queue' | 'Output' | 'Connections' | 'Retries and timeouts' | 'HTTP and TLS' | 'FTP' | 'Proxy' | 'Display';
 
 /** The sections in the order `--help` and the man page show them. */
-export const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Display'];
+export const GROUPS: readonly Group[] = ['Input', 'Queue', 'Output', 'Connections', 'Retries and timeouts', 'HTTP and TLS', 'FTP', 'Proxy', 'Display'];
 
 /** The shells `--completion` writes a script for. */
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -99,6 +100,21 @@ function text(flag: string, value: string, what: string): string {
   return value;
 }
 
+/** A secret value: checked like `text`, but never echoed in the message. */
+function secretText(flag: string, value: string, what: string): string {
+  if (/[\r\n\0]/.test(value)) throw usage(`${flag} needs ${what} without line breaks or NUL characters`);
+  return value;
+}
+
+/** `--user USER:PASS` (curl and wget spelling): the user up to the first `:`, the password after it. */
+function userAndPassword(args: ParsedArgs, value: string, flag: string): void {
+  const colon = value.indexOf(':');
+  const user = colon < 0 ? value : value.slice(0, colon);
+  if (user === '') throw usage(`${flag} needs USER:PASSWORD with a user name before the ':'`);
+  args.options.httpUser = secretText(flag, user, 'a user name');
+  if (colon >= 0) args.options.httpPassword = secretText(flag, value.slice(colon + 1), 'a password');
+}
+
 const D = DEFAULT_OPTIONS;
 
 /** Every option ferry accepts. Order within a group is the order of `--help`. */
@@ -153,9 +169,9 @@ export const OPTIONS: readonly OptionSpec[] = [
     names: ['-o', '--output'],
     value: 'FILE',
     group: 'Output',
-    help: 'save as FILE inside DIR (one URL only)',
+    help: 'save as FILE; - for stdout (one URL)',
     apply: (a, v) => {
-      a.options.out = normalizeOutputPath(v);
+      a.options.out = v === STDOUT_OUT ? STDOUT_OUT : normalizeOutputPath(v);
     },
   },
   {
@@ -182,6 +198,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'replace an existing file',
     apply: (a) => {
       a.options.overwrite = true;
+    },
+  },
+  {
+    names: ['-c', '--continue'],
+    group: 'Output',
+    help: 'continue a partial file made elsewhere',
+    apply: (a) => {
+      a.options.continuePartial = true;
     },
   },
   {
@@ -338,6 +362,60 @@ export const OPTIONS: readonly OptionSpec[] = [
     },
   },
   {
+    names: ['--http-user'],
+    value: 'USER',
+    group: 'HTTP and TLS',
+    help: 'HTTP login user (Basic or Digest)',
+    apply: (a, v, f) => {
+      a.options.httpUser = text(f, v, 'a user name');
+    },
+  },
+  {
+    names: ['--http-passwd'],
+    value: 'PASS',
+    group: 'HTTP and TLS',
+    help: 'HTTP password',
+    default: 'from netrc',
+    apply: (a, v, f) => {
+      a.options.httpPassword = secretText(f, v, 'a password');
+    },
+  },
+  {
+    names: ['--user'],
+    value: 'USER:PASS',
+    group: 'HTTP and TLS',
+    help: 'HTTP login, as curl -u and wget --user',
+    apply: userAndPassword,
+  },
+  {
+    names: ['--referer'],
+    value: 'URL',
+    group: 'HTTP and TLS',
+    help: "send Referer: URL; '*': the URL each\nrequest came from (redirects)",
+    apply: (a, v, f) => {
+      if (hasBadFieldChar(v)) throw usage(`${f} needs a URL without control characters, got ${q(v)}`);
+      a.options.referer = text(f, v, 'a URL or *');
+    },
+  },
+  {
+    names: ['--load-cookies'],
+    value: 'FILE',
+    group: 'HTTP and TLS',
+    help: 'cookies from FILE (Netscape format)',
+    apply: (a, v, f) => {
+      a.options.loadCookies = text(f, v, 'a file name');
+    },
+  },
+  {
+    names: ['--save-cookies'],
+    value: 'FILE',
+    group: 'HTTP and TLS',
+    help: 'write the cookies to FILE at the end',
+    apply: (a, v, f) => {
+      a.options.saveCookies = text(f, v, 'a file name');
+    },
+  },
+  {
     names: ['--ftp-user'],
     value: 'USER',
     group: 'FTP',
@@ -377,10 +455,76 @@ export const OPTIONS: readonly OptionSpec[] = [
     names: ['--netrc-file'],
     value: 'FILE',
     group: 'FTP',
-    help: 'FTP logins by host',
+    help: 'FTP and HTTP logins',
     default: '~/.netrc',
     apply: (a, v, f) => {
       a.options.netrcPath = text(f, v, 'a file name');
+    },
+  },
+  {
+    // -x is curl's proxy (aria2's -x, max connections per server, is --max-connections-per-host).
+    names: ['-x', '--all-proxy', '--proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for all URLs; "" for none\n[SCHEME://][USER:PASS@]HOST[:PORT] with\nSCHEME http, https, socks4, socks4a,\nsocks5, socks5h (default: $all_proxy)',
+    apply: (a, v, f) => {
+      a.options.allProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--http-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for http:// ($http_proxy)',
+    apply: (a, v, f) => {
+      a.options.httpProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--https-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for https:// ($https_proxy)',
+    apply: (a, v, f) => {
+      a.options.httpsProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--ftp-proxy'],
+    value: 'URL',
+    group: 'Proxy',
+    help: 'proxy for ftp:// and ftps://\n(default: $ftp_proxy)',
+    apply: (a, v, f) => {
+      a.options.ftpProxy = readProxyUrl(f, v);
+    },
+  },
+  {
+    names: ['--no-proxy', '--noproxy'],
+    value: 'LIST',
+    group: 'Proxy',
+    help: 'hosts that go direct: suffixes, IPs,\nCIDR, HOST:PORT, * (default: $no_proxy)',
+    apply: (a, v, f) => {
+      a.options.noProxy = readNoProxy(f, v);
+    },
+  },
+  {
+    names: ['--proxy-user'],
+    value: 'USER[:PASS]',
+    group: 'Proxy',
+    help: 'proxy login (Basic, SOCKS5 user/pass)',
+    apply: (a, v, f) => {
+      const { user, password } = splitProxyUser(f, v);
+      a.options.proxyUser = user;
+      if (password !== undefined) a.options.proxyPassword = password;
+    },
+  },
+  {
+    names: ['--proxy-password'],
+    value: 'PASS',
+    group: 'Proxy',
+    help: 'the proxy password',
+    apply: (a, v, f) => {
+      a.options.proxyPassword = readProxyLogin(f, v, 'a password');
     },
   },
   {

@@ -11,6 +11,7 @@
  * |    5 | checksum mismatch after download                                             |
  * |    6 | file system: cannot write the output, or it exists (use `--overwrite`)       |
  * |    7 | FTP protocol failure (login, file not found, passive mode)                   |
+ * |   23 | standard output could not be written (`-o -`; a broken pipe): as curl        |
  * |  130 | interrupted (Ctrl-C) or stopped by the user                                  |
  */
 import type { ErrorCode } from '../core/errors.js';
@@ -26,6 +27,7 @@ export const EXIT = {
   checksum: 5,
   fileSystem: 6,
   ftp: 7,
+  output: 23,
   interrupted: 130,
 } as const;
 
@@ -43,6 +45,7 @@ const BY_CODE: Readonly<Record<ErrorCode, number>> = {
   FILE_SYSTEM: EXIT.fileSystem,
   FILE_EXISTS: EXIT.fileSystem,
   FTP: EXIT.ftp,
+  OUTPUT: EXIT.output,
   ABORTED: EXIT.interrupted,
   UNSUPPORTED: EXIT.failure,
 };

@@ -36,6 +36,7 @@ export const EXAMPLES: readonly string[] = [
   'ferry -o linux.iso --checksum sha-256=HEX https://example.com/get?id=7',
   'ferry --limit-rate 2M -H "Authorization: Bearer T" https://example.com/f.zip',
   'ferry --ftp-ssl-required --ftp-user me ftp://ftp.example.com/pub/f.iso',
+  'ferry -x socks5h://127.0.0.1:1080 https://example.com/f.iso',
   'ferry -q -i urls.txt',
 ];
 

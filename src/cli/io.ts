@@ -1,3 +1,4 @@
+import type { ByteSink } from '../index.js';
 import type { KeyInput } from './keys.js';
 
 /** What the command line touches of the process; tests pass their own. */
@@ -5,6 +6,8 @@ export interface CliIO {
   /** The terminal for keys (p, q, ?); absent or not a TTY: no keys. */
   stdin?: KeyInput;
   stdout: { write(s: string): unknown };
+  /** Standard output as a byte stream, for `-o -` (absent: `-o -` is refused). */
+  output?: ByteSink;
   stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number; rows?: number };
   /** Read all of standard input (for `-i -`). */
   readStdin(): Promise<string>;
@@ -20,6 +23,7 @@ export function processIO(): CliIO {
   return {
     stdin: process.stdin,
     stdout: process.stdout,
+    output: process.stdout,
     stderr: process.stderr,
     readStdin: async () => {
       const chunks: Buffer[] = [];

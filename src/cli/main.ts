@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { FerryError } from '../core/errors.js';
+import { STDOUT_OUT } from '../core/filename.js';
 import { parseInputFile } from '../core/input-file.js';
 import { type ParsedArgs, parseArgs } from './args.js';
 import type { StartDaemon } from './client/subcommand.js';
@@ -66,6 +67,7 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
     if (args.urls.length > 1 && args.options.out !== undefined) {
       throw new FerryError('USAGE', '-o/--output names one file but several URLs were given', { hint: 'use -d DIR instead' });
     }
+    if (args.options.out === STDOUT_OUT) checkStdoutRun(io, args);
     if (args.urls.length === 1 && args.inputFile === undefined && args.saveSession === undefined) {
       return await runOne(io, args.urls[0], args.options, { quiet: args.quiet, json: args.json, debug: args.debug });
     }
@@ -77,10 +79,26 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
       saveSession: args.saveSession,
       quiet: args.quiet,
       json: args.json,
+      env: io.env,
+      debug: args.debug,
     });
   } catch (e) {
     return reportError(io, e, args.debug);
   }
+}
+
+/**
+ * `-o -` writes one download to standard output: one URL on the command line, no `--json` (its
+ * events would mix with the bytes), and a process whose standard output takes bytes.
+ * @throws FerryError USAGE naming what to change.
+ */
+function checkStdoutRun(io: CliIO, args: ParsedArgs): void {
+  const refuse = (why: string, hint: string): FerryError => new FerryError('USAGE', `-o - (standard output) ${why}`, { hint });
+  if (args.urls.length !== 1 || args.inputFile !== undefined || args.saveSession !== undefined)
+    throw refuse('takes exactly one URL, without -i or --save-session', 'give one URL, or save into files with -d DIR');
+  if (args.json) throw refuse('cannot be combined with --json (both write to standard output)', 'drop --json, or save into a file with -o FILE');
+  if (args.options.continuePartial) throw refuse('cannot be continued with -c', 'continue a file instead: -c -o FILE');
+  if (io.output === undefined) throw refuse('is not available here', 'save into a file with -o FILE');
 }
 
 /** Read and validate a whole input file (`-` = stdin) before anything starts. */

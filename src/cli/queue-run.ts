@@ -23,6 +23,10 @@ export interface QueueSettings {
   saveSession?: string;
   quiet: boolean;
   json: boolean;
+  /** The environment (its proxy variables apply below the proxy options). */
+  env?: Record<string, string | undefined>;
+  /** `--debug`: a line per new connection with its route. */
+  debug?: boolean;
 }
 
 const SESSION_EVERY_MS = 5000;
@@ -34,8 +38,9 @@ const SESSION_EVERY_MS = 5000;
 export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSettings): Promise<number> {
   checkOutputs(entries, s.defaults);
   const { limitRate, ...defaults } = s.defaults;
-  const engine = createEngine({ ...defaults, downloadLimitRate: limitRate, limitRate: s.overallLimit, maxActive: s.maxActive });
   const human = !s.quiet && !s.json;
+  const debug = s.debug ? (line: string): void => (human ? view.say(`ferry: ${shown(line)}`) : void io.stderr.write(`ferry: ${shown(line)}\n`)) : undefined;
+  const engine = createEngine({ ...defaults, downloadLimitRate: limitRate, limitRate: s.overallLimit, maxActive: s.maxActive }, { env: s.env, debug });
   const tty = human && io.stderr.isTTY === true;
   const view = new QueueView(io, engine, tty);
   const json = (event: JsonEventName, d: Pick<DownloadInfo, 'id' | 'url' | 'path' | 'name' | 'state'>, extra: object = {}): void => {

@@ -121,9 +121,11 @@ export async function runOne(io: CliIO, url: string, options: Partial<DownloadOp
     });
   };
 
+  // The environment's proxy variables apply below the proxy options; --debug names each connection's route.
+  const debug = s.debug ? (line: string): void => (human ? printer.say(`ferry: ${shown(line)}`) : void io.stderr.write(`ferry: ${shown(line)}\n`)) : undefined;
   try {
     for (;;) {
-      handle = download(url, options);
+      handle = download(url, options, { env: io.env, debug, stdout: io.output });
       stoppedForPause = paused; // a pause pressed while no run was going: stop this one at once
       runs++;
       listen(handle);

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'CHECKSUM' // checksum mismatch after download
   | 'FILE_SYSTEM' // cannot open/write/rename/sync a local file
   | 'FILE_EXISTS' // the output exists and --overwrite was not given
+  | 'OUTPUT' // standard output cannot be written (`-o -`): a broken pipe, a closed descriptor
   | 'FTP' // FTP protocol failure (login, not found, passive mode, ...)
   | 'ABORTED'; // stopped by the user (pause, stop, Ctrl-C)
 

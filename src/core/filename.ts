@@ -93,34 +93,61 @@ export function sanitizeFilename(name: string): string | undefined {
   return s === '' ? undefined : s;
 }
 
+/** The `out` value that means standard output (`-o -`). */
+export const STDOUT_OUT = '-';
+
 /**
- * Check and normalize an explicit output name (`-o` / RPC `out`). A directory part is allowed,
- * but only relative and staying inside the download directory: `a/./b/../c.bin` -> `a/c.bin`.
- * Both `/` and `\` count as separators; the result uses `/`.
- * @throws FerryError USAGE for absolute paths, drive letters, `..` escapes, control characters,
- *   or a name that names no file.
+ * Check and normalize an explicit output path (`-o` / input-file and RPC `out`), as curl and wget
+ * take it: absolute, or relative (to the download directory, see outputLocation), `..` allowed.
+ * `a/./b/../c.bin` -> `a/c.bin`, `/data//x.iso` -> `/data/x.iso`, `../x` stays `../x`. Both `/`
+ * and `\` count as separators; the result uses `/`. A file really named `-` comes back as `./-`
+ * (plain `-` is standard output, STDOUT_OUT, and is not a path: callers handle it first).
+ * Invariant: the last part of a result names a file (never empty, `.` or `..`).
+ * @throws FerryError USAGE for control characters, a path ending in a separator, or a path that
+ *   names no file.
  */
 export function normalizeOutputPath(out: string): string {
   const bad = (why: string): FerryError =>
-    new FerryError('USAGE', `output name '${out.replace(UNSAFE_ALL, '?')}' ${why}`, {
-      hint: 'give a file name, or a relative path inside the download directory',
+    new FerryError('USAGE', `output path '${out.replace(UNSAFE_ALL, '?')}' ${why}`, {
+      hint: 'give a file name or a path to a file, like -o /data/file.iso',
     });
   if (UNSAFE_ANY.test(out)) throw bad('contains control characters');
-  if (/^[\\/]/.test(out) || /^[a-z]:/i.test(out)) throw bad('must be a relative path');
   if (/[\\/]$/.test(out)) throw bad('names a directory, not a file');
+  const absolute = /^[\\/]/.test(out);
   const parts: string[] = [];
   for (const part of out.split(/[\\/]/)) {
     if (part === '' || part === '.') continue;
-    if (part === '..') {
-      // Invariant: `parts` never climbs above the download directory.
-      if (parts.length === 0) throw bad('would leave the download directory');
-      parts.pop();
-    } else {
-      parts.push(part);
-    }
+    if (part !== '..') parts.push(part);
+    else if (parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    // `/..` is `/`; a relative path keeps its leading `..` parts.
+    else if (!absolute) parts.push(part);
   }
   if (parts.length === 0) throw bad('names no file');
-  return parts.join('/');
+  if (parts[parts.length - 1] === '..') throw bad('names a directory, not a file');
+  const joined = (absolute ? '/' : '') + parts.join('/');
+  return joined === STDOUT_OUT ? `./${STDOUT_OUT}` : joined;
+}
+
+/** Where an output goes: a directory and a base name in it. */
+export interface OutputLocation {
+  dir: string;
+  /** A base name: no separator, never empty, `.` or `..`. */
+  name: string;
+}
+
+/**
+ * The directory and base name of `out` (see normalizeOutputPath) for the download directory
+ * `dir`: an absolute `out` ignores `dir`; a relative one is inside `dir` (as curl's `--output-dir`
+ * and wget's `-P` with `-O`), its own directory parts included: `-d /d -o ../x` is `/x`.
+ */
+export function outputLocation(dir: string, out: string): OutputLocation {
+  const norm = normalizeOutputPath(out);
+  const slash = norm.lastIndexOf('/');
+  const name = norm.slice(slash + 1);
+  if (slash < 0 || norm === `./${STDOUT_OUT}`) return { dir, name };
+  const sub = slash === 0 ? '/' : norm.slice(0, slash);
+  if (sub.startsWith('/')) return { dir: sub, name };
+  return { dir: dir === '.' || dir === '' ? sub : `${dir.replace(/\/+$/, '')}/${sub}`, name };
 }
 
 /** The last path segment of a URL, percent-decoded when the encoding is valid. */
@@ -153,12 +180,12 @@ export interface FilenameSources {
 }
 
 /**
- * The local name for a download: `out` (normalized, see normalizeOutputPath), else the
- * sanitized Content-Disposition name, else the sanitized last URL path segment, else `index.html`.
- * Only a name from `out` may contain `/` (a relative directory part).
+ * The local name for a download: the base name of `out` (see outputLocation), else the sanitized
+ * Content-Disposition name, else the sanitized last URL path segment, else `index.html`.
+ * Never contains a separator.
  */
 export function chooseFilename(sources: FilenameSources): string {
-  if (sources.out !== undefined) return normalizeOutputPath(sources.out);
+  if (sources.out !== undefined) return outputLocation('.', sources.out).name;
   const fromHeader = sources.contentDispositionName === undefined ? undefined : sanitizeFilename(sources.contentDispositionName);
   return avoidOwnSuffixes(fromHeader ?? sanitizeFilename(urlLastSegment(sources.url)) ?? 'index.html');
 }
@@ -173,4 +200,14 @@ const OWN_SUFFIX = /\.(part|ferry)(\.tmp-\d+)?$/i;
  */
 export function avoidOwnSuffixes(name: string): string {
   return OWN_SUFFIX.test(name) ? `${name}_` : name;
+}
+
+/**
+ * Where a download goes in the download directory `dir`: `out`'s own directory and base name
+ * (see outputLocation), or `dir` and a safe base name from the server or the URL (which can
+ * never leave `dir`).
+ */
+export function chooseLocation(dir: string, sources: FilenameSources): OutputLocation {
+  if (sources.out !== undefined) return outputLocation(dir, sources.out);
+  return { dir, name: chooseFilename(sources) };
 }

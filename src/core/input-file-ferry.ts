@@ -32,6 +32,12 @@ const SWITCHES: ReadonlyArray<{ names: readonly string[]; set(options: Partial<D
     },
   },
   {
+    names: ['-c', '--continue'],
+    set: (o) => {
+      o.continuePartial = true;
+    },
+  },
+  {
     names: ['--ftp-ssl'],
     set: (o) => {
       o.ftpSsl = true;

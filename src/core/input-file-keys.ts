@@ -5,10 +5,11 @@
  * reads back to the same value.
  */
 import { FerryError } from './errors.js';
-import { normalizeOutputPath } from './filename.js';
+import { normalizeOutputPath, STDOUT_OUT } from './filename.js';
 import { readBoolean, readChecksum, readHeader, readInteger, readMilliseconds, readSize, readText } from './input-file-values.js';
 import type { DownloadOptions } from './options.js';
 import { MAX_CONNECTIONS } from './options.js';
+import { readNoProxy, readProxyLogin, readProxyUrl, splitProxyUser } from './proxy-values.js';
 
 /** One option of an input file. */
 export interface OptionKey {
@@ -50,13 +51,27 @@ function single<K extends keyof DownloadOptions>(
 /** Milliseconds as aria2's whole seconds when possible, else exactly as `Nms`. */
 const formatMilliseconds = (ms: number): string => (ms % 1000 === 0 ? String(ms / 1000) : `${ms}ms`);
 
-/** `out`: relative, inside the download directory, normalized (`a/./b` -> `a/b`). */
+/**
+ * `out`: a path to a file, absolute or relative to the download directory, normalized
+ * (`a/./b` -> `a/b`). `-` (standard output) is for one URL on the command line only.
+ */
 function readOut(value: string, name: string): string {
+  if (value === STDOUT_OUT) {
+    throw new FerryError('USAGE', `${name}: '-' (standard output) works only for one URL on the command line`, {
+      hint: 'give a file name (./- for a file named -)',
+    });
+  }
   try {
     return normalizeOutputPath(value);
   } catch (e) {
     throw new FerryError('USAGE', `${name}: ${(e as Error).message}`);
   }
+}
+
+/** A password: like readText, but the value is never echoed in the message. */
+function readSecret(name: string, value: string): string {
+  if (/[^\P{Cc}\t\u0080-\u009f]/u.test(value)) throw new FerryError('USAGE', `${name} must not contain control characters`);
+  return value;
 }
 
 /** `header`: repeatable; a repeated name (any case) replaces the earlier value. */
@@ -71,6 +86,26 @@ const HEADER_KEY: OptionKey = {
     options.headers = Object.fromEntries([...kept, [field, text]]);
   },
   write: (value) => Object.entries(value as Record<string, string>).map(([k, v]) => (v === '' ? `${k}:` : `${k}: ${v}`)),
+};
+
+/**
+ * `all-proxy-user` (aria2: the user alone); ferry's `--proxy-user USER[:PASS]` flag is curl's,
+ * with the password after the first colon.
+ */
+const PROXY_USER_KEY: OptionKey = {
+  key: 'all-proxy-user',
+  option: 'proxyUser',
+  flags: ['--proxy-user'],
+  read: (options, value, name) => {
+    if (!name.startsWith('--')) {
+      options.proxyUser = readProxyLogin(name, value, 'a user name');
+      return;
+    }
+    const { user, password } = splitProxyUser(name, value);
+    options.proxyUser = user;
+    if (password !== undefined) options.proxyPassword = password;
+  },
+  write: (value) => [String(value)],
 };
 
 /**
@@ -112,6 +147,8 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   // `--overwrite` in ferry lines.
   single('allow-overwrite', 'overwrite', [], (v, n) => readBoolean(n, v)),
   single('auto-file-renaming', 'autoFileRenaming', [], (v, n) => readBoolean(n, v)),
+  // `-c/--continue` in ferry lines.
+  single('continue', 'continuePartial', [], (v, n) => readBoolean(n, v)),
   single('ftp-user', 'ftpUser', ['--ftp-user'], (v, n) => readText(n, v)),
   // Written back as given: a session file of a download with a password holds that password.
   single('ftp-passwd', 'ftpPassword', ['--ftp-password'], (v, n) => readText(n, v)),
@@ -120,6 +157,26 @@ export const OPTION_KEYS: readonly OptionKey[] = [
   single('ftp-ssl', 'ftpSsl', [], (v, n) => readBoolean(n, v)),
   single('ftp-ssl-required', 'ftpSslRequired', [], (v, n) => readBoolean(n, v)),
   single('netrc-path', 'netrcPath', ['--netrc-file'], (v, n) => readText(n, v)),
+  single('http-user', 'httpUser', ['--http-user'], (v, n) => readText(n, v)),
+  // Written back as given, as aria2 does: session files are created 0600 for this reason.
+  single('http-passwd', 'httpPassword', ['--http-passwd'], (v, n) => readSecret(n, v)),
+  single('referer', 'referer', ['--referer'], (v, n) => readText(n, v)),
+  single('load-cookies', 'loadCookies', ['--load-cookies'], (v, n) => readText(n, v)),
+  single('save-cookies', 'saveCookies', ['--save-cookies'], (v, n) => readText(n, v)),
+  single('all-proxy', 'allProxy', ['-x', '--all-proxy', '--proxy'], (v, n) => readProxyUrl(n, v)),
+  single('http-proxy', 'httpProxy', ['--http-proxy'], (v, n) => readProxyUrl(n, v)),
+  single('https-proxy', 'httpsProxy', ['--https-proxy'], (v, n) => readProxyUrl(n, v)),
+  single('ftp-proxy', 'ftpProxy', ['--ftp-proxy'], (v, n) => readProxyUrl(n, v)),
+  single('no-proxy', 'noProxy', ['--no-proxy', '--noproxy'], (v, n) => readNoProxy(n, v)),
+  PROXY_USER_KEY,
+  // Written back as given: a session file of a download through a proxy with a login holds it.
+  single('all-proxy-passwd', 'proxyPassword', ['--proxy-password'], (v, n) => readProxyLogin(n, v, 'a password')),
+  // aria2's per-scheme logins: ferry has one proxy login, so these read into it; they write
+  // nothing (the login is written once, under all-proxy-user / all-proxy-passwd).
+  ...(['http', 'https', 'ftp'] as const).flatMap((s) => [
+    { ...single(`${s}-proxy-user`, 'proxyUser', [], (v, n) => readProxyLogin(n, v, 'a user name')), write: () => [] },
+    { ...single(`${s}-proxy-passwd`, 'proxyPassword', [], (v, n) => readProxyLogin(n, v, 'a password')), write: () => [] },
+  ]),
 ];
 
 /** The option with aria2 key `key` (case-sensitive, as aria2), if any. */

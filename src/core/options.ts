@@ -52,8 +52,45 @@ export interface NetworkOptions {
    * (`ftps://` URLs always use implicit TLS, whatever these two say.)
    */
   ftpSslRequired: boolean;
-  /** netrc file with FTP credentials by host. CLI `--netrc-file`; RPC `netrc-path`. Default `~/.netrc` (when it exists). */
+  /** netrc file with FTP and HTTP credentials by host. CLI `--netrc-file`; RPC `netrc-path`. Default `~/.netrc` (when it exists). */
   netrcPath?: string;
+  /**
+   * HTTP(S) user (Basic or Digest) when the URL names none; sent to the URL's origin only.
+   * CLI `--http-user` or `--user USER:PASS`; RPC `http-user`. Default: the netrc entry for the host.
+   */
+  httpUser?: string;
+  /** HTTP(S) password. CLI `--http-passwd` or `--user USER:PASS`; RPC `http-passwd`. Default: the netrc entry. */
+  httpPassword?: string;
+  /**
+   * The `Referer` sent; `*` sends the URL each request came from (the download's own URL first,
+   * then each redirect's source). CLI `--referer`; RPC `referer`.
+   */
+  referer?: string;
+  /** Netscape-format cookie file read before the first request. CLI `--load-cookies`; RPC `load-cookies`. */
+  loadCookies?: string;
+  /** Where the cookies are written (Netscape format, mode 0600) when the download ends. CLI `--save-cookies`; RPC `save-cookies`. */
+  saveCookies?: string;
+  /**
+   * Proxy for every scheme, `[http|https|socks4|socks4a|socks5|socks5h://][user:pass@]host[:port]`
+   * (no scheme: http); `""` means no proxy. Below the per-scheme options, above the environment.
+   * CLI `--all-proxy`, `-x/--proxy`; RPC `all-proxy`. Default: the environment (`all_proxy`).
+   */
+  allProxy?: string;
+  /** Proxy for http URLs. CLI `--http-proxy`; RPC `http-proxy`. Default: `http_proxy`. */
+  httpProxy?: string;
+  /** Proxy for https URLs. CLI `--https-proxy`; RPC `https-proxy`. Default: `https_proxy`/`HTTPS_PROXY`. */
+  httpsProxy?: string;
+  /** Proxy for ftp and ftps URLs. CLI `--ftp-proxy`; RPC `ftp-proxy`. Default: `ftp_proxy`/`FTP_PROXY`. */
+  ftpProxy?: string;
+  /**
+   * Hosts that go direct whatever the proxy options and variables say: comma-separated host
+   * suffixes, IPs, CIDR blocks, `host:port`, `*`. CLI `--no-proxy`; RPC `no-proxy`. Default: `no_proxy`/`NO_PROXY`.
+   */
+  noProxy?: string;
+  /** Proxy login (replaces one in the proxy URL). CLI `--proxy-user`; RPC `all-proxy-user`. */
+  proxyUser?: string;
+  /** Proxy password. CLI `--proxy-password`; RPC `all-proxy-passwd`. */
+  proxyPassword?: string;
 }
 
 export interface DownloadOptions extends NetworkOptions {
@@ -84,6 +121,15 @@ export interface DownloadOptions extends NetworkOptions {
    * RPC `auto-file-renaming`. Default true.
    */
   autoFileRenaming: boolean;
+  /**
+   * Continue a partial file that ferry did not write (wget's `-c`): when the output file exists
+   * without ferry's `.part`, its first bytes (as many as it has) are kept and the rest is
+   * downloaded, once the server proved it supports ranges. A local file longer than the server's
+   * is an error (nothing changes); one of equal length is already complete. With ferry's own
+   * control file it changes nothing (a normal resume). CLI `-c/--continue`; RPC `continue`.
+   * Default false.
+   */
+  continuePartial: boolean;
   /** How often the control file is saved (ms). */
   checkpointIntervalMs: number;
   /**
@@ -108,6 +154,7 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   checksum: undefined,
   overwrite: false,
   autoFileRenaming: true,
+  continuePartial: false,
   checkpointIntervalMs: 1000,
   fsync: true,
   headers: {},
@@ -123,6 +170,18 @@ export const DEFAULT_OPTIONS: DownloadOptions = {
   ftpSsl: false,
   ftpSslRequired: false,
   netrcPath: undefined,
+  httpUser: undefined,
+  httpPassword: undefined,
+  referer: undefined,
+  loadCookies: undefined,
+  saveCookies: undefined,
+  allProxy: undefined,
+  httpProxy: undefined,
+  httpsProxy: undefined,
+  ftpProxy: undefined,
+  noProxy: undefined,
+  proxyUser: undefined,
+  proxyPassword: undefined,
 };
 
 /** Fill defaults for anything not given. */

@@ -9,6 +9,8 @@
  * - a running Download exists exactly while the status is one of the ACTIVE ones: only `start`
  *   enters them and only `ended` leaves them;
  * - cancel is final: nothing leaves `cancelled`, and a cancel in flight ignores pause and resume;
+ * - remove is a cancel that keeps the files: its stop in flight is `stopping-cancel` too, so the
+ *   one that reached `stopping-cancel` first decides whether the partial files are deleted;
  * - `complete` is final too, except that a cancel asked while the run was finishing wins (the
  *   finished file is kept).
  */
@@ -33,6 +35,10 @@ export type QueueCommand =
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'cancel' }
+  /** Like cancel, but the partial and control files stay on disk (aria2's `remove`). */
+  | { kind: 'remove' }
+  /** Stop a running download and queue it again in its place (to apply changed options or URIs). */
+  | { kind: 'restart' }
   | { kind: 'move' }
   /** The engine is closing: running downloads stop resumable (as a pause). */
   | { kind: 'close' }
@@ -79,26 +85,32 @@ export function queueTransition(s: QueueStatus, command: QueueCommand): QueueTra
   if (command.kind === 'ended') return isActive(s) ? ended(s, command.outcome, command.mirror === true) : stay(s);
   switch (s) {
     case 'waiting':
+      if (command.kind === 'remove') return { next: 'cancelled', action: 'none', event: 'cancel' };
       if (command.kind === 'pause') return { next: 'paused', action: 'none', event: 'pause' };
       if (command.kind === 'cancel') return { next: 'cancelled', action: 'remove-partial', event: 'cancel' };
       if (command.kind === 'start') return { next: 'running', action: 'run' };
       return stay(s);
     case 'paused':
     case 'error':
+      if (command.kind === 'remove') return { next: 'cancelled', action: 'none', event: 'cancel' };
       if (command.kind === 'resume') return { next: 'waiting', action: 'none', event: 'resume' };
       if (command.kind === 'cancel') return { next: 'cancelled', action: 'remove-partial', event: 'cancel' };
       return stay(s);
     case 'running':
       if (command.kind === 'pause' || command.kind === 'close') return { next: 'stopping-pause', action: 'stop' };
       if (command.kind === 'cancel') return { next: 'stopping-cancel', action: 'cancel-run' };
+      if (command.kind === 'remove') return { next: 'stopping-cancel', action: 'stop' };
+      if (command.kind === 'restart') return { next: 'stopping-restart', action: 'stop' };
       return stay(s);
     case 'stopping-pause':
       if (command.kind === 'resume') return { next: 'stopping-restart', action: 'none', event: 'resume' };
       if (command.kind === 'cancel') return { next: 'stopping-cancel', action: 'cancel-run' };
+      if (command.kind === 'remove') return { next: 'stopping-cancel', action: 'stop' };
       return stay(s);
     case 'stopping-restart':
       if (command.kind === 'pause' || command.kind === 'close') return { next: 'stopping-pause', action: 'none' };
       if (command.kind === 'cancel') return { next: 'stopping-cancel', action: 'cancel-run' };
+      if (command.kind === 'remove') return { next: 'stopping-cancel', action: 'stop' };
       return stay(s);
     case 'stopping-cancel':
     case 'complete':

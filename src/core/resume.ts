@@ -20,7 +20,11 @@ export function decideResume(saved: SavedState | undefined, remote: RemoteInfo, 
     return partSize !== undefined && partSize > 0 ? { resume: false, reason: 'a partial file without a control file cannot be trusted' } : { resume: false };
   }
   if (partSize === undefined) return { resume: false, reason: 'the partial file is missing' };
-  if (saved.size !== undefined && partSize !== saved.size) {
+  // A shorter partial file still holds every byte claimed below its length (a file taken over
+  // with `-c` before it was extended): it is extended, the claimed bytes kept.
+  const claimedEnd = saved.done.reduce((end, r) => Math.max(end, r.end), 0);
+  const shorterButHolding = saved.size !== undefined && partSize < saved.size && claimedEnd <= partSize;
+  if (saved.size !== undefined && partSize !== saved.size && !shorterButHolding) {
     return { resume: false, reason: `the partial file has ${partSize} bytes, expected ${saved.size}` };
   }
   if (!remote.acceptsRanges || remote.size === undefined) {

@@ -19,13 +19,21 @@ export interface OutputOnDisk {
   foreign?: string;
   /** The final file, when something is at its name (lstat: a symlink is not followed). */
   final?: Stats;
+  /** The partial file, when something is at its name. */
+  part?: Stats;
 }
 
 /** The outcome: the claim held, and what to do with it. */
 export interface OutputChoice {
   claim: OutputClaim;
-  /** `complete`: the final file is this download, already whole; `write`: download into it. */
-  action: 'complete' | 'write';
+  /**
+   * `complete`: the final file is this download, already whole; `write`: download into it;
+   * `continue`: the final file is a partial file ferry did not write (`continuePartial`), to be
+   * continued (see continuePartialFile).
+   */
+  action: 'complete' | 'write' | 'continue';
+  /** The final file, for `continue`. */
+  final?: Stats;
   /** Our control file found there (a resume candidate, or a leftover beside a complete file). */
   control?: ControlState;
   /** Why an earlier candidate was passed over (for a note), when the name is not candidate 0. */
@@ -41,6 +49,8 @@ export interface OutputRequest {
   /** `autoFileRenaming`: pass over a taken name that came from the server or the URL. */
   rename: boolean;
   overwrite: boolean;
+  /** `continuePartial`: an existing final file without our `.part` is continued. */
+  continuePartial?: boolean;
   /** The download's URLs (the URL and its mirrors): a control file for any of them is ours. */
   urls: readonly string[];
   remote: RemoteInfo;
@@ -54,7 +64,7 @@ export interface OutputRequest {
  */
 export async function inspectOutput(paths: { final: string; part: string; control: string }, urls: readonly string[]): Promise<OutputOnDisk> {
   const [finalStat, partStat, controlStat] = [lstatOrUndefined(paths.final), lstatOrUndefined(paths.part), lstatOrUndefined(paths.control)];
-  const out: OutputOnDisk = { final: finalStat };
+  const out: OutputOnDisk = { final: finalStat, part: partStat };
   if (controlStat) {
     let state: ControlState | undefined;
     try {
@@ -91,6 +101,11 @@ export async function chooseOutput(req: OutputRequest): Promise<OutputChoice> {
       continue;
     }
     const disk = await inspectOutput(claim.paths, req.urls);
+    // Only the final file's length is trusted; our control file without a `.part` (a kill while
+    // a file was being taken over) is rewritten from it.
+    if (req.continuePartial && !disk.part && disk.final?.isFile() && !disk.foreign) {
+      return { claim, action: 'continue', control: disk.control, final: disk.final, renamed: note(renamed, claim) };
+    }
     if (disk.foreign) {
       if (!renaming) {
         req.claims.release(req.owner);

@@ -1,29 +1,32 @@
-import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { RangeSet } from '../core/byte-ranges.js';
-import { FerryError, isFerryError } from '../core/errors.js';
-import { chooseFilename } from '../core/filename.js';
+import { isFerryError } from '../core/errors.js';
+import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
-import { PieceMap } from '../core/piece-map.js';
-import { decideResume, isControlFor } from '../core/resume.js';
+import type { PieceMap } from '../core/piece-map.js';
+import { proxyEnvFrom } from '../core/proxy-route.js';
 import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
-import type { ByteRange, ProbeResult, Source } from '../core/types.js';
-import { verifyChecksum } from '../disk/checksum.js';
-import { type ControlState, loadControl, removeControl, saveControl } from '../disk/control-file.js';
-import { type DataFile, finalizeFile, openDataFile, removeIfExists, setMtime } from '../disk/data-file.js';
-import { chooseOutput } from '../disk/output-choice.js';
+import type { ProbeResult, Source } from '../core/types.js';
+import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
+import { openDataFile, removeIfExists } from '../disk/data-file.js';
 import { OutputClaims } from '../disk/output-claims.js';
-import { controlPathFor, resolveInside } from '../disk/paths.js';
+import { continuePartialFile } from '../disk/output-continue.js';
+import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
+import { finishDownload, removePartialFiles } from './download-finish.js';
+import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
+import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
+import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
-import { pumpSegment } from './segment-pump.js';
+import type { PositionalWriter } from './segment-pump.js';
+import { runSegmented } from './segmented-run.js';
+import { runSingleConnection } from './single-connection.js';
 import { createSource, type SourceFactory } from './source-factory.js';
+import { downloadToStdout } from './stdout-download.js';
 import { type ConnectionView, Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -45,9 +48,18 @@ export interface DownloadDeps {
   claimOwner?: object;
   /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
   mirrors?: readonly string[];
+  /**
+   * The environment whose proxy variables apply (`http_proxy`, `https_proxy`, `all_proxy`,
+   * `no_proxy`, ...; below every explicit proxy option). Default: none (the library never reads
+   * `process.env` itself; the CLI passes its environment).
+   */
+  env?: Record<string, string | undefined>;
+  /** Told one line per new connection, saying the route it took (`--debug`). */
+  debug?: (line: string) => void;
+  /** Where `out: '-'` writes (default: process.stdout). */
+  stdout?: ByteSink;
 }
 
-const UNKNOWN_SIZE = Number.MAX_SAFE_INTEGER;
 const MAX_RESTARTS = 3;
 
 /** Where one download's files are. */
@@ -66,7 +78,7 @@ interface Paths {
 export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
-  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket'>> & Pick<DownloadDeps, 'globalBucket'>;
+  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
   private readonly ctrl = new AbortController();
   private cancelled = false;
   private running?: Promise<DownloadResult>;
@@ -83,6 +95,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private found?: ControlState;
   /** A control file was on disk before this run: crashed saves may have left temp files. */
   private inherited = false;
+  /** The output of a download to standard output (`out: '-'`), once it started. */
+  private stdoutWriter?: StdoutWriter;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -99,6 +113,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
       claims: deps.claims ?? new OutputClaims(),
       claimOwner: deps.claimOwner ?? this,
       mirrors: deps.mirrors ?? [url],
+      env: deps.env,
+      debug: deps.debug,
+      stdout: deps.stdout ?? process.stdout,
     };
   }
 
@@ -121,7 +138,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     const result = await this.running?.catch(() => undefined);
     // Already stopped or failed earlier: the partial files are still there.
     if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.paths) {
-      await this.removePartial(this.paths);
+      await removePartialFiles(this.paths);
     }
     return result?.status === 'stopped' ? { ...result, status: 'cancelled' } : result;
   }
@@ -129,7 +146,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
   /** The state of the download right now. */
   snapshot(): ProgressSnapshot {
     const now = this.deps.now();
-    const final = this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final;
+    const final = this.toStdout ? STDOUT_OUT : (this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
     return {
       url: this.url,
       path: final,
@@ -149,7 +166,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
     timer.unref();
     let source: Source | undefined;
     try {
-      source = this.deps.createSource(this.url, this.options);
+      const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
+      source = this.deps.createSource(this.url, this.options, { proxyEnv: env, debug: this.deps.debug });
       let fresh = false;
       for (let restarts = 0; ; restarts++) {
         try {
@@ -159,6 +177,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
           return result;
         } catch (e) {
           if (!isFerryError(e) || e.code !== 'CHANGED' || restarts >= MAX_RESTARTS || this.ctrl.signal.aborted) throw e;
+          // Bytes in standard output cannot be taken back.
+          if ((this.stdoutWriter?.written ?? 0) > 0) throw e;
           this.emit('note', `${e.message}; starting over from zero`);
           fresh = true;
         }
@@ -193,7 +213,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
-    const gap = fresh ? undefined : await this.firstMissingRange();
+    const gap = fresh
+      ? undefined
+      : await firstMissingRange(this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? guessControlPath(this.options, this.url), this.deps.mirrors);
     // The probe's connection counts against the per-host limit; the transfer inherits its slot.
     const host = hostOf(this.url);
     const slot = { held: false };
@@ -202,9 +224,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
     let probe: ProbeResult | undefined;
     try {
       probe = await this.withRetries(() => source.probe(signal, gap?.start, gap?.end));
-      const { paths, complete } = await this.choosePaths(probe);
+      if (this.toStdout) return await this.stdout(source, probe, slot);
+      const { paths, complete: whole, continueFrom } = await this.choosePaths(probe);
       this.paths = paths;
       this.totalBytes = probe.size;
+      const complete = whole || (continueFrom !== undefined && (await this.continueFile(paths, probe, continueFrom)));
       if (complete) {
         probe.body?.cancel();
         // A kill between the final rename and the control file's removal leaves ours beside it.
@@ -229,51 +253,40 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
   }
 
-  /**
-   * What the probe should fetch: the first range missing from an earlier run's control file, found
-   * under the name the URL suggests (the server may later name it otherwise; then the probe's body
-   * is simply not used).
-   */
-  private async firstMissingRange(): Promise<ByteRange | undefined> {
-    try {
-      const held = this.deps.claims.current(this.deps.claimOwner);
-      const controlPath = held?.paths.control ?? controlPathFor(resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url })));
-      const saved = existsSync(controlPath) ? await loadControl(controlPath) : undefined;
-      if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
-      if (!isControlFor([saved.source, saved.url], this.deps.mirrors)) return undefined;
-      return new RangeSet(saved.done).gaps(saved.size)[0];
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * Claim the output (see chooseOutput): the name claimed at add time when the server agrees with
-   * it, else the server's name, claimed now. A later attempt of this run keeps its paths.
-   */
-  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean }> {
-    const name = chooseFilename({ out: this.options.out, contentDispositionName: probe.filename, url: probe.url });
-    const { claims, claimOwner } = this.deps;
-    const held = claims.current(claimOwner);
-    const same = held !== undefined && held.name === name && path.resolve(held.dir) === path.resolve(this.options.dir);
-    if (same && this.paths?.final === held.paths.final) return { paths: this.paths, complete: false };
-    const choice = await chooseOutput({
-      claims,
-      owner: claimOwner,
-      dir: this.options.dir,
-      name,
-      explicit: this.options.out !== undefined,
-      rename: this.options.autoFileRenaming,
-      overwrite: this.options.overwrite,
-      urls: this.deps.mirrors,
-      remote: probe,
-      from: same ? held.index : 0,
+  /** Claim the output (see claimPaths); a later attempt of this run keeps its paths. */
+  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean; continueFrom?: number }> {
+    const choice = await claimPaths({
+      options: this.options,
+      claims: this.deps.claims,
+      owner: this.deps.claimOwner,
+      mirrors: this.deps.mirrors,
+      probe,
+      current: this.paths,
     });
+    if (!choice) return { paths: this.paths as Paths, complete: false };
     if (choice.renamed) this.emit('note', choice.renamed);
     this.found = choice.control;
     this.inherited = choice.control !== undefined;
-    await mkdirOrFail(path.dirname(choice.claim.paths.final));
-    return { paths: choice.claim.paths, complete: choice.action === 'complete' };
+    return choice;
+  }
+
+  /**
+   * `-c`: take over the final file (its first `localBytes` bytes) as this download's partial file,
+   * see continuePartialFile. Resolves true when it is already whole. The probe's body (from byte
+   * 0, as no control file was found) is dropped: the transfer asks for what is missing.
+   */
+  private async continueFile(paths: Paths, probe: ProbeResult, localBytes: number): Promise<boolean> {
+    const state = await continuePartialFile({ paths, localBytes, remote: probe, source: this.url, durable: this.options.fsync });
+    if (state === 'complete') {
+      this.emit('note', `${paths.final} already has the server's ${localBytes} bytes (-c): nothing to do`);
+      return true;
+    }
+    this.emit('note', `continuing ${paths.final} after its ${localBytes} bytes (-c)`);
+    probe.body?.cancel();
+    probe.body = undefined;
+    this.found = state;
+    this.inherited = true;
+    return false;
   }
 
   /**
@@ -283,106 +296,70 @@ export class Download extends TypedEmitter<DownloadEvents> {
    */
   private async claimNothing(paths: Paths, probe: ProbeResult, createdAt: string): Promise<void> {
     const claimed = (this.found?.done.length ?? 0) > 0;
-    const state: ControlState = {
-      version: 1,
-      url: probe.url,
-      source: this.url,
-      size: probe.size,
-      etag: probe.etag,
-      lastModified: probe.lastModified,
-      done: [],
-      createdAt,
-    };
+    const state = emptyControl(probe, this.url, createdAt);
     await saveControl(paths.control, state, { durable: this.options.fsync && claimed });
     this.found = state;
   }
 
   /** Many connections over byte ranges, with a control file for resume. */
   private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
-    const size = probe.size as number;
-    const saved = fresh ? undefined : this.found;
-    const partStat = await statOrUndefined(paths.part);
-    const decision = decideResume(saved, probe, partStat?.size);
-    const createdAt = saved?.createdAt ?? new Date().toISOString();
-    if (!decision.resume) {
-      if (decision.reason) this.emit('note', `starting over: ${decision.reason}`);
-      await this.claimNothing(paths, probe, createdAt);
-      if (partStat) await removeIfExists(paths.part);
-    }
-    const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
-    const map = new PieceMap(size, decision.resume ? decision.done : []);
-    this.map = map;
-    this.resumedBytes = map.doneBytes;
-    const state = (): ControlState => ({
-      version: 1,
-      url: probe.url,
+    const outcome = await runSegmented({
+      probe,
+      paths,
+      saved: fresh ? undefined : this.found,
       source: this.url,
-      size,
-      etag: probe.etag,
-      lastModified: probe.lastModified,
-      done: map.done.toArray(),
-      createdAt,
+      fsync: this.options.fsync,
+      checkpointIntervalMs: this.options.checkpointIntervalMs,
+      signal: this.ctrl.signal,
+      claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
+      note: (m) => this.emit('note', m),
+      started: (map) => {
+        this.map = map;
+        this.resumedBytes = map.doneBytes;
+        this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.resumedBytes, segmented: true });
+      },
+      newTransfer: (file, map) => {
+        this.transfer = this.newTransfer(source, probe, file, map, slot);
+        return this.transfer;
+      },
     });
-    // The control file is on disk before any byte is (resumed, or rewritten to claim nothing above).
-    const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, true, this.options.fsync);
-    this.emit('start', { url: probe.url, path: paths.final, totalBytes: size, resumedBytes: this.resumedBytes, segmented: true });
+    if (!outcome.done) return this.stopped(paths, outcome.onDisk);
+    return this.finish(paths, probe, probe.size as number, outcome.hasControl);
+  }
 
-    const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), this.options.checkpointIntervalMs);
-    timer.unref();
-    const host = hostOf(this.url);
+  /**
+   * The connections of a segmented download into `writer` (the partial file or standard output).
+   * The transfer takes over the probe's host slot and its open body.
+   */
+  private newTransfer(source: Source, probe: ProbeResult, writer: PositionalWriter, map: PieceMap, slot: { held: boolean }): Transfer {
+    const size = probe.size as number;
+    const wanted = Math.min(this.options.connections, this.options.maxConnectionsPerHost);
+    if (this.options.connections > wanted) this.emit('note', `using ${wanted} connections (the per-host limit)`);
     const limiter = this.limiter();
-    try {
-      if (!map.complete) {
-        const wanted = Math.min(this.options.connections, this.options.maxConnectionsPerHost);
-        if (this.options.connections > wanted) this.emit('note', `using ${wanted} connections (the per-host limit)`);
-        this.transfer = new Transfer({
-          source,
-          writer: file,
-          map,
-          validators: { etag: probe.etag, lastModified: probe.lastModified, size },
-          host,
-          hostSlots: this.deps.hostSlots,
-          connections: wanted,
-          perHostLimit: this.options.maxConnectionsPerHost,
-          minSplitSize: this.options.minSplitSize,
-          maxTries: this.options.maxTries,
-          retryWaitMs: this.options.retryWaitMs,
-          firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0, end: probe.bodyEnd ?? size } : undefined,
-          heldSlot: slot.held,
-          now: this.deps.now,
-          random: this.deps.random,
-          sleep: this.deps.sleep,
-          throttle: limiter.limited ? (n, s) => limiter.consume(n, s) : undefined,
-          onBytes: (n) => this.countBytes(n),
-          onNote: (m) => this.emit('note', m),
-          onRetry: (r) => this.emit('retry', r),
-        });
-        slot.held = false;
-        await this.transfer.run(this.ctrl.signal);
-      }
-    } catch (e) {
-      clearInterval(timer);
-      await checkpoint.settled();
-      if (isFerryError(e) && e.code === 'CHANGED') {
-        await file.close().catch(() => undefined);
-        await this.claimNothing(paths, probe, createdAt).catch(() => undefined);
-        throw e;
-      }
-      await checkpoint.save(true).catch(() => undefined);
-      await file.close().catch(() => undefined);
-      throw e;
-    }
-    clearInterval(timer);
-    // A save the timer started must not land after finish() removed the control file.
-    await checkpoint.settled();
-    if (this.ctrl.signal.aborted) {
-      await checkpoint.save(true);
-      await file.close();
-      return this.stopped(paths, map.doneBytes);
-    }
-    if (this.options.fsync) await file.sync();
-    await file.close();
-    return this.finish(paths, probe, size, checkpoint.written());
+    const transfer = new Transfer({
+      source,
+      writer,
+      map,
+      validators: { etag: probe.etag, lastModified: probe.lastModified, size },
+      host: hostOf(this.url),
+      hostSlots: this.deps.hostSlots,
+      connections: wanted,
+      perHostLimit: this.options.maxConnectionsPerHost,
+      minSplitSize: this.options.minSplitSize,
+      maxTries: this.options.maxTries,
+      retryWaitMs: this.options.retryWaitMs,
+      firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0, end: probe.bodyEnd ?? size } : undefined,
+      heldSlot: slot.held,
+      now: this.deps.now,
+      random: this.deps.random,
+      sleep: this.deps.sleep,
+      throttle: limiter.limited ? (n, s) => limiter.consume(n, s) : undefined,
+      onBytes: (n) => this.countBytes(n),
+      onNote: (m) => this.emit('note', m),
+      onRetry: (r) => this.emit('retry', r),
+    });
+    slot.held = false;
+    return transfer;
   }
 
   /** One connection, start to end: for servers without ranges or without a length. */
@@ -396,106 +373,89 @@ export class Download extends TypedEmitter<DownloadEvents> {
     if ((this.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
     await this.claimNothing(paths, probe, new Date().toISOString());
     const limiter = this.limiter();
-    // The probe's validators hold for every retry: a retry that meets another file fails with
-    // CHANGED (and run() starts over from zero), so no mix of two versions is ever saved.
-    const validators = { etag: probe.etag, lastModified: probe.lastModified, size: probe.size };
-    let first = probe.bodyOffset ? undefined : probe.body;
-    if (first === undefined) probe.body?.cancel();
-    probe.body = undefined;
-    for (let attempt = 1; ; attempt++) {
-      await removeIfExists(paths.part);
-      const file: DataFile = await openDataFile(paths.part, { size: probe.size, fresh: true });
-      const end = probe.size ?? UNKNOWN_SIZE;
-      const map = new PieceMap(end);
-      this.map = map;
-      map.assign(0, { start: 0, end });
-      const meter = new SpeedMeter(3000);
-      this.singleView = () => [
-        { id: 0, state: 'active', start: 0, end: probe.size ?? map.receivedBytes, received: map.receivedBytes, speed: meter.rate(this.deps.now()) },
-      ];
-      if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
-      try {
-        const stream = first ?? (await source.read({ start: 0 }, validators, this.ctrl.signal));
-        first = undefined;
-        await pumpSegment(stream, {
-          map,
-          writer: file,
-          id: 0,
-          requestEnd: end,
-          strictEnd: probe.size !== undefined,
-          batchBytes: 256 * 1024,
-          now: this.deps.now,
-          onBytes: (n) => {
-            meter.add(n, this.deps.now());
-            this.countBytes(n);
-          },
-          throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-        });
-        const got = map.receivedBytes;
-        if (probe.size !== undefined && got !== probe.size) {
-          throw new FerryError('NETWORK', `the connection to ${hostOf(probe.url)} closed after ${got} of ${probe.size} bytes`, { retryable: true });
-        }
-        if (this.options.fsync) await file.sync();
-        await file.close();
-        this.totalBytes = got;
-        return this.finish(paths, probe, got, true);
-      } catch (e) {
-        first?.cancel();
-        first = undefined;
-        await file.close().catch(() => undefined);
-        if (this.ctrl.signal.aborted) return this.stopped(paths, map.doneBytes);
-        const d = nextRetry({ error: e, attempt, maxTries: this.options.maxTries, baseDelayMs: this.options.retryWaitMs, random: this.deps.random });
-        if (!d.retry) throw e;
-        this.emit('retry', { connection: 0, attempt, delayMs: d.delayMs, error: toFerryError(e) });
-        await this.deps.sleep(d.delayMs, this.ctrl.signal);
-      }
-    }
+    const outcome = await runSingleConnection({
+      source,
+      probe,
+      open: async () => {
+        await removeIfExists(paths.part);
+        return openDataFile(paths.part, { size: probe.size, fresh: true });
+      },
+      maxTries: this.options.maxTries,
+      retryWaitMs: this.options.retryWaitMs,
+      fsync: this.options.fsync,
+      signal: this.ctrl.signal,
+      now: this.deps.now,
+      random: this.deps.random,
+      sleep: this.deps.sleep,
+      throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
+      onAttempt: (map, view, attempt) => {
+        this.map = map;
+        this.singleView = view;
+        if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
+      },
+      onBytes: (n) => this.countBytes(n),
+      onRetry: (r) => this.emit('retry', r),
+    });
+    if (!outcome.done) return this.stopped(paths, outcome.onDisk);
+    this.totalBytes = outcome.bytes;
+    return this.finish(paths, probe, outcome.bytes, true);
   }
 
   /** Verify, rename into place, set the modification time, drop the control file. */
   private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
-    if (this.options.checksum) {
-      try {
-        await verifyChecksum(paths.part, this.options.checksum);
-      } catch (e) {
-        // Part first: a kill in between leaves our control file alone, never a foreign-looking part.
-        if (hasControl) await this.removePartial(paths);
-        throw e;
-      }
-    }
-    // The time is set before the rename, so a file at its final name always has it ("already
-    // complete" on a rerun even after a kill right after the rename).
-    if (probe.lastModified) {
-      const t = Date.parse(probe.lastModified);
-      if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));
-    }
-    await finalizeFile(paths.part, paths.final, { durable: this.options.fsync });
-    if (hasControl) await removeControl(paths.control, { leftovers: this.inherited });
+    await finishDownload({ paths, probe, checksum: this.options.checksum, fsync: this.options.fsync, hasControl, inherited: this.inherited });
     return this.result('complete', paths, size);
   }
 
   /** The result of a run that was stopped; `paths` is undefined when it stopped before the probe answered. */
   private async stopped(paths: Paths | undefined, onDisk: number): Promise<DownloadResult> {
-    const where = paths ?? { final: this.guessedPath(), part: '', control: '' };
+    const where = paths ?? { final: this.toStdout ? STDOUT_OUT : (guessFinalPath(this.options, this.url) ?? this.url), part: '', control: '' };
     if (this.cancelled) {
-      if (paths) await this.removePartial(paths);
+      if (paths) await removePartialFiles(paths);
       return this.result('cancelled', where, 0);
     }
     return this.result('stopped', where, paths ? onDisk : 0);
   }
 
-  /** Where the file would go by its URL alone (for a run stopped before the probe answered). */
-  private guessedPath(): string {
-    try {
-      return resolveInside(this.options.dir, chooseFilename({ out: this.options.out, url: this.url }));
-    } catch {
-      return this.url;
-    }
+  /** The download writes to standard output (`out: '-'`): no files at all. */
+  private get toStdout(): boolean {
+    return this.options.out === STDOUT_OUT;
   }
 
-  private async removePartial(paths: Paths): Promise<void> {
-    await removeIfExists(paths.part).catch(() => undefined);
-    await removeControl(paths.control).catch(() => undefined);
+  /** To standard output: no `.part`, no control file, no claim, no resume (see downloadToStdout). */
+  private async stdout(source: Source, probe: ProbeResult, slot: { held: boolean }): Promise<DownloadResult> {
+    const writer = new StdoutWriter(this.deps.stdout);
+    this.stdoutWriter = writer;
+    this.totalBytes = probe.size;
+    const where = { final: STDOUT_OUT, part: '', control: '' };
+    const limiter = this.limiter();
+    const outcome = await downloadToStdout({
+      source,
+      probe,
+      writer,
+      signal: this.ctrl.signal,
+      newTransfer: (map) => this.newTransfer(source, probe, writer, map, slot),
+      setProgress: (map, transfer, view) => {
+        this.map = map;
+        this.transfer = transfer;
+        this.singleView = view;
+      },
+      single: {
+        maxTries: this.options.maxTries,
+        retryWaitMs: this.options.retryWaitMs,
+        now: this.deps.now,
+        random: this.deps.random,
+        sleep: this.deps.sleep,
+        throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
+        onBytes: (n) => this.countBytes(n),
+        onRetry: (r) => this.emit('retry', r),
+      },
+      note: (m) => this.emit('note', m),
+      started: (segmented) => this.emit('start', { url: probe.url, path: STDOUT_OUT, totalBytes: probe.size, resumedBytes: 0, segmented }),
+    });
+    if (!outcome.done) return this.result(this.cancelled ? 'cancelled' : 'stopped', where, outcome.onDisk);
+    this.totalBytes = outcome.bytes;
+    return this.result('complete', where, outcome.bytes);
   }
 
   private result(status: DownloadResult['status'], paths: Paths, totalBytes: number): DownloadResult {
@@ -522,69 +482,4 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 }
 
-/** Checkpoints never overlap; each syncs the data before saving the ranges it claims are on disk. */
-function serialCheckpoint(file: DataFile, controlPath: string, state: () => ControlState, savedBytes: number, written: boolean, fsync: boolean) {
-  let chain: Promise<void> = Promise.resolve();
-  return {
-    save(force: boolean): Promise<void> {
-      chain = chain.then(async () => {
-        const snapshot = state();
-        const bytes = snapshot.done.reduce((n, r) => n + r.end - r.start, 0);
-        if (!force && bytes === savedBytes && written) return;
-        // A control file that claims no bytes protects nothing yet: no syncs needed for it.
-        const durable = fsync && bytes > 0;
-        if (durable) await file.sync();
-        await saveControl(controlPath, snapshot, { durable });
-        savedBytes = bytes;
-        written = true;
-      });
-      return chain;
-    },
-    /** Resolves once no save is running (whether the last one failed or not). */
-    settled(): Promise<void> {
-      return chain.catch(() => undefined);
-    },
-    /** True once a control file exists on disk for this download. */
-    written: (): boolean => written,
-  };
-}
-
-/** Stat a path that usually does not exist: the cheap synchronous check spares a thrown error. */
-async function statOrUndefined(p: string) {
-  if (!existsSync(p)) return undefined;
-  try {
-    return await stat(p);
-  } catch {
-    return undefined;
-  }
-}
-
-async function mkdirOrFail(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new FerryError('FILE_SYSTEM', `cannot create directory ${dir}: ${(e as Error).message}`, {
-      hint: 'check the path and its permissions',
-    });
-  }
-}
-
-/** A server that announced ranges but answered a range request with 200. */
-function isRangeIgnored(e: unknown): boolean {
-  return isFerryError(e) && e.code === 'BAD_RESPONSE' && e.status === 200;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-/** Anything thrown becomes a FerryError with a code (unknown errors keep their message). */
-export function toFerryError(e: unknown): FerryError {
-  if (isFerryError(e)) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new FerryError('NETWORK', message, { cause: e });
-}
+export { toFerryError };

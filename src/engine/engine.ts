@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
-import { isActive, publicState, type QueueCommand, type QueueStatus, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
+import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import { OutputClaims } from '../disk/output-claims.js';
@@ -11,27 +10,12 @@ import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
 import { reserveOutput } from './output-reservation.js';
+import { type Item, itemInfo } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { createSharedSourceFactory } from './source-factory.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const DEFAULT_MAX_ACTIVE = 3;
-
-interface Item {
-  id: string;
-  urls: string[];
-  /** Which mirror is in use. */
-  mirror: number;
-  options: Partial<DownloadOptions>;
-  /** Changed only through `apply` (the pure state machine of core/queue-transitions). */
-  status: QueueStatus;
-  /** The run of the item; running exactly while `isActive(status)`. */
-  download?: Download;
-  /** The last snapshot of a download that is not running (for get/list). */
-  last?: ProgressSnapshot;
-  activeMs: number;
-  error?: FerryError;
-}
 
 /**
  * The queue: downloads run `maxActive` at a time, in order; each can be paused, resumed,
@@ -49,7 +33,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private order: string[] = [];
   private readonly hostSlots: HostSlots;
   private readonly globalBucket: TokenBucket;
-  private readonly defaults: Partial<DownloadOptions>;
+  private defaults: Partial<DownloadOptions>;
   private maxActive: number;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
@@ -73,19 +57,99 @@ export class Engine extends TypedEmitter<EngineEvents> {
     this.globalBucket = this.deps.globalBucket ?? new TokenBucket(limitRate ?? 0, Math.max(256 * 1024, (limitRate ?? 0) / 4), this.now());
   }
 
-  /** Queue a download (several URLs = mirrors of one file). Returns its id. */
-  add(url: string | string[], options: Partial<DownloadOptions> = {}, position?: number): string {
+  /**
+   * Queue a download (several URLs = mirrors of one file) at `position` of the queue order (none =
+   * the end). `at.id` restores a download under its own id (a daemon's stored gid); `at.paused`
+   * adds it paused (no `pause` event: it never ran). Returns its id.
+   * @throws FerryError USAGE when closed, without URLs, or when `at.id` is already in the queue
+   */
+  add(url: string | string[], options: Partial<DownloadOptions> = {}, position?: number, at: { id?: string; paused?: boolean } = {}): string {
     if (this.closed) throw new FerryError('USAGE', 'the engine is closed');
-    const urls = Array.isArray(url) ? url : [url];
+    const urls = Array.isArray(url) ? [...url] : [url];
     if (urls.length === 0) throw new FerryError('USAGE', 'add() needs at least one URL');
-    const id = randomBytes(8).toString('hex');
-    const item: Item = { id, urls, mirror: 0, options, status: 'waiting', activeMs: 0 };
+    if (at.id !== undefined && this.items.has(at.id)) throw new FerryError('USAGE', `a download with id ${at.id} is already queued`);
+    const id = at.id ?? randomBytes(8).toString('hex');
+    const item: Item = { id, urls, mirror: 0, formerUrls: [], options: { ...options }, status: at.paused ? 'paused' : 'waiting', activeMs: 0 };
     reserveOutput(this.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
     this.order.splice(position ?? this.order.length, 0, id);
     this.emit('added', this.info(item));
     queueMicrotask(() => this.schedule());
     return id;
+  }
+
+  /**
+   * Drop a stopped download (complete, failed or removed) from memory: a daemon keeps its history
+   * elsewhere. Returns false (and keeps it) when the id is unknown or the download is not stopped.
+   */
+  forget(id: string): boolean {
+    const item = this.items.get(id);
+    if (!item || (item.status !== 'complete' && item.status !== 'error' && item.status !== 'cancelled')) return false;
+    this.claims.release(item);
+    this.items.delete(id);
+    this.order = this.order.filter((x) => x !== id);
+    return true;
+  }
+
+  /**
+   * Remove a download from the queue, keeping its partial and control files on disk (aria2's
+   * `remove`); `deleteFiles` removes them too (the same as `cancel`). Resolves once it is stopped.
+   */
+  async remove(id: string, how: { deleteFiles: boolean } = { deleteFiles: false }): Promise<void> {
+    await this.apply(this.require(id), { kind: how.deleteFiles ? 'cancel' : 'remove' });
+  }
+
+  /**
+   * Replace the options of a download. A waiting or paused one takes them at its next start; a
+   * running one is stopped (its checkpoint saved) and queued again in its place, to resume from its
+   * control file with the new options. Resolves once that stop is done.
+   * @throws FerryError USAGE to change `dir` or `out` of a running download (its files are open)
+   */
+  async setOptions(id: string, options: Partial<DownloadOptions>): Promise<void> {
+    const item = this.require(id);
+    const moves = options.dir !== item.options.dir || options.out !== item.options.out;
+    if (moves && isActive(item.status)) {
+      throw new FerryError('USAGE', `cannot change dir or out of download ${id} while it runs`, { hint: 'pause it first' });
+    }
+    item.options = { ...options };
+    if (moves && item.status !== 'complete' && item.status !== 'cancelled') {
+      this.claims.release(item);
+      reserveOutput(this.claims, item, item.urls[item.mirror] ?? item.urls[0], { ...this.defaults, ...item.options });
+    }
+    await this.apply(item, { kind: 'restart' });
+  }
+
+  /**
+   * Replace the URLs (mirrors) of a download. Progress is kept: a control file written for any of
+   * its earlier URLs still counts as its own (the size and validators are still checked). A running
+   * download whose current URL went away restarts on the first of the new ones.
+   * @throws FerryError USAGE for an empty list
+   */
+  async setUris(id: string, urls: string[]): Promise<void> {
+    const item = this.require(id);
+    if (urls.length === 0) throw new FerryError('USAGE', `download ${id} needs at least one URL`);
+    const current = item.urls[item.mirror];
+    for (const u of item.urls) if (!urls.includes(u) && !item.formerUrls.includes(u)) item.formerUrls.push(u);
+    item.urls = [...urls];
+    const kept = urls.indexOf(current);
+    item.mirror = Math.max(0, kept);
+    if (kept < 0) await this.apply(item, { kind: 'restart' });
+  }
+
+  /** The running download's moment now (connections, speed), or undefined unless it runs. */
+  snapshot(id: string): ProgressSnapshot | undefined {
+    const item = this.items.get(id);
+    return item && isActive(item.status) ? item.download?.snapshot() : undefined;
+  }
+
+  /** Change download defaults (for downloads started from now on). `limitRate` is the per-download default. */
+  setDefaults(options: Partial<DownloadOptions>): void {
+    this.defaults = { ...this.defaults, ...options };
+  }
+
+  /** The download defaults now. */
+  getDefaults(): Partial<DownloadOptions> {
+    return { ...this.defaults };
   }
 
   /**
@@ -234,7 +298,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
       globalBucket: this.globalBucket,
       claims: this.claims,
       claimOwner: item,
-      mirrors: item.urls,
+      mirrors: [...item.urls, ...item.formerUrls],
     });
     item.download = d;
     const startedAt = this.now();
@@ -264,26 +328,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   private info(item: Item): DownloadInfo {
-    const running = isActive(item.status) && item.download;
-    const s = running ? item.download?.snapshot() : (item.last ?? item.download?.snapshot());
-    // Before it starts, an entry shows the name claimed for it at add().
-    const where = s?.path ?? this.claims.current(item)?.paths.final;
-    return {
-      id: item.id,
-      url: item.urls[item.mirror],
-      urls: [...item.urls],
-      path: where,
-      name: where === undefined ? undefined : path.basename(where),
-      state: publicState(item.status),
-      totalBytes: s?.totalBytes,
-      completedBytes: s?.completedBytes ?? 0,
-      speed: running ? (s?.speed ?? 0) : 0,
-      connections: running ? (s?.connections.length ?? 0) : 0,
-      elapsedMs: item.activeMs + (running ? (s?.elapsedMs ?? 0) : 0),
-      errorCode: item.error?.code,
-      errorMessage: item.error ? item.error.message + (item.error.hint ? ` (${item.error.hint})` : '') : undefined,
-      options: { ...item.options },
-    };
+    return itemInfo(item, this.claims);
   }
 }
 

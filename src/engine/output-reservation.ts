@@ -1,4 +1,4 @@
-import { chooseFilename } from '../core/filename.js';
+import { chooseLocation, STDOUT_OUT } from '../core/filename.js';
 import type { DownloadOptions } from '../core/options.js';
 import { type OutputClaim, type OutputClaims, outputPathsFor } from '../disk/output-claims.js';
 
@@ -12,10 +12,12 @@ import { type OutputClaim, type OutputClaims, outputPathsFor } from '../disk/out
  * @throws FerryError USAGE when an explicit `out` is already claimed by another download.
  */
 export function reserveOutput(claims: OutputClaims, owner: object, url: string, options: Partial<DownloadOptions>): OutputClaim | undefined {
-  const dir = options.dir ?? '.';
+  // Standard output is no path: nothing to claim.
+  if (options.out === STDOUT_OUT) return undefined;
+  let dir: string;
   let name: string;
   try {
-    name = chooseFilename({ out: options.out, url });
+    ({ dir, name } = chooseLocation(options.dir ?? '.', { out: options.out, url }));
     outputPathsFor(dir, name);
   } catch {
     return undefined;

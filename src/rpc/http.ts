@@ -15,6 +15,11 @@ export interface TransportOptions extends AnswerDeps {
   maxBodyBytes: number;
   /** Time allowed to receive a whole request body, in ms (aria2: 30 s). */
   readTimeoutMs: number;
+  /**
+   * Answers requests for other paths than `/jsonrpc` (the daemon's web page), after the Host check;
+   * resolves false when it has nothing for the path (then: 404).
+   */
+  otherPaths?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 export const RPC_PATH = '/jsonrpc';
@@ -91,7 +96,8 @@ function readBody(req: IncomingMessage, max: number, timeoutMs: number): Promise
 export async function serveHttp(req: IncomingMessage, res: ServerResponse, options: TransportOptions): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname !== RPC_PATH) {
-    res.writeHead(404, { 'Content-Length': 0 }).end();
+    const served = options.otherPaths !== undefined && hostAllowed(req.headers.host, options.policy) && (await options.otherPaths(req, res, url.pathname));
+    if (!served && !res.headersSent) res.writeHead(404, { 'Content-Length': 0 }).end();
     return;
   }
   const refused = refusal(req, options.policy);

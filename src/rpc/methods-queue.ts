@@ -72,9 +72,17 @@ export const QUEUE_METHODS: Record<string, MethodDef> = {
         }
       }
       const input = (params[1] ?? {}) as Aria2Options;
-      const { pause, ...rest } = input;
+      const { pause, gid, ...rest } = input;
+      if (gid !== undefined && (typeof gid !== 'string' || !/^[0-9a-f]{16}$/i.test(gid) || /^0+$/.test(gid))) {
+        throw new RpcError(`We encountered a problem while processing the option '--gid'. '${String(gid)}' is not a valid GID.`);
+      }
+      if (typeof gid === 'string' && context.service.get(gid.toLowerCase())) throw new RpcError(`GID ${gid} is not unique.`);
       const options = downloadOptions(rest, context);
-      return context.service.add(uris, options, { position: params[2] as number | undefined, paused: pause === 'true' || pause === true });
+      return context.service.add(uris, options, {
+        position: params[2] as number | undefined,
+        paused: pause === 'true' || pause === true,
+        gid: typeof gid === 'string' ? gid.toLowerCase() : undefined,
+      });
     },
   },
   'aria2.addTorrent': {

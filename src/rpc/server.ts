@@ -13,7 +13,7 @@ import path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import { AuthLimiter, type AuthLimiterOptions } from './auth-limiter.js';
 import type { RpcContext } from './context.js';
-import { serveHttp } from './http.js';
+import { serveHttp, type TransportOptions } from './http.js';
 import { startNotifier } from './notifier.js';
 import type { RpcService } from './service.js';
 import { RpcWebSockets } from './ws.js';
@@ -47,6 +47,8 @@ export interface RpcServerOptions {
   auth?: AuthLimiterOptions;
   /** How often `ferry.onProgress` goes out, ms. Default 1000. */
   progressIntervalMs?: number;
+  /** Answers other paths than `/jsonrpc` (the web page); see TransportOptions. None: 404. */
+  otherPaths?: TransportOptions['otherPaths'];
 }
 
 export interface RpcServer {
@@ -97,6 +99,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     policy: { port, hosts: options.hosts, allowOrigins },
     maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
     readTimeoutMs,
+    otherPaths: options.otherPaths,
   };
   const sockets = new RpcWebSockets({ ...transport, maxConnections: options.maxWebSockets ?? 32 });
   server.on('request', (req, res) => {

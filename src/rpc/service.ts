@@ -50,9 +50,10 @@ export type RpcEvent =
 export interface RpcService {
   /**
    * Queue `uris` (mirrors of one file). `position` is the place in the waiting queue (clamped;
-   * none = the end). Resolves with the new gid once the download is recorded durably.
+   * none = the end). `gid` is one chosen by the client (aria2's `gid` option: 16 hex digits, unused).
+   * Resolves with the new gid once the download is recorded durably.
    */
-  add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean }): Promise<string>;
+  add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean; gid?: string }): Promise<string>;
   /**
    * Pause a waiting or active download (`force`: without waiting for the final checkpoint).
    * Resolves once it counts as paused (its connections may still be closing).

@@ -3,7 +3,9 @@ import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
 import { abortedError, FerryError } from '../core/errors.js';
 import { type FtpReply, parseFtpReplies } from '../core/ftp-reply.js';
+import type { ProxyRoute } from '../core/proxy-route.js';
 import { socketError, timeoutError } from './ftp-errors.js';
+import { dialThrough, startTls } from './proxy-dial.js';
 
 /** Where and how to open a control connection. */
 export interface FtpEndpoint {
@@ -14,6 +16,12 @@ export interface FtpEndpoint {
   /** Idle limit for replies and data (ms). */
   timeoutMs: number;
   connectTimeoutMs: number;
+  /** The proxy every connection (control and data) is tunnelled through; undefined: direct. */
+  proxy?: ProxyRoute;
+  /** TLS settings for an HTTPS proxy (its CA and whether to verify it). */
+  proxyTls?: { secureContext?: tls.SecureContext; rejectUnauthorized: boolean };
+  /** With `--debug`: told `control connection` / `data connection` for each new one. */
+  log?: (what: string) => void;
 }
 
 /** What `connectSocket` opens. */
@@ -35,6 +43,8 @@ export interface ConnectTarget {
  * `connectTimeoutMs` and NETWORK/TLS otherwise. The returned socket is connected (and secure).
  */
 export function connectSocket(ep: FtpEndpoint, t: ConnectTarget): Promise<net.Socket> {
+  ep.log?.(t.what);
+  if (ep.proxy !== undefined) return connectThrough(ep, ep.proxy, t);
   return new Promise((resolve, reject) => {
     if (t.signal?.aborted) return reject(abortedError());
     const socket = t.tlsOptions ? tls.connect({ ...t.tlsOptions, host: t.host, port: t.port }) : net.connect({ host: t.host, port: t.port });
@@ -55,6 +65,24 @@ export function connectSocket(ep: FtpEndpoint, t: ConnectTarget): Promise<net.So
     socket.once(t.tlsOptions ? 'secureConnect' : 'connect', () => finish());
     t.signal?.addEventListener('abort', onAbort);
   });
+}
+
+/**
+ * `connectSocket` through a proxy: a tunnel to the target, then (implicit FTPS) TLS on top.
+ * The socket comes back paused; its reader resumes it once it listens.
+ */
+async function connectThrough(ep: FtpEndpoint, proxy: ProxyRoute, t: ConnectTarget): Promise<net.Socket> {
+  const dial = { connectTimeoutMs: ep.connectTimeoutMs, signal: t.signal, rejectUnauthorized: true, ...ep.proxyTls };
+  const tunnel = await dialThrough(proxy, t.host, t.port, dial);
+  if (t.tlsOptions === undefined) return tunnel;
+  try {
+    const secure = await startTls(tunnel, t.tlsOptions);
+    if (t.onSession) secure.on('session', t.onSession);
+    secure.pause();
+    return secure;
+  } catch (err) {
+    throw socketError(ep.where, t.what, err as Error, true);
+  }
 }
 
 /**
@@ -94,6 +122,8 @@ export class FtpControl {
 
   /** The address actually connected to: data connections go there, never to an announced one. */
   get remoteAddress(): string {
+    // Through a proxy the socket's peer is the proxy: the data connections go to the server's host.
+    if (this.ep.proxy !== undefined) return this.ep.host;
     return this.socket.remoteAddress ?? this.ep.host;
   }
 
@@ -130,6 +160,8 @@ export class FtpControl {
         this.tlsSession = session;
       });
     }
+    // A tunnelled socket comes paused (see connectThrough); a direct one flows already.
+    socket.resume();
   }
 
   /** Destroy the connection with `err` (the first failure wins); pending reads reject. */

@@ -1,9 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { FerryError } from '../core/errors.js';
-import { findNetrcEntry, parseNetrc } from '../core/ftp-netrc.js';
 import type { FtpUrl } from '../core/ftp-url.js';
+import { lookupNetrc } from './netrc-lookup.js';
 
 /** Where FTP credentials may come from besides the URL. */
 export interface FtpCredentialOptions {
@@ -28,8 +24,7 @@ export async function resolveFtpCredentials(url: FtpUrl, options: FtpCredentialO
   let user = url.user ?? options.ftpUser;
   let password = url.password ?? (options.ftpUser === undefined || options.ftpUser === user ? options.ftpPassword : undefined);
   if (password === undefined) {
-    const text = await readNetrc(options);
-    const entry = text === undefined ? undefined : findNetrcEntry(parseNetrc(text), url.host, user);
+    const entry = await lookupNetrc(url.host, options, user);
     if (entry) {
       user ??= entry.login;
       if (entry.login === undefined || entry.login === user) password = entry.password;
@@ -38,14 +33,4 @@ export async function resolveFtpCredentials(url: FtpUrl, options: FtpCredentialO
   user ??= 'anonymous';
   const anonymous = user === 'anonymous' || user === 'ftp';
   return { user, password: password ?? (anonymous ? ANONYMOUS_PASSWORD : '') };
-}
-
-async function readNetrc(options: FtpCredentialOptions): Promise<string | undefined> {
-  const file = options.netrcPath ?? path.join(options.homeDir ?? os.homedir(), '.netrc');
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if (options.netrcPath === undefined) return undefined;
-    throw new FerryError('USAGE', `cannot read netrc file ${file}: ${(err as Error).message}`, { cause: err });
-  }
 }

@@ -1,9 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { abortedError, FerryError } from '../core/errors.js';
+import type { ProxyRoute } from '../core/proxy-route.js';
 import { socketError, timeoutError } from './ftp-errors.js';
 import type { BatchPool } from './http-batches.js';
 import { ResponseBody } from './http-body.js';
+import { dialThrough } from './proxy-dial.js';
 
 /** Size of the scratch buffer that swallows bytes nobody wants (past the range end, after a close). */
 const SCRATCH_BYTES = 16 * 1024;
@@ -181,6 +183,9 @@ export interface DataTarget {
    * transfer, after RETR; `session` resumes the control connection's TLS session).
    */
   tls?: tls.ConnectionOptions;
+  /** Tunnel the data connection through this proxy (as the control connection is). */
+  proxy?: ProxyRoute;
+  proxyTls?: { secureContext?: tls.SecureContext; rejectUnauthorized: boolean };
 }
 
 /**
@@ -191,6 +196,7 @@ export interface DataTarget {
  * to `reader`.
  */
 export function connectData(t: DataTarget, reader: DataReader): Promise<net.Socket> {
+  if (t.proxy !== undefined) return connectDataThrough(t, t.proxy, reader);
   return new Promise((resolve, reject) => {
     if (t.signal?.aborted) return reject(abortedError());
     const { host, port } = t;
@@ -215,4 +221,23 @@ export function connectData(t: DataTarget, reader: DataReader): Promise<net.Sock
     socket.once('connect', () => finish());
     t.signal?.addEventListener('abort', onAbort);
   });
+}
+
+/**
+ * `connectData` through a proxy: a tunnel to the data port, TLS on top for PROT P. Its bytes
+ * arrive as 'data' events (a socket made before the reader cannot take `onread`) and are copied.
+ */
+async function connectDataThrough(t: DataTarget, proxy: ProxyRoute, reader: DataReader): Promise<net.Socket> {
+  const dial = { connectTimeoutMs: t.connectTimeoutMs, signal: t.signal, rejectUnauthorized: true, ...t.proxyTls };
+  let tunnel: net.Socket;
+  try {
+    tunnel = await dialThrough(proxy, t.host, t.port, dial);
+  } catch (err) {
+    if (err instanceof FerryError) throw err;
+    throw socketError(t.where, 'data connection', err as Error, false);
+  }
+  const socket = t.tls ? tls.connect({ ...t.tls, socket: tunnel }) : tunnel;
+  reader.attach(socket, t.tls !== undefined);
+  socket.resume();
+  return socket;
 }

@@ -194,11 +194,12 @@ export class FtpSession {
       port = announced.port;
     }
     const host = this.control.remoteAddress;
-    const { where, timeoutMs, connectTimeoutMs, tlsOptions } = this.config;
+    const { where, timeoutMs, connectTimeoutMs, tlsOptions, proxy, proxyTls } = this.config;
     const reader = new DataReader(pool, where, timeoutMs);
     if (limit !== undefined) reader.limit(limit);
     const secure = this.protectedData ? { ...tlsOptions, session: this.control.tlsSession } : undefined;
-    await connectData({ host, port, where, connectTimeoutMs, signal, tls: secure }, reader);
+    this.config.log?.('data connection');
+    await connectData({ host, port, where, connectTimeoutMs, signal, tls: secure, proxy, proxyTls }, reader);
     return reader;
   }
 }

@@ -5,6 +5,7 @@ import { abortedError, FerryError, isFerryError } from '../core/errors.js';
 import type { FtpReply } from '../core/ftp-reply.js';
 import { type FtpUrl, parseFtpUrl } from '../core/ftp-url.js';
 import type { NetworkOptions } from '../core/options.js';
+import { type ConnectionContext, describeRoute, proxyRouteFor } from '../core/proxy-route.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './ftp-credentials.js';
@@ -13,6 +14,7 @@ import { FtpPool } from './ftp-pool.js';
 import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
 import { createTransferStream } from './ftp-transfer.js';
 import { BatchPool } from './http-batches.js';
+import { tunnelHow } from './proxy-dial.js';
 
 /** Options of the FTP/FTPS source. */
 export type FtpSourceOptions = NetworkOptions &
@@ -37,14 +39,14 @@ const SETTLE_MS = 5000;
  * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR, and
  * yields exactly the requested bytes.
  */
-export function createFtpSource(url: string, options: FtpSourceOptions): Source {
+export function createFtpSource(url: string, options: FtpSourceOptions, context: ConnectionContext = {}): Source {
   const target = parseFtpUrl(url);
   const where = target.display;
   const facts: FtpServerFacts = {};
   // Batches of data-connection bytes, reused across the reads of this source.
   const batches = new BatchPool();
   let config: Promise<FtpSessionConfig> | undefined;
-  const getConfig = () => (config ??= buildConfig(target, options));
+  const getConfig = () => (config ??= buildConfig(target, options, url, context));
   const pool = new FtpPool(async (signal) => FtpSession.login(await getConfig(), facts, signal), Math.max(1, options.connections));
 
   /**
@@ -176,7 +178,7 @@ function emptyStream(): ByteStream {
   };
 }
 
-async function buildConfig(target: FtpUrl, options: FtpSourceOptions): Promise<FtpSessionConfig> {
+async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: string, context: ConnectionContext): Promise<FtpSessionConfig> {
   const { user, password } = await resolveFtpCredentials(target, options);
   if (/[\r\n\0]/.test(user + password)) {
     throw new FerryError('USAGE', `${target.display}: FTP user or password contains control characters`);
@@ -195,7 +197,17 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions): Promise<F
     }
     tlsOptions.ca = [...tls.rootCertificates, pem];
   }
+  const proxy = proxyRouteFor(new URL(url), options, context.proxyEnv);
+  const proxyTls = {
+    secureContext: tlsOptions.ca === undefined ? undefined : tls.createSecureContext({ ca: tlsOptions.ca }),
+    rejectUnauthorized: !options.insecure,
+  };
+  const route = describeRoute(proxy, proxy === undefined ? undefined : tunnelHow(proxy));
+  const debug = context.debug;
   return {
+    log: debug === undefined ? undefined : (what) => debug(`${target.display}: new ${what} ${route}`),
+    proxy,
+    proxyTls,
     host: target.host,
     port: target.port,
     where: target.display,

@@ -7,14 +7,21 @@
 import { readFile } from 'node:fs/promises';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { FerryError } from '../core/errors.js';
+import { basicAuthorization } from '../core/http-auth.js';
 import type { NetworkOptions } from '../core/options.js';
+import { type ConnectionContext, proxyRouteFor } from '../core/proxy-route.js';
+import { safeDecode } from './http-auth.js';
+import { AuthHeaders, requestTarget } from './http-auth-headers.js';
 import { BATCH_BYTES, BatchPool } from './http-batches.js';
 import type { ResponseBody } from './http-body.js';
+import { createHttpCookies, type HttpCookies } from './http-cookies.js';
 import { quoted, toFerryError } from './http-errors.js';
 import type { HttpHeaders } from './http-parser.js';
 import { HttpPool } from './http-pool.js';
 import { requestHead } from './http-request.js';
 import { endpointOf } from './http-socket.js';
+import { proxyStatusError } from './proxy-http-connect.js';
+import { httpProxyPlan } from './proxy-http-route.js';
 
 /** Options of the HTTP source: the network options plus the connections per origin. */
 export type HttpSourceOptions = NetworkOptions & { connections: number };
@@ -98,15 +105,6 @@ export async function discardBody(res: HttpResponse, limitMs = DISCARD_TIME_MS):
   body.cancel();
 }
 
-/** Percent-decode URL userinfo; a malformed escape is kept as written. */
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 function parseUrl(url: string): URL {
   let u: URL;
   try {
@@ -188,22 +186,41 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
   };
 }
 
-export function createHttpClient(options: HttpSourceOptions, userUrl: string, shared?: HttpTransport): HttpClient {
+/**
+ * The client of one source. `cookies` is the jar its requests use (shared by the sources of an
+ * engine; default: a jar of its own).
+ */
+export function createHttpClient(
+  options: HttpSourceOptions,
+  userUrl: string,
+  shared?: HttpTransport,
+  cookies?: HttpCookies,
+  context: ConnectionContext = {},
+): HttpClient {
   const base = baseHeaders(options);
   const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
   const transport = shared ?? createHttpTransport(options);
+  const auth = new AuthHeaders(userUrl, options, cookies ?? createHttpCookies());
   const state: { closed: boolean } = { closed: false };
 
   async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
-    const head = requestHead(u, headers);
     const endpoint = endpointOf(u);
-    const pool = await transport.pool(endpoint.secure);
+    const route = proxyRouteFor(u, options, context.proxyEnv);
+    const pool = await transport.pool(endpoint.secure || route?.kind === 'https');
     if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
+    const plan = route === undefined ? undefined : httpProxyPlan(route, endpoint, pool.options, pool.options.connectTimeoutMs);
+    // The proxy's login goes to the proxy only: on a forwarded request, never through a tunnel.
+    const head = requestHead(u, plan?.authorization === undefined ? headers : { ...headers, 'proxy-authorization': plan.authorization }, plan?.absolute);
     for (let attempt = 0; ; attempt++) {
-      const { conn, reused } = await pool.acquire(endpoint, signal, attempt > 0);
+      const { conn, reused } = await pool.acquire(endpoint, signal, attempt > 0, plan?.pool);
+      if (!reused) context.debug?.(`${u.host}: new connection ${plan?.description ?? 'direct'}`);
       try {
         const res = await conn.request(head, signal);
+        if (res.statusCode === 407 && plan?.absolute && route !== undefined) {
+          await discardBody({ ...res });
+          throw proxyStatusError(route, 407, res.statusText, `GET ${u.host}`);
+        }
         return { statusCode: res.statusCode, statusText: res.statusText, headers: res.headers, body: res.body };
       } catch (err) {
         const e = toFerryError(err, u.host, signal);
@@ -216,6 +233,21 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
     }
   }
 
+  /**
+   * One hop: the request with the login, cookies and Referer added, sent again (a bounded number
+   * of times) when a 401 taught the login something new.
+   */
+  async function requestHop(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+    const userAuthorization = headers.authorization !== undefined;
+    for (let answers = 0; ; answers++) {
+      const sending = { ...headers };
+      const sent = await auth.decorate(u, requestTarget(u), sending);
+      const res = await requestOnce(u, sending, signal);
+      if (res.statusCode === 401 && auth.login.covers(u) && !userAuthorization) await discardBody(res);
+      if (!(await auth.received(u, res.statusCode, res.headers, sent, userAuthorization, answers))) return res;
+    }
+  }
+
   async function get(url: string, extra: Record<string, string>, signal: AbortSignal): Promise<FinalResponse> {
     const first = parseUrl(url);
     const seen = new Set<string>([first.href]);
@@ -225,11 +257,12 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
       for (const [name, value] of Object.entries(base)) {
         if (u.origin === trustedOrigin || !isSecretHeader(name)) headers[name] = value;
       }
-      if (u.username !== '' && headers.authorization === undefined) {
-        headers.authorization = `Basic ${Buffer.from(`${safeDecode(u.username)}:${safeDecode(u.password)}`).toString('base64')}`;
+      // A redirect target elsewhere that carries its own userinfo gets exactly that, with Basic.
+      if (u.username !== '' && headers.authorization === undefined && !auth.login.covers(u)) {
+        headers.authorization = basicAuthorization(safeDecode(u.username), safeDecode(u.password));
       }
       Object.assign(headers, extra);
-      const res = await requestOnce(u, headers, signal);
+      const res = await requestHop(u, headers, signal);
       const location = res.headers.location;
       if (!REDIRECT_STATUSES.has(res.statusCode) || typeof location !== 'string') {
         return { url: u.href, host: u.host, res };
@@ -257,6 +290,7 @@ export function createHttpClient(options: HttpSourceOptions, userUrl: string, sh
         });
       }
       seen.add(next.href);
+      auth.redirected(u, next);
       u = next;
     }
   }

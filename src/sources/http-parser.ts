@@ -8,7 +8,10 @@
  * section 2.2 allows it); a CR anywhere but before an LF is refused.
  */
 
-/** Response header fields: lowercased names; a repeated field's values joined with ", ". */
+/**
+ * Response header fields: lowercased names; a repeated field's values joined with ", ", except
+ * `set-cookie`, whose values (which may hold commas) are joined with "\n" (a value never holds one).
+ */
 export type HttpHeaders = Record<string, string>;
 
 /** A parsed status line and header section. */
@@ -126,7 +129,7 @@ export function parseResponseHead(text: string): ResponseHead {
     const previous = headers[name];
     if (previous === undefined) headers[name] = value;
     else if (name === 'content-length') throw new ProtocolError('more than one Content-Length');
-    else headers[name] = `${previous}, ${value}`;
+    else headers[name] = `${previous}${name === 'set-cookie' ? '\n' : ', '}${value}`;
   }
   return { minor: status[1] === '1' ? 1 : 0, statusCode: Number(status[2]), statusText: status[3] ?? '', headers };
 }

@@ -3,7 +3,13 @@
  * busy or idle), idle ones reused most-recent first, requests beyond the limit queued in order.
  */
 import { abortedError } from '../core/errors.js';
-import { type Endpoint, WireConnection, type WireHooks, type WireOptions } from './http-wire.js';
+import { type Endpoint, WireConnection, type WireHooks, type WireOptions, type WireVia } from './http-wire.js';
+
+/** A way to an origin other than directly (a proxy), with a key that tells such ways apart. */
+export interface PoolRoute {
+  key: string;
+  via: WireVia;
+}
 
 /** Pool settings: the connection settings plus the per-origin limit. */
 export interface PoolOptions extends WireOptions {
@@ -41,6 +47,7 @@ class OriginPool implements WireHooks {
   constructor(
     private readonly endpoint: Endpoint,
     private readonly options: PoolOptions,
+    private readonly via?: WireVia,
   ) {}
 
   acquire(signal: AbortSignal, fresh: boolean): Promise<Lease> {
@@ -72,7 +79,7 @@ class OriginPool implements WireHooks {
   }
 
   private open(): WireConnection {
-    const conn = new WireConnection(this.endpoint, this.options, this);
+    const conn = new WireConnection(this.endpoint, this.options, this, this.via);
     this.all.add(conn);
     return conn;
   }
@@ -120,33 +127,39 @@ class OriginPool implements WireHooks {
   }
 }
 
-/** The connection pools of one source, one per origin. */
+function poolKey(endpoint: Endpoint, route?: PoolRoute): string {
+  return `${route?.key ?? 'direct'} ${endpoint.secure ? 'https' : 'http'}://${endpoint.label}`;
+}
+
+/** The connection pools of one source, one per origin and route (direct, or a proxy). */
 export class HttpPool {
   private readonly origins = new Map<string, OriginPool>();
   private closed = false;
 
-  constructor(private readonly options: PoolOptions) {}
+  /** @param options the settings of every connection (also the TLS settings a proxy tunnel uses) */
+  constructor(readonly options: PoolOptions) {}
 
   /**
    * A connection to `endpoint` for one request: the most recently idle one unless `fresh`, else a
    * new one when the origin is under its limit, else the next one that frees up. Rejects with
-   * ABORTED when `signal` aborts first or the pool is closed.
+   * ABORTED when `signal` aborts first or the pool is closed. Connections through a proxy
+   * (`route`) are pooled apart from direct ones and from other proxies'.
    */
-  acquire(endpoint: Endpoint, signal: AbortSignal, fresh = false): Promise<Lease> {
+  acquire(endpoint: Endpoint, signal: AbortSignal, fresh = false, route?: PoolRoute): Promise<Lease> {
     if (this.closed) return Promise.reject(abortedError(`${endpoint.label}: the HTTP source is closed`));
     if (signal.aborted) return Promise.reject(abortedError(`${endpoint.label}: aborted`));
-    const key = `${endpoint.secure ? 'https' : 'http'}://${endpoint.label}`;
+    const key = poolKey(endpoint, route);
     let origin = this.origins.get(key);
     if (origin === undefined) {
-      origin = new OriginPool(endpoint, this.options);
+      origin = new OriginPool(endpoint, this.options, route?.via);
       this.origins.set(key, origin);
     }
     return origin.acquire(signal, fresh);
   }
 
   /** Sockets open to an origin (connecting, busy or idle) and how many are idle. */
-  stats(endpoint: Endpoint): { open: number; idle: number } {
-    const origin = this.origins.get(`${endpoint.secure ? 'https' : 'http'}://${endpoint.label}`);
+  stats(endpoint: Endpoint, route?: PoolRoute): { open: number; idle: number } {
+    const origin = this.origins.get(poolKey(endpoint, route));
     return { open: origin?.all.size ?? 0, idle: origin?.idle.length ?? 0 };
   }
 

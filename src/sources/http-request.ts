@@ -12,10 +12,13 @@ const RESERVED = new Set(['host', 'connection', 'content-length', 'transfer-enco
 /**
  * The head of `GET u` with `headers` (names lowercase), `Host` first (the user's own Host value
  * wins, as with Node's http), and `Connection: keep-alive`. Throws FerryError USAGE for a header
- * that cannot be sent (bad name, CR/LF or other control characters in a value).
+ * that cannot be sent (bad name, CR/LF or other control characters in a value). `absolute`: the
+ * absolute-form target (`http://host/path`) a request to an HTTP proxy needs.
  */
-export function requestHead(u: URL, headers: Record<string, string>): string {
-  const target = `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
+export function requestHead(u: URL, headers: Record<string, string>, absolute = false): string {
+  const path = `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
+  // Never the userinfo or the fragment: the target names the resource only.
+  const target = absolute ? `${u.protocol}//${u.host}${path}` : path;
   let head = `GET ${target} HTTP/1.1\r\nHost: ${headers.host ?? u.host}\r\n`;
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name)) throw new FerryError('USAGE', `${u.host}: invalid request header name "${name}"`);

@@ -6,9 +6,11 @@
 import { parseContentDisposition } from '../core/content-disposition.js';
 import { FerryError } from '../core/errors.js';
 import { acceptsByteRanges, isEncodedBody, isWeakEtag, parseContentLength, parseContentRange } from '../core/http-headers.js';
+import type { ConnectionContext } from '../core/proxy-route.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './http-client.js';
+import type { HttpCookies } from './http-cookies.js';
 import { statusError } from './http-errors.js';
 import { bodyStream, emptyStream } from './http-stream.js';
 
@@ -184,10 +186,16 @@ async function wholeBody(r: FinalResponse, validators: Validators, signal: Abort
  * URL reached after redirects (by `probe` or any `read`) is used by later requests. Streams hand
  * out views of pooled buffers: a consumer that calls `release(chunk)` once a chunk's bytes are
  * written lets the source reuse them. With a shared `transport`, connections outlive the source
- * and serve other sources of the same engine.
+ * and serve other sources of the same engine; with a shared `cookies` jar, so do cookies.
  */
-export function createHttpSource(url: string, options: HttpSourceOptions, transport?: HttpTransport): Source {
-  const client = createHttpClient(options, url, transport);
+export function createHttpSource(
+  url: string,
+  options: HttpSourceOptions,
+  transport?: HttpTransport,
+  cookies?: HttpCookies,
+  context?: ConnectionContext,
+): Source {
+  const client = createHttpClient(options, url, transport, cookies, context);
   const state = { url };
 
   return {

@@ -9,6 +9,7 @@ import { abortedError, FerryError } from '../core/errors.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { type BodyControl, ResponseBody } from './http-body.js';
 import { ChunkedDecoder } from './http-chunked.js';
+import { toFerryError } from './http-errors.js';
 import { HeadReader } from './http-head.js';
 import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './http-parser.js';
 import { type Endpoint, openSocket } from './http-socket.js';
@@ -16,6 +17,15 @@ import type { WireOptions, WireResponse } from './http-wire-types.js';
 
 export type { Endpoint } from './http-socket.js';
 export type { WireOptions, WireResponse } from './http-wire-types.js';
+
+/**
+ * How a connection reaches its origin when not directly: `forward` opens the socket to an HTTP
+ * proxy (requests in absolute form); `tunnel` gets a ready byte stream to the origin (CONNECT or
+ * SOCKS, TLS on top for https) from `dial`, which `signal` aborts.
+ */
+export type WireVia =
+  | { kind: 'forward'; proxy: Endpoint /** `http proxy 127.0.0.1:3128`: failures to connect name the proxy. */; where: string }
+  | { kind: 'tunnel'; dial(signal: AbortSignal): Promise<net.Socket> };
 
 /** Told when a connection can take another request, and when it is gone. */
 export interface WireHooks {
@@ -42,7 +52,11 @@ type Phase = 'new' | 'head' | 'body' | 'idle' | 'closed';
  * with no stray bytes.
  */
 export class WireConnection {
-  private readonly socket: net.Socket;
+  /** Undefined while a tunnel is being dialled. */
+  private socket: net.Socket | undefined;
+  /** A request head written before the tunnel was up. */
+  private unsent: string | undefined;
+  private readonly dialing = new AbortController();
   private readonly readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
   private phase: Phase = 'new';
   private connectTimer: NodeJS.Timeout | undefined;
@@ -70,19 +84,71 @@ export class WireConnection {
     readonly endpoint: Endpoint,
     private readonly options: WireOptions,
     private readonly hooks: WireHooks,
+    via?: WireVia,
   ) {
     // Node asks for the buffer of every next read: the free tail of a body batch when the next
     // bytes are known to be body data, else the connection's read buffer, whose bytes are parsed
     // or copied out at once.
     const onread: net.OnReadOpts = { buffer: () => this.nextBuffer(), callback: (n, buf) => this.onRead(n, buf as Buffer) };
-    this.socket = openSocket(endpoint, onread, options);
-    this.socket.setNoDelay(true);
     this.connectTimer = setTimeout(() => this.fail(this.timeout('connection timed out')), options.connectTimeoutMs);
-    this.socket.once(endpoint.secure ? 'secureConnect' : 'connect', () => clearTimeout(this.connectTimer));
-    this.socket.on('error', (err) => this.fail(err));
-    this.socket.on('end', () => this.onEnd());
-    this.socket.on('close', () => this.fail(new FerryError('NETWORK', `${endpoint.label}: connection closed`, { retryable: true })));
-    this.socket.on('timeout', () => this.onTimeout());
+    if (via?.kind === 'tunnel') {
+      via.dial(this.dialing.signal).then(
+        (socket) => this.attach(socket, true),
+        (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))),
+      );
+      return;
+    }
+    const target = via?.kind === 'forward' ? via.proxy : endpoint;
+    const socket = openSocket(target, onread, options);
+    const connected = (): void => {
+      clearTimeout(this.connectTimer);
+      socket.removeListener('error', proxyFailed);
+    };
+    // Until the proxy answers, a socket error is the proxy's (refused, unreachable, TLS).
+    const proxyFailed = (err: Error): void => {
+      if (via?.kind === 'forward') this.fail(toFerryError(err, via.where, this.dialing.signal));
+    };
+    if (via?.kind === 'forward') socket.once('error', proxyFailed);
+    socket.once(target.secure ? 'secureConnect' : 'connect', connected);
+    this.attach(socket, false);
+  }
+
+  /**
+   * Watch `socket`. A dialled one (`ready`: connected, a tunnel made before this connection
+   * listened) cannot take `onread`: its chunks arrive as 'data' events and are copied through
+   * the read buffer.
+   */
+  private attach(socket: net.Socket, ready: boolean): void {
+    if (this.phase === 'closed') {
+      socket.destroy();
+      return;
+    }
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('error', (err) => this.fail(err));
+    socket.on('end', () => this.onEnd());
+    socket.on('close', () => this.fail(new FerryError('NETWORK', `${this.endpoint.label}: connection closed`, { retryable: true })));
+    socket.on('timeout', () => this.onTimeout());
+    if (!ready) return;
+    clearTimeout(this.connectTimer);
+    socket.on('data', (chunk: Buffer) => this.onChunk(chunk));
+    socket.resume();
+    const head = this.unsent;
+    this.unsent = undefined;
+    if (head !== undefined) {
+      socket.setTimeout(this.options.timeoutMs);
+      socket.write(head, 'latin1');
+    }
+  }
+
+  /** A chunk of a dialled socket, through the read buffer as if read there. */
+  private onChunk(chunk: Buffer): void {
+    for (let at = 0; at < chunk.length && this.phase !== 'closed'; ) {
+      const n = Math.min(READ_BUFFER_BYTES, chunk.length - at);
+      chunk.copy(this.readBuffer, 0, at, at + n);
+      at += n;
+      this.onRead(n, this.readBuffer);
+    }
   }
 
   /** True while the connection can take a request: new (maybe still connecting) or idle. */
@@ -108,16 +174,17 @@ export class WireConnection {
     this.responseBytes = 0;
     this.strayBeforeHead = false;
     this.heads.reset();
-    if (this.phase === 'idle') this.socket.ref();
+    if (this.phase === 'idle') this.socket?.ref();
     this.phase = 'head';
     this.signal = signal;
     signal.addEventListener('abort', this.onAbort);
-    this.socket.setTimeout(this.options.timeoutMs);
+    this.socket?.setTimeout(this.options.timeoutMs);
     const headMs = this.options.headTimeoutMs ?? this.options.timeoutMs;
     this.headTimer = setTimeout(() => this.fail(this.timeout(`no complete response head within ${headMs / 1000}s`)), headMs);
     return new Promise<WireResponse>((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.socket.write(head, 'latin1');
+      if (this.socket === undefined) this.unsent = head;
+      else this.socket.write(head, 'latin1');
     });
   }
 
@@ -251,9 +318,9 @@ export class WireConnection {
     }
     this.phase = 'idle';
     // The body may have paused the socket: an idle connection must notice the server closing it.
-    this.socket.resume();
-    this.socket.setTimeout(this.options.idleTimeoutMs);
-    this.socket.unref();
+    this.socket?.resume();
+    this.socket?.setTimeout(this.options.idleTimeoutMs);
+    this.socket?.unref();
     // Bytes the server sent after the body (a stray CRLF) are read in this same turn of the
     // event loop, after the read that ended the body: the connection goes back to its pool only
     // after that turn, so such a connection is closed (see onRead) instead of being reused with
@@ -271,14 +338,14 @@ export class WireConnection {
     const control: BodyControl = {
       pause: () => {
         if (!current()) return;
-        this.socket.pause();
+        this.socket?.pause();
         // A consumer that is behind is not a stalled server.
-        this.socket.setTimeout(0);
+        this.socket?.setTimeout(0);
       },
       resume: () => {
         if (!current()) return;
-        this.socket.setTimeout(this.options.timeoutMs);
-        this.socket.resume();
+        this.socket?.setTimeout(this.options.timeoutMs);
+        this.socket?.resume();
       },
       abandon: () => {
         if (current()) this.close();
@@ -308,7 +375,8 @@ export class WireConnection {
     pending?.reject(err);
     this.body?.fail(err);
     this.body = undefined;
-    this.socket.destroy();
+    this.dialing.abort();
+    this.socket?.destroy();
     this.hooks.onClosed(this);
   }
 }

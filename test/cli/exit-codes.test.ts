@@ -14,6 +14,7 @@ describe('EXIT', () => {
       checksum: 5,
       fileSystem: 6,
       ftp: 7,
+      output: 23,
       interrupted: 130,
     });
   });
@@ -39,6 +40,7 @@ describe('exitCodeFor', () => {
     ['FILE_SYSTEM', 6],
     ['FILE_EXISTS', 6],
     ['FTP', 7],
+    ['OUTPUT', 23],
     ['ABORTED', 130],
     ['UNSUPPORTED', 1],
   ])('FerryError %s -> %d', (code, exit) => {

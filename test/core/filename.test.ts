@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { chooseFilename, MAX_FILENAME_BYTES, normalizeOutputPath, sanitizeFilename } from '../../src/core/filename.js';
+import { chooseFilename, chooseLocation, MAX_FILENAME_BYTES, normalizeOutputPath, outputLocation, sanitizeFilename } from '../../src/core/filename.js';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
@@ -111,19 +111,24 @@ describe('normalizeOutputPath', () => {
     ['sub\\out.bin', 'sub/out.bin'],
     ['a/../b', 'b'],
     ['...', '...'],
+    ['../x', '../x'],
+    ['a/../../x', '../x'],
+    ['..\\..\\x', '../../x'],
+    ['/data/linux.iso', '/data/linux.iso'],
+    ['//data/./sub/../linux.iso', '/data/linux.iso'],
+    ['/../x', '/x'],
+    ['-', './-'],
+    ['./-', './-'],
+    ['c:x', 'c:x'],
   ])('%j -> %j', (input, expected) => {
     expect(normalizeOutputPath(input)).toBe(expected);
   });
 
   it.each([
-    ['../x', 'leave the download directory'],
-    ['a/../../x', 'leave the download directory'],
-    ['..\\..\\x', 'leave the download directory'],
-    ['..', 'leave the download directory'],
-    ['/etc/passwd', 'relative'],
-    ['\\\\server\\share\\x', 'relative'],
-    ['C:\\x', 'relative'],
-    ['c:x', 'relative'],
+    ['..', 'names a directory'],
+    ['a/../..', 'names a directory'],
+    ['/', 'directory'],
+    ['/..', 'names no file'],
     ['dir/', 'directory'],
     ['dir\\', 'directory'],
     ['', 'names no file'],
@@ -145,11 +150,35 @@ describe('normalizeOutputPath', () => {
   });
 });
 
+describe('outputLocation: -o as curl and wget take it (absolute ignores -d, relative is inside it)', () => {
+  it.each<[string, string, { dir: string; name: string }]>([
+    ['.', 'x.iso', { dir: '.', name: 'x.iso' }],
+    ['.', '/data/linux.iso', { dir: '/data', name: 'linux.iso' }],
+    ['/dl', '/data/linux.iso', { dir: '/data', name: 'linux.iso' }],
+    ['/dl', 'sub/x.iso', { dir: '/dl/sub', name: 'x.iso' }],
+    ['/dl/', 'sub/x.iso', { dir: '/dl/sub', name: 'x.iso' }],
+    ['/dl', '../x.iso', { dir: '/dl/..', name: 'x.iso' }],
+    ['.', '../up/x.iso', { dir: '../up', name: 'x.iso' }],
+    ['rel', 'a/b/x', { dir: 'rel/a/b', name: 'x' }],
+    ['.', '/x', { dir: '/', name: 'x' }],
+    ['/dl', './-', { dir: '/dl', name: '-' }],
+  ])('-d %j -o %j -> %j', (dir, out, expected) => {
+    expect(outputLocation(dir, out)).toEqual(expected);
+  });
+
+  it('keeps a name from the server or the URL a base name inside the directory', () => {
+    expect(chooseLocation('/dl', { url: 'http://h/..%2F..%2Fetc%2Fpasswd' })).toEqual({ dir: '/dl', name: 'passwd' });
+    expect(chooseLocation('/dl', { url: 'http://h/x', contentDispositionName: '/etc/passwd' })).toEqual({ dir: '/dl', name: 'passwd' });
+    expect(chooseLocation('/dl', { url: 'http://h/x', contentDispositionName: '../../up' })).toEqual({ dir: '/dl', name: 'up' });
+  });
+});
+
 describe('chooseFilename', () => {
   it.each<[Parameters<typeof chooseFilename>[0], string]>([
     [{ out: 'mine.iso', contentDispositionName: 'server.iso', url: 'http://h/path/url.iso' }, 'mine.iso'],
     [{ out: 'sub/../mine.iso', url: 'http://h/url.iso' }, 'mine.iso'],
-    [{ out: 'nested/dir/mine.iso', url: 'http://h/url.iso' }, 'nested/dir/mine.iso'],
+    [{ out: 'nested/dir/mine.iso', url: 'http://h/url.iso' }, 'mine.iso'],
+    [{ out: '/data/../abs.iso', url: 'http://h/url.iso' }, 'abs.iso'],
     [{ contentDispositionName: 'server.iso', url: 'http://h/path/url.iso' }, 'server.iso'],
     [{ contentDispositionName: '../../etc/passwd', url: 'http://h/x' }, 'passwd'],
     [{ contentDispositionName: '...', url: 'http://h/path/url.iso' }, 'url.iso'],
@@ -173,8 +202,8 @@ describe('chooseFilename', () => {
   });
 
   it('never falls back from a bad explicit -o: it is a usage error', () => {
-    expect(() => chooseFilename({ out: '../../escape', url: 'http://h/ok.bin' })).toThrow(FerryError);
-    expect(() => chooseFilename({ out: '/abs', url: 'http://h/ok.bin' })).toThrow(/relative/);
+    expect(() => chooseFilename({ out: '../../', url: 'http://h/ok.bin' })).toThrow(FerryError);
+    expect(() => chooseFilename({ out: '/abs/..', url: 'http://h/ok.bin' })).toThrow(/names no file/);
   });
 
   it('bounds a 1000-character URL segment', () => {

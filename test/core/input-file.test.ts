@@ -220,13 +220,18 @@ describe('parseInputFile: whole files', () => {
   });
 
   it('warns about unknown aria2 keys and keeps the rest', () => {
-    const text = 'http://h/a\n  continue=true\n  out=a.bin\n  gid=0123456789abcdef\n  Out=x\n-u http://h/b';
+    const text = 'http://h/a\n  bt-seed-unverified=true\n  out=a.bin\n  gid=0123456789abcdef\n  Out=x\n-u http://h/b -c\nhttp://h/c\n  continue=true';
     expect(parse(text)).toEqual({
       entries: [
         { urls: ['http://h/a'], options: { out: 'a.bin' }, line: 1 },
-        { urls: ['http://h/b'], options: {}, line: 6 },
+        { urls: ['http://h/b'], options: { continuePartial: true }, line: 6 },
+        { urls: ['http://h/c'], options: { continuePartial: true }, line: 7 },
       ],
-      warnings: ['list.txt:2: unknown option "continue" ignored', 'list.txt:4: unknown option "gid" ignored', 'list.txt:5: unknown option "Out" ignored'],
+      warnings: [
+        'list.txt:2: unknown option "bt-seed-unverified" ignored',
+        'list.txt:4: unknown option "gid" ignored',
+        'list.txt:5: unknown option "Out" ignored',
+      ],
     });
   });
 
@@ -256,6 +261,18 @@ describe('parseInputFile: whole files', () => {
       ['--ftp-user', 'ftp-user', 'alice'],
       ['--ftp-password', 'ftp-passwd', 's3 cr=t'],
       ['--netrc-file', 'netrc-path', 'n rc'],
+      ['--http-user', 'http-user', 'bob'],
+      ['--http-passwd', 'http-passwd', 'p:w d'],
+      ['--referer', 'referer', 'http://r/x'],
+      ['--load-cookies', 'load-cookies', 'in.txt'],
+      ['--save-cookies', 'save-cookies', 'out.txt'],
+      ['--all-proxy', 'all-proxy', 'socks5h://127.0.0.1:1080'],
+      ['--http-proxy', 'http-proxy', 'http://proxy:3128'],
+      ['--https-proxy', 'https-proxy', 'https://proxy:443'],
+      ['--ftp-proxy', 'ftp-proxy', 'socks5://proxy'],
+      ['--no-proxy', 'no-proxy', 'localhost,.lan,10.0.0.0/8'],
+      ['--proxy-user', 'all-proxy-user', 'ann'],
+      ['--proxy-password', 'all-proxy-passwd', 's3 cr=t'],
     ];
     const keysWithFlags = OPTION_KEYS.filter((k) => k.flags.length > 0).map((k) => k.key);
     expect(pairs.map(([, key]) => key).sort()).toEqual(keysWithFlags.sort());
@@ -306,11 +323,11 @@ describe('parseInputFile: errors', () => {
     ],
     ['an option line first', '  out=x\nhttp://h/a', ["list.txt:1: option line 'out=x' has no URI line before it"]],
     ['an option line after a ferry line', '-u http://h/a\n  out=x', ["list.txt:2: option line 'out=x' has no URI line before it"]],
-    ['-o escaping the directory', '-u http://h/a -o ../x', ["list.txt:1: -o: output name '../x' would leave the download directory"]],
-    ['out escaping the directory', 'http://h/a\n  out=a/../../x', ["list.txt:2: out: output name 'a/../../x' would leave the download directory"]],
-    ['an absolute out', 'http://h/a\n  out=/etc/passwd', ["list.txt:2: out: output name '/etc/passwd' must be a relative path"]],
+    ['-o naming a directory', '-u http://h/a -o /data/', ["list.txt:1: -o: output path '/data/' names a directory, not a file"]],
+    ['out naming no file', 'http://h/a\n  out=a/..', ["list.txt:2: out: output path 'a/..' names no file"]],
+    ['out of standard output', 'http://h/a\n  out=-', ["list.txt:2: out: '-' (standard output) works only for one URL on the command line"]],
     ['an unknown long flag', '-u http://h/a --foo', ["list.txt:1: unknown option '--foo'"]],
-    ['an unknown short flag', '-u http://h/a -x', ["list.txt:1: unknown option '-x'"]],
+    ['an unknown short flag', '-u http://h/a -X', ["list.txt:1: unknown option '-X'"]],
     [
       'a command-line-only flag',
       '-u http://h/a -i other.txt',
@@ -357,7 +374,7 @@ describe('parseInputFile: errors', () => {
     const text = [
       '# fine',
       '-u http://h/ok -o ok.bin',
-      '-u ftp://h/a -n 99 -o ../up',
+      '-u ftp://h/a -n 99 -o ../up/',
       'http://h/b',
       '  split=0',
       '  header=bad',
@@ -368,7 +385,7 @@ describe('parseInputFile: errors', () => {
     ].join('\r\n');
     expect(errorLines(text, 'my list.txt')).toEqual([
       "my list.txt:3: -n needs a number from 1 to 64, got '99'",
-      "my list.txt:3: -o: output name '../up' would leave the download directory",
+      "my list.txt:3: -o: output path '../up/' names a directory, not a file",
       "my list.txt:5: split needs a number from 1 to 64, got '0'",
       "my list.txt:6: header needs 'Name: value', got 'bad'",
       "my list.txt:8: not a valid URL: 'nonsense'",

@@ -35,10 +35,22 @@ describe('control files and URLs', () => {
     expect(isControlFor(['https://h/a'], ['https://h/a?x'])).toBe(false);
   });
 
-  it('resume needs the partial file at the recorded size', () => {
+  it('resume needs the partial file at the recorded size, or shorter but holding every claimed byte', () => {
     const remote = { url: 'http://h/f', size: 100, acceptsRanges: true, etag: '"e"' };
     const saved = { size: 100, etag: '"e"', done: [{ start: 0, end: 50 }] };
     expect(decideResume(saved, remote, 100)).toEqual({ resume: true, done: saved.done });
-    expect(decideResume(saved, remote, 60)).toEqual({ resume: false, reason: 'the partial file has 60 bytes, expected 100' });
+    // A file taken over with -c, renamed to the .part before it was extended.
+    expect(decideResume(saved, remote, 60)).toEqual({ resume: true, done: saved.done });
+    expect(decideResume(saved, remote, 50)).toEqual({ resume: true, done: saved.done });
+    expect(decideResume(saved, remote, 49)).toEqual({ resume: false, reason: 'the partial file has 49 bytes, expected 100' });
+    expect(decideResume(saved, remote, 120)).toEqual({ resume: false, reason: 'the partial file has 120 bytes, expected 100' });
+    const split = {
+      ...saved,
+      done: [
+        { start: 0, end: 10 },
+        { start: 70, end: 80 },
+      ],
+    };
+    expect(decideResume(split, remote, 75)).toEqual({ resume: false, reason: 'the partial file has 75 bytes, expected 100' });
   });
 });

@@ -49,6 +49,8 @@ export interface Faults {
   length?: boolean;
   /** Throttle each response body to this many bytes per second. */
   throttleBytesPerSec?: number;
+  /** Throttle only the responses that start at byte 0 (the head of the file) to this many bytes per second. */
+  throttleHeadBytesPerSec?: number;
   /** Wait this long before sending the status line and headers. */
   firstByteDelayMs?: number;
   /** Destroy the socket after this many body bytes of each response (headers always go out). */
@@ -107,6 +109,11 @@ export interface TestServerOptions {
   https?: { certPem: string; keyPem: string };
   files?: Record<string, TestFile>;
   faults?: Faults;
+  /**
+   * Runs before the routes (see http-auth-gate.ts): returns the path to go on with, or undefined
+   * when it has answered the request itself.
+   */
+  gate?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => string | undefined;
 }
 
 const SLICE = 1024 * 1024;
@@ -302,6 +309,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       res.end();
       return;
     }
+    const atHead = (range?.start ?? 0) === 0;
+    if (atHead && f.throttleHeadBytesPerSec !== undefined) f.throttleBytesPerSec = f.throttleHeadBytesPerSec;
     await sendBody(res, body, f);
   }
 
@@ -311,13 +320,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     if (req.headers.range !== undefined) stats.rangesRequested.push(req.headers.range);
     stats.requestHeaders.push(req.headers);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname;
     const fail = faults.failFirst;
     if (fail !== undefined && fail.count > 0) {
       faults.failFirst = { ...fail, count: fail.count - 1 };
       return sendStatus(res, fail);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendStatus(res, { status: 405 });
+    const path = opts.gate === undefined ? url.pathname : opts.gate(req, res, url);
+    if (path === undefined) return;
     const redirect = /^\/redirect\/([0-9]+)\/(.*)$/.exec(path);
     if (redirect !== null && Number(redirect[1]) > 0) {
       const n = Number(redirect[1]);

@@ -1,8 +1,10 @@
-/** The two servers the conformance cases run against: ferry's (over the fake service) and aria2c. */
+/** The servers the conformance cases run against: ferry's (over the fake service), the real ferry daemon, and aria2c. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type RpcServer, startRpcServer } from '../../src/rpc/server.js';
+import { startFerryDaemon } from '../daemon/ferry-daemon.js';
 import { FakeService } from './fake-service.js';
 import { post } from './rpc-client.js';
 
@@ -53,7 +55,7 @@ export const ARIA2_METHODS: readonly string[] = [
 ];
 
 export interface Target {
-  name: 'ferry' | 'aria2c';
+  name: 'ferry' | 'ferry daemon' | 'aria2c';
   port: number;
   dir: string;
   stop(): Promise<void>;
@@ -75,6 +77,12 @@ export async function startFerry(dir: string): Promise<Target> {
   service.global = { dir, maxActive: 5 };
   const server: RpcServer = await startRpcServer({ service, downloadRoot: dir, secret: SECRET, version: '0.1.0', port: 0 });
   return { name: 'ferry', port: server.port, dir, stop: () => server.close() };
+}
+
+/** The real daemon process (the built `ferry daemon`), with its own state directory. */
+export async function startFerryDaemonTarget(dir: string): Promise<Target> {
+  const d = await startFerryDaemon({ dir, stateDir: path.join(dir, '.state'), secret: SECRET });
+  return { name: 'ferry daemon', port: d.port, dir, stop: () => d.halt() };
 }
 
 export async function startAria2c(dir: string): Promise<Target> {

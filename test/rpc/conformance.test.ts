@@ -1,5 +1,5 @@
 /**
- * The same protocol cases against ferry's server (over the fake service) and against Debian's
+ * The same protocol cases against ferry's server (over the fake service), the real `ferry daemon`, and Debian's
  * `aria2c --enable-rpc`, so that they encode aria2's behaviour rather than a guess of it. Where
  * ferry differs on purpose (security), the case says so and checks each side.
  */
@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARIA2_METHODS, ARIA2C, startAria2c, startFerry, T, type Target, URI } from './conformance-targets.js';
+import { ARIA2_METHODS, ARIA2C, startAria2c, startFerry, startFerryDaemonTarget, T, type Target, URI } from './conformance-targets.js';
 import { post, type RawResponse, raw, WsClient } from './rpc-client.js';
 
-const kinds = existsSync(ARIA2C) ? (['ferry', 'aria2c'] as const) : (['ferry'] as const);
+const kinds = existsSync(ARIA2C) ? (['ferry', 'ferry daemon', 'aria2c'] as const) : (['ferry', 'ferry daemon'] as const);
 
 describe.each(kinds)('JSON-RPC conformance: %s', (kind) => {
   let t: Target;
@@ -29,7 +29,7 @@ describe.each(kinds)('JSON-RPC conformance: %s', (kind) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ferry-rpc-'));
-    t = kind === 'ferry' ? await startFerry(dir) : await startAria2c(dir);
+    t = kind === 'ferry' ? await startFerry(dir) : kind === 'ferry daemon' ? await startFerryDaemonTarget(dir) : await startAria2c(dir);
   });
   afterAll(async () => {
     await t?.stop();

@@ -42,6 +42,20 @@ describe('parseResponseHead', () => {
     expect(h.headers).toEqual({ 'content-length': '10', etag: '"v1"', 'x-many': 'a, b', empty: '', spaced: 'a  b' });
   });
 
+  it('keeps Set-Cookie fields apart with a line break (their values hold commas)', () => {
+    const h = parseResponseHead(
+      head([
+        'HTTP/1.1 200 OK',
+        'Set-Cookie: a=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT',
+        'set-cookie: b=2',
+        'WWW-Authenticate: Basic',
+        'WWW-Authenticate: Digest nonce=x',
+      ]),
+    );
+    expect(h.headers['set-cookie'].split('\n')).toEqual(['a=1; Expires=Wed, 21 Oct 2099 07:28:00 GMT', 'b=2']);
+    expect(h.headers['www-authenticate']).toBe('Basic, Digest nonce=x');
+  });
+
   it('keeps latin1 bytes of values as they are', () => {
     expect(parseResponseHead(head(['HTTP/1.1 200 OK', 'Content-Disposition: attachment; filename="\u00e9.bin"'])).headers['content-disposition']).toBe(
       'attachment; filename="\u00e9.bin"',

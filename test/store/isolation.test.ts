@@ -54,5 +54,17 @@ describe('the store stays out of the one-shot path', () => {
     }
     expect(seen.size).toBeGreaterThan(10);
     expect([...seen].filter((p) => p.startsWith('src/store/') || p.includes('better-sqlite3'))).toEqual([]);
+    // Nor the daemon (its config is parsed by the client commands, which are loaded dynamically too).
+    expect([...seen].filter((p) => p.startsWith('src/daemon/') || p.startsWith('src/rpc/') || p.includes('node_modules/ws/'))).toEqual([]);
+  });
+
+  it('the built dist/cli/bin.js holds no daemon, RPC server or store code, and dist/daemon/main.js exists', async () => {
+    const bin = await fs.readFile(path.join(ROOT, 'dist/cli/bin.js'), 'utf8');
+    for (const marker of ['class DaemonService', 'startRpcServer', 'createSqliteStore', 'better-sqlite3']) expect(bin.includes(marker), marker).toBe(false);
+    const daemon = await fs.readFile(path.join(ROOT, 'dist/daemon/main.js'), 'utf8');
+    expect(daemon).toMatch(/export async function startDaemon/);
+    // The store is loaded by the daemon with a dynamic import only.
+    expect(daemon).toMatch(/await import\('\.\.\/store\/index\.js'\)/);
+    expect(daemon).not.toMatch(/^import .*store\//m);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Pure `.netrc` parsing and lookup, as curl and ftp(1) read it:
+ * Pure `.netrc` parsing and lookup (for FTP and HTTP hosts alike), as curl and ftp(1) read it:
  * `machine <host> login <user> password <secret>`, a final `default` entry, `macdef` blocks
  * (skipped up to the next empty line), `#` comments, and double-quoted tokens with `\` escapes.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findNetrcEntry, parseNetrc } from '../../src/core/ftp-netrc.js';
+import { findNetrcEntry, parseNetrc } from '../../src/core/netrc.js';
 
 describe('parseNetrc', () => {
   it('reads machine entries on one or several lines, and default', () => {

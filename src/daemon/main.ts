@@ -1,0 +1,112 @@
+/**
+ * `ferry daemon`: wiring only. Open the store, apply the stored settings over the config, restore
+ * the queue into an engine, serve RPC (and the web page) on the loopback addresses, log one line
+ * per event, stop cleanly on SIGTERM/SIGINT (a second signal exits at once).
+ *
+ * Loaded by the command line with a dynamic `import()` only: the one-shot path never loads it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliIO } from '../cli/io.js';
+import { redactUrl } from '../core/redact.js';
+import { STATE_DB_NAME } from '../core/state-dir.js';
+import { createEngine } from '../engine/engine.js';
+import type { RpcServer } from '../rpc/server.js';
+import type { DaemonConfig } from './config.js';
+import { globalSettings } from './global-settings.js';
+import { listenAll } from './listen.js';
+import { openLog } from './log.js';
+import { DaemonService } from './service.js';
+import { createStaticFiles } from './static-files.js';
+
+/** ferry's version, from the package.json above dist/ (or src/). */
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Run the daemon until it is stopped (a signal, or `aria2.shutdown`); resolves to the exit code. */
+export async function startDaemon(config: DaemonConfig, io: CliIO): Promise<number> {
+  const VERSION = version();
+  const log = openLog(config.logFile, io.stderr);
+  const { openStore } = await import('../store/index.js');
+  const dbFile = path.join(path.resolve(config.stateDir), STATE_DB_NAME);
+  const store = openStore(dbFile);
+  const downloadRoot = path.resolve(config.defaults.dir ?? '.');
+  const { global, ignored } = globalSettings(config, downloadRoot, store.settings());
+  for (const line of ignored) log.line(`ignoring the stored setting ${line}`);
+  const { saveSession: _, ...engineOptions } = global;
+  const engine = createEngine(engineOptions);
+
+  let stopping: Promise<void> | undefined;
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((r) => {
+    resolveExit = r;
+  });
+  let servers: RpcServer[] = [];
+  const stop = (force: boolean, why: string): Promise<void> => {
+    stopping ??= (async () => {
+      log.line(`stopping (${why})${force ? '' : ': saving every download'}`);
+      await Promise.all(servers.map((s) => s.close()));
+      await service.close(force);
+      store.close();
+      log.line('stopped');
+      log.close();
+      resolveExit(0);
+    })();
+    return stopping;
+  };
+  const service = new DaemonService({
+    engine,
+    store,
+    global,
+    shutdown: (force) => void stop(force, 'shutdown requested'),
+    onStoreError: (e) => log.line(`cannot write the state database: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  engine.on('start', (d) => log.line(`start ${d.id} ${redactUrl(d.url)}`));
+  engine.on('complete', (d, r) => log.line(`complete ${d.id} ${r.path}`));
+  engine.on('error', (d) => log.line(`error ${d.id} ${redactUrl(d.url)}: ${d.errorMessage ?? 'failed'}`));
+  engine.on('note', (d, m) => log.line(`note ${d.id} ${m}`));
+  try {
+    const restored = service.restore();
+    const web = createStaticFiles(fileURLToPath(new URL('../web/', import.meta.url)));
+    servers = await listenAll({
+      all: config.rpcListenAll,
+      port: config.rpcListenPort,
+      server: {
+        service,
+        downloadRoot,
+        anyDir: config.rpcAllowAnyDir,
+        secret: config.rpcSecret,
+        version: VERSION,
+        allowOrigins: config.rpcAllowOrigins,
+        otherPaths: (req, res, p) => web.serve(req, res, p),
+      },
+    });
+    const where = servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(', ');
+    log.line(`ferry daemon ${VERSION} listening on ${where} (state ${dbFile}, ${restored} queued, downloads into ${downloadRoot})`);
+  } catch (e) {
+    await Promise.all(servers.map((s) => s.close()));
+    await service.close(true);
+    store.close();
+    log.close();
+    throw e;
+  }
+  let signals = 0;
+  const unsubscribe = io.onInterrupt(() => {
+    signals++;
+    if (signals > 1) {
+      log.line('second signal: exiting at once');
+      io.exit(130);
+    }
+    void stop(false, 'signal');
+  });
+  const code = await exited;
+  unsubscribe();
+  return code;
+}

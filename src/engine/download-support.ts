@@ -1,0 +1,46 @@
+/** Small helpers of a Download: errors, host names, file-system checks. */
+import { existsSync, type Stats } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { FerryError, isFerryError } from '../core/errors.js';
+
+/** Stat a path that usually does not exist: the cheap synchronous check spares a thrown error. */
+export async function statOrUndefined(p: string): Promise<Stats | undefined> {
+  if (!existsSync(p)) return undefined;
+  try {
+    return await stat(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Create `dir` and its parents; a failure is one FILE_SYSTEM error naming it. */
+export async function mkdirOrFail(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new FerryError('FILE_SYSTEM', `cannot create directory ${dir}: ${(e as Error).message}`, {
+      hint: 'check the path and its permissions',
+    });
+  }
+}
+
+/** A server that announced ranges but answered a range request with 200. */
+export function isRangeIgnored(e: unknown): boolean {
+  return isFerryError(e) && e.code === 'BAD_RESPONSE' && e.status === 200;
+}
+
+/** The `host[:port]` of a URL (the key of the per-host limit), or the string itself. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Anything thrown becomes a FerryError with a code (unknown errors keep their message). */
+export function toFerryError(e: unknown): FerryError {
+  if (isFerryError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new FerryError('NETWORK', message, { cause: e });
+}

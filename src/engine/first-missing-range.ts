@@ -1,0 +1,23 @@
+/** The probe of a resumed download asks for the first range an earlier run did not finish. */
+import { existsSync } from 'node:fs';
+import { RangeSet } from '../core/byte-ranges.js';
+import { isControlFor } from '../core/resume.js';
+import type { ByteRange } from '../core/types.js';
+import { loadControl } from '../disk/control-file.js';
+
+/**
+ * The first range missing from an earlier run's control file at `controlPath` (the name claimed
+ * for the URL; the server may later name the file otherwise, then the probe's body is simply not
+ * used). Undefined when there is no usable control file of one of `urls`: the probe starts at 0.
+ */
+export async function firstMissingRange(controlPath: string | undefined, urls: readonly string[]): Promise<ByteRange | undefined> {
+  if (controlPath === undefined) return undefined;
+  try {
+    const saved = existsSync(controlPath) ? await loadControl(controlPath) : undefined;
+    if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
+    if (!isControlFor([saved.source, saved.url], urls)) return undefined;
+    return new RangeSet(saved.done).gaps(saved.size)[0];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The segmented phase of a Download: many connections over byte ranges into the `.part`, with a
+ * control file checkpointed for resume.
+ */
+import { isFerryError } from '../core/errors.js';
+import { PieceMap } from '../core/piece-map.js';
+import { decideResume } from '../core/resume.js';
+import type { ProbeResult } from '../core/types.js';
+import type { ControlState } from '../disk/control-file.js';
+import { type DataFile, openDataFile, removeIfExists } from '../disk/data-file.js';
+import type { OutputPaths } from '../disk/output-claims.js';
+import { statOrUndefined } from './download-support.js';
+import { serialCheckpoint } from './serial-checkpoint.js';
+import type { Transfer } from './transfer.js';
+
+export interface SegmentedContext {
+  probe: ProbeResult;
+  paths: OutputPaths;
+  /** Our control file found at the name (undefined for a fresh start). */
+  saved?: ControlState;
+  /** The URL the download was given (the control file's source). */
+  source: string;
+  fsync: boolean;
+  checkpointIntervalMs: number;
+  signal: AbortSignal;
+  /** Rewrite the control file to claim no bytes (before a fresh `.part`). */
+  claimNothing(createdAt: string): Promise<void>;
+  note(message: string): void;
+  /** The piece map is known (with the bytes resumed): progress and the start event. */
+  started(map: PieceMap): void;
+  /** The connections into `file` (they take the probe's host slot and body). */
+  newTransfer(file: DataFile, map: PieceMap): Transfer;
+}
+
+/** Every byte is in the `.part` (then `hasControl` says whether a control file exists), or stopped. */
+export type SegmentedOutcome = { done: true; hasControl: boolean } | { done: false; onDisk: number };
+
+/**
+ * Resume from the control file when it still matches (see decideResume), else start over (the
+ * control file is rewritten to claim nothing before the old `.part` goes); then run the transfer
+ * with checkpoints. The control file is on disk before any byte is. On CHANGED the control file
+ * is made to claim nothing and the error is rethrown (the caller starts over); on other errors
+ * and on a stop a last checkpoint is saved.
+ */
+export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutcome> {
+  const { probe, paths, saved } = ctx;
+  const size = probe.size as number;
+  const partStat = await statOrUndefined(paths.part);
+  const decision = decideResume(saved, probe, partStat?.size);
+  const createdAt = saved?.createdAt ?? new Date().toISOString();
+  if (!decision.resume) {
+    if (decision.reason) ctx.note(`starting over: ${decision.reason}`);
+    await ctx.claimNothing(createdAt);
+    if (partStat) await removeIfExists(paths.part);
+  }
+  const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
+  const map = new PieceMap(size, decision.resume ? decision.done : []);
+  const state = (): ControlState => ({
+    version: 1,
+    url: probe.url,
+    source: ctx.source,
+    size,
+    etag: probe.etag,
+    lastModified: probe.lastModified,
+    done: map.done.toArray(),
+    createdAt,
+  });
+  // The control file is on disk before any byte is (resumed, or rewritten to claim nothing above).
+  const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, true, ctx.fsync);
+  ctx.started(map);
+
+  const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), ctx.checkpointIntervalMs);
+  timer.unref();
+  try {
+    if (!map.complete) await ctx.newTransfer(file, map).run(ctx.signal);
+  } catch (e) {
+    clearInterval(timer);
+    await checkpoint.settled();
+    if (isFerryError(e) && e.code === 'CHANGED') {
+      await file.close().catch(() => undefined);
+      await ctx.claimNothing(createdAt).catch(() => undefined);
+      throw e;
+    }
+    await checkpoint.save(true).catch(() => undefined);
+    await file.close().catch(() => undefined);
+    throw e;
+  }
+  clearInterval(timer);
+  // A save the timer started must not land after finish removed the control file.
+  await checkpoint.settled();
+  if (ctx.signal.aborted) {
+    await checkpoint.save(true);
+    await file.close();
+    return { done: false, onDisk: map.doneBytes };
+  }
+  if (ctx.fsync) await file.sync();
+  await file.close();
+  return { done: true, hasControl: checkpoint.written() };
+}
