@@ -22,11 +22,13 @@ import { isSelected, type Participant, participants, unavailable, versionOf, whi
 import { type BenchResults, environment, renderReport, type ScenarioResult, writeResults } from './lib/report.js';
 import { runResume } from './lib/resume.js';
 import { type RunContext, runMatrix, type Target } from './lib/runner.js';
+import { runDaemonScenario } from './lib/scenario-daemon.js';
 import { once, type ScenarioEnv } from './lib/scenario-env.js';
 import { runFtpScenario } from './lib/scenario-ftp.js';
 import { runListScenario } from './lib/scenario-list.js';
 import { describe, idealBytesPerSec, timeoutFor } from './lib/scenarios.js';
 import { evaluateTargets, naCell, summariseCell, summariseResume, withPercentages } from './lib/summary.js';
+import { daemonTargets } from './lib/targets.js';
 import { type BenchConfig, type CellSummary, isFtpScenario, isListScenario, type ResumeSummary, type ScenarioName } from './lib/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +43,7 @@ async function gnuTime(workDir: string): Promise<string | undefined> {
 }
 
 /** Scenarios served by nginx. */
-const NGINX_SCENARIOS: readonly ScenarioName[] = ['unthrottled', 'capped', 'no-ranges', 'resume', 'files-500'];
+const NGINX_SCENARIOS: readonly ScenarioName[] = ['unthrottled', 'capped', 'no-ranges', 'resume', 'files-500', 'daemon-load'];
 
 /** `vsftpd -v` writes its version to standard input (fd 0), hence the redirection. */
 function vsftpdVersion(bin: string): Promise<string | undefined> {
@@ -132,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
     const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryScript, nginx, onCleanup: (fn) => void cleanups.push(fn) };
     const scenarios: ScenarioResult[] = [];
     let resume: BenchResults['resume'];
+    let daemon: BenchResults['daemon'];
     let latencyLabel: string | undefined;
     let listLatencyLabel: string | undefined;
     for (const name of config.only) {
@@ -140,6 +143,10 @@ async function main(argv: string[]): Promise<number> {
         const outcome = await runListScenario(env, name);
         listLatencyLabel = outcome.serverLabel ?? listLatencyLabel;
         scenarios.push(outcome.result);
+        continue;
+      }
+      if (name === 'daemon-load') {
+        daemon = await runDaemonScenario(env);
         continue;
       }
       if (isFtpScenario(name)) {
@@ -225,10 +232,14 @@ async function main(argv: string[]): Promise<number> {
       config,
       scenarios,
       resume,
-      targets: evaluateTargets(
-        scenarios.flatMap((s) => s.cells),
-        resume?.results,
-      ),
+      daemon,
+      targets: [
+        ...evaluateTargets(
+          scenarios.flatMap((s) => s.cells),
+          resume?.results,
+        ),
+        ...daemonTargets(daemon?.rows),
+      ],
     };
     process.stdout.write(renderReport(results));
     const written = await writeResults(config.resultsDir, results);
@@ -236,7 +247,8 @@ async function main(argv: string[]): Promise<number> {
     // A peer's failure is a result like any other; a wrong or missing file from ferry is an error.
     const ferryFailed =
       scenarios.some((s) => s.cells.some((c) => isFerry(c.participant) && c.status === 'FAIL')) ||
-      (resume?.results.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false);
+      (resume?.results.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false) ||
+      (daemon?.rows.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false);
     return ferryFailed ? 1 : 0;
   } finally {
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);

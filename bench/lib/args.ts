@@ -17,6 +17,7 @@ export const FULL_SIZES: Record<ScenarioName, number> = {
   'files-500-latency': 64 * KIB,
   ftp: 256 * MIB,
   ftps: 256 * MIB,
+  'daemon-load': 6 * MIB,
 };
 
 /** Sizes of `--quick`: a smoke check of the whole pipeline in well under a minute. */
@@ -30,7 +31,11 @@ export const QUICK_SIZES: Record<ScenarioName, number> = {
   'files-500-latency': 64 * KIB,
   ftp: 64 * MIB,
   ftps: 64 * MIB,
+  'daemon-load': 4 * MIB,
 };
+
+/** Downloads queued in `daemon-load` (`--quick`: fewer). */
+export const DAEMON_FILES = { full: 1000, quick: 200 } as const;
 
 export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx bench/run.ts [flags])
 
@@ -53,6 +58,14 @@ export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx
   --data-dir DIR       keep generated files in DIR and reuse them next time
   --results-dir DIR    where JSON/Markdown results go (default bench/results)
   --timeout SEC        per-run timeout (default: derived from size and rate)
+  --daemon-files N     downloads queued in daemon-load (default 1000; --quick: 200);
+                       --size daemon-load=SIZE sets the size of each (default 6M; --quick: 4M)
+  --daemon-jobs N      downloads active at once in daemon-load (default 8)
+  --daemon-clients N   RPC pollers of daemon-load, half HTTP, half WebSocket (default 50)
+  --poll-hz N          polls per second of each poller (default 10)
+  --daemon-runs N      runs of daemon-load per participant and load (default 1)
+  --daemon-limit SEC   cut a daemon-load run after SEC s and measure it up to there
+                       (default 120; --quick: 60)
   -h, --help           this text`;
 
 function list(value: string): string[] {
@@ -65,6 +78,12 @@ function list(value: string): string[] {
 function positiveInt(flag: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function nonNegativeInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number >= 0, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -116,6 +135,12 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
     '--list-files',
     '--jobs',
     '--list-delay-ms',
+    '--daemon-files',
+    '--daemon-jobs',
+    '--daemon-clients',
+    '--poll-hz',
+    '--daemon-runs',
+    '--daemon-limit',
   ];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag ${name}`);
   const last = (name: string): string | undefined => flags.get(name)?.at(-1);
@@ -136,6 +161,8 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
   if (!(killAfter > 0)) throw new Error('--kill-after needs a positive number of seconds');
   const delayMs = milliseconds('--delay-ms', last('--delay-ms') ?? '50');
   const listDelayMs = milliseconds('--list-delay-ms', last('--list-delay-ms') ?? '20');
+  const daemonLimit = Number(last('--daemon-limit') ?? (quick ? 60 : 120));
+  if (!(daemonLimit > 0)) throw new Error('--daemon-limit needs a positive number of seconds');
   const timeout = last('--timeout');
   if (timeout !== undefined && !(Number(timeout) > 0)) throw new Error('--timeout needs a positive number of seconds');
   const participants = flags.has('--participants') ? (flags.get('--participants') ?? []).flatMap(list) : undefined;
@@ -151,6 +178,12 @@ export function parseArgs(argv: readonly string[], defaultResultsDir: string): B
     listFiles: positiveInt('--list-files', last('--list-files') ?? '500'),
     listJobs: positiveInt('--jobs', last('--jobs') ?? '16'),
     listDelayMs,
+    daemonFiles: positiveInt('--daemon-files', last('--daemon-files') ?? String(quick ? DAEMON_FILES.quick : DAEMON_FILES.full)),
+    daemonJobs: positiveInt('--daemon-jobs', last('--daemon-jobs') ?? '8'),
+    daemonClients: nonNegativeInt('--daemon-clients', last('--daemon-clients') ?? '50'),
+    daemonPollHz: positiveInt('--poll-hz', last('--poll-hz') ?? '10'),
+    daemonRuns: positiveInt('--daemon-runs', last('--daemon-runs') ?? '1'),
+    daemonLimitMs: Math.round(daemonLimit * 1000),
     resumeCapBytesPerSec: parseRate(last('--resume-cap') ?? (quick ? '1m' : '2m')),
     killAfterMs: Math.round(killAfter * 1000),
     participants,

@@ -6,9 +6,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
+import { renderDaemonTable } from './daemon-summary.js';
 import type { TargetCheck } from './summary.js';
 import { renderCells, renderListCells, renderResume, renderTargets } from './table.js';
-import type { BenchConfig, CellSummary, ResumeSummary, ScenarioName } from './types.js';
+import type { BenchConfig, CellSummary, DaemonScenarioResult, ResumeSummary, ScenarioName } from './types.js';
 import { formatBytes, MIB } from './units.js';
 
 export interface ScenarioResult {
@@ -41,6 +42,7 @@ export interface BenchResults {
   config: BenchConfig;
   scenarios: ScenarioResult[];
   resume?: { description: string; size: number; results: ResumeSummary[] };
+  daemon?: DaemonScenarioResult;
   targets: TargetCheck[];
 }
 
@@ -71,6 +73,10 @@ export function renderReport(r: BenchResults): string {
     parts.push(`\n### ${s.name} (${formatBytes(s.size)})\n\n${s.description}\n\n${renderCells(s.cells, pct)}`);
   }
   if (r.resume) parts.push(`\n### resume (kill -9) (${formatBytes(r.resume.size)})\n\n${r.resume.description}\n\n${renderResume(r.resume.results)}`);
+  if (r.daemon) {
+    const d = r.daemon;
+    parts.push(`\n### daemon-load (${d.files} x ${formatBytes(d.size)})\n\n${d.description}\n\n${renderDaemonTable(d.rows)}`);
+  }
   if (r.targets.length > 0) parts.push(`\n### targets (ferry)\n\n${renderTargets(r.targets)}`);
   return `${parts.join('\n')}\n`;
 }

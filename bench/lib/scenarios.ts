@@ -52,5 +52,15 @@ export function describe(name: ScenarioName, c: BenchConfig, server = 'the laten
       return `${size} from vsftpd on 127.0.0.1 (anonymous, passive mode), no limits; percentages are relative to the fastest.`;
     case 'ftps':
       return `${size} from vsftpd on 127.0.0.1 with explicit FTPS (AUTH TLS; TLS forced on control and data connections, TLS session reuse required; self-signed certificate, not verified), no limits; percentages are relative to the fastest.`;
+    case 'daemon-load': {
+      const http = Math.ceil(c.daemonClients / 2);
+      return (
+        `${c.daemonFiles} downloads of ${size} (${formatBytes(c.daemonFiles * c.sizes[name])} in all) queued at once into each daemon, ` +
+        `${c.daemonJobs} active at a time, from nginx on 127.0.0.1 (no limits); once with no RPC clients and once with ${c.daemonClients} pollers ` +
+        `(${http} over HTTP keep-alive, ${c.daemonClients - http} over WebSocket) each calling tellActive() then tellWaiting(0, 1000) ` +
+        `${c.daemonPollHz} times a second. Throughput = all bytes / time from the first addUri to the last completion; RPC latency per request; ` +
+        'CPU (utime + stime) and peak VmRSS of the daemon process from /proc over the same window; every file checked with SHA-256.'
+      );
+    }
   }
 }

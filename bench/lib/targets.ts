@@ -3,9 +3,11 @@
  *
  * - list scenarios: ferry's files/s at least curl's, and ferry faster than aria2c;
  * - ftp: ferry with 4 connections at least the throughput of aria2c (-x4) and lftp (pget -n 4),
- *   the same number of connections; ftps: the same against lftp (aria2 has no FTPS).
+ *   the same number of connections; ftps: the same against lftp (aria2 has no FTPS);
+ * - daemon-load: with the pollers, ferry's RPC p99 below 20 ms and its throughput within 5 % of
+ *   its own throughput without them (aria2c's numbers are given beside, for comparison).
  */
-import { type CellSummary, LIST_SCENARIOS, type ScenarioName } from './types.js';
+import { type CellSummary, type DaemonRow, LIST_SCENARIOS, type ScenarioName } from './types.js';
 
 /** One target check; `pass` undefined = could not be judged (ferry or the reference missing). */
 export interface TargetCheck {
@@ -51,4 +53,32 @@ export function listAndFtpTargets(cells: CellSummary[]): TargetCheck[] {
     }
   }
   return out;
+}
+
+/** The RPC latency target of `daemon-load`, ms (p99). */
+export const DAEMON_P99_MS = 20;
+/** The largest throughput loss under RPC load that meets the target, percent. */
+export const DAEMON_MAX_LOSS_PCT = 5;
+
+/** The checks of `daemon-load`, from its rows (none when the scenario did not run or had no pollers). */
+export function daemonTargets(rows: readonly DaemonRow[] | undefined): TargetCheck[] {
+  const loaded = rows?.find((r) => r.clients > 0)?.clients;
+  if (rows === undefined || loaded === undefined) return [];
+  const row = (p: string, clients: number): DaemonRow | undefined => rows.find((r) => r.participant === p && r.clients === clients && r.status === 'ok');
+  const f = row('ferry', loaded);
+  const a = row('aria2c', loaded);
+  const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(1)} ms`);
+  const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(1)} %`);
+  return [
+    check(
+      `daemon-load: RPC p99 below ${DAEMON_P99_MS} ms with ${loaded} clients`,
+      f?.p99Ms === undefined ? undefined : f.p99Ms < DAEMON_P99_MS,
+      `ferry ${ms(f?.p99Ms)}, aria2c ${ms(a?.p99Ms)}`,
+    ),
+    check(
+      `daemon-load: throughput with ${loaded} clients within ${DAEMON_MAX_LOSS_PCT} % of none`,
+      f?.pctOfNoClients === undefined ? undefined : f.pctOfNoClients >= 100 - DAEMON_MAX_LOSS_PCT,
+      `ferry ${pct(f?.pctOfNoClients)} of its ${f1(row('ferry', 0)?.mibPerSec)} MiB/s, aria2c ${pct(a?.pctOfNoClients)} of its ${f1(row('aria2c', 0)?.mibPerSec)} MiB/s`,
+    ),
+  ];
 }

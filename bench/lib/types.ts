@@ -1,7 +1,7 @@
 /** Shapes shared by the benchmark modules: configuration, one measured run, one summarised cell. */
 
 /** The scenarios, in the order they run. */
-export const SCENARIOS = ['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps'] as const;
+export const SCENARIOS = ['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps', 'daemon-load'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Scenarios that download a list (queue) of small files instead of one file. */
@@ -55,6 +55,18 @@ export interface BenchConfig {
   latencyServer: LatencyServerChoice;
   /** Keep generated data here and reuse it across invocations (undefined: a temp dir removed at exit). */
   dataDir?: string;
+  /** `daemon-load`: downloads queued at once (each `sizes['daemon-load']` bytes). */
+  daemonFiles: number;
+  /** `daemon-load`: downloads active at once (`-j` / `--max-concurrent-downloads`). */
+  daemonJobs: number;
+  /** `daemon-load`: RPC pollers of the loaded runs (half over HTTP keep-alive, half over WebSocket). */
+  daemonClients: number;
+  /** `daemon-load`: polls per second of each client (one poll = tellActive + tellWaiting(0, 1000)). */
+  daemonPollHz: number;
+  /** `daemon-load`: runs of each participant with and without clients (median reported). */
+  daemonRuns: number;
+  /** `daemon-load`: a run still going after this long is cut and measured up to there, ms. */
+  daemonLimitMs: number;
   /** Where the JSON and Markdown results go. */
   resultsDir: string;
   /** Per-run timeout override, ms (undefined: derived from size and rate). */
@@ -120,4 +132,80 @@ export interface ResumeSummary {
   medianRedownloadedBytes?: number;
   medianRedownloadedSec?: number;
   medianRerunWallSec?: number;
+}
+
+/** Latencies of a set of RPC requests, ms (undefined when there were none). */
+export interface LatencySummary {
+  count: number;
+  p50?: number;
+  p90?: number;
+  p99?: number;
+  max?: number;
+  mean?: number;
+}
+
+/** One `daemon-load` run of one daemon, with or without pollers. */
+export interface DaemonRunRecord {
+  run: number;
+  /** Pollers during the run (0: none). */
+  clients: number;
+  /** True when every download completed and every file matched its SHA-256. */
+  ok: boolean;
+  failure?: string;
+  /** Seconds from the first addUri to the last completion. */
+  wallSec: number;
+  /** Bytes downloaded in the window: all the files, or (a cut run) what was done by the cut. */
+  bytes: number;
+  /** Downloads queued, and downloads finished in the window. */
+  files: number;
+  filesDone: number;
+  /** Set when the run hit its time limit (`--daemon-limit`) and was measured up to there. */
+  cutAtSec?: number;
+  /** CPU of the harness itself (the pollers' side) over the window, seconds. */
+  clientCpuSec?: number;
+  /** Seconds the addUri calls took (all downloads queued), from the start of the window. */
+  addedSec?: number;
+  /** The daemon's user + system CPU over the same window, from /proc/PID/stat. */
+  cpuSec?: number;
+  /** The largest VmRSS seen by the 100 ms sampler during the window, KiB. */
+  peakRssKiB?: number;
+  /** RPC requests per second the pollers got answered (0 without pollers). */
+  requestsPerSec?: number;
+  /** Failed RPC requests of the pollers and ticks skipped because the previous poll still ran. */
+  rpcErrors?: number;
+  skippedTicks?: number;
+  /** The pollers' latencies (all, and per transport). */
+  latency?: { all: LatencySummary; http: LatencySummary; ws: LatencySummary };
+}
+
+/** One participant with one load, summarised over its runs (medians). */
+export interface DaemonRow {
+  participant: string;
+  clients: number;
+  status: 'ok' | 'FAIL' | 'n/a';
+  note?: string;
+  runs: DaemonRunRecord[];
+  mibPerSec?: number;
+  /** Throughput as a percentage of the same participant without pollers. */
+  pctOfNoClients?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  requestsPerSec?: number;
+  cpuSec?: number;
+  peakRssMiB?: number;
+  /** Median downloads finished of the runs, and how many were queued. */
+  filesDone?: number;
+  files?: number;
+  /** The time limit of the runs that were cut (s), when any was. */
+  cutAtSec?: number;
+}
+
+/** The `daemon-load` result: its conditions and one row per participant and load. */
+export interface DaemonScenarioResult {
+  description: string;
+  files: number;
+  /** Bytes of each download. */
+  size: number;
+  clients: number;
+  rows: DaemonRow[];
 }
