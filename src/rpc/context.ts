@@ -1,5 +1,6 @@
 /** What a method handler is given besides its params. */
 import type { RpcService } from './service.js';
+import type { SharedAnswers } from './shared-answers.js';
 
 export interface RpcContext {
   service: RpcService;
@@ -13,6 +14,8 @@ export interface RpcContext {
   sessionId: string;
   /** ferry's version (`getVersion`). */
   version: string;
+  /** Identical reads share one answer for a moment (none: every call is answered afresh). */
+  shared?: SharedAnswers;
 }
 
 /** A method's implementation: the params after the token, checked against its schema. */

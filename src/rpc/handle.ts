@@ -9,6 +9,7 @@ import type { RpcContext } from './context.js';
 import { findMethod } from './methods.js';
 import { checkParams } from './params.js';
 import { INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, RpcError, UNAUTHORIZED } from './rpc-error.js';
+import { EncodedResult, SharedAnswers } from './shared-answers.js';
 
 /** One JSON-RPC response object. */
 export type RpcResponse = { id: unknown; jsonrpc: '2.0'; result: unknown } | { id: unknown; jsonrpc: '2.0'; error: { code: number; message: string } };
@@ -68,7 +69,17 @@ async function call(method: unknown, rawParams: unknown, state: CallState, neste
     return multicall(params[0] as unknown[], state);
   }
   checkParams(params, def.params);
-  return def.run({ params, context: state.context, after: (fn) => state.after.push(fn) });
+  const run = () => def.run({ params, context: state.context, after: (fn) => state.after.push(fn) });
+  const shared = state.context.shared;
+  if (shared === undefined) return run();
+  if (SharedAnswers.isRead(method as string)) return shared.answer(method as string, params, run);
+  if (SharedAnswers.mayChange(method as string)) shared.clear();
+  try {
+    return await run();
+  } finally {
+    // Also after: what a change did must show in the very next read.
+    if (SharedAnswers.mayChange(method as string)) shared.clear();
+  }
 }
 
 /** system.multicall: each success as `[value]`, each failure as a bare `{code, message}`. */
@@ -89,7 +100,8 @@ async function multicall(calls: unknown[], state: CallState): Promise<unknown[]>
       continue;
     }
     try {
-      out.push([await call(methodName, params, state, true)]);
+      const value = await call(methodName, params, state, true);
+      out.push([value instanceof EncodedResult ? value.value : value]);
     } catch (e) {
       const f = failure(e);
       out.push({ code: f.code, message: f.message });

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AnswerDeps, answer, plainError } from './answer.js';
 import type { HandleResult } from './handle.js';
 import { hostAllowed, type OriginPolicy, originAllowed } from './security.js';
+import { encodeBody } from './shared-answers.js';
 
 /** Limits and checks of the HTTP (and WebSocket) transport. */
 export interface TransportOptions extends AnswerDeps {
@@ -40,7 +41,7 @@ export function refusal(req: IncomingMessage, policy: OriginPolicy): HandleResul
 
 function send(res: ServerResponse, result: HandleResult, jsonp?: string): void {
   if (res.headersSent || res.destroyed) return;
-  const json = JSON.stringify(result.body);
+  const json = encodeBody(result.body);
   const text = jsonp ? `${jsonp}(${json})` : json;
   res.writeHead(jsonp ? 200 : result.status, {
     'Content-Type': jsonp ? 'text/javascript' : 'application/json-rpc',

@@ -16,6 +16,7 @@ import type { RpcContext } from './context.js';
 import { serveHttp, type TransportOptions } from './http.js';
 import { startNotifier } from './notifier.js';
 import type { RpcService } from './service.js';
+import { SharedAnswers } from './shared-answers.js';
 import { RpcWebSockets } from './ws.js';
 
 export interface RpcServerOptions {
@@ -47,6 +48,8 @@ export interface RpcServerOptions {
   auth?: AuthLimiterOptions;
   /** How often `ferry.onProgress` goes out, ms. Default 1000. */
   progressIntervalMs?: number;
+  /** How long identical reads share one answer, ms (0 = never). Default 100. */
+  sharedAnswersMs?: number;
   /** Answers other paths than `/jsonrpc` (the web page); see TransportOptions. None: 404. */
   otherPaths?: TransportOptions['otherPaths'];
 }
@@ -92,7 +95,12 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     anyDir: options.anyDir,
     sessionId: randomBytes(20).toString('hex'),
     version: options.version,
+    shared: options.sharedAnswersMs === 0 ? undefined : new SharedAnswers(undefined, options.sharedAnswersMs ?? 100),
   };
+  // A queue event may change any read's answer: shared answers are dropped at once.
+  const unsubscribeShared = options.service.subscribe((e) => {
+    if (e.type !== 'progress') context.shared?.clear();
+  });
   const transport = {
     context,
     limiter: new AuthLimiter(options.auth),
@@ -117,6 +125,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     host,
     close: async () => {
       stopNotifier();
+      unsubscribeShared();
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,6 +9,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { answer } from './answer.js';
 import { RPC_PATH, refusal, type TransportOptions } from './http.js';
 import type { RpcNotification } from './notifier.js';
+import { encodeBody } from './shared-answers.js';
 
 /** Answers one connection may have in progress; past this its socket is not read until some are done. */
 export const MAX_IN_FLIGHT = 32;
@@ -91,7 +92,7 @@ export class RpcWebSockets {
     try {
       const result = await answer(text, address, this.options);
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(JSON.stringify(result.body), () => {
+      ws.send(encodeBody(result.body), () => {
         for (const fn of result.after) fn();
       });
     } catch {
