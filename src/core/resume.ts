@@ -57,6 +57,19 @@ export function isAlreadyComplete(file: { size: number; mtimeMs: number }, remot
 }
 
 /**
+ * A final file left beside our own control file with no `.part`: ferry renamed the `.part` into
+ * place (only ever done once every byte was there) and was stopped before it removed the control
+ * file. It is this download, complete, when its length and the control file's size and validators
+ * are the server's. (A `-c` takeover interrupted at the same point leaves a shorter file.)
+ */
+export function isFinishedBeside(file: { size: number }, control: { size?: number; etag?: string; lastModified?: string }, remote: RemoteInfo): boolean {
+  if (remote.size === undefined || file.size !== remote.size || control.size !== remote.size) return false;
+  if (control.etag !== undefined && remote.etag !== undefined && control.etag !== remote.etag) return false;
+  if (control.lastModified !== undefined && remote.lastModified !== undefined && control.lastModified !== remote.lastModified) return false;
+  return true;
+}
+
+/**
  * `url` without its userinfo (`user:pass@`): what control files store and compare, so that no
  * credential is ever written to disk. A string that is not a URL is returned unchanged.
  */

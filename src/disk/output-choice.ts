@@ -5,7 +5,7 @@
  */
 import { lstatSync, type Stats } from 'node:fs';
 import { FerryError } from '../core/errors.js';
-import { isAlreadyComplete, isControlFor } from '../core/resume.js';
+import { isAlreadyComplete, isControlFor, isFinishedBeside } from '../core/resume.js';
 import type { RemoteInfo } from '../core/types.js';
 import { type ControlState, loadControl } from './control-file.js';
 import { errnoCode, fileSystemError } from './data-file.js';
@@ -115,7 +115,10 @@ export async function chooseOutput(req: OutputRequest): Promise<OutputChoice> {
       continue;
     }
     if (disk.final) {
-      if (disk.final.isFile() && isAlreadyComplete(disk.final, req.remote) && !req.overwrite) {
+      const finished =
+        disk.final.isFile() &&
+        (isAlreadyComplete(disk.final, req.remote) || (!disk.part && disk.control !== undefined && isFinishedBeside(disk.final, disk.control, req.remote)));
+      if (finished && !req.overwrite) {
         return { claim, action: 'complete', control: disk.control, renamed: note(renamed, claim) };
       }
       if (!(req.overwrite && disk.final.isFile())) {

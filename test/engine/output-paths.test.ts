@@ -343,6 +343,21 @@ describe('a kill between the final rename and the control file removal', () => {
   });
 });
 
+describe('a kill between the final rename and the control file removal, without Last-Modified', () => {
+  it('the rerun knows the file by its size and our control file: already complete, never NAME.1', async () => {
+    const body = randomBytesSeeded(64 * KiB, 'left-nodate');
+    server.setFile('/n.bin', { body, etag: '"1"' });
+    await download(server.url('/n.bin'), { dir, ...fast }).done;
+    // The control file as the last checkpoint before the rename may have left it: not every byte.
+    const control = `{"ferry": "control", "version": 1, "url": "${server.url('/n.bin')}", "size": ${body.length}, "etag": "\\"1\\"", "done": [[0, ${body.length / 2}]]}\n`;
+    await writeFile(path.join(dir, 'n.bin.ferry'), control);
+    const r = await download(server.url('/n.bin'), { dir, ...fast }).done;
+    expect(r.status).toBe('already-complete');
+    expect(await readdir(dir)).toEqual(['n.bin']);
+    expect(await hashOf('n.bin')).toBe(sha256(body));
+  });
+});
+
 describe('control files', () => {
   it('are 0600 and never hold the userinfo of the URL; resume matches without it', async () => {
     const body = randomBytesSeeded(1024 * KiB, 'sec');
