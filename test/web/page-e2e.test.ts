@@ -127,11 +127,15 @@ describe('the web page against aria2c', () => {
     await until(() => dialog.count()).toBe(0);
     // The same from the keyboard: arrows move between rows, Enter opens, Escape closes.
     const focusedName = () => page.locator('li.row:focus .name').textContent();
+    const names = () => page.locator('li.row .name').allTextContents();
     await row('big.bin').focus();
     await page.keyboard.press('Home');
-    const first = await focusedName();
+    // Home moves focus to the first row once the list has rendered: wait for it, then step.
+    await until(async () => (await focusedName()) === (await names())[0]).toBe(true);
+    const [first, second] = await names();
+    expect(second).toBeDefined();
     await page.keyboard.press('ArrowDown');
-    await until(focusedName).not.toBe(first);
+    await until(focusedName).toBe(second);
     await page.keyboard.press('ArrowUp');
     await until(focusedName).toBe(first);
     await row('big.bin').focus();
