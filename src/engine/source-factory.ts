@@ -7,10 +7,10 @@ import type { ConnectionContext } from '../core/proxy-route.js';
 import { redactUrl, redactUrls } from '../core/redact.js';
 import type { Source } from '../core/types.js';
 import { writeFileAtomic } from '../disk/atomic-write.js';
-import { createFtpSource } from '../sources/ftp-source.js';
-import { createHttpTransport, type HttpSourceOptions, type HttpTransport } from '../sources/http-client.js';
-import { createHttpCookies, type HttpCookies } from '../sources/http-cookies.js';
-import { createHttpSource } from '../sources/http-source.js';
+import { createFtpSource } from '../sources/ftp/source.js';
+import { createHttpTransport, type HttpSourceOptions, type HttpTransport } from '../sources/http/client.js';
+import { createHttpCookies, type HttpCookies } from '../sources/http/cookies.js';
+import { createHttpSource } from '../sources/http/source.js';
 
 /**
  * Makes the Source for one download's URL; the engine's single point of protocol choice.

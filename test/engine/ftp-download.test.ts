@@ -11,7 +11,7 @@ import type { Source } from '../../src/core/types.js';
 import { decodeControl } from '../../src/disk/control-file.js';
 import { createSource } from '../../src/engine/source-factory.js';
 import { createEngine, type DownloadHandle, download, type Engine } from '../../src/index.js';
-import { replyError } from '../../src/sources/ftp-errors.js';
+import { replyError } from '../../src/sources/ftp/errors.js';
 import { failure } from '../helpers/assertions.js';
 import { type FtpServerOptions, startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256, startTestServer } from '../helpers/http-server.js';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ProbeResult, Source } from '../../src/core/types.js';
-import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
+import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
 import { makeTestCertificates } from '../helpers/tls.js';
 import { startVsftpd, type Vsftpd } from '../helpers/vsftpd.js';
 

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { parseFtpUrl } from '../../src/core/ftp-url.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import { resolveFtpCredentials } from '../../src/sources/ftp-credentials.js';
-import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
+import { resolveFtpCredentials } from '../../src/sources/ftp/credentials.js';
+import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
 import { startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 
 const never = new AbortController().signal;

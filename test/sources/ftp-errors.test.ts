@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFtpReplies } from '../../src/core/ftp-reply.js';
-import { isLimitReply, loginError, replyError, replyText, socketError, timeoutError } from '../../src/sources/ftp-errors.js';
+import { isLimitReply, loginError, replyError, replyText, socketError, timeoutError } from '../../src/sources/ftp/errors.js';
 import { unsafeIn } from '../helpers/terminal.js';
 
 const reply = (text: string) => parseFtpReplies(`${text}\r\n`).replies[0];

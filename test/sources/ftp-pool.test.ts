@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FtpPool } from '../../src/sources/ftp-pool.js';
-import type { FtpSession } from '../../src/sources/ftp-session.js';
+import { FtpPool } from '../../src/sources/ftp/pool.js';
+import type { FtpSession } from '../../src/sources/ftp/session.js';
 
 function fakeSession(): FtpSession & { quits: number } {
   const s = {

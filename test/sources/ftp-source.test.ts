@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { Source } from '../../src/core/types.js';
-import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
+import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
 import { collect, failure } from '../helpers/assertions.js';
 import { startFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
+import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
 import { collect, failure } from '../helpers/assertions.js';
 import { type FtpTlsMode, startFtpServer } from '../helpers/ftp-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';

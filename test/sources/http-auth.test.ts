@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../../src/core/http-auth.js';
-import { HttpLogin, type HttpLoginOptions } from '../../src/sources/http-auth.js';
+import { HttpLogin, type HttpLoginOptions } from '../../src/sources/http/auth.js';
 
 let dir: string;
 let netrc: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BatchPool } from '../../src/sources/http-batches.js';
-import { type BodyControl, LINGER_MS, ResponseBody } from '../../src/sources/http-body.js';
+import { BatchPool } from '../../src/sources/stream/batch-pool.js';
+import { type BodyControl, LINGER_MS, ResponseBody } from '../../src/sources/stream/response-body.js';
 
 const KB = 1024;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkedDecoder } from '../../src/sources/http-chunked.js';
-import { ProtocolError } from '../../src/sources/http-parser.js';
+import { ChunkedDecoder } from '../../src/sources/http/chunked.js';
+import { ProtocolError } from '../../src/sources/http/parser.js';
 
 /** Decode `input` fed in `pieces` (cut points); returns the data and the bytes left after the body. */
 function decode(input: string, cuts: number[] = []): { data: string; rest: string; done: boolean } {

@@ -8,7 +8,7 @@ import { parseCookieFile } from '../../src/core/cookie-file.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { createSharedSourceFactory } from '../../src/engine/source-factory.js';
 import { createEngine, download, type Engine } from '../../src/index.js';
-import { createHttpCookies } from '../../src/sources/http-cookies.js';
+import { createHttpCookies } from '../../src/sources/http/cookies.js';
 import { type AuthGate, createAuthGate } from '../helpers/http-auth-gate.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { quoted, statusError, toFerryError } from '../../src/sources/http-errors.js';
+import { statusError } from '../../src/sources/http/status-errors.js';
+import { quoted, toFerryError } from '../../src/sources/net/network-errors.js';
 import { unsafeIn } from '../helpers/terminal.js';
 
 const host = '127.0.0.1:8080';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { download } from '../../src/index.js';
-import { createHttpSource } from '../../src/sources/http-source.js';
+import { createHttpSource } from '../../src/sources/http/source.js';
 import { type AuthGate, createAuthGate } from '../helpers/http-auth-gate.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';

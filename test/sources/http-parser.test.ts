@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HeadReader } from '../../src/sources/http-head.js';
-import { bodyFraming, findHeadEnd, keepsAlive, MAX_HEAD_BYTES, ProtocolError, parseResponseHead, type ResponseHead } from '../../src/sources/http-parser.js';
+import { HeadReader } from '../../src/sources/http/head.js';
+import { bodyFraming, findHeadEnd, keepsAlive, MAX_HEAD_BYTES, ProtocolError, parseResponseHead, type ResponseHead } from '../../src/sources/http/parser.js';
 
 const head = (lines: string[], end = '\r\n'): string => lines.map((l) => l + end).join('') + end;
 

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import { BatchPool } from '../../src/sources/http-batches.js';
-import type { ResponseBody } from '../../src/sources/http-body.js';
-import { createHttpClient, type HttpSourceOptions } from '../../src/sources/http-client.js';
-import { HttpPool, type PoolOptions } from '../../src/sources/http-pool.js';
-import { requestHead } from '../../src/sources/http-request.js';
-import { endpointOf } from '../../src/sources/http-socket.js';
-import type { WireResponse } from '../../src/sources/http-wire.js';
+import { createHttpClient, type HttpSourceOptions } from '../../src/sources/http/client.js';
+import { HttpPool, type PoolOptions } from '../../src/sources/http/pool.js';
+import { requestHead } from '../../src/sources/http/request.js';
+import type { WireResponse } from '../../src/sources/http/wire.js';
+import { endpointOf } from '../../src/sources/net/socket.js';
+import { BatchPool } from '../../src/sources/stream/batch-pool.js';
+import type { ResponseBody } from '../../src/sources/stream/response-body.js';
 import { lengthResponse, type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

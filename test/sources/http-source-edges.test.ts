@@ -6,7 +6,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ByteStream, Source } from '../../src/core/types.js';
 import { download } from '../../src/index.js';
-import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http-source.js';
+import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 import { lengthResponse, type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';

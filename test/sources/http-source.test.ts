@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ErrorCode, FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ByteStream, Source, Validators } from '../../src/core/types.js';
-import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http-source.js';
+import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
 import { type Faults, randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { BatchPool } from '../../src/sources/http-batches.js';
-import type { ResponseBody } from '../../src/sources/http-body.js';
-import { HttpPool, type PoolOptions } from '../../src/sources/http-pool.js';
-import { requestHead } from '../../src/sources/http-request.js';
-import { endpointOf } from '../../src/sources/http-socket.js';
-import type { WireResponse } from '../../src/sources/http-wire.js';
+import { HttpPool, type PoolOptions } from '../../src/sources/http/pool.js';
+import { requestHead } from '../../src/sources/http/request.js';
+import type { WireResponse } from '../../src/sources/http/wire.js';
+import { endpointOf } from '../../src/sources/net/socket.js';
+import { BatchPool } from '../../src/sources/stream/batch-pool.js';
+import type { ResponseBody } from '../../src/sources/stream/response-body.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
 import { chunkedResponse, lengthResponse, type RawRequest, type RawServer, startRawServer, writeParts } from './http-raw-server.js';
 

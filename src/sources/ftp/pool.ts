@@ -1,5 +1,5 @@
-import { abortedError } from '../core/errors.js';
-import type { FtpSession } from './ftp-session.js';
+import { abortedError } from '../../core/errors.js';
+import type { FtpSession } from './session.js';
 
 /** A session handed out by the pool; `reused` = it was idle and already logged in. */
 export interface FtpLease {

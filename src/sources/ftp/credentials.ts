@@ -1,5 +1,5 @@
-import type { FtpUrl } from '../core/ftp-url.js';
-import { lookupNetrc } from './netrc-lookup.js';
+import type { FtpUrl } from '../../core/ftp-url.js';
+import { lookupNetrc } from '../netrc-lookup.js';
 
 /** Where FTP credentials may come from besides the URL. */
 export interface FtpCredentialOptions {

@@ -1,6 +1,6 @@
-import { FerryError, isFerryError } from '../core/errors.js';
-import type { FtpReply } from '../core/ftp-reply.js';
-import { terminalSafe } from '../core/terminal-text.js';
+import { FerryError, isFerryError } from '../../core/errors.js';
+import type { FtpReply } from '../../core/ftp-reply.js';
+import { terminalSafe } from '../../core/terminal-text.js';
 
 /** How long to back off when a server refuses a connection because of a limit (421, "too many"). */
 export const FTP_LIMIT_RETRY_AFTER_MS = 3000;

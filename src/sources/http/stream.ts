@@ -1,10 +1,10 @@
 /**
  * A ByteStream over an HTTP response body, with strict length accounting.
  */
-import { abortedError, FerryError, isFerryError } from '../core/errors.js';
-import type { ByteStream } from '../core/types.js';
-import type { ResponseBody } from './http-body.js';
-import { toFerryError } from './http-errors.js';
+import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
+import type { ByteStream } from '../../core/types.js';
+import { toFerryError } from '../net/network-errors.js';
+import type { ResponseBody } from '../stream/response-body.js';
 
 /** What a body stream checks and how it names failures. */
 export interface BodyStreamOptions {

@@ -1,11 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { abortedError, FerryError } from '../core/errors.js';
-import type { ProxyRoute } from '../core/proxy-route.js';
-import { socketError, timeoutError } from './ftp-errors.js';
-import type { BatchPool } from './http-batches.js';
-import { ResponseBody } from './http-body.js';
-import { dialThrough } from './proxy-dial.js';
+import { abortedError, FerryError } from '../../core/errors.js';
+import type { ProxyRoute } from '../../core/proxy-route.js';
+import { dialThrough } from '../net/dial.js';
+import type { BatchPool } from '../stream/batch-pool.js';
+import { ResponseBody } from '../stream/response-body.js';
+import { socketError, timeoutError } from './errors.js';
 
 /** Size of the scratch buffer that swallows bytes nobody wants (past the range end, after a close). */
 const SCRATCH_BYTES = 16 * 1024;

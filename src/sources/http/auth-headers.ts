@@ -3,8 +3,8 @@
  * (Authorization, for the user's origin only), the cookies of the jar, and the Referer. It also
  * takes in what responses give back: cookies, and 401 challenges.
  */
-import { HttpLogin, type HttpLoginOptions, loginRefusedError, MAX_AUTH_ANSWERS, type SentAuth } from './http-auth.js';
-import type { HttpCookies } from './http-cookies.js';
+import { HttpLogin, type HttpLoginOptions, loginRefusedError, MAX_AUTH_ANSWERS, type SentAuth } from './auth.js';
+import type { HttpCookies } from './cookies.js';
 
 /** The options that shape these headers. */
 export interface AuthHeaderOptions extends HttpLoginOptions {

@@ -3,7 +3,7 @@
  * chunk extensions (skipped), chunk data, and the trailer section (checked and discarded). It
  * never copies: data bytes are handed to a sink as ranges of the input buffer.
  */
-import { ProtocolError } from './http-parser.js';
+import { ProtocolError } from './parser.js';
 
 /** Receives a range `[start, end)` of chunk data inside `buf`; must not keep `buf`. */
 export type ChunkSink = (buf: Uint8Array, start: number, end: number) => void;

@@ -3,9 +3,9 @@
  * checked, and the socket handed back positioned at the first byte from the destination.
  */
 import type net from 'node:net';
-import { FerryError } from '../core/errors.js';
-import type { ProxyRoute } from '../core/proxy-route.js';
-import { terminalSafe } from '../core/terminal-text.js';
+import { FerryError } from '../../core/errors.js';
+import type { ProxyRoute } from '../../core/proxy-route.js';
+import { terminalSafe } from '../../core/terminal-text.js';
 
 /** The largest CONNECT answer head ferry reads. */
 const MAX_HEAD_BYTES = 16 * 1024;

@@ -4,9 +4,9 @@
  * later range request (with the nonce count going up) instead of costing a 401 each.
  */
 import { randomBytes } from 'node:crypto';
-import { FerryError } from '../core/errors.js';
-import { type AuthChoice, basicAuthorization, chooseChallenge, digestAuthorization, parseChallenges } from '../core/http-auth.js';
-import { lookupNetrc, type NetrcOptions } from './netrc-lookup.js';
+import { FerryError } from '../../core/errors.js';
+import { type AuthChoice, basicAuthorization, chooseChallenge, digestAuthorization, parseChallenges } from '../../core/http-auth.js';
+import { lookupNetrc, type NetrcOptions } from '../netrc-lookup.js';
 
 /** A user and password. */
 export interface HttpCredentials {

@@ -1,7 +1,7 @@
 /**
  * Building an HTTP/1.1 GET request head.
  */
-import { FerryError } from '../core/errors.js';
+import { FerryError } from '../../core/errors.js';
 
 // RFC 9110 token characters for field names; field values: visible ASCII, obs-text, SP and HTAB.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

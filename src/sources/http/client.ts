@@ -6,22 +6,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
-import { FerryError } from '../core/errors.js';
-import { basicAuthorization } from '../core/http-auth.js';
-import type { NetworkOptions } from '../core/options.js';
-import { type ConnectionContext, proxyRouteFor } from '../core/proxy-route.js';
-import { safeDecode } from './http-auth.js';
-import { AuthHeaders, requestTarget } from './http-auth-headers.js';
-import { BATCH_BYTES, BatchPool } from './http-batches.js';
-import type { ResponseBody } from './http-body.js';
-import { createHttpCookies, type HttpCookies } from './http-cookies.js';
-import { quoted, toFerryError } from './http-errors.js';
-import type { HttpHeaders } from './http-parser.js';
-import { HttpPool } from './http-pool.js';
-import { requestHead } from './http-request.js';
-import { endpointOf } from './http-socket.js';
-import { proxyStatusError } from './proxy-http-connect.js';
-import { httpProxyPlan } from './proxy-http-route.js';
+import { FerryError } from '../../core/errors.js';
+import { basicAuthorization } from '../../core/http-auth.js';
+import type { NetworkOptions } from '../../core/options.js';
+import { type ConnectionContext, proxyRouteFor } from '../../core/proxy-route.js';
+import { proxyStatusError } from '../net/http-connect.js';
+import { quoted, toFerryError } from '../net/network-errors.js';
+import { endpointOf } from '../net/socket.js';
+import { BATCH_BYTES, BatchPool } from '../stream/batch-pool.js';
+import type { ResponseBody } from '../stream/response-body.js';
+import { safeDecode } from './auth.js';
+import { AuthHeaders, requestTarget } from './auth-headers.js';
+import { createHttpCookies, type HttpCookies } from './cookies.js';
+import type { HttpHeaders } from './parser.js';
+import { HttpPool } from './pool.js';
+import { httpProxyPlan } from './proxy-route.js';
+import { requestHead } from './request.js';
 
 /** Options of the HTTP source: the network options plus the connections per origin. */
 export type HttpSourceOptions = NetworkOptions & { connections: number };

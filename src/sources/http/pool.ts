@@ -2,8 +2,8 @@
  * Keep-alive connections per origin: at most `connections` sockets to one origin (connecting,
  * busy or idle), idle ones reused most-recent first, requests beyond the limit queued in order.
  */
-import { abortedError } from '../core/errors.js';
-import { type Endpoint, WireConnection, type WireHooks, type WireOptions, type WireVia } from './http-wire.js';
+import { abortedError } from '../../core/errors.js';
+import { type Endpoint, WireConnection, type WireHooks, type WireOptions, type WireVia } from './wire.js';
 
 /** A way to an origin other than directly (a proxy), with a key that tells such ways apart. */
 export interface PoolRoute {

@@ -1,10 +1,10 @@
 import type tls from 'node:tls';
-import { abortedError, FerryError } from '../core/errors.js';
-import { type FtpReply, ftpTimeToHttpDate, parseEpsvPort, parseFeatures, parseMlst, parsePasv, parseSizeReply } from '../core/ftp-reply.js';
-import { FtpControl, type FtpEndpoint } from './ftp-control.js';
-import { connectData, DataReader } from './ftp-data.js';
-import { loginError, replyError, replyText } from './ftp-errors.js';
-import type { BatchPool } from './http-batches.js';
+import { abortedError, FerryError } from '../../core/errors.js';
+import { type FtpReply, ftpTimeToHttpDate, parseEpsvPort, parseFeatures, parseMlst, parsePasv, parseSizeReply } from '../../core/ftp-reply.js';
+import type { BatchPool } from '../stream/batch-pool.js';
+import { FtpControl, type FtpEndpoint } from './control.js';
+import { connectData, DataReader } from './data.js';
+import { loginError, replyError, replyText } from './errors.js';
 
 /** Everything needed to log in; resolved once per source. */
 export interface FtpSessionConfig extends FtpEndpoint {

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
-import { abortedError, FerryError, isFerryError } from '../core/errors.js';
-import type { FtpReply } from '../core/ftp-reply.js';
-import { type FtpUrl, parseFtpUrl } from '../core/ftp-url.js';
-import type { NetworkOptions } from '../core/options.js';
-import { type ConnectionContext, describeRoute, proxyRouteFor } from '../core/proxy-route.js';
-import { terminalSafe } from '../core/terminal-text.js';
-import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
-import { type FtpCredentialOptions, resolveFtpCredentials } from './ftp-credentials.js';
-import { replyError, replyText } from './ftp-errors.js';
-import { FtpPool } from './ftp-pool.js';
-import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
-import { createTransferStream } from './ftp-transfer.js';
-import { BatchPool } from './http-batches.js';
-import { tunnelHow } from './proxy-dial.js';
+import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
+import type { FtpReply } from '../../core/ftp-reply.js';
+import { type FtpUrl, parseFtpUrl } from '../../core/ftp-url.js';
+import type { NetworkOptions } from '../../core/options.js';
+import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core/proxy-route.js';
+import { terminalSafe } from '../../core/terminal-text.js';
+import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
+import { tunnelHow } from '../net/dial.js';
+import { BatchPool } from '../stream/batch-pool.js';
+import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
+import { replyError, replyText } from './errors.js';
+import { FtpPool } from './pool.js';
+import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './session.js';
+import { createTransferStream } from './transfer.js';
 
 /** Options of the FTP/FTPS source. */
 export type FtpSourceOptions = NetworkOptions &

@@ -1,9 +1,9 @@
-import { abortedError, FerryError } from '../core/errors.js';
-import type { FtpReply } from '../core/ftp-reply.js';
-import type { ByteStream } from '../core/types.js';
-import type { FtpControl } from './ftp-control.js';
-import type { DataReader } from './ftp-data.js';
-import { replyError, replyText } from './ftp-errors.js';
+import { abortedError, FerryError } from '../../core/errors.js';
+import type { FtpReply } from '../../core/ftp-reply.js';
+import type { ByteStream } from '../../core/types.js';
+import type { FtpControl } from './control.js';
+import type { DataReader } from './data.js';
+import { replyError, replyText } from './errors.js';
 
 /** One running RETR: its data connection and the control connection it belongs to. */
 export interface TransferParams {

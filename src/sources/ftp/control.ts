@@ -1,11 +1,11 @@
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
-import { abortedError, FerryError } from '../core/errors.js';
-import { type FtpReply, parseFtpReplies } from '../core/ftp-reply.js';
-import type { ProxyRoute } from '../core/proxy-route.js';
-import { socketError, timeoutError } from './ftp-errors.js';
-import { dialThrough, startTls } from './proxy-dial.js';
+import { abortedError, FerryError } from '../../core/errors.js';
+import { type FtpReply, parseFtpReplies } from '../../core/ftp-reply.js';
+import type { ProxyRoute } from '../../core/proxy-route.js';
+import { dialThrough, startTls } from '../net/dial.js';
+import { socketError, timeoutError } from './errors.js';
 
 /** Where and how to open a control connection. */
 export interface FtpEndpoint {

@@ -6,8 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Cookie, CookieJar } from 'tough-cookie';
-import { type FileCookie, formatCookieFile, parseCookieFile } from '../core/cookie-file.js';
-import { FerryError } from '../core/errors.js';
+import { type FileCookie, formatCookieFile, parseCookieFile } from '../../core/cookie-file.js';
+import { FerryError } from '../../core/errors.js';
 
 /** Cookies for requests, and from responses. */
 export interface HttpCookies {

@@ -2,10 +2,11 @@
  * The shapes around one HTTP/1.1 client connection (see http-wire.ts): its settings and the
  * response it resolves with (the pool hooks stay beside the connection).
  */
-import type { BatchPool } from './http-batches.js';
-import type { ResponseBody } from './http-body.js';
-import type { HttpHeaders } from './http-parser.js';
-import type { SocketTls } from './http-socket.js';
+
+import type { SocketTls } from '../net/socket.js';
+import type { BatchPool } from '../stream/batch-pool.js';
+import type { ResponseBody } from '../stream/response-body.js';
+import type { HttpHeaders } from './parser.js';
 
 /** Settings shared by the connections of one source. */
 export interface WireOptions extends SocketTls {

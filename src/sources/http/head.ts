@@ -2,7 +2,7 @@
  * Collecting a response head that may arrive over several socket reads, skipping interim (1xx)
  * responses.
  */
-import { findHeadEnd, MAX_HEAD_BYTES, ProtocolError, parseResponseHead, type ResponseHead } from './http-parser.js';
+import { findHeadEnd, MAX_HEAD_BYTES, ProtocolError, parseResponseHead, type ResponseHead } from './parser.js';
 
 /** A final response head, and where the bytes after it are: `buf[rest, end)`. */
 export interface HeadResult {

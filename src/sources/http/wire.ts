@@ -5,18 +5,18 @@
  * itself idle (reusable) or closed to its pool.
  */
 import type net from 'node:net';
-import { abortedError, FerryError } from '../core/errors.js';
-import { terminalSafe } from '../core/terminal-text.js';
-import { type BodyControl, ResponseBody } from './http-body.js';
-import { ChunkedDecoder } from './http-chunked.js';
-import { toFerryError } from './http-errors.js';
-import { HeadReader } from './http-head.js';
-import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './http-parser.js';
-import { type Endpoint, openSocket } from './http-socket.js';
-import type { WireOptions, WireResponse } from './http-wire-types.js';
+import { abortedError, FerryError } from '../../core/errors.js';
+import { terminalSafe } from '../../core/terminal-text.js';
+import { toFerryError } from '../net/network-errors.js';
+import { type Endpoint, openSocket } from '../net/socket.js';
+import { type BodyControl, ResponseBody } from '../stream/response-body.js';
+import { ChunkedDecoder } from './chunked.js';
+import { HeadReader } from './head.js';
+import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './parser.js';
+import type { WireOptions, WireResponse } from './wire-types.js';
 
-export type { Endpoint } from './http-socket.js';
-export type { WireOptions, WireResponse } from './http-wire-types.js';
+export type { Endpoint } from '../net/socket.js';
+export type { WireOptions, WireResponse } from './wire-types.js';
 
 /**
  * How a connection reaches its origin when not directly: `forward` opens the socket to an HTTP

@@ -4,11 +4,11 @@
  * origin on top when the URL is https.
  */
 import net from 'node:net';
-import { describeRoute, type ProxyRoute, routeKey } from '../core/proxy-route.js';
-import type { PoolRoute } from './http-pool.js';
-import type { Endpoint, SocketTls } from './http-socket.js';
-import { dialThrough, startTls, tunnelHow } from './proxy-dial.js';
-import { proxyAuthorization } from './proxy-http-connect.js';
+import { describeRoute, type ProxyRoute, routeKey } from '../../core/proxy-route.js';
+import { dialThrough, startTls, tunnelHow } from '../net/dial.js';
+import { proxyAuthorization } from '../net/http-connect.js';
+import type { Endpoint, SocketTls } from '../net/socket.js';
+import type { PoolRoute } from './pool.js';
 
 /** What a request through a proxy needs to know. */
 export interface HttpProxyPlan {

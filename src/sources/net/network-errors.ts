@@ -1,13 +1,12 @@
 /**
- * Turning what Node throws, and HTTP error statuses, into FerryErrors with one-line
- * messages that name the host and what happened. Server text (a reason phrase, what a socket
- * error quotes) passes `terminalSafe` first: a message never carries a control or an escape
- * sequence, for the CLI and for library users alike.
+ * Turning what Node throws for a connection (sockets, DNS, TLS) into FerryErrors with one-line
+ * messages that name the host and what happened. Server text (what a socket error quotes) passes
+ * `terminalSafe` first: a message never carries a control or an escape sequence, for the CLI and
+ * for library users alike. Shared by HTTP, FTP and the proxy tunnels.
  */
-import { abortedError, FerryError, isFerryError } from '../core/errors.js';
-import { parseRetryAfter } from '../core/http-headers.js';
-import { redactUrls } from '../core/redact.js';
-import { terminalSafe } from '../core/terminal-text.js';
+import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
+import { redactUrls } from '../../core/redact.js';
+import { terminalSafe } from '../../core/terminal-text.js';
 
 // Node / OpenSSL certificate verification failures (a user can fix these with trust settings).
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY|INVALID_CA|HOSTNAME_MISMATCH|PATH_LENGTH_EXCEEDED/;
@@ -17,7 +16,7 @@ const HANDSHAKE_CODES = /^(ERR_SSL_|ERR_TLS_)|^EPROTO$/;
 const TLS_HINT = 'use --ca-certificate FILE to trust the issuer, or --insecure to skip verification';
 
 /** One terminal-safe line: a multi-line message would break the CLI's single-line error contract. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return terminalSafe(text).replace(/\s+/g, ' ').trim();
 }
 
@@ -84,29 +83,4 @@ export function toFerryError(err: unknown, host: string, signal: AbortSignal): F
     });
   }
   return net(messageOf(err) || 'network error');
-}
-
-/** True for statuses worth retrying later: 408, 429 and every 5xx. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || (status >= 500 && status <= 599);
-}
-
-/**
- * An HTTP_STATUS error for a non-success status. Retryable statuses carry `retryAfterMs` from
- * the Retry-After header (evaluated against `nowMs`).
- */
-export function statusError(status: number, statusText: string, host: string, retryAfter: string | undefined, nowMs: number): FerryError {
-  const retryable = isRetryableStatus(status);
-  const text = oneLine(statusText);
-  const message = `${host}: HTTP ${status}${text === '' ? '' : ` ${text}`}`;
-  let hint: string | undefined;
-  if (status === 404 || status === 410) hint = 'check the URL';
-  else if (status === 401 || status === 403) hint = 'the server refused access; check credentials and headers';
-  else if (status === 429 || status === 503) hint = 'the server is busy or limits connections; try fewer connections';
-  return new FerryError('HTTP_STATUS', message, {
-    retryable,
-    status,
-    retryAfterMs: retryable ? parseRetryAfter(retryAfter, nowMs) : undefined,
-    hint,
-  });
 }

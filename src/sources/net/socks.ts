@@ -5,8 +5,8 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { SocksClient } from 'socks';
-import { FerryError } from '../core/errors.js';
-import type { ProxyRoute } from '../core/proxy-route.js';
+import { FerryError } from '../../core/errors.js';
+import type { ProxyRoute } from '../../core/proxy-route.js';
 
 /** SOCKS5 reply codes (RFC 1928) and SOCKS4 ones, as the `socks` package names them, in words. */
 const REFUSALS: Record<string, [string, boolean]> = {

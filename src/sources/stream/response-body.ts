@@ -3,7 +3,7 @@
  * there from the connection's read buffer), handed to one consumer as views, with back-pressure
  * on the socket.
  */
-import type { Batch, BatchPool } from './http-batches.js';
+import type { Batch, BatchPool } from './batch-pool.js';
 
 /** What a body asks of its connection. */
 export interface BodyControl {

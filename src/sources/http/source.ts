@@ -3,18 +3,18 @@
  * check every response strictly so that no byte of a wrong response ever reaches the file.
  */
 
-import { parseContentDisposition } from '../core/content-disposition.js';
-import { FerryError } from '../core/errors.js';
-import { acceptsByteRanges, isEncodedBody, isWeakEtag, parseContentLength, parseContentRange } from '../core/http-headers.js';
-import type { ConnectionContext } from '../core/proxy-route.js';
-import { terminalSafe } from '../core/terminal-text.js';
-import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
-import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './http-client.js';
-import type { HttpCookies } from './http-cookies.js';
-import { statusError } from './http-errors.js';
-import { bodyStream, emptyStream } from './http-stream.js';
+import { parseContentDisposition } from '../../core/content-disposition.js';
+import { FerryError } from '../../core/errors.js';
+import { acceptsByteRanges, isEncodedBody, isWeakEtag, parseContentLength, parseContentRange } from '../../core/http-headers.js';
+import type { ConnectionContext } from '../../core/proxy-route.js';
+import { terminalSafe } from '../../core/terminal-text.js';
+import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
+import { createHttpClient, discardBody, type FinalResponse, type HttpSourceOptions, type HttpTransport } from './client.js';
+import type { HttpCookies } from './cookies.js';
+import { statusError } from './status-errors.js';
+import { bodyStream, emptyStream } from './stream.js';
 
-export type { HttpSourceOptions } from './http-client.js';
+export type { HttpSourceOptions } from './client.js';
 
 /** A response header as one string (repeated headers joined with ", ", which strict parsers reject). */
 function header(r: FinalResponse, name: string): string | undefined {

@@ -5,11 +5,11 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { abortedError, FerryError, isFerryError } from '../core/errors.js';
-import type { ProxyRoute } from '../core/proxy-route.js';
-import { toFerryError } from './http-errors.js';
-import { httpConnect } from './proxy-http-connect.js';
-import { socksConnect } from './proxy-socks.js';
+import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
+import type { ProxyRoute } from '../../core/proxy-route.js';
+import { httpConnect } from './http-connect.js';
+import { toFerryError } from './network-errors.js';
+import { socksConnect } from './socks.js';
 
 /** TLS settings for an HTTPS proxy, the connect timeout, and an abort. */
 export interface DialOptions {
