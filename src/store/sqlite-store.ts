@@ -165,6 +165,16 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
     }
   });
 
+  /** Run `fn` with commits that do not wait for the disk (the next FULL commit syncs them too). */
+  function relaxed<R>(fn: () => R): R {
+    db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
   let closed = false;
   return {
     file,
@@ -184,18 +194,18 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
     }),
     queue: read(() => (st.queue.all() as DownloadRow[]).map(toDownload)),
     move: (gid, position) => move(gid, position),
-    setStatus: (gid, status, extra) => setStatus(gid, status, extra),
+    setStatus: (gid, status, extra) => {
+      if (status !== 'active') return setStatus(gid, status, extra);
+      // A download is never restored as active (recovery makes it waiting in its place, as it was
+      // before it started), so the start of a run needs no sync: the disk is not waited for.
+      return relaxed(() => setStatus(gid, status, extra));
+    },
     saveProgress: read((batch: readonly ProgressUpdate[]) => {
       if (batch.length === 0) return;
       // Progress is a summary (the control files hold the truth of what is on disk): committed
       // without waiting for the disk, so a power cut may lose the last seconds of it, never a
       // user action (the next FULL commit syncs these pages too).
-      db.pragma('synchronous = NORMAL');
-      try {
-        progressTx(batch);
-      } finally {
-        db.pragma('synchronous = FULL');
-      }
+      relaxed(() => progressTx(batch));
     }),
     setOptions: tx((gid: string, options: Partial<DownloadOptions>) => st.setOptions.run(JSON.stringify(options), gid).changes > 0),
     setUris: tx((gid: string, uris: string[]) => st.setUris.run(JSON.stringify(checkUris(uris)), gid).changes > 0),
