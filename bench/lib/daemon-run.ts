@@ -15,6 +15,7 @@ import type { SetFile } from './file-set.js';
 import { verifyList } from './list-runner.js';
 import { freePort } from './ports.js';
 import { peakRss, readProcSample, startProcSampler } from './proc-stats.js';
+import { type ReplayProcess, startReplayProcess } from './replay-process.js';
 import { httpRpcClient, type RpcClient, type RpcEndpoint, wsRpcClient } from './rpc-client.js';
 import { type RpcLoad, startRpcLoad } from './rpc-load.js';
 import type { DaemonRunRecord } from './types.js';
@@ -141,13 +142,18 @@ async function completeCount(c: RpcClient, count: number): Promise<number | unde
   return a.ok && Array.isArray(a.value) ? (a.value as Array<{ status?: string }>).filter((d) => d.status === 'complete').length : undefined;
 }
 
-/** One run of `p` with `clients` pollers (0: none). */
+/**
+ * One run of `p` with `clients` pollers (0: none). `replay`: the pollers poll a replay server
+ * (answers of the daemon's sizes, built by nobody) instead of the daemon, which downloads with
+ * no clients: the floor of what the load costs this machine.
+ */
 export async function runDaemonOnce(
   ctx: DaemonRunContext,
   p: DaemonParticipant,
   target: DaemonTarget,
   clients: number,
   run: number,
+  replay = false,
 ): Promise<DaemonRunOutcome> {
   const dir = await mkdtemp(join(ctx.workDir, `daemon-${p.name}-`));
   const tag = `daemon-${p.name}-c${clients}-${run}-${Date.now().toString(36)}`;
@@ -175,6 +181,7 @@ export async function runDaemonOnce(
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   let notes: RpcClient | undefined;
   let load: RpcLoad | undefined;
+  let replayer: ReplayProcess | undefined;
   try {
     if (!(await ready(control, 5000))) return { record: { ...base, ok: false, failure: 'no answer to getVersion within 5 s' } };
     const events = { done: new Set<string>(), errors: new Set<string>(), lastMs: 0 };
@@ -186,7 +193,8 @@ export async function runDaemonOnce(
       events.lastMs = performance.now();
     });
     const sampler = startProcSampler(started.pid, ctx.ticksPerSec);
-    if (clients > 0) load = await startRpcLoad(ep, { clients, hz: target.pollHz });
+    if (replay && clients > 0) replayer = await startReplayProcess(ep, Math.min(1000, count));
+    if (clients > 0) load = await startRpcLoad(replayer?.endpoint ?? ep, { clients, hz: target.pollHz });
     await sleep(target.warmupMs);
     const cpu0 = await readProcSample(started.pid, ctx.ticksPerSec);
     const client0 = process.cpuUsage();
@@ -241,6 +249,7 @@ export async function runDaemonOnce(
     return { record: failure === undefined ? { ...measured, ok: true } : { ...measured, failure } };
   } finally {
     await load?.stop();
+    await replayer?.stop();
     notes?.close();
     await control.call('aria2.forceShutdown', []);
     control.close();

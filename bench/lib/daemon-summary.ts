@@ -55,7 +55,8 @@ export function summariseDaemonRuns(participant: string, clients: number, runs: 
 export function withBaseline(rows: DaemonRow[]): DaemonRow[] {
   return rows.map((r) => {
     if (r.status !== 'ok') return r;
-    const base = rows.find((b) => b.participant === r.participant && b.clients === 0 && b.status === 'ok');
+    const of = r.baseline ?? r.participant;
+    const base = rows.find((b) => b.participant === of && b.clients === 0 && b.status === 'ok');
     return { ...r, pctOfNoClients: percent(r.mibPerSec, base?.mibPerSec) };
   });
 }

@@ -17,6 +17,13 @@ import { describe } from './scenarios.js';
 import type { BenchConfig, DaemonRow, DaemonRunRecord, DaemonScenarioResult } from './types.js';
 import { fmt, MIB } from './units.js';
 
+/**
+ * The floor row: ferry's daemon downloading with no clients while the same pollers poll a replay
+ * server (answers of the same sizes, built by nobody; see replay-server.ts). Its throughput against
+ * ferry's unloaded row is what the load alone costs this machine.
+ */
+export const FLOOR = 'floor';
+
 /** The loads of a run, in the order they run: none, then the configured pollers (if any). */
 export function loadsOf(c: Pick<BenchConfig, 'daemonClients'>): number[] {
   return c.daemonClients > 0 ? [0, c.daemonClients] : [0];
@@ -65,6 +72,10 @@ export async function runDaemonScenario(env: ScenarioEnv): Promise<DaemonScenari
       rows.push(w !== undefined ? naDaemonRow(p.name, clients, w) : summariseDaemonRuns(p.name, clients, runs.get(`${p.name}/${clients}`) ?? []));
     }
   }
+  for (const clients of loads) {
+    const floor = runs.get(`${FLOOR}/${clients}`);
+    if (floor !== undefined) rows.push({ ...summariseDaemonRuns(FLOOR, clients, floor), baseline: 'ferry' });
+  }
   return { description: describe('daemon-load', config), files: config.daemonFiles, size, clients: config.daemonClients, rows: withBaseline(rows) };
 }
 
@@ -92,6 +103,12 @@ async function runAll(
         const key = `${p.name}/${clients}`;
         out.set(key, [...(out.get(key) ?? []), outcome.record]);
         ctx.log(runLine(p.name, outcome.record, count));
+        if (p.name !== 'ferry' || clients === 0) continue;
+        // The floor: the same pollers on a replay server while ferry's daemon downloads alone.
+        const floor = await runDaemonOnce(ctx, p, target, clients, run, true);
+        if (ctx.signal.aborted || 'unavailable' in floor) continue;
+        out.set(`${FLOOR}/${clients}`, [...(out.get(`${FLOOR}/${clients}`) ?? []), floor.record]);
+        ctx.log(runLine(FLOOR, floor.record, count));
       }
     }
   }

@@ -67,18 +67,20 @@ export function daemonTargets(rows: readonly DaemonRow[] | undefined): TargetChe
   const row = (p: string, clients: number): DaemonRow | undefined => rows.find((r) => r.participant === p && r.clients === clients && r.status === 'ok');
   const f = row('ferry', loaded);
   const a = row('aria2c', loaded);
+  const floor = row('floor', loaded);
   const ms = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(1)} ms`);
   const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(1)} %`);
+  const floorNote = (text: string): string => (floor === undefined ? '' : `; floor (the load on a replay server that builds nothing) ${text}`);
   return [
     check(
       `daemon-load: RPC p99 below ${DAEMON_P99_MS} ms with ${loaded} clients`,
       f?.p99Ms === undefined ? undefined : f.p99Ms < DAEMON_P99_MS,
-      `ferry ${ms(f?.p99Ms)}, aria2c ${ms(a?.p99Ms)}`,
+      `ferry ${ms(f?.p99Ms)}, aria2c ${ms(a?.p99Ms)}${floorNote(ms(floor?.p99Ms))}`,
     ),
     check(
       `daemon-load: throughput with ${loaded} clients within ${DAEMON_MAX_LOSS_PCT} % of none`,
       f?.pctOfNoClients === undefined ? undefined : f.pctOfNoClients >= 100 - DAEMON_MAX_LOSS_PCT,
-      `ferry ${pct(f?.pctOfNoClients)} of its ${f1(row('ferry', 0)?.mibPerSec)} MiB/s, aria2c ${pct(a?.pctOfNoClients)} of its ${f1(row('aria2c', 0)?.mibPerSec)} MiB/s`,
+      `ferry ${pct(f?.pctOfNoClients)} of its ${f1(row('ferry', 0)?.mibPerSec)} MiB/s, aria2c ${pct(a?.pctOfNoClients)} of its ${f1(row('aria2c', 0)?.mibPerSec)} MiB/s${floorNote(`${pct(floor?.pctOfNoClients)} of ferry's`)}`,
     ),
   ];
 }

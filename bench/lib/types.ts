@@ -181,6 +181,8 @@ export interface DaemonRunRecord {
 /** One participant with one load, summarised over its runs (medians). */
 export interface DaemonRow {
   participant: string;
+  /** Whose unloaded row `pctOfNoClients` is measured against (default: the participant's own). */
+  baseline?: string;
   clients: number;
   status: 'ok' | 'FAIL' | 'n/a';
   note?: string;
