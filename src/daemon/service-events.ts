@@ -24,6 +24,8 @@ export interface EventRecorderContext {
   view(d: DownloadInfo): RpcDownload;
   /** Run a store write; a failure is reported, not thrown. */
   guard(fn: () => void): void;
+  /** Report a store failure that happened later (a failed sync). */
+  report(e: unknown): void;
   /** Count one more stopped download. */
   stopped(): void;
 }
@@ -45,8 +47,16 @@ export function recordEngineEvents(c: EventRecorderContext): void {
     e.forget(d.id);
     c.summaries.delete(d.id);
     c.stopped();
-    if (status === 'removed' && wasRunning) c.emit({ type: 'stop', gid: d.id });
-    c.emit({ type: status, gid: d.id });
+    const announce = (): void => {
+      if (status === 'removed' && wasRunning) c.emit({ type: 'stop', gid: d.id });
+      c.emit({ type: status, gid: d.id });
+    };
+    // Announced once the history entry is on the disk: a front end is never told of a result
+    // that a power cut could take back (a failed sync is reported, and the result announced).
+    void store.durable().then(announce, (err: unknown) => {
+      c.report(err);
+      announce();
+    });
   };
   e.on('start', (d) =>
     c.guard(() => {

@@ -304,6 +304,10 @@ export class DaemonService implements RpcService {
   }
 
   /** Run `fn`; a failure goes to `onStoreError` instead of up through the engine's emitter or a timer. */
+  durable(): Promise<void> {
+    return this.store.durable();
+  }
+
   private guard(fn: () => void): void {
     try {
       fn();
@@ -322,6 +326,7 @@ export class DaemonService implements RpcService {
       emit: (event) => this.emit(event),
       view: (d) => this.view(d),
       guard: (fn) => this.guard(fn),
+      report: (e) => this.deps.onStoreError?.(e),
       stopped: () => {
         this.stoppedTotal++;
       },

@@ -45,6 +45,8 @@ interface CallState {
   context: RpcContext;
   unauthorized: boolean;
   after: (() => void)[];
+  /** A call that may change state ran: the answer waits until the change is on the disk. */
+  changed: boolean;
 }
 
 /** Run one method call; resolves with its result or rejects with an RpcError. */
@@ -70,15 +72,32 @@ async function call(method: unknown, rawParams: unknown, state: CallState, neste
   }
   checkParams(params, def.params);
   const run = () => def.run({ params, context: state.context, after: (fn) => state.after.push(fn) });
+  const mayChange = SharedAnswers.mayChange(method as string);
+  if (mayChange) state.changed = true;
   const shared = state.context.shared;
   if (shared === undefined) return run();
   if (SharedAnswers.isRead(method as string)) return shared.answer(method as string, params, run);
-  if (SharedAnswers.mayChange(method as string)) shared.clear();
+  if (mayChange) shared.clear();
   try {
     return await run();
   } finally {
     // Also after: what a change did must show in the very next read.
-    if (SharedAnswers.mayChange(method as string)) shared.clear();
+    if (mayChange) shared.clear();
+  }
+}
+
+/**
+ * Wait until what the message changed is on the disk (one sync for the whole message). A failed
+ * sync turns every answer into its error: nothing is acknowledged that a power cut could undo.
+ */
+async function settle(state: CallState, body: RpcResponse[]): Promise<RpcResponse[]> {
+  if (!state.changed) return body;
+  try {
+    await state.context.service.durable();
+    return body;
+  } catch (e) {
+    const f = failure(e);
+    return body.map((r) => errorResponse(r.id, f.code, f.message));
   }
 }
 
@@ -145,15 +164,15 @@ async function one(request: unknown, state: CallState): Promise<RpcResponse> {
  * objects are skipped, as aria2 does). Never throws.
  */
 export async function handle(message: unknown, context: RpcContext): Promise<HandleResult> {
-  const state: CallState = { context, unauthorized: false, after: [] };
+  const state: CallState = { context, unauthorized: false, after: [], changed: false };
   if (Array.isArray(message)) {
     const body: RpcResponse[] = [];
     for (const r of message) {
       if (typeof r === 'object' && r !== null && !Array.isArray(r)) body.push(await one(r, state));
     }
-    return { body, status: 200, unauthorized: state.unauthorized, after: state.after };
+    return { body: await settle(state, body), status: 200, unauthorized: state.unauthorized, after: state.after };
   }
-  const body = await one(message, state);
+  const [body] = await settle(state, [await one(message, state)]);
   return { body, status: statusOf(body), unauthorized: state.unauthorized, after: state.after };
 }
 

@@ -51,7 +51,7 @@ export interface RpcService {
   /**
    * Queue `uris` (mirrors of one file). `position` is the place in the waiting queue (clamped;
    * none = the end). `gid` is one chosen by the client (aria2's `gid` option: 16 hex digits, unused).
-   * Resolves with the new gid once the download is recorded durably.
+   * Resolves with the new gid once the download is recorded (committed; see `durable`).
    */
   add(uris: string[], options: Partial<DownloadOptions>, at: { position?: number; paused: boolean; gid?: string }): Promise<string>;
   /**
@@ -103,4 +103,10 @@ export interface RpcService {
   segments(gid: string): ConnectionView[] | undefined;
   /** Listen to queue events; returns the function that stops listening. */
   subscribe(listener: (event: RpcEvent) => void): () => void;
+  /**
+   * Resolves when every change made so far is on the disk (a power cut cannot lose it). The RPC
+   * layer waits for it once per message before answering a call that may change state, so the
+   * calls of one batch or multicall share one sync.
+   */
+  durable(): Promise<void>;
 }

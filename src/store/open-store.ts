@@ -7,6 +7,7 @@ import { migrate } from './migrate.js';
 import { MIGRATIONS } from './schema.js';
 import { createSqliteStore } from './sqlite-store.js';
 import type { Store } from './types.js';
+import type { FileSync } from './wal-sync.js';
 
 /** What `openStore` takes from outside (tests fake them). */
 export interface OpenStoreDeps {
@@ -18,6 +19,8 @@ export interface OpenStoreDeps {
   migrations?: readonly string[];
   /** How long to wait for a lock held by another process (ms). Default 1000. */
   lockTimeoutMs?: number;
+  /** How the write-ahead log is synced (tests count the syncs). Default: fdatasync. */
+  syncFile?: FileSync;
 }
 
 /** An error of opening `file` as one FerryError with a hint. */
@@ -83,8 +86,9 @@ function prepareFile(file: string): void {
 /**
  * Open (creating when missing) the daemon's state database at `file`, migrated to this ferry's
  * schema. The database is held exclusively (WAL journal, exclusive locking: a second ferry
- * process cannot open it while this one has it) and every user action is synced before it
- * returns (`synchronous = FULL`).
+ * process cannot open it while this one has it). Commits go to the write-ahead log without a
+ * sync (`synchronous = NORMAL`); `durable()` syncs the log, without blocking, before a user
+ * action is acknowledged.
  * @throws FerryError FILE_SYSTEM when it cannot be created or opened, is in use, or is not a ferry
  *   database; UNSUPPORTED when a newer ferry wrote it
  */
@@ -98,9 +102,11 @@ export function openStore(file: string, deps: OpenStoreDeps = {}): Store {
     db.pragma('locking_mode = EXCLUSIVE');
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (mode !== 'wal') throw new FerryError('FILE_SYSTEM', `${file}: cannot use a write-ahead log (journal mode ${String(mode)})`);
-    db.pragma('synchronous = FULL');
+    // Commits are in the log when they return (a killed process loses none); syncing the log
+    // is `Store.durable()`, off the event loop, before a change is acknowledged.
+    db.pragma('synchronous = NORMAL');
     migrate(db, file, deps.migrations ?? MIGRATIONS);
-    return createSqliteStore(db, file, { now: deps.now ?? Date.now, newGid: deps.newGid ?? newGid });
+    return createSqliteStore(db, file, { now: deps.now ?? Date.now, newGid: deps.newGid ?? newGid, syncFile: deps.syncFile });
   } catch (e) {
     db?.close();
     throw openError(e, file);

@@ -15,11 +15,14 @@ import {
   type StoredDownload,
   type StoredStatus,
 } from './types.js';
+import { type FileSync, walSync } from './wal-sync.js';
 
 /** What the store takes from outside. */
 export interface SqliteStoreDeps {
   now: () => number;
   newGid: () => string;
+  /** How the write-ahead log is synced (default: fdatasync on the thread pool). */
+  syncFile?: FileSync;
 }
 
 /** Clamp a requested position to 0..max (integers; anything not finite means max). */
@@ -55,6 +58,7 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
   // their place in the queue order.
   st.recover.run();
   const row = (gid: string) => st.get.get(gid) as DownloadRow | undefined;
+  const sync = walSync(file, deps.syncFile);
 
   /** Run `fn` in one transaction (nested calls join the outer one); errors as FerryErrors. */
   function tx<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
@@ -165,19 +169,16 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
     }
   });
 
-  /** Run `fn` with commits that do not wait for the disk (the next FULL commit syncs them too). */
-  function relaxed<R>(fn: () => R): R {
-    db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  }
-
   let closed = false;
   return {
     file,
+    durable: async () => {
+      try {
+        await sync();
+      } catch (e) {
+        throw storeError(e, file);
+      }
+    },
     add: (download, position) => add(download, position),
     get: read((gid: string) => {
       const r = row(gid);
@@ -194,18 +195,12 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
     }),
     queue: read(() => (st.queue.all() as DownloadRow[]).map(toDownload)),
     move: (gid, position) => move(gid, position),
-    setStatus: (gid, status, extra) => {
-      if (status !== 'active') return setStatus(gid, status, extra);
-      // A download is never restored as active (recovery makes it waiting in its place, as it was
-      // before it started), so the start of a run needs no sync: the disk is not waited for.
-      return relaxed(() => setStatus(gid, status, extra));
-    },
+    setStatus: (gid, status, extra) => setStatus(gid, status, extra),
     saveProgress: read((batch: readonly ProgressUpdate[]) => {
       if (batch.length === 0) return;
-      // Progress is a summary (the control files hold the truth of what is on disk): committed
-      // without waiting for the disk, so a power cut may lose the last seconds of it, never a
-      // user action (the next FULL commit syncs these pages too).
-      relaxed(() => progressTx(batch));
+      // Progress is a summary (the control files hold the truth of what is on disk): nobody waits
+      // for its sync, so a power cut may lose the last seconds of it, never a user action.
+      progressTx(batch);
     }),
     setOptions: tx((gid: string, options: Partial<DownloadOptions>) => st.setOptions.run(JSON.stringify(options), gid).changes > 0),
     setUris: tx((gid: string, uris: string[]) => st.setUris.run(JSON.stringify(checkUris(uris)), gid).changes > 0),

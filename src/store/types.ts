@@ -140,6 +140,14 @@ export interface Store {
   settings(): Record<string, string>;
   /** Set (a string) or delete (undefined) several settings in one transaction. */
   setSettings(values: Readonly<Record<string, string | undefined>>): void;
+  /**
+   * Resolves when every change committed before this call is on the disk (a power cut cannot
+   * lose it). Commits return once they are in the write-ahead log, which a killed process never
+   * loses; this syncs the log on the thread pool, one sync shared by the callers that wait
+   * together, so the event loop never waits for the disk.
+   * @throws FerryError FILE_SYSTEM when the sync fails
+   */
+  durable(): Promise<void>;
   /** Close the database (idempotent). Methods called after it throw. */
   close(): void;
 }

@@ -216,6 +216,13 @@ export class FakeService implements RpcService {
     this.sessionsSaved++;
   }
 
+  /** Calls of `durable()` so far. */
+  durableCalls = 0;
+
+  async durable(): Promise<void> {
+    this.durableCalls++;
+  }
+
   shutdown(force: boolean): void {
     this.shutdowns.push(force);
   }

@@ -151,3 +151,34 @@ describe('params', () => {
     expect(await fails('aria2.addUri', ['file:///etc/passwd'])).toMatch(/unsupported URL scheme/);
   });
 });
+
+describe('durability', () => {
+  it('a message that changes state is answered after one sync, whatever its size; reads need none', async () => {
+    await ok('aria2.getGlobalStat');
+    await ok('aria2.tellWaiting', 0, 10);
+    expect(service.durableCalls).toBe(0);
+    await ok('aria2.addUri', ['http://h/a']);
+    expect(service.durableCalls).toBe(1);
+    const add = (u: string) => ({ methodName: 'aria2.addUri', params: [`token:${SECRET}`, [u]] });
+    await ok('system.multicall', [add('http://h/b'), add('http://h/c'), add('http://h/d')]);
+    expect(service.durableCalls).toBe(2);
+    const batch = await handle(
+      ['e', 'f'].map((x, i) => ({ id: i, method: 'aria2.addUri', params: [`token:${SECRET}`, [`http://h/${x}`]] })),
+      context,
+    );
+    expect((batch.body as RpcResponse[]).every((r) => 'result' in r)).toBe(true);
+    expect(service.durableCalls).toBe(3);
+    // A call refused by the token check changed nothing.
+    await handle({ id: 1, method: 'aria2.addUri', params: ['token:wrong', ['http://h/x']] }, context);
+    expect(service.durableCalls).toBe(3);
+  });
+
+  it('a failed sync turns the answers into errors: nothing is acknowledged that a power cut could undo', async () => {
+    service.durable = async () => {
+      throw new Error('state database: EIO');
+    };
+    const r = await call('aria2.addUri', ['http://h/a']);
+    expect(r).toMatchObject({ id: 1, error: { code: 1, message: 'state database: EIO' } });
+    expect((await call('aria2.getVersion')) as object).toHaveProperty('result');
+  });
+});
