@@ -3,7 +3,7 @@
  * args.ts, so that every flag the parser accepts is offered and nothing else. Pure text, no I/O.
  * Values named FILE complete as files, DIR as directories, and `choices` as those words.
  */
-import { type CompletionShell, OPTIONS, type OptionSpec } from './args.js';
+import { type CompletionShell, OPTIONS, type OptionSpec } from '../core/cli-args.js';
 
 type ValueKind = 'none' | 'file' | 'dir' | 'choices' | 'other';
 

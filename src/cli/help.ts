@@ -2,7 +2,7 @@
  * `ferry --help` (and `ferry help`), rendered from the option table of args.ts: pure text, no I/O.
  * Invariant: every line fits 80 columns and every description starts in one column.
  */
-import { GROUPS, OPTIONS, type OptionSpec } from './args.js';
+import { GROUPS, OPTIONS, type OptionSpec } from '../core/cli-args.js';
 import { COMMANDS_TEXT } from './client/client-help.js';
 
 /** Where descriptions start; a longer label puts its description on the next line. */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { type ParsedArgs, parseArgs } from '../core/cli-args.js';
 import { FerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { parseInputFile } from '../core/input-file.js';
 import { readPackageVersion } from '../package-version.js';
-import { type ParsedArgs, parseArgs } from './args.js';
 import type { StartDaemon } from './client/subcommand.js';
 import { renderCompletion } from './completion.js';
 import { EXIT } from './exit-codes.js';

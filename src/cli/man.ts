@@ -3,7 +3,7 @@
  * source as `--help` and completion. Pure: the build writes it to `dist/ferry.1`
  * (scripts/build-man.mjs), which package.json's `man` field installs.
  */
-import { GROUPS, OPTIONS, type OptionSpec } from './args.js';
+import { GROUPS, OPTIONS, type OptionSpec } from '../core/cli-args.js';
 import { EXIT } from './exit-codes.js';
 import { EXAMPLES, optionHelp, VALUES_TEXT } from './help.js';
 import { KEY_BINDINGS } from './keys.js';

@@ -10,7 +10,7 @@
  *
  * Pure apart from the injected `readFile`: no process access, no globals.
  */
-import { optionTakesValue, type ParsedArgs, parseArgs } from '../cli/args.js';
+import { optionTakesValue, type ParsedArgs, parseArgs } from '../core/cli-args.js';
 import { FerryError } from '../core/errors.js';
 import { findKey, readOption } from '../core/input-file-keys.js';
 import { quote, readBoolean, readInteger } from '../core/input-file-values.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OPTION_NAMES, type ParsedArgs, parseArgs } from '../../src/cli/args.js';
 import { HELP_TEXT } from '../../src/cli/help.js';
+import { OPTION_NAMES, type ParsedArgs, parseArgs } from '../../src/core/cli-args.js';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../../src/core/options.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../src/cli/args.js';
 import { toQueueItem } from '../../src/cli/client/aria2-status.js';
 import { parseCommandArgs } from '../../src/cli/client/client-args.js';
 import { resolveGids, uniquePrefixLength } from '../../src/cli/client/gid-prefix.js';
 import { renderLs } from '../../src/cli/client/ls-render.js';
+import { parseArgs } from '../../src/core/cli-args.js';
 import { findKey, readOption, toRpcOptions } from '../../src/core/input-file-keys.js';
 import type { DownloadOptions } from '../../src/core/options.js';
 

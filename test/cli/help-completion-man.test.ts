@@ -8,12 +8,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPLETION_SHELLS, OPTION_NAMES, parseArgs } from '../../src/cli/args.js';
 import { renderCompletion } from '../../src/cli/completion.js';
 import { HELP_TEXT } from '../../src/cli/help.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { renderMan } from '../../src/cli/man.js';
+import { COMPLETION_SHELLS, OPTION_NAMES, parseArgs } from '../../src/core/cli-args.js';
 
 const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
 const ACCEPTED = sorted(OPTION_NAMES);

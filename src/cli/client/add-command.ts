@@ -3,10 +3,10 @@
  * with ferry's download options sent as aria2 RPC options; prints each new GID on its own line.
  */
 import { resolve } from 'node:path';
+import { parseArgs } from '../../core/cli-args.js';
 import { FerryError } from '../../core/errors.js';
 import { toRpcOptions } from '../../core/input-file-keys.js';
 import { checkUrl } from '../../core/input-file-values.js';
-import { parseArgs } from '../args.js';
 import type { CliIO } from '../io.js';
 import { parseCommandArgs } from './client-args.js';
 import type { RpcClient } from './rpc-client.js';

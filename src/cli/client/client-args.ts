@@ -3,9 +3,10 @@
  * command's own switches (`--all`, `--json`, `--pause`, ...) are picked out, and what is left
  * (ferry's download options for `ferry add`, or GIDs) is returned in order. Pure.
  */
+
+import { optionTakesValue } from '../../core/cli-args.js';
 import { FerryError } from '../../core/errors.js';
 import { quote } from '../../core/input-file-values.js';
-import { optionTakesValue } from '../args.js';
 
 /** What a command's switches and the rest are. */
 export interface CommandArgs {

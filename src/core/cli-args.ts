@@ -4,10 +4,10 @@
  * Pure: no I/O, no process access; every error is a FerryError USAGE with one clear line.
  */
 
-import type { DownloadOptions } from '../core/options.js';
-import { type CompletionShell, esc, OPTION_NAMES, OPTIONS, type OptionSpec, q, usage } from './option-table.js';
+import { type CompletionShell, esc, OPTION_NAMES, OPTIONS, type OptionSpec, q, usage } from './cli-option-table.js';
+import type { DownloadOptions } from './options.js';
 
-export { COMPLETION_SHELLS, type CompletionShell, GROUPS, type Group, OPTION_NAMES, OPTIONS, type OptionSpec } from './option-table.js';
+export { COMPLETION_SHELLS, type CompletionShell, GROUPS, type Group, OPTION_NAMES, OPTIONS, type OptionSpec } from './cli-option-table.js';
 
 /** The result of parsing `argv` (the arguments after the program name). */
 export interface ParsedArgs {
