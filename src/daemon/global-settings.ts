@@ -2,10 +2,11 @@
  * The daemon's global settings at start: the configuration (command line, environment, config
  * file), with the settings stored by `changeGlobalOption` over it (they survive restarts).
  */
+
+import type { DaemonConfig } from '../core/daemon-config.js';
 import { isFerryError } from '../core/errors.js';
 import { readGlobalOptions } from '../rpc/options.js';
 import type { RpcGlobalOptions } from '../rpc/service.js';
-import type { DaemonConfig } from './config.js';
 
 /**
  * The settings in force, and a line for each stored setting that no longer reads (it is ignored).

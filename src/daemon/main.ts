@@ -8,12 +8,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIO } from '../cli/io.js';
+import type { DaemonConfig } from '../core/daemon-config.js';
 import { redactUrl } from '../core/redact.js';
 import { STATE_DB_NAME } from '../core/state-dir.js';
 import { createEngine } from '../engine/engine.js';
 import { readPackageVersion } from '../package-version.js';
 import type { RpcServer } from '../rpc/server.js';
-import type { DaemonConfig } from './config.js';
 import { globalSettings } from './global-settings.js';
 import { listenAll } from './listen.js';
 import { openLog } from './log.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ConfigSources, clientSettings, defaultConfigPath, parseDaemonConfig } from '../../src/daemon/config.js';
+import { clientSettings } from '../../src/core/client-settings.js';
+import { type ConfigSources, defaultConfigPath, parseDaemonConfig } from '../../src/core/daemon-config.js';
 
 const HOME = '/home/u';
 const CONF = '/home/u/.config/ferry/daemon.conf';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
-import type { DaemonConfig } from '../../src/daemon/config.js';
+import type { DaemonConfig } from '../../src/core/daemon-config.js';
 import { startDaemon } from '../../src/daemon/main.js';
 
 let base: string;

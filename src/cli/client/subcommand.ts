@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { clientSettings } from '../../core/client-settings.js';
+import { type DaemonConfig, parseDaemonConfig } from '../../core/daemon-config.js';
 import { FerryError } from '../../core/errors.js';
-import { clientSettings, type DaemonConfig, parseDaemonConfig } from '../../daemon/config.js';
 import type { CliIO } from '../io.js';
 import { addCommand } from './add-command.js';
 import { clientHelp } from './client-help.js';
