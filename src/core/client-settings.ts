@@ -10,10 +10,10 @@ import {
   type DaemonLayer,
   DEFAULT_RPC_PORT,
   defaultConfigPath,
-  flagOf,
   layerSecret,
   nonEmpty,
   readConf,
+  takeFlags,
   usage,
 } from './daemon-flags.js';
 import { quote } from './input-file-values.js';
@@ -36,25 +36,17 @@ export interface ClientSettings {
  * @throws FerryError USAGE for a bad URL, a missing value, or a bad port line in the file.
  */
 export function clientSettings(argv: readonly string[], env: Record<string, string | undefined>, sources: Omit<ConfigSources, 'env'>): ClientSettings {
-  const rest: string[] = [];
   let url: string | undefined;
   let secret: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const flag = flagOf(arg);
-    if (arg === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (flag !== '--rpc-url' && flag !== '--rpc-secret') {
-      rest.push(arg);
-      continue;
-    }
-    if (flag === arg && i + 1 >= argv.length) throw usage(`${flag} needs a value`);
-    const value = flag === arg ? argv[++i] : arg.slice(flag.length + 1);
-    if (flag === '--rpc-url') url = value;
-    else secret = nonEmpty(flag, value, 'a secret');
-  }
+  const rest = takeFlags(
+    argv,
+    { '--rpc-url': true, '--rpc-secret': true },
+    (flag, value) => {
+      if (flag === '--rpc-url') url = value;
+      else secret = nonEmpty(flag, value, 'a secret');
+    },
+    'ferry --help',
+  );
 
   const confPath = defaultConfigPath(env, sources.home);
   const text = readConf({ ...sources, env }, confPath, false);

@@ -100,10 +100,16 @@ export function applyDaemonFlag(layer: DaemonLayer, flag: string, value: string)
 export const flagOf = (arg: string): string => (arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg);
 
 /**
- * Split a daemon command line: daemon-only options go into the layer, the rest (ferry's download
- * and queue options) is returned in order for parseArgs, each with the value it consumes.
+ * Walk a command line: the flags named in `own` (true: takes a value) go to `apply` (a switch
+ * with ''), everything else is returned in order for parseArgs, a ferry option that takes its
+ * value from the next argument with that value (`-d --odd-dir` stays one option).
  */
-export function splitArgv(argv: readonly string[], layer: DaemonLayer): string[] {
+export function takeFlags(
+  argv: readonly string[],
+  own: Readonly<Record<string, boolean>>,
+  apply: (flag: string, value: string) => void,
+  help: string,
+): string[] {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -112,24 +118,30 @@ export function splitArgv(argv: readonly string[], layer: DaemonLayer): string[]
       rest.push(...argv.slice(i));
       break;
     }
-    if (!Object.hasOwn(DAEMON_FLAGS, flag)) {
+    if (!Object.hasOwn(own, flag)) {
       rest.push(arg);
-      // A ferry option that takes its value from the next argument keeps it (`-d --odd-dir`).
       if (flag === arg && optionTakesValue(arg) === true && i + 1 < argv.length) rest.push(argv[++i]);
       continue;
     }
-    const takes = DAEMON_FLAGS[flag];
-    if (!takes) {
+    if (!own[flag]) {
       if (flag !== arg) throw usage(`${flag} takes no value, got ${quote(arg)}`);
-      applyDaemonFlag(layer, flag, '');
+      apply(flag, '');
     } else if (flag !== arg) {
-      applyDaemonFlag(layer, flag, arg.slice(flag.length + 1));
+      apply(flag, arg.slice(flag.length + 1));
     } else {
-      if (i + 1 >= argv.length) throw usage(`${flag} needs a value (see ferry daemon --help)`);
-      applyDaemonFlag(layer, flag, argv[++i]);
+      if (i + 1 >= argv.length) throw usage(`${flag} needs a value (see ${help})`);
+      apply(flag, argv[++i]);
     }
   }
   return rest;
+}
+
+/**
+ * Split a daemon command line: daemon-only options go into the layer, the rest (ferry's download
+ * and queue options) is returned in order for parseArgs, each with the value it consumes.
+ */
+export function splitArgv(argv: readonly string[], layer: DaemonLayer): string[] {
+  return takeFlags(argv, DAEMON_FLAGS, (flag, value) => applyDaemonFlag(layer, flag, value), 'ferry daemon --help');
 }
 
 /** One `key=value` line of the config file. */

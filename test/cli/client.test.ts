@@ -333,10 +333,15 @@ describe.each(DAEMONS)('client commands against $name', ({ name, start }) => {
       expect(await watching).toBe(0);
       expect(stdin.listenerCount('data')).toBe(0);
       const written = io.err.length;
-      // A poll in flight at the moment of q may still land; none may start after it.
-      await sleep(30);
-      const seen = requests;
-      await sleep(50);
+      // A poll in flight at the moment of q may still land (late, on a loaded machine); none may
+      // start after it. A watch that kept polling every 1 ms would never go quiet for 50 ms.
+      let seen = requests;
+      for (let waited = 0; waited < 1000; waited += 50) {
+        await sleep(50);
+        if (requests === seen) break;
+        seen = requests;
+      }
+      await sleep(100);
       expect(requests).toBe(seen);
       expect(io.err.length).toBe(written);
       // A q before the first answer quits with nothing drawn; otherwise the view was drawn, then
