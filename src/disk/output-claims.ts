@@ -101,8 +101,15 @@ export class OutputClaims {
     const other = Object.values(paths)
       .map((p) => this.holderOf(p, owner))
       .find((h) => h !== undefined);
-    const theirs = other ? this.byOwner.get(other)?.paths.final : undefined;
+    const held = other ? this.byOwner.get(other) : undefined;
+    const theirs = held?.paths.final;
     const clash = theirs === undefined || key(theirs) === key(paths.final) ? '' : ` (as ${theirs})`;
+    // The other one may have the name from its URL or server, not from an -o of its own.
+    if (explicit && held !== undefined && !held.explicit) {
+      return new FerryError('USAGE', `output ${paths.final} is also the name another download of this queue takes from its URL${clash}`, {
+        hint: 'give that download its own -o/out name, or choose another name for this one',
+      });
+    }
     return explicit
       ? new FerryError('USAGE', `output ${paths.final} is also used by another download of this queue${clash}`, {
           hint: 'give each download its own -o/out name',

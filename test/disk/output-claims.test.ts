@@ -52,6 +52,15 @@ describe('OutputClaims', () => {
     expect(err.message).toMatch(/^output .*x is also used by another download of this queue$/);
   });
 
+  it('an explicit name that another download takes from its URL says so, and which to rename', () => {
+    const claims = new OutputClaims();
+    claims.reserve({}, dir, 'a.bin', { explicit: false, rename: true });
+    const err = thrown(() => claims.reserve({}, dir, 'a.bin', { explicit: true, rename: false }));
+    expect(err.code).toBe('USAGE');
+    expect(err.message).toMatch(/^output .*a\.bin is also the name another download of this queue takes from its URL$/);
+    expect(err.hint).toBe('give that download its own -o/out name, or choose another name for this one');
+  });
+
   it('a final name that is another download’s .part or control path is taken too', () => {
     const claims = new OutputClaims();
     claims.reserve({}, dir, 'x', { explicit: false, rename: true });
