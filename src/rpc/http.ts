@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AnswerDeps, answer, plainError } from './answer.js';
 import type { HandleResult } from './handle.js';
 import { hostAllowed, type OriginPolicy, originAllowed } from './security.js';
-import { encodeBody } from './shared-answers.js';
+import { encodeBodyParts } from './shared-answers.js';
 
 /** Limits and checks of the HTTP (and WebSocket) transport. */
 export interface TransportOptions extends AnswerDeps {
@@ -41,14 +41,17 @@ export function refusal(req: IncomingMessage, policy: OriginPolicy): HandleResul
 
 function send(res: ServerResponse, result: HandleResult, jsonp?: string): void {
   if (res.headersSent || res.destroyed) return;
-  const json = encodeBody(result.body);
-  const text = jsonp ? `${jsonp}(${json})` : json;
+  const json = encodeBodyParts(result.body);
+  const parts = jsonp ? [Buffer.from(`${jsonp}(`), ...json, Buffer.from(')')] : json;
   res.writeHead(jsonp ? 200 : result.status, {
     'Content-Type': jsonp ? 'text/javascript' : 'application/json-rpc',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': parts.reduce((n, b) => n + b.length, 0),
     'Cache-Control': 'no-cache',
   });
-  res.end(text);
+  // One write of the head and every part (the shared answer is not copied).
+  res.cork();
+  for (const b of parts.slice(0, -1)) res.write(b);
+  res.end(parts[parts.length - 1]);
   for (const fn of result.after) fn();
 }
 

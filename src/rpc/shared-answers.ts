@@ -12,10 +12,16 @@
 
 /** A result already encoded as JSON; `toJSON` keeps any plain JSON.stringify of it correct. */
 export class EncodedResult {
+  private utf8?: Buffer;
   constructor(
     readonly value: unknown,
     readonly json: string,
   ) {}
+  /** The JSON as UTF-8 bytes, made once and written by every response that shares it. */
+  get bytes(): Buffer {
+    this.utf8 ??= Buffer.from(this.json, 'utf8');
+    return this.utf8;
+  }
   toJSON(): unknown {
     return this.value;
   }
@@ -90,4 +96,19 @@ export function encodeResponse(r: object): string {
 /** A response or a batch of them as JSON text. */
 export function encodeBody(body: object | object[]): string {
   return Array.isArray(body) ? `[${body.map(encodeResponse).join(',')}]` : encodeResponse(body);
+}
+
+/**
+ * A single response as UTF-8 bytes, in parts to be written one after the other: a shared answer
+ * is written from its one buffer (no copy of it in the JavaScript heap per response); anything
+ * else is one buffer. A batch is encoded as text.
+ */
+export function encodeBodyParts(body: object | object[]): Buffer[] {
+  if (!Array.isArray(body)) {
+    const { id, result } = body as { id?: unknown; result?: unknown };
+    if (result instanceof EncodedResult && id !== undefined) {
+      return [Buffer.from(`{"id":${JSON.stringify(id)},"jsonrpc":"2.0","result":`), result.bytes, Buffer.from('}')];
+    }
+  }
+  return [Buffer.from(encodeBody(body), 'utf8')];
 }

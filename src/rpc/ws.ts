@@ -9,7 +9,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { answer } from './answer.js';
 import { RPC_PATH, refusal, type TransportOptions } from './http.js';
 import type { RpcNotification } from './notifier.js';
-import { encodeBody } from './shared-answers.js';
+import { encodeBodyParts } from './shared-answers.js';
 
 /** Answers one connection may have in progress; past this its socket is not read until some are done. */
 export const MAX_IN_FLIGHT = 32;
@@ -92,7 +92,9 @@ export class RpcWebSockets {
     try {
       const result = await answer(text, address, this.options);
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(encodeBody(result.body), () => {
+      const parts = encodeBodyParts(result.body);
+      // One frame: a WebSocket message is one buffer (a copy outside the JavaScript heap).
+      ws.send(parts.length === 1 ? parts[0] : Buffer.concat(parts), { binary: false }, () => {
         for (const fn of result.after) fn();
       });
     } catch {

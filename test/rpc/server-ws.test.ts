@@ -43,6 +43,17 @@ describe('WebSocket transport and notifications', () => {
     expect(await again.call(1, 'aria2.getVersion', [T])).toMatchObject({ result: {} });
   });
 
+  it('every answer, shared ones included, is a text frame (a browser gets a string, not a Blob)', async () => {
+    await t.service.add(['http://h/a'], {}, { paused: true });
+    const ws = await t.open();
+    const frames: boolean[] = [];
+    ws.ws.on('message', (_data, isBinary) => frames.push(isBinary));
+    for (let i = 0; i < 3; i++) expect(await ws.call(i, 'aria2.tellWaiting', [T, 0, 10])).toMatchObject({ id: i, result: [{ status: 'paused' }] });
+    ws.ws.send(JSON.stringify([{ id: 'b', method: 'aria2.tellWaiting', params: [T, 0, 10] }]));
+    await ws.next((m) => Array.isArray(m));
+    expect(frames).toEqual([false, false, false, false]);
+  });
+
   it('answers requests, batches and unauthorized calls (late) over WebSocket', async () => {
     const ws = await t.open();
     expect(await ws.call(0, 'aria2.getVersion', [T])).toEqual({
