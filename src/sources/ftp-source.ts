@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
 import { abortedError, FerryError, isFerryError } from '../core/errors.js';
-import type { FtpReply } from '../core/ftp-reply.js';
 import { type FtpUrl, parseFtpUrl } from '../core/ftp-url.js';
 import type { NetworkOptions } from '../core/options.js';
 import { type ConnectionContext, describeRoute, proxyRouteFor } from '../core/proxy-route.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
+import { startRetrieve } from './ftp/retrieve.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './ftp-credentials.js';
-import { replyError, replyText } from './ftp-errors.js';
+import { replyError } from './ftp-errors.js';
 import { FtpPool } from './ftp-pool.js';
 import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './ftp-session.js';
 import { createTransferStream } from './ftp-transfer.js';
@@ -36,8 +36,8 @@ const SETTLE_MS = 5000;
 /**
  * A Source for `ftp://` and `ftps://` URLs. Every concurrent read runs on its own logged-in
  * control connection, taken from a per-source pool (idle sessions are reused after a clean
- * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR, and
- * yields exactly the requested bytes.
+ * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR (sent
+ * together once the server answered them; see startRetrieve), and yields exactly the requested bytes.
  */
 export function createFtpSource(url: string, options: FtpSourceOptions, context: ConnectionContext = {}): Source {
   const target = parseFtpUrl(url);
@@ -80,16 +80,19 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
     return stat;
   }
 
-  async function checkValidators(s: FtpSession, v: Validators): Promise<void> {
-    if (v.size === undefined && v.lastModified === undefined) return;
-    const now = expectFile(await s.stat(target.path));
-    const sizeChanged = v.size !== undefined && now.size !== undefined && now.size !== v.size;
-    const timeChanged = v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
-    if (sizeChanged || timeChanged) {
-      const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
-      const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;
-      throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${terminalSafe(was)}; now ${terminalSafe(is)})`);
-    }
+  /** The check of the file's facts before a read, or undefined when there are no validators. */
+  function validatorCheck(v: Validators): ((stat: FtpStat) => void) | undefined {
+    if (v.size === undefined && v.lastModified === undefined) return undefined;
+    return (stat) => {
+      const now = expectFile(stat);
+      const sizeChanged = v.size !== undefined && now.size !== undefined && now.size !== v.size;
+      const timeChanged = v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
+      if (sizeChanged || timeChanged) {
+        const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
+        const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;
+        throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${terminalSafe(was)}; now ${terminalSafe(is)})`);
+      }
+    };
   }
 
   return {
@@ -117,26 +120,12 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
       }
       if (signal.aborted) throw abortedError();
       if (end === start) return emptyStream();
-      const { session, unbind, value } = await lease(signal, async (s) => {
-        await checkValidators(s, validators);
-        // Bytes past the range end are never read into batches (nor waited for).
-        const reader = await s.openData(batches, end === undefined ? undefined : end - start, signal);
-        try {
-          if (start > 0) {
-            // From here on a failure may leave a restart offset behind: never reuse the session.
-            s.reusable = false;
-            const rest = await s.command(`REST ${start}`);
-            if (rest.code !== 350) throw restError(rest);
-          }
-          const retr = await s.command(`RETR ${target.path}`);
-          if (retr.code >= 300 || retr.code < 100) throw replyError(where, 'RETR', retr);
-          s.reusable = true;
-          return { reader, finalReply: retr.code >= 200 ? retr : undefined };
-        } catch (err) {
-          reader.close();
-          throw err;
-        }
-      });
+      const check = validatorCheck(validators);
+      const length = end === undefined ? undefined : end - start;
+      // Bytes past the range end are never read into batches (nor waited for).
+      const { session, unbind, value } = await lease(signal, (s) =>
+        startRetrieve(s, { path: target.path, offset: start, length, check, pool: batches, signal }),
+      );
       const { reader } = value;
       session.stopData = (err) => reader.fail(err);
       if (signal.aborted) reader.fail(abortedError());
@@ -160,15 +149,6 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
       batches.clear();
     },
   };
-
-  function restError(reply: FtpReply): FerryError {
-    if (reply.code >= 500) {
-      return new FerryError('FTP', `${where}: server does not support REST, cannot read from an offset (${replyText(reply)})`, {
-        status: reply.code,
-      });
-    }
-    return replyError(where, 'REST', reply);
-  }
 }
 
 function emptyStream(): ByteStream {

@@ -63,6 +63,8 @@ export interface FtpServerStats {
   retrOffsets: number[];
   /** Every command received (`PASS` arguments masked). */
   commands: string[];
+  /** The same commands grouped by the socket read they arrived in (pipelined commands share one). */
+  commandReads: string[][];
 }
 
 export interface FtpServerOptions {
@@ -123,6 +125,7 @@ export async function startFtpServer(options: FtpServerOptions = {}): Promise<Te
       dataBytesSent: 0,
       retrOffsets: [],
       commands: [],
+      commandReads: [],
     },
     secureContext,
     track,
@@ -225,15 +228,18 @@ class Session {
   private listen(sock: net.Socket): void {
     sock.on('data', (d: Buffer) => {
       this.buffer += d.toString('utf8');
+      const read: string[] = [];
       for (let i = this.buffer.indexOf('\n'); i >= 0; i = this.buffer.indexOf('\n')) {
         const line = this.buffer.slice(0, i).replace(/\r$/, '');
         this.buffer = this.buffer.slice(i + 1);
+        read.push(/^PASS /i.test(line) ? 'PASS ****' : line);
         this.queue = this.queue
           .then(() => this.handle(line))
           .catch(() => {
             this.sock.destroy();
           });
       }
+      if (read.length > 0) this.s.stats.commandReads.push(read);
     });
     sock.on('close', () => {
       this.passive?.server.close();
