@@ -141,6 +141,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
           unbind();
           pool.release(session, clean);
         },
+        onSettling: (done) => pool.track(session, done),
       });
     },
 

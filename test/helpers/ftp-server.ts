@@ -31,6 +31,8 @@ export interface FtpServerSwitches {
   maxConnections: number;
   /** Close each data connection after this many bytes (then `426`). */
   dropDataAfterBytes?: number;
+  /** Wait this long after a transfer's data before its final reply (226/426). */
+  finalReplyDelayMs?: number;
   /** Throttle data connections to about this many bytes per second. */
   dataBytesPerSec?: number;
   /** RETR sends this many bytes more than SIZE says (a file that grows while it is read). */
@@ -404,6 +406,7 @@ class Session {
     const ok = await this.send(t, body.subarray(Math.min(offset, body.length)));
     if (this.transfer === t) this.transfer = undefined;
     if (t.aborted) return;
+    if (this.s.switches.finalReplyDelayMs) await sleep(this.s.switches.finalReplyDelayMs);
     this.reply(ok ? 226 : 426, ok ? 'Transfer complete.' : 'Failure writing network stream.');
   }
 

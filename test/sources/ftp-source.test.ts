@@ -172,6 +172,27 @@ describe('ftp source: reads', () => {
     expect(server.stats.commands.filter((c) => c === 'EPSV')).toHaveLength(1);
   });
 
+  it("ends a range's stream without waiting for the final reply; the next read waits for that session", async () => {
+    const size = 100_000;
+    const body = payload(size);
+    const { server, source } = await setup({ '/f': body });
+    server.switches.finalReplyDelayMs = 1500;
+    const v = { size, lastModified: MTIME.toUTCString() };
+    for (const [start, end] of [
+      [0, 40_000],
+      [40_000, size],
+    ]) {
+      const t0 = performance.now();
+      const got = await collect(await source.read({ start, end }, v, never));
+      expect(sha(got)).toBe(sha(body.subarray(start, end)));
+      // The bytes came at once; the 426 of the cut comes 1.5 s later.
+      expect(performance.now() - t0).toBeLessThan(start === 0 ? 1000 : 3000);
+    }
+    // The second read took the first one's session once its reply was in: one login for both.
+    expect(server.stats.logins).toBe(1);
+    expect(server.stats.retrOffsets).toEqual([0, 40_000]);
+  });
+
   it('logs in with PASS, FEAT and TYPE I in one write after USER', async () => {
     const { server, source } = await setup({ '/f': payload(10) });
     await source.probe(never);
