@@ -8,6 +8,7 @@ import { type ConnectionContext, describeRoute, proxyRouteFor } from '../core/pr
 import { terminalSafe } from '../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../core/types.js';
 import { startRetrieve } from './ftp/retrieve.js';
+import { ftpsCiphers } from './ftp/tls-ciphers.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './ftp-credentials.js';
 import { replyError } from './ftp-errors.js';
 import { FtpPool } from './ftp-pool.js';
@@ -165,6 +166,7 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
     throw new FerryError('USAGE', `${target.display}: FTP user or password contains control characters`);
   }
   const tlsOptions: tls.ConnectionOptions = {
+    ciphers: ftpsCiphers(),
     rejectUnauthorized: !options.insecure,
     servername: net.isIP(target.host) === 0 ? target.host : undefined,
   };

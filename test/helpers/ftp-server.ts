@@ -61,6 +61,8 @@ export interface FtpServerStats {
   /** Connections refused with 421 because of `maxConnections`. */
   refused: number;
   dataBytesSent: number;
+  /** The TLS suite of every protected data connection, in order. */
+  dataCiphers: string[];
   /** The restart offset of every RETR, in order. */
   retrOffsets: number[];
   /** Every command received (`PASS` arguments masked). */
@@ -128,6 +130,7 @@ export async function startFtpServer(options: FtpServerOptions = {}): Promise<Te
       retrOffsets: [],
       commands: [],
       commandReads: [],
+      dataCiphers: [],
     },
     secureContext,
     track,
@@ -399,6 +402,7 @@ class Session {
     if (!raw) return this.reply(425, 'Failed to establish connection.');
     this.reply(150, `Opening BINARY mode data connection for ${name} (${file.body.length} bytes).`);
     const socket = this.protectData ? this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext })) : raw;
+    if (socket instanceof tls.TLSSocket) socket.once('secure', () => this.s.stats.dataCiphers.push(socket.getCipher().name));
     const t = { socket, aborted: false };
     this.transfer = t;
     const grow = this.s.switches.growOnRetr ?? 0;
