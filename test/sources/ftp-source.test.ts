@@ -193,6 +193,23 @@ describe('ftp source: reads', () => {
     expect(server.stats.retrOffsets).toEqual([0, 40_000]);
   });
 
+  it('hands out 1 MiB views to a consumer that keeps up slowly (one write per MiB), byte-exact', async () => {
+    const size = 3 * 1024 * 1024 + 5;
+    const body = payload(size);
+    const { source } = await setup({ '/f': body });
+    const stream = await source.read({ start: 0, end: size }, { size }, never);
+    const lengths: number[] = [];
+    const hash = createHash('sha256');
+    for await (const chunk of stream) {
+      lengths.push(chunk.length);
+      hash.update(chunk);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(hash.digest('hex')).toBe(sha(body));
+    expect(Math.max(...lengths)).toBe(1024 * 1024);
+    expect(lengths.length).toBeLessThan(12);
+  });
+
   it('logs in with PASS, FEAT and TYPE I in one write after USER', async () => {
     const { server, source } = await setup({ '/f': payload(10) });
     await source.probe(never);
