@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { Source } from '../../src/core/types.js';
-import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
+import { createFtpSource, FTP_BATCH_BYTES, type FtpSourceOptions } from '../../src/sources/ftp-source.js';
 import { collect, failure } from '../helpers/assertions.js';
 import { startFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
@@ -474,7 +474,8 @@ describe('ftp source: pooled data buffers', () => {
   }
 
   it('reuses released chunks for later ones, byte-exact', async () => {
-    const body = payload(8 * 256 * 1024 + 3, 5);
+    // Eight batches' worth (and 3 bytes): kept chunks need a batch each, released ones are reused.
+    const body = payload(8 * FTP_BATCH_BYTES + 3, 5);
     const { source } = await setup({ '/big.bin': body }, { connections: 1 });
     const released = await readRange(source, 1, body.length, true);
     expect(sha(released.bytes)).toBe(sha(body.subarray(1)));
