@@ -1,8 +1,10 @@
 /**
  * The participants of the FTP scenarios, each with a fixed number of connections: ferry with 4
  * and with 8, aria2c with 4 (`-x4 -s4 -k1M`), lftp's `pget -n 4`, and curl (one connection).
- * With `tls` every command asks for explicit FTPS (AUTH TLS) and skips certificate verification
- * (the server's certificate is self-signed); aria2 has no FTPS and is `n/a` there. Pure.
+ * With `tls` every command asks for explicit FTPS (AUTH TLS) with protected data connections
+ * (curl's `--ssl-reqd` sends PROT P, lftp's `ftp:ssl-protect-data`) and skips certificate
+ * verification (the server's certificate is self-signed); aria2 has no FTPS and is `n/a` there.
+ * Every participant fetches the same URL, so the same file. Pure.
  */
 import { join } from 'node:path';
 import type { Participant } from './participants.js';
@@ -31,7 +33,9 @@ export function ftpParticipants(node: string, ferryScript: string, tls: boolean)
     args: (j) => [j.url, '-n', String(n), '-o', j.file, '-d', j.dir, '-q', ...(tls ? ['--ftp-ssl', '--insecure'] : []), ...extra],
     versionArgs: ['--version'],
   });
-  const lftpSettings = tls ? 'set ssl:verify-certificate no; set ftp:ssl-force true; set ftp:ssl-allow-anonymous true; ' : '';
+  // lftp protects data by default and falls back to PROT P when the server refuses PROT C; the
+  // setting is spelled out so the command line says so (the server forces TLS on data anyway).
+  const lftpSettings = tls ? 'set ssl:verify-certificate no; set ftp:ssl-force true; set ftp:ssl-allow-anonymous true; set ftp:ssl-protect-data true; ' : '';
   return [
     ferry(4),
     ferry(8),

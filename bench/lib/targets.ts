@@ -3,7 +3,8 @@
  *
  * - list scenarios: ferry's files/s at least curl's, and ferry faster than aria2c;
  * - ftp: ferry with 4 connections at least the throughput of aria2c (-x4) and lftp (pget -n 4),
- *   the same number of connections; ftps: the same against lftp (aria2 has no FTPS);
+ *   the same number of connections, and of curl (one connection); ftps: the same against lftp
+ *   and curl (aria2 has no FTPS);
  * - daemon-load: with the pollers, ferry's RPC p99 below 20 ms and its throughput within 5 % of
  *   its own throughput without them (aria2c's numbers are given beside, for comparison).
  */
@@ -41,7 +42,7 @@ export function listAndFtpTargets(cells: CellSummary[]): TargetCheck[] {
     if (!present.has(s)) continue;
     const f = cell(s, 'ferry-n4')?.mibPerSec;
     const f8 = cell(s, 'ferry-n8')?.mibPerSec;
-    for (const peer of s === 'ftp' ? ['aria2c', 'lftp'] : ['lftp']) {
+    for (const peer of s === 'ftp' ? ['aria2c', 'lftp', 'curl'] : ['lftp', 'curl']) {
       const p = cell(s, peer)?.mibPerSec;
       out.push(
         check(

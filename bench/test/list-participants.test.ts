@@ -60,7 +60,7 @@ describe('FTP participants', () => {
     expect(l['ferry-n4']).toMatch(/ -q --ftp-ssl --insecure$/);
     expect(l.curl).toBe('curl -sS -f --ssl-reqd -k -o /out/out.bin ftp://127.0.0.1:21/data.bin');
     expect(l.lftp).toBe(
-      'lftp -c set ssl:verify-certificate no; set ftp:ssl-force true; set ftp:ssl-allow-anonymous true; pget -n 4 "ftp://127.0.0.1:21/data.bin" -o "/out/out.bin"',
+      'lftp -c set ssl:verify-certificate no; set ftp:ssl-force true; set ftp:ssl-allow-anonymous true; set ftp:ssl-protect-data true; pget -n 4 "ftp://127.0.0.1:21/data.bin" -o "/out/out.bin"',
     );
     expect(ftpParticipants('n', 's', true).find((p) => p.name === 'aria2c')?.unsupported).toBe('aria2 has no FTPS');
     expect(ftpParticipants('n', 's', false).every((p) => p.unsupported === undefined)).toBe(true);

@@ -50,6 +50,23 @@ describe('runner and resume (real processes, loopback)', () => {
     expect((await verifyOutput(join(dir, 'none'), 0, sha(Buffer.alloc(0)))).failure).toBe('no output file');
   });
 
+  it('runs beforeRun before each command, untimed and in order', async () => {
+    const events: string[] = [];
+    const marker = join(dir, 'marker');
+    const c = {
+      ...ctx,
+      beforeRun: async () => {
+        events.push('before');
+        await writeFile(marker, 'x');
+      },
+    };
+    // The command only succeeds when the marker exists (beforeRun ran first), and removes it.
+    const p = shell('needs-marker', `test -f ${marker} && rm ${marker} && cp ${src} "$2"`);
+    const runs = await runMatrix(c, target(), [p], 2);
+    expect(runs.get('needs-marker')?.map((r) => r.ok)).toEqual([true, true]);
+    expect(events).toEqual(['before', 'before']);
+  });
+
   it('reports a right file as ok with time, CPU and RSS, and a wrong one as FAIL', async () => {
     const good = await runOnce(ctx, shell('good', `cp ${src} "$2"`), target(), 1, 'good-1');
     expect(good.ok).toBe(true);

@@ -189,7 +189,9 @@ describe('list and FTP cells', () => {
       ['files-500-latency: faster than aria2c', false],
       ["ftp: ferry -n 4 at least aria2c's throughput", true],
       ["ftp: ferry -n 4 at least lftp's throughput", false],
+      ["ftp: ferry -n 4 at least curl's throughput", undefined],
       ["ftps: ferry -n 4 at least lftp's throughput", undefined],
+      ["ftps: ferry -n 4 at least curl's throughput", undefined],
     ]);
     expect(renderTargets(checks)).toContain("- MISS ftp: ferry -n 4 at least lftp's throughput (ferry-n4 400.0 MiB/s (ferry-n8 500.0), lftp 401.0 MiB/s)");
     expect(renderTargets(checks)).toContain("- MISS files-500-latency: files/s at least curl's (ferry 300.0, curl 600.0 files/s)");

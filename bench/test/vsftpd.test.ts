@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DataFile, ensureDataFile } from '../lib/data.js';
 import { ftpParticipants } from '../lib/ftp-participants.js';
-import { which } from '../lib/participants.js';
+import { type Job, which } from '../lib/participants.js';
 import { canConnect } from '../lib/ports.js';
 import { type RunContext, runMatrix } from '../lib/runner.js';
 import { PASV_PORTS, renderVsftpdConf, startVsftpd } from '../lib/vsftpd.js';
@@ -87,6 +87,16 @@ describe('vsftpd (real, loopback) with curl and lftp', () => {
             1,
           );
           expect(runs.get('curl')?.[0].ok).toBe(false);
+          // Nor does it send a file over a plain data connection (curl protecting its control
+          // connection only): the FTPS runs above really had their data encrypted.
+          const controlOnly = { ...plainCurl[0], args: (j: Job) => ['-sS', '-f', '--ftp-ssl-control', '-k', '-o', join(j.dir, j.file), j.url] };
+          const clear = await runMatrix(
+            ctx,
+            { label: 'ftp', url: () => server.url(big.name), size: big.size, sha256: big.sha256, timeoutMs: 15_000 },
+            [controlOnly],
+            1,
+          );
+          expect(clear.get('curl')?.[0].ok).toBe(false);
         }
       } finally {
         await server.stop();

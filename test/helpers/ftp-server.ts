@@ -31,6 +31,8 @@ export interface FtpServerSwitches {
   maxConnections: number;
   /** Close each data connection after this many bytes (then `426`). */
   dropDataAfterBytes?: number;
+  /** Wait this long after a transfer's data before its final reply (226/426). */
+  finalReplyDelayMs?: number;
   /** Throttle data connections to about this many bytes per second. */
   dataBytesPerSec?: number;
   /** RETR sends this many bytes more than SIZE says (a file that grows while it is read). */
@@ -59,10 +61,14 @@ export interface FtpServerStats {
   /** Connections refused with 421 because of `maxConnections`. */
   refused: number;
   dataBytesSent: number;
+  /** The TLS suite of every protected data connection, in order. */
+  dataCiphers: string[];
   /** The restart offset of every RETR, in order. */
   retrOffsets: number[];
   /** Every command received (`PASS` arguments masked). */
   commands: string[];
+  /** The same commands grouped by the socket read they arrived in (pipelined commands share one). */
+  commandReads: string[][];
 }
 
 export interface FtpServerOptions {
@@ -123,6 +129,8 @@ export async function startFtpServer(options: FtpServerOptions = {}): Promise<Te
       dataBytesSent: 0,
       retrOffsets: [],
       commands: [],
+      commandReads: [],
+      dataCiphers: [],
     },
     secureContext,
     track,
@@ -225,15 +233,18 @@ class Session {
   private listen(sock: net.Socket): void {
     sock.on('data', (d: Buffer) => {
       this.buffer += d.toString('utf8');
+      const read: string[] = [];
       for (let i = this.buffer.indexOf('\n'); i >= 0; i = this.buffer.indexOf('\n')) {
         const line = this.buffer.slice(0, i).replace(/\r$/, '');
         this.buffer = this.buffer.slice(i + 1);
+        read.push(/^PASS /i.test(line) ? 'PASS ****' : line);
         this.queue = this.queue
           .then(() => this.handle(line))
           .catch(() => {
             this.sock.destroy();
           });
       }
+      if (read.length > 0) this.s.stats.commandReads.push(read);
     });
     sock.on('close', () => {
       this.passive?.server.close();
@@ -391,6 +402,7 @@ class Session {
     if (!raw) return this.reply(425, 'Failed to establish connection.');
     this.reply(150, `Opening BINARY mode data connection for ${name} (${file.body.length} bytes).`);
     const socket = this.protectData ? this.s.track(new tls.TLSSocket(raw, { isServer: true, secureContext: this.s.secureContext })) : raw;
+    if (socket instanceof tls.TLSSocket) socket.once('secure', () => this.s.stats.dataCiphers.push(socket.getCipher().name));
     const t = { socket, aborted: false };
     this.transfer = t;
     const grow = this.s.switches.growOnRetr ?? 0;
@@ -398,6 +410,7 @@ class Session {
     const ok = await this.send(t, body.subarray(Math.min(offset, body.length)));
     if (this.transfer === t) this.transfer = undefined;
     if (t.aborted) return;
+    if (this.s.switches.finalReplyDelayMs) await sleep(this.s.switches.finalReplyDelayMs);
     this.reply(ok ? 226 : 426, ok ? 'Transfer complete.' : 'Failure writing network stream.');
   }
 

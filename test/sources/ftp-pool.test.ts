@@ -43,4 +43,45 @@ describe('FtpPool', () => {
     expect(c.reused).toBe(false);
     pool.close();
   });
+
+  it('waits for a session whose final reply is due instead of logging in again', async () => {
+    const made: FtpSession[] = [];
+    const pool = new FtpPool(async () => {
+      const s = fakeSession();
+      made.push(s);
+      return s;
+    }, 4);
+    const a = await pool.acquire(new AbortController().signal);
+    let settle = () => {};
+    pool.track(
+      a.session,
+      new Promise<void>((r) => {
+        settle = () => {
+          pool.release(a.session, true);
+          r();
+        };
+      }),
+    );
+    const next = pool.acquire(new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(made).toHaveLength(1);
+    settle();
+    expect(await next).toMatchObject({ reused: true, session: a.session });
+    // A settle that ends unclean (session closed) leads to a fresh login.
+    const b = await next;
+    pool.track(
+      b.session,
+      Promise.resolve().then(() => pool.release(b.session, false)),
+    );
+    expect((await pool.acquire(new AbortController().signal)).reused).toBe(false);
+    expect(made).toHaveLength(2);
+    // An abort while waiting rejects with ABORTED.
+    const c = await pool.acquire(new AbortController().signal);
+    pool.track(c.session, new Promise<void>(() => {}));
+    const ac = new AbortController();
+    const waiting = pool.acquire(ac.signal);
+    ac.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'ABORTED' });
+    pool.close();
+  });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { Source } from '../../src/core/types.js';
-import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
+import { createFtpSource, FTP_BATCH_BYTES, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
 import { collect, failure } from '../helpers/assertions.js';
 import { startFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
@@ -130,6 +130,93 @@ describe('ftp source: reads', () => {
     expect(server.stats.logins).toBe(1);
   });
 
+  for (const mlst of [false, true]) {
+    it(`sends the lookup, EPSV, REST and RETR in one write once the server answered them (${mlst ? 'MLST' : 'SIZE/MDTM'})`, async () => {
+      const size = 70_001;
+      const body = payload(size);
+      const { server, source } = await setup({ '/f': body });
+      server.switches.mlst = mlst;
+      const v = { size, lastModified: MTIME.toUTCString() };
+      const lookup = mlst ? ['MLST f'] : ['SIZE f', 'MDTM f'];
+      for (const [start, end] of [
+        [0, 1],
+        [size - 1, size],
+        [1, size],
+        [0, size],
+      ]) {
+        const got = await collect(await source.read({ start, end }, v, never));
+        expect(sha(got)).toBe(sha(body.subarray(start, end)));
+      }
+      const reads = server.stats.commandReads.map((r) => r.join(' | '));
+      // The first read learns the answers (lookup with EPSV, then REST with RETR); later ones send all at once.
+      expect(reads).toContain([...lookup, 'EPSV'].join(' | '));
+      expect(reads).toContain([...lookup, 'EPSV', `REST ${size - 1}`, 'RETR f'].join(' | '));
+      expect(reads).toContain([...lookup, 'EPSV', 'REST 1', 'RETR f'].join(' | '));
+      expect(reads).toContain([...lookup, 'EPSV', 'RETR f'].join(' | '));
+      expect(server.stats.logins).toBe(1);
+    });
+  }
+
+  it('falls back to PASV when EPSV is refused, and pipelines PASV from then on', async () => {
+    const size = 5000;
+    const body = payload(size);
+    const { server, source } = await setup({ '/f': body });
+    server.switches.epsv = false;
+    for (let i = 0; i < 3; i++) {
+      const got = await collect(await source.read({ start: 10 * i, end: size }, { size }, never));
+      expect(sha(got)).toBe(sha(body.subarray(10 * i, size)));
+    }
+    const reads = server.stats.commandReads.map((r) => r.join(' | '));
+    expect(reads).toContain('MLST f | EPSV');
+    expect(reads).toContain('MLST f | PASV | REST 20 | RETR f');
+    expect(server.stats.commands.filter((c) => c === 'EPSV')).toHaveLength(1);
+  });
+
+  it("ends a range's stream without waiting for the final reply; the next read waits for that session", async () => {
+    const size = 100_000;
+    const body = payload(size);
+    const { server, source } = await setup({ '/f': body });
+    server.switches.finalReplyDelayMs = 1500;
+    const v = { size, lastModified: MTIME.toUTCString() };
+    for (const [start, end] of [
+      [0, 40_000],
+      [40_000, size],
+    ]) {
+      const t0 = performance.now();
+      const got = await collect(await source.read({ start, end }, v, never));
+      expect(sha(got)).toBe(sha(body.subarray(start, end)));
+      // The bytes came at once; the 426 of the cut comes 1.5 s later.
+      expect(performance.now() - t0).toBeLessThan(start === 0 ? 1000 : 3000);
+    }
+    // The second read took the first one's session once its reply was in: one login for both.
+    expect(server.stats.logins).toBe(1);
+    expect(server.stats.retrOffsets).toEqual([0, 40_000]);
+  });
+
+  it('hands out 1 MiB views to a consumer that keeps up slowly (one write per MiB), byte-exact', async () => {
+    const size = 3 * 1024 * 1024 + 5;
+    const body = payload(size);
+    const { source } = await setup({ '/f': body });
+    const stream = await source.read({ start: 0, end: size }, { size }, never);
+    const lengths: number[] = [];
+    const hash = createHash('sha256');
+    for await (const chunk of stream) {
+      lengths.push(chunk.length);
+      hash.update(chunk);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(hash.digest('hex')).toBe(sha(body));
+    expect(Math.max(...lengths)).toBe(1024 * 1024);
+    expect(lengths.length).toBeLessThan(12);
+  });
+
+  it('logs in with PASS, FEAT and TYPE I in one write after USER', async () => {
+    const { server, source } = await setup({ '/f': payload(10) });
+    await source.probe(never);
+    const reads = server.stats.commandReads.map((r) => r.join(' | '));
+    expect(reads.slice(0, 2)).toEqual(['USER anonymous', 'PASS **** | FEAT | TYPE I']);
+  });
+
   for (const connections of [2, 4, 7]) {
     it(`assembles the file from ${connections} concurrent range reads (SHA-256)`, async () => {
       const size = 256 * 1024 + 7;
@@ -253,9 +340,12 @@ describe('ftp source: failures', () => {
     const e = await failure(source.read({ start: 0, end: 1000 }, info, never));
     expect(e.code).toBe('CHANGED');
     expect(e.message).toContain('/f');
+    // The server's answers were not known yet: nothing went out past the lookup.
+    expect(server.stats.retrOffsets).toEqual([]);
     server.setFile('/f', payload(1001), MTIME); // same time, new size
     expect((await failure(source.read({ start: 10, end: 20 }, info, never))).code).toBe('CHANGED');
-    expect(server.stats.retrOffsets).toEqual([]);
+    // Now REST and RETR went out with the lookup; that transfer is closed unread, its session dropped.
+    expect(server.stats.retrOffsets.length).toBeLessThanOrEqual(1);
     expect(server.stats.logins).toBe(1);
   });
 
@@ -384,7 +474,8 @@ describe('ftp source: pooled data buffers', () => {
   }
 
   it('reuses released chunks for later ones, byte-exact', async () => {
-    const body = payload(8 * 256 * 1024 + 3, 5);
+    // Eight batches' worth (and 3 bytes): kept chunks need a batch each, released ones are reused.
+    const body = payload(8 * FTP_BATCH_BYTES + 3, 5);
     const { source } = await setup({ '/big.bin': body }, { connections: 1 });
     const released = await readRange(source, 1, body.length, true);
     expect(sha(released.bytes)).toBe(sha(body.subarray(1)));

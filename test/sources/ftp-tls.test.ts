@@ -46,6 +46,9 @@ describe('ftp source over TLS', () => {
     expect(server.stats.commands).toContain('AUTH TLS');
     expect(server.stats.commands).toContain('PROT P');
     expect(server.stats.commands.indexOf('AUTH TLS')).toBeLessThan(server.stats.commands.indexOf('USER anonymous'));
+    // The file is encrypted with the cheapest suite the server offers (AES-128-GCM first).
+    expect(server.stats.dataCiphers).toHaveLength(3);
+    expect(new Set(server.stats.dataCiphers)).toEqual(new Set(['TLS_AES_128_GCM_SHA256']));
   });
 
   it('uses implicit TLS for ftps:// with the test CA', async () => {

@@ -177,6 +177,15 @@ export class FtpControl {
     this.socket.write(`${line}\r\n`);
   }
 
+  /**
+   * Write several commands in one write (pipelining): the server answers each in order, and the
+   * caller reads one reply per command (a 1xx preliminary reply is followed by another).
+   */
+  sendAll(lines: readonly string[]): void {
+    if (this.failure || lines.length === 0) return;
+    this.socket.write(`${lines.join('\r\n')}\r\n`);
+  }
+
   /** Send `line` and return the next reply. */
   async command(line: string): Promise<FtpReply> {
     if (this.failure) throw this.failure;

@@ -18,6 +18,8 @@ export class FtpPool {
   private active = new Set<FtpSession>();
   private closed = false;
   private readonly idleTimers = new Map<FtpSession, NodeJS.Timeout>();
+  /** Sessions whose transfer ended and whose final reply is awaited (each settles within a bound). */
+  private readonly settling = new Map<Promise<void>, FtpSession>();
 
   constructor(
     private readonly login: (signal: AbortSignal) => Promise<FtpSession>,
@@ -25,16 +27,23 @@ export class FtpPool {
     private readonly idleMs = 2000,
   ) {}
 
-  /** An idle, healthy session, or a new login. */
+  /**
+   * An idle, healthy session, or a new login. While no session is idle but one is about to come
+   * back (see `track`), it waits for that one instead of logging in again.
+   */
   async acquire(signal: AbortSignal): Promise<FtpLease> {
-    if (this.closed) throw abortedError('source closed');
-    for (let s = this.idle.pop(); s !== undefined; s = this.idle.pop()) {
-      this.stopIdleTimer(s);
-      if (!s.control.broken && !s.control.hasUnreadReplies && s.reusable) {
-        this.active.add(s);
-        return { session: s, reused: true };
+    for (;;) {
+      if (this.closed) throw abortedError('source closed');
+      for (let s = this.idle.pop(); s !== undefined; s = this.idle.pop()) {
+        this.stopIdleTimer(s);
+        if (!s.control.broken && !s.control.hasUnreadReplies && s.reusable) {
+          this.active.add(s);
+          return { session: s, reused: true };
+        }
+        s.control.quit();
       }
-      s.control.quit();
+      if (this.settling.size === 0) break;
+      await untilOneSettles([...this.settling.keys()], signal);
     }
     const session = await this.login(signal);
     if (this.closed) {
@@ -43,6 +52,12 @@ export class FtpPool {
     }
     this.active.add(session);
     return { session, reused: false };
+  }
+
+  /** Active `session` is released when `done` settles (its transfer's final reply arrived). */
+  track(session: FtpSession, done: Promise<void>): void {
+    this.settling.set(done, session);
+    void done.finally(() => this.settling.delete(done));
   }
 
   /** Give a session back; an unclean one (or one over the idle limit) is closed. */
@@ -71,14 +86,34 @@ export class FtpPool {
     return this.idle.length;
   }
 
-  /** Quit idle sessions and stop active ones. */
+  /** Quit idle and settling sessions, stop the others. */
   close(): void {
     this.closed = true;
     for (const s of this.idle.splice(0)) {
       this.stopIdleTimer(s);
       s.control.quit();
     }
-    for (const s of this.active) s.stop(abortedError('source closed'));
+    // A session awaiting its final reply has no data left to stop: it says goodbye.
+    const settling = new Set(this.settling.values());
+    for (const s of this.active) {
+      if (settling.has(s)) s.control.quit();
+      else s.stop(abortedError('source closed'));
+    }
     this.active.clear();
   }
+}
+
+/** Resolves when one of `pending` settles; rejects with ABORTED when `signal` fires first. */
+function untilOneSettles(pending: Promise<void>[], signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(abortedError());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    // A settled promise leaves the set only a turn later: wait one turn at least.
+    void Promise.race(pending).finally(() => setImmediate(done));
+  });
 }

@@ -1,9 +1,7 @@
 import type tls from 'node:tls';
 import { abortedError, FerryError } from '../../core/errors.js';
-import { type FtpReply, ftpTimeToHttpDate, parseEpsvPort, parseFeatures, parseMlst, parsePasv, parseSizeReply } from '../../core/ftp-reply.js';
-import type { BatchPool } from '../stream/batch-pool.js';
+import { type FtpReply, ftpTimeToHttpDate, parseFeatures, parseMlst, parseSizeReply } from '../../core/ftp-reply.js';
 import { FtpControl, type FtpEndpoint } from './control.js';
-import { connectData, DataReader } from './data.js';
 import { loginError, replyError, replyText } from './errors.js';
 
 /** Everything needed to log in; resolved once per source. */
@@ -21,12 +19,17 @@ export interface FtpSessionConfig extends FtpEndpoint {
 
 /**
  * What ferry learned about one server, shared by the sessions of one source (not global).
- * Features are read with FEAT once; a refused EPSV or MLST is not tried again.
+ * Features are read with FEAT once; a refused EPSV or MLST is not tried again; commands that
+ * worked once are pipelined from then on.
  */
 export interface FtpServerFacts {
   features?: Map<string, string>;
   epsvRefused?: boolean;
   mlstRefused?: boolean;
+  /** A passive-mode command (EPSV, or PASV once EPSV was refused) worked: later ones are sent ahead. */
+  passiveWorks?: boolean;
+  /** The lookup before a read (MLST, or SIZE and MDTM) answered for a file: later ones are sent ahead. */
+  statWorks?: boolean;
 }
 
 /** The result of looking a path up. */
@@ -90,11 +93,21 @@ export class FtpSession {
       }
     }
     let reply = await control.command(`USER ${config.user}`);
-    if (reply.code === 331 || reply.code === 332) reply = await control.command(`PASS ${config.password}`);
+    // The rest of the login goes in one write: a failed PASS makes the later replies moot (the
+    // session is dropped), and every reply is read in order.
+    const needPass = reply.code === 331 || reply.code === 332;
+    const learnFeatures = this.facts.features === undefined;
+    const lines = needPass ? [`PASS ${config.password}`] : [];
+    if (control.secure) lines.push('PBSZ 0', 'PROT P');
+    if (learnFeatures) lines.push('FEAT');
+    else if (this.has('UTF8')) lines.push('OPTS UTF8 ON');
+    lines.push('TYPE I');
+    control.sendAll(lines);
+    if (needPass) reply = await control.read();
     if (reply.code !== 230 && reply.code !== 202) throw loginError(this.where, config.user, reply);
     if (control.secure) {
-      await control.command('PBSZ 0');
-      const prot = await control.command('PROT P');
+      await control.read(); // PBSZ 0
+      const prot = await control.read();
       this.protectedData = prot.code === 200;
       if (!this.protectedData && config.tlsRequired) {
         throw new FerryError('TLS', `${this.where}: server refused encrypted data (PROT P: ${replyText(prot)})`, {
@@ -102,12 +115,11 @@ export class FtpSession {
         });
       }
     }
-    if (this.facts.features === undefined) {
-      this.facts.features = parseFeatures(await control.command('FEAT'));
-    }
-    if (this.facts.features.has('UTF8')) await control.command('OPTS UTF8 ON');
-    const type = await control.command('TYPE I');
+    if (learnFeatures) this.facts.features = parseFeatures(await control.read());
+    else if (this.has('UTF8')) await control.read(); // OPTS UTF8 ON
+    const type = await control.read();
     if (type.code !== 200) throw replyError(this.where, 'TYPE I', type);
+    if (learnFeatures && this.has('UTF8')) await control.command('OPTS UTF8 ON');
   }
 
   /** Stop everything in flight (data and control connections) with `err`; the session is dead. */
@@ -171,35 +183,10 @@ export class FtpSession {
   }
 
   /**
-   * Open a passive data connection: EPSV, else PASV. The data connection always goes to the
-   * address of the control connection; a PASV-announced host is ignored (NAT, private ranges).
-   * With PROT P the data connection is a TLS client reusing the control connection's session.
-   * Data bytes are read straight into batches of `pool`; at most `limit` bytes are kept.
+   * TLS options for a data connection (PROT P accepted): a TLS client resuming the control
+   * connection's session (servers may require it). Undefined: data in plain text.
    */
-  async openData(pool: BatchPool, limit?: number, signal?: AbortSignal): Promise<DataReader> {
-    let port: number | undefined;
-    if (!this.facts.epsvRefused) {
-      const epsv = await this.command('EPSV');
-      if (epsv.code === 229) port = parseEpsvPort(epsv.message);
-      else if (NOT_IMPLEMENTED.has(epsv.code)) this.facts.epsvRefused = true;
-      else throw replyError(this.where, 'EPSV (passive mode)', epsv);
-    }
-    if (port === undefined) {
-      const pasv = await this.command('PASV');
-      if (pasv.code !== 227) throw replyError(this.where, 'PASV (passive mode)', pasv);
-      const announced = parsePasv(pasv.message);
-      if (announced === undefined) {
-        throw new FerryError('BAD_RESPONSE', `${this.where}: unreadable PASV reply (${replyText(pasv)})`);
-      }
-      port = announced.port;
-    }
-    const host = this.control.remoteAddress;
-    const { where, timeoutMs, connectTimeoutMs, tlsOptions, proxy, proxyTls } = this.config;
-    const reader = new DataReader(pool, where, timeoutMs);
-    if (limit !== undefined) reader.limit(limit);
-    const secure = this.protectedData ? { ...tlsOptions, session: this.control.tlsSession } : undefined;
-    this.config.log?.('data connection');
-    await connectData({ host, port, where, connectTimeoutMs, signal, tls: secure, proxy, proxyTls }, reader);
-    return reader;
+  dataTls(): tls.ConnectionOptions | undefined {
+    return this.protectedData ? { ...this.config.tlsOptions, session: this.control.tlsSession } : undefined;
   }
 }

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
 import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
-import type { FtpReply } from '../../core/ftp-reply.js';
 import { type FtpUrl, parseFtpUrl } from '../../core/ftp-url.js';
 import type { NetworkOptions } from '../../core/options.js';
 import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core/proxy-route.js';
@@ -11,9 +10,11 @@ import type { ByteStream, ProbeResult, Source, Validators } from '../../core/typ
 import { tunnelHow } from '../net/dial.js';
 import { BatchPool } from '../stream/batch-pool.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
-import { replyError, replyText } from './errors.js';
+import { replyError } from './errors.js';
 import { FtpPool } from './pool.js';
+import { startRetrieve } from './retrieve.js';
 import { type FtpServerFacts, FtpSession, type FtpSessionConfig, type FtpStat } from './session.js';
+import { ftpsCiphers } from './tls-ciphers.js';
 import { createTransferStream } from './transfer.js';
 
 /** Options of the FTP/FTPS source. */
@@ -30,21 +31,29 @@ export type FtpSourceOptions = NetworkOptions &
     ftpSslRequired?: boolean;
   };
 
+/**
+ * Size of the batches data bytes are read into: 1 MiB (HTTP uses 256 KiB). Each batch is one
+ * positional write, so fewer, larger writes and socket pauses: ferry's CPU for 256 MiB over 4
+ * connections from vsftpd went from 0.64 s to 0.49 s (FTPS: 0.85 s to 0.71 s); 4 MiB batches cost
+ * more again (0.76 s).
+ */
+export const FTP_BATCH_BYTES = 1024 * 1024;
+
 /** Longest wait for the final reply of a transfer cut at its range end (ms). */
 const SETTLE_MS = 5000;
 
 /**
  * A Source for `ftp://` and `ftps://` URLs. Every concurrent read runs on its own logged-in
  * control connection, taken from a per-source pool (idle sessions are reused after a clean
- * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR, and
- * yields exactly the requested bytes.
+ * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR (sent
+ * together once the server answered them; see startRetrieve), and yields exactly the requested bytes.
  */
 export function createFtpSource(url: string, options: FtpSourceOptions, context: ConnectionContext = {}): Source {
   const target = parseFtpUrl(url);
   const where = target.display;
   const facts: FtpServerFacts = {};
   // Batches of data-connection bytes, reused across the reads of this source.
-  const batches = new BatchPool();
+  const batches = new BatchPool(FTP_BATCH_BYTES);
   let config: Promise<FtpSessionConfig> | undefined;
   const getConfig = () => (config ??= buildConfig(target, options, url, context));
   const pool = new FtpPool(async (signal) => FtpSession.login(await getConfig(), facts, signal), Math.max(1, options.connections));
@@ -80,16 +89,19 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
     return stat;
   }
 
-  async function checkValidators(s: FtpSession, v: Validators): Promise<void> {
-    if (v.size === undefined && v.lastModified === undefined) return;
-    const now = expectFile(await s.stat(target.path));
-    const sizeChanged = v.size !== undefined && now.size !== undefined && now.size !== v.size;
-    const timeChanged = v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
-    if (sizeChanged || timeChanged) {
-      const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
-      const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;
-      throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${terminalSafe(was)}; now ${terminalSafe(is)})`);
-    }
+  /** The check of the file's facts before a read, or undefined when there are no validators. */
+  function validatorCheck(v: Validators): ((stat: FtpStat) => void) | undefined {
+    if (v.size === undefined && v.lastModified === undefined) return undefined;
+    return (stat) => {
+      const now = expectFile(stat);
+      const sizeChanged = v.size !== undefined && now.size !== undefined && now.size !== v.size;
+      const timeChanged = v.lastModified !== undefined && now.lastModified !== undefined && now.lastModified !== v.lastModified;
+      if (sizeChanged || timeChanged) {
+        const was = `${v.size ?? '?'} bytes, ${v.lastModified ?? '?'}`;
+        const is = `${now.size ?? '?'} bytes, ${now.lastModified ?? '?'}`;
+        throw new FerryError('CHANGED', `${where}: the file changed on the server (was ${terminalSafe(was)}; now ${terminalSafe(is)})`);
+      }
+    };
   }
 
   return {
@@ -117,26 +129,12 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
       }
       if (signal.aborted) throw abortedError();
       if (end === start) return emptyStream();
-      const { session, unbind, value } = await lease(signal, async (s) => {
-        await checkValidators(s, validators);
-        // Bytes past the range end are never read into batches (nor waited for).
-        const reader = await s.openData(batches, end === undefined ? undefined : end - start, signal);
-        try {
-          if (start > 0) {
-            // From here on a failure may leave a restart offset behind: never reuse the session.
-            s.reusable = false;
-            const rest = await s.command(`REST ${start}`);
-            if (rest.code !== 350) throw restError(rest);
-          }
-          const retr = await s.command(`RETR ${target.path}`);
-          if (retr.code >= 300 || retr.code < 100) throw replyError(where, 'RETR', retr);
-          s.reusable = true;
-          return { reader, finalReply: retr.code >= 200 ? retr : undefined };
-        } catch (err) {
-          reader.close();
-          throw err;
-        }
-      });
+      const check = validatorCheck(validators);
+      const length = end === undefined ? undefined : end - start;
+      // Bytes past the range end are never read into batches (nor waited for).
+      const { session, unbind, value } = await lease(signal, (s) =>
+        startRetrieve(s, { path: target.path, offset: start, length, check, pool: batches, signal }),
+      );
       const { reader } = value;
       session.stopData = (err) => reader.fail(err);
       if (signal.aborted) reader.fail(abortedError());
@@ -152,6 +150,7 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
           unbind();
           pool.release(session, clean);
         },
+        onSettling: (done) => pool.track(session, done),
       });
     },
 
@@ -160,15 +159,6 @@ export function createFtpSource(url: string, options: FtpSourceOptions, context:
       batches.clear();
     },
   };
-
-  function restError(reply: FtpReply): FerryError {
-    if (reply.code >= 500) {
-      return new FerryError('FTP', `${where}: server does not support REST, cannot read from an offset (${replyText(reply)})`, {
-        status: reply.code,
-      });
-    }
-    return replyError(where, 'REST', reply);
-  }
 }
 
 function emptyStream(): ByteStream {
@@ -184,6 +174,7 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
     throw new FerryError('USAGE', `${target.display}: FTP user or password contains control characters`);
   }
   const tlsOptions: tls.ConnectionOptions = {
+    ciphers: ftpsCiphers(),
     rejectUnauthorized: !options.insecure,
     servername: net.isIP(target.host) === 0 ? target.host : undefined,
   };

@@ -18,13 +18,16 @@ export interface TransferParams {
   settleMs: number;
   /** Called exactly once; `clean` = the control connection is in sync and may be reused. */
   release(clean: boolean): void;
+  /** Told of a final reply awaited after the stream ended: `release` follows when `done` settles. */
+  onSettling?(done: Promise<void>): void;
 }
 
 /**
  * A ByteStream over a RETR. It yields exactly `expected` bytes (never one past the end), then
- * closes the data connection and waits for the transfer's final reply (226, or 426/451 for the
- * cut) so that the control connection is in sync before it is released. A data connection that
- * ends early is a retryable NETWORK error; reading to the end of the file requires a 226/250.
+ * closes the data connection and ends at once; the transfer's final reply (226, or 426/451 for
+ * the cut) is awaited in the background (`onSettling`), and the control connection is released
+ * once it is in sync. A data connection that ends early is a retryable NETWORK error; reading to
+ * the end of the file requires a 226/250 before the stream ends.
  */
 export function createTransferStream(p: TransferParams): ByteStream {
   let settled = false;
@@ -48,6 +51,12 @@ export function createTransferStream(p: TransferParams): ByteStream {
     const reply = await finalReply(p.settleMs);
     release(reply !== undefined);
   };
+  /** `settleCut` without waiting: the stream's consumer goes on while the server answers. */
+  const settleLater = (): void => {
+    if (settled) return;
+    const done = settleCut();
+    p.onSettling?.(done);
+  };
 
   async function* iterate(): AsyncGenerator<Uint8Array, void, undefined> {
     let remaining = p.expected ?? Number.POSITIVE_INFINITY;
@@ -67,7 +76,7 @@ export function createTransferStream(p: TransferParams): ByteStream {
       if (cancelled) throw abortedError('transfer cancelled');
       finishing = true;
       if (remaining === 0) {
-        await settleCut();
+        settleLater();
         return;
       }
       // The server closed the data connection: its final reply says whether the file was complete.
@@ -84,7 +93,7 @@ export function createTransferStream(p: TransferParams): ByteStream {
       }
       if (reply.code !== 226 && reply.code !== 250) throw replyError(p.where, 'RETR', reply);
     } finally {
-      if (!finishing) void settleCut();
+      if (!finishing) settleLater();
     }
   }
 
@@ -96,7 +105,7 @@ export function createTransferStream(p: TransferParams): ByteStream {
       if (cancelled) return;
       cancelled = true;
       p.reader.fail(abortedError('transfer cancelled'));
-      void settleCut();
+      settleLater();
     },
   };
 }

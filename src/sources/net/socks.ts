@@ -72,8 +72,29 @@ export async function socksConnect(socket: net.Socket, route: ProxyRoute, host: 
       timeout: timeoutMs,
       existing_socket: socket,
     });
-    return tunnel as net.Socket;
+    return await inOrder(tunnel as net.Socket);
   } catch (err) {
     throw socksError(route, target, err);
   }
+}
+
+/**
+ * The tunnel with its first bytes in order. `socks` re-emits bytes that arrived with the proxy's
+ * answer as a 'data' event on the next turn of the event loop and resumes the socket, so a
+ * destination that speaks first (an FTP data connection whose RETR went out already) would see
+ * its first bytes land after later ones, or before anyone listens. Resolves once that turn is
+ * over, with every byte received so far put back at the front of the paused socket.
+ */
+function inOrder(tunnel: net.Socket): Promise<net.Socket> {
+  const early: Buffer[] = [];
+  const keep = (chunk: Buffer): void => void early.push(chunk);
+  tunnel.on('data', keep);
+  return new Promise((resolve) => {
+    setImmediate(() => {
+      tunnel.pause();
+      tunnel.removeListener('data', keep);
+      if (early.length > 0) tunnel.unshift(Buffer.concat(early));
+      resolve(tunnel);
+    });
+  });
 }
