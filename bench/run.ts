@@ -18,6 +18,7 @@ import { type DataFile, ensureDataFile } from './lib/data.js';
 import { startLatencyServer } from './lib/latency-server.js';
 import { parseGnuTime } from './lib/measure.js';
 import { type Nginx, startNginx } from './lib/nginx.js';
+import { measureNodeStartup } from './lib/node-startup.js';
 import { isSelected, type Participant, participants, unavailable, versionOf, which } from './lib/participants.js';
 import { type BenchResults, environment, renderReport, type ScenarioResult, writeResults } from './lib/report.js';
 import { runResume } from './lib/resume.js';
@@ -27,6 +28,7 @@ import { once, type ScenarioEnv } from './lib/scenario-env.js';
 import { runFtpScenario } from './lib/scenario-ftp.js';
 import { runListScenario } from './lib/scenario-list.js';
 import { describe, idealBytesPerSec, timeoutFor } from './lib/scenarios.js';
+import { singleFileTargets } from './lib/single-file-targets.js';
 import { evaluateTargets, naCell, summariseCell, summariseResume, withPercentages } from './lib/summary.js';
 import { daemonTargets } from './lib/targets.js';
 import { type BenchConfig, type CellSummary, isFtpScenario, isListScenario, type ResumeSummary, type ScenarioName } from './lib/types.js';
@@ -130,6 +132,11 @@ async function main(argv: string[]): Promise<number> {
       log(`bench: nginx pid ${n.pid} on ${n.baseUrl}`);
     } else if (needsNginx) log('bench: nginx not installed (apt-get install -y nginx-light): nginx scenarios are n/a');
 
+    // Node's own start-up, the floor under ferry's wall time, in this run (the single-file targets).
+    const nodeStartupSec = config.only.some((s) => s === 'unthrottled' || s === 'capped' || s === 'latency')
+      ? await measureNodeStartup(process.execPath, Math.max(5, config.runs), aborter.signal)
+      : undefined;
+    if (nodeStartupSec !== undefined) log(`bench: node -e 0 takes ${nodeStartupSec.toFixed(3)} s (median)`);
     const ctx: RunContext = { workDir, timeBin, signal: aborter.signal, connections: config.connections, log };
     const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryScript, nginx, onCleanup: (fn) => void cleanups.push(fn) };
     const scenarios: ScenarioResult[] = [];
@@ -228,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     const results: BenchResults = {
       date: new Date().toISOString(),
       command: argv.length > 0 ? ['npm run bench --', ...argv].join(' ') : 'npm run bench',
-      environment: { ...environment(), timeBin, latencyServer: latencyLabel, listLatencyServer: listLatencyLabel, versions },
+      environment: { ...environment(), timeBin, latencyServer: latencyLabel, listLatencyServer: listLatencyLabel, nodeStartupSec, versions },
       config,
       scenarios,
       resume,
@@ -238,6 +245,7 @@ async function main(argv: string[]): Promise<number> {
           scenarios.flatMap((s) => s.cells),
           resume?.results,
         ),
+        ...singleFileTargets(scenarios, nodeStartupSec),
         ...daemonTargets(daemon?.rows),
       ],
     };

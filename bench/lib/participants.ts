@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { lftpQuote } from './ftp-participants.js';
 import type { ScenarioName } from './types.js';
 
 /** One download to perform: write `url` to `dir/file`. */
@@ -86,6 +87,15 @@ export function participants(node: string, ferryScript: string): Participant[] {
       prefixArgs: [],
       scenarios: [...MATRIX, 'resume'],
       args: (j) => ['-n', String(j.connections), '-q', '-o', join(j.dir, j.file), j.url],
+      versionArgs: ['--version'],
+    },
+    {
+      // lftp's segmented HTTP get, with as many connections as the others.
+      name: 'lftp',
+      program: 'lftp',
+      prefixArgs: [],
+      scenarios: ['capped', 'latency'],
+      args: (j) => ['-c', `pget -n ${j.connections} ${lftpQuote(j.url)} -o ${lftpQuote(join(j.dir, j.file))}`],
       versionArgs: ['--version'],
     },
     {

@@ -37,6 +37,8 @@ export interface BenchResults {
     latencyServer?: string;
     /** Server of `files-500-latency`. */
     listLatencyServer?: string;
+    /** Median wall time of `node -e 0` in this run, seconds (single-file scenarios only). */
+    nodeStartupSec?: number;
     versions: Record<string, string | undefined>;
   };
   config: BenchConfig;
@@ -63,6 +65,8 @@ export function renderReport(r: BenchResults): string {
       .map(([k, v]) => `${k}: ${v ?? 'n/a'}`)
       .join('; ')}`,
   ];
+  const startup = r.environment.nodeStartupSec;
+  if (startup !== undefined) parts.splice(parts.length - 1, 0, `Node start-up (\`node -e 0\`, median): ${startup.toFixed(3)} s  `);
   for (const s of r.scenarios) {
     if (s.files !== undefined) {
       const each = s.files > 0 ? formatBytes(s.size / s.files) : '0 B';

@@ -25,6 +25,8 @@ describe('participants', () => {
     expect(line('axel')).toBe('axel -n 16 -q -o /out/out.bin http://127.0.0.1:1/f?run=x');
     expect(line('curl')).toBe('curl -sS -f -o /out/out.bin http://127.0.0.1:1/f?run=x');
     expect(line('wget')).toBe('wget -q -O /out/out.bin http://127.0.0.1:1/f?run=x');
+    expect(line('lftp')).toBe('lftp -c pget -n 16 "http://127.0.0.1:1/f?run=x" -o "/out/out.bin"');
+    expect(byName('lftp')?.scenarios).toEqual(['capped', 'latency']);
   });
 
   it('keeps aria2c within its 16-connection limit', () => {

@@ -112,7 +112,6 @@ describe('targets', () => {
       ['latency: >= 93% of ideal', false],
       ['unthrottled: wall no worse than curl', true],
       ['unthrottled: CPU no worse than aria2c', true],
-      ['unthrottled: peak RSS <= 80 MiB', false],
       ['resume: re-downloads <= ~1 s of data', true],
     ]);
     expect(renderTargets(checks)).toContain('- MISS latency: >= 93% of ideal (ferry 90.0 %)');

@@ -17,19 +17,51 @@ export interface DataFileHandle {
 }
 
 /**
+ * Bytes written between two background syncs when write-back is on: small enough that the last
+ * sync of a download has little left to write (it waits for at most about this much plus what
+ * arrived during the sync before it), large enough that the syncs stay few.
+ */
+export const WRITE_BACK_BYTES = 16 * 1024 * 1024;
+
+/** How an open data file behaves. */
+export interface DataFileOptions {
+  /**
+   * Start an fdatasync in the background (on libuv's thread pool, never waited for by a write)
+   * each time this many bytes were written since the last sync began, so the disk writes during
+   * the download instead of at its end. 0 or undefined: off (writes stay in the page cache until
+   * `sync()`).
+   */
+  writeBackBytes?: number;
+}
+
+/**
  * An open partial file. Writes are positional (never appended), so any number of connections may
  * write disjoint ranges concurrently. A range is durable only after `sync()` has returned.
+ *
+ * Invariants: at most one fdatasync runs at a time (background or `sync()`); a failed fdatasync
+ * fails every later `sync()` (the kernel reports a write-back error only once per open file, and
+ * the pages it lost are gone), so a background sync can never hide an error from the sync that a
+ * checkpoint or the finish waits for.
  */
 export class DataFile {
   /** The file's path, for messages. */
   readonly path: string;
   private readonly handle: DataFileHandle;
+  private readonly writeBackBytes: number;
   private closed = false;
+  /** Bytes written since the last fdatasync began. */
+  private unsynced = 0;
+  /** The fdatasync under way, if any; it never rejects (its error goes to `syncError`). */
+  private flight?: Promise<void>;
+  private syncError: unknown;
+  /** Background syncs started so far (for tests and measurements). */
+  writeBacks = 0;
 
   /** Wrap an already-open handle; use {@link openDataFile} for a file on disk. */
-  constructor(handle: DataFileHandle, filePath: string) {
+  constructor(handle: DataFileHandle, filePath: string, options: DataFileOptions = {}) {
     this.handle = handle;
     this.path = filePath;
+    this.writeBackBytes = options.writeBackBytes ?? 0;
   }
 
   /**
@@ -47,7 +79,11 @@ export class DataFile {
       let at = position;
       for (;;) {
         const { bytesWritten } = await this.handle.writev(pending, at);
-        if (bytesWritten === remaining) return;
+        this.unsynced += bytesWritten;
+        if (bytesWritten === remaining) {
+          this.maybeWriteBack();
+          return;
+        }
         // Slow path, rare: the kernel took only part of the buffers.
         if (!(bytesWritten > 0 && bytesWritten < remaining)) {
           throw new FerryError('FILE_SYSTEM', `cannot write to ${this.path}: the write made no progress`, {
@@ -63,13 +99,39 @@ export class DataFile {
     }
   }
 
-  /** Flush written data to stable storage (fdatasync). */
+  /**
+   * Flush written data to stable storage (fdatasync): every byte whose write returned before this
+   * call is durable once it resolves. Waits for a background sync under way first, then syncs.
+   */
   async sync(): Promise<void> {
-    try {
-      await this.handle.datasync();
-    } catch (e) {
-      throw fileSystemError(e, 'sync', this.path);
-    }
+    while (this.flight) await this.flight;
+    if (this.syncError === undefined) await this.startSync();
+    if (this.syncError !== undefined) throw fileSystemError(this.syncError, 'sync', this.path);
+  }
+
+  /** One fdatasync in the slot; resolves when it ended (its error, if any, kept in `syncError`). */
+  private startSync(): Promise<void> {
+    this.unsynced = 0;
+    const run = this.handle.datasync().then(
+      () => undefined,
+      (e: unknown) => {
+        this.syncError ??= e;
+      },
+    );
+    const flight = run.finally(() => {
+      this.flight = undefined;
+      this.maybeWriteBack();
+    });
+    this.flight = flight;
+    return flight;
+  }
+
+  /** Start a background sync when write-back is on, enough was written, and none is running. */
+  private maybeWriteBack(): void {
+    if (this.writeBackBytes <= 0 || this.closed || this.flight || this.syncError !== undefined) return;
+    if (this.unsynced < this.writeBackBytes) return;
+    this.writeBacks++;
+    void this.startSync();
   }
 
   /** Set the file's length to `size` bytes (cutting or extending with a hole). */
@@ -86,6 +148,8 @@ export class DataFile {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Never close the descriptor under a running fdatasync.
+    while (this.flight) await this.flight;
     try {
       await this.handle.close();
     } catch (e) {
@@ -101,7 +165,7 @@ export class DataFile {
  * When `size` is known the file is set to exactly `size` bytes with ftruncate (sparse
  * preallocation: holes read as zeros and take no space until written).
  */
-export async function openDataFile(filePath: string, options: { size?: number; fresh?: boolean } = {}): Promise<DataFile> {
+export async function openDataFile(filePath: string, options: { size?: number; fresh?: boolean } & DataFileOptions = {}): Promise<DataFile> {
   const { size, fresh } = options;
   if (size !== undefined) checkOffset(size, 'size', filePath);
   let handle: fs.FileHandle;
@@ -119,7 +183,7 @@ export async function openDataFile(filePath: string, options: { size?: number; f
     await handle.close().catch(() => undefined);
     throw fileSystemError(e, 'preallocate', filePath);
   }
-  return new DataFile(handle, filePath);
+  return new DataFile(handle, filePath, { writeBackBytes: options.writeBackBytes });
 }
 
 /**

@@ -12,7 +12,7 @@ import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
-import { openDataFile, removeIfExists } from '../disk/data-file.js';
+import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { continuePartialFile } from '../disk/output-continue.js';
 import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
@@ -381,7 +381,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       probe,
       open: async () => {
         await removeIfExists(paths.part);
-        return openDataFile(paths.part, { size: probe.size, fresh: true });
+        return openDataFile(paths.part, { size: probe.size, fresh: true, writeBackBytes: this.options.fsync ? WRITE_BACK_BYTES : 0 });
       },
       maxTries: this.options.maxTries,
       retryWaitMs: this.options.retryWaitMs,

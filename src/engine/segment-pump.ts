@@ -32,11 +32,12 @@ export interface PumpContext {
 }
 
 /**
- * Reads `stream` into the file at the claim's position, in batches, with back-pressure: at most one
- * write in flight and one batch filling per connection, so memory stays bounded whatever the file
- * size. Bytes are marked done only after their write returned. Stops (cancelling the stream) when the
- * claim was shrunk below the request by a split. Always flushes what it received, also on errors,
- * and rethrows the first error (a write error wins over a read error).
+ * Reads `stream` into the file at the claim's position, in batches, with back-pressure: a batch is
+ * written, and waited for, before the next one is collected (the stream reads ahead meanwhile), so
+ * memory stays bounded whatever the file size: one batch per connection here. Bytes are marked
+ * done only after their write returned. Stops (cancelling the stream) when the claim was shrunk
+ * below the request by a split. Always flushes what it received, also on errors, and rethrows the
+ * first error (a write error wins over a read error).
  */
 export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise<void> {
   const { map, writer, id } = ctx;
@@ -82,7 +83,14 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
         batch.push(accepted === chunk.length ? chunk : chunk.subarray(0, accepted));
         batchLen += accepted;
         ctx.onBytes(accepted);
-        if (batchLen >= ctx.batchBytes || now() - batchOpenedAt >= maxAge) await flush();
+        if (batchLen >= ctx.batchBytes || now() - batchOpenedAt >= maxAge) {
+          await flush();
+          // Wait for this write before taking more: the stream reads ahead meanwhile (a response
+          // body up to its high-water mark, then the kernel's socket buffer), so a second batch
+          // collecting here would only hold memory, not add overlap.
+          await inFlight;
+          if (writeError) throw writeError;
+        }
         if (ctx.throttle) await ctx.throttle(accepted);
       }
       const claim = map.getClaim(id);

@@ -7,7 +7,7 @@ import { PieceMap } from '../core/piece-map.js';
 import { decideResume } from '../core/resume.js';
 import type { ProbeResult } from '../core/types.js';
 import type { ControlState } from '../disk/control-file.js';
-import { type DataFile, openDataFile, removeIfExists } from '../disk/data-file.js';
+import { type DataFile, openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import { statOrUndefined } from './download-support.js';
 import { serialCheckpoint } from './serial-checkpoint.js';
@@ -53,7 +53,8 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     await ctx.claimNothing(createdAt);
     if (partStat) await removeIfExists(paths.part);
   }
-  const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
+  // With syncs on, the disk writes while the download runs: the final sync has little left.
+  const file = await openDataFile(paths.part, { size, fresh: !decision.resume, writeBackBytes: ctx.fsync ? WRITE_BACK_BYTES : 0 });
   const map = new PieceMap(size, decision.resume ? decision.done : []);
   const state = (): ControlState => ({
     version: 1,

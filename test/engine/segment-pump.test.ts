@@ -51,6 +51,35 @@ describe('pumpSegment', () => {
     expect(stream.released).toHaveLength(4);
   });
 
+  it('holds one batch per connection: it takes no more bytes while a write is under way', async () => {
+    const map = new PieceMap(40);
+    map.assign(1, { start: 0, end: 40 });
+    let pulled = 0;
+    const stream = streamOf(
+      [0, 1, 2, 3].map((i) => Buffer.alloc(10, i)),
+      () => pulled++,
+    );
+    const pending: Array<() => void> = [];
+    const pumping = pumpSegment(stream, {
+      map,
+      id: 1,
+      requestEnd: 40,
+      batchBytes: 10,
+      onBytes: () => {},
+      writer: { write: () => new Promise<void>((resolve) => pending.push(resolve)) },
+    });
+    for (let w = 0; w < 4; w++) {
+      // Let the pump run as far as it will: it must stop at the write under way.
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      expect(pending).toHaveLength(w + 1);
+      expect(pulled).toBe(w + 1);
+      pending[w]();
+    }
+    await pumping;
+    expect(map.complete).toBe(true);
+    expect(stream.released).toHaveLength(4);
+  });
+
   it('writes a batch that is old, not only a full one (a crash loses little of a slow connection)', async () => {
     const map = new PieceMap(30);
     map.assign(1, { start: 0, end: 30 });

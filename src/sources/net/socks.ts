@@ -4,7 +4,6 @@
  */
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
-import { SocksClient } from 'socks';
 import { FerryError } from '../../core/errors.js';
 import type { ProxyRoute } from '../../core/proxy-route.js';
 
@@ -65,6 +64,8 @@ export async function socksConnect(socket: net.Socket, route: ProxyRoute, host: 
   }
   const type = route.kind === 'socks5' || route.kind === 'socks5h' ? 5 : 4;
   try {
+    // Loaded on first use: a download without a SOCKS proxy never parses the package.
+    const { SocksClient } = await import('socks');
     const { socket: tunnel } = await SocksClient.createConnection({
       proxy: { host: route.host, port: route.port, type, userId: route.user, password: route.password },
       command: 'connect',
