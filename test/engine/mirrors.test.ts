@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../src/index.js';
+import { createEngine, download, type Engine } from '../../src/index.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const KiB = 1024;
@@ -143,6 +143,20 @@ describe('mirrors: one file from several servers at once', () => {
     }
   });
 
+  it('a mirror that refuses a second connection (503) keeps one; the file is exact', async () => {
+    const body = randomBytesSeeded(2 * 1024 * KiB, 'refuse');
+    const urls = serveEverywhere('/q.bin', body);
+    for (const s of servers) s.setFaults({ throttleBytesPerSec: 512 * KiB });
+    servers[1].setFaults({ maxConcurrent: { limit: 1, status: 503 } });
+    const { id, notes, engine: e } = await run(urls);
+    await e.whenIdle();
+    expect(e.get(id)?.state).toBe('complete');
+    expect(sha256(await readFile(path.join(dir, 'q.bin')))).toBe(sha256(body));
+    expect(notes).toContain(`${servers[1].origin.replace('http://', '')} refused more connections (503); continuing with 1`);
+    expect(servers[1].stats.bodyBytesSent).toBeGreaterThan(128 * KiB);
+    expect(notes.some((n) => n.includes('not used any more'))).toBe(false);
+  });
+
   it('a mirror that drops its connections after some bytes still helps; the file is exact', async () => {
     const body = randomBytesSeeded(2 * 1024 * KiB, 'drops');
     const urls = serveEverywhere('/d.bin', body);
@@ -245,5 +259,37 @@ describe('mirrors: one file from several servers at once', () => {
     expect(sha256(await readFile(path.join(dir, 'n.bin')))).toBe(sha256(body));
     expect(notes).toContain('the server does not support ranges: using one connection, resume impossible');
     expect(servers[1].stats.requests + servers[2].stats.requests).toBe(0);
+  });
+
+  it('the library: download(url, options, { alternates }) reads from every URL; views name the mirror', async () => {
+    const body = randomBytesSeeded(1024 * KiB + 1, 'library');
+    const urls = serveEverywhere('/l.bin', body);
+    for (const s of servers) s.setFaults({ throttleBytesPerSec: 512 * KiB });
+    const h = download(urls[0], { dir, connections: 6, maxConnectionsPerHost: 2, ...fast }, { alternates: urls.slice(1), progressIntervalMs: 20 });
+    const seen = new Set<string | undefined>();
+    h.on('progress', (p) => {
+      for (const c of p.connections) seen.add(c.mirror);
+    });
+    const r = await h.done;
+    expect(r.status).toBe('complete');
+    expect(sha256(await readFile(path.join(dir, 'l.bin')))).toBe(sha256(body));
+    for (const s of servers) expect(s.stats.bodyBytesSent).toBeGreaterThan(64 * KiB);
+    expect(seen).toEqual(new Set(urls));
+  });
+
+  it('one URL: the views carry no mirror field (as before)', async () => {
+    const body = randomBytesSeeded(512 * KiB, 'one-url');
+    servers[0].setFile('/o.bin', { body });
+    servers[0].setFaults({ throttleBytesPerSec: 512 * KiB });
+    const h = download(servers[0].url('/o.bin'), { dir, connections: 2, ...fast }, { progressIntervalMs: 20 });
+    let views = 0;
+    h.on('progress', (p) => {
+      for (const c of p.connections) {
+        views++;
+        expect('mirror' in c).toBe(false);
+      }
+    });
+    expect((await h.done).status).toBe('complete');
+    expect(views).toBeGreaterThan(0);
   });
 });
