@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, download, type Engine } from '../../src/index.js';
+import { createEngine, download, type Engine, HostSlots } from '../../src/index.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const KiB = 1024;
@@ -291,5 +291,25 @@ describe('mirrors: one file from several servers at once', () => {
     });
     expect((await h.done).status).toBe('complete');
     expect(views).toBeGreaterThan(0);
+  });
+
+  it('a stop at any moment (probing the mirrors, joining, transferring) leaves no host slot taken; the rerun is exact', async () => {
+    const body = randomBytesSeeded(1024 * KiB, 'stop-race');
+    const urls = serveEverywhere('/r.bin', body);
+    for (const s of servers) s.setFaults({ throttleBytesPerSec: 1024 * KiB, firstByteDelayMs: 5 });
+    const slots = new HostSlots(2);
+    const hosts = servers.map((s) => s.origin.replace('http://', ''));
+    for (let round = 0; round < 12; round++) {
+      const h = download(urls[0], { dir, connections: 6, maxConnectionsPerHost: 2, ...fast }, { alternates: urls.slice(1), hostSlots: slots });
+      await sleep(round * 7);
+      const r = await h.stop();
+      expect(['stopped', 'complete']).toContain(r?.status);
+      for (const host of hosts) expect(slots.inUse(host)).toBe(0);
+      if (r?.status === 'complete') await rm(path.join(dir, 'r.bin'));
+    }
+    const r = await download(urls[0], { dir, connections: 6, maxConnectionsPerHost: 2, ...fast }, { alternates: urls.slice(1), hostSlots: slots }).done;
+    expect(r.status).toBe('complete');
+    expect(sha256(await readFile(path.join(dir, 'r.bin')))).toBe(sha256(body));
+    for (const host of hosts) expect(slots.inUse(host)).toBe(0);
   });
 });
