@@ -31,6 +31,8 @@ export interface TransferRecipe {
   limiter: RateLimiter;
   /** The source of an alternate (the caller owns and closes it). */
   sourceFor: (url: string) => Source;
+  /** An alternate passed its check and takes part. */
+  onMirrorJoined: () => void;
   now: () => number;
   random: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -71,7 +73,10 @@ export function buildTransfer(r: TransferRecipe): Transfer {
               hostSlots: r.hostSlots,
               perHostLimit: perHost,
               signal,
-              add,
+              add: (lane) => {
+                r.onMirrorJoined();
+                add(lane);
+              },
               note: r.onNote,
             }),
     writer: r.writer,

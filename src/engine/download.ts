@@ -131,8 +131,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /**
-   * True once the alternates took part (were probed for a segmented transfer): a failure then
-   * means every mirror failed, so trying them one by one is pointless.
+   * True once an alternate took part (passed its check and joined the transfer): a failure then
+   * means every mirror in use failed, so trying the URLs one by one is pointless. A download that
+   * fails before any alternate joined leaves the next URL to the engine, as one without them.
    */
   get triedMirrors(): boolean {
     return this.mirrorsUsed;
@@ -368,8 +369,10 @@ export class Download extends TypedEmitter<DownloadEvents> {
       heldSlot: slot.held,
       hostSlots: this.deps.hostSlots,
       limiter: this.limiter(),
-      sourceFor: (url) => {
+      onMirrorJoined: () => {
         this.mirrorsUsed = true;
+      },
+      sourceFor: (url) => {
         let s = this.mirrorSources.get(url);
         if (!s) {
           s = this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });

@@ -203,6 +203,23 @@ describe('mirrors: one file from several servers at once', () => {
     }
   });
 
+  it('the first URL failing before any mirror joined: the engine goes on with the next URL, as without mirrors', async () => {
+    const body = randomBytesSeeded(1024 * KiB, 'early');
+    const urls = serveEverywhere('/y.bin', body);
+    servers[0].setFaults({ throttleBytesPerSec: 256 * KiB });
+    // The mirrors answer slowly: their probes are still out when the first URL breaks.
+    servers[1].setFaults({ firstByteDelayMs: 600 });
+    servers[2].setFaults({ firstByteDelayMs: 600 });
+    const { id, notes, engine: e } = await run(urls);
+    await waitFor(() => servers[0].stats.bodyBytesSent > 16 * KiB);
+    servers[0].setFaults({ failFirst: { status: 404, count: 1_000_000 } });
+    servers[0].dropConnections();
+    await e.whenIdle();
+    expect(e.get(id)?.state).toBe('complete');
+    expect(sha256(await readFile(path.join(dir, 'y.bin')))).toBe(sha256(body));
+    expect(notes.some((n) => n.includes(`trying mirror ${urls[1]}`))).toBe(true);
+  });
+
   it('every mirror failing fails the download (and no mirror is tried again one by one)', async () => {
     const body = randomBytesSeeded(1024 * KiB, 'allfail');
     const urls = serveEverywhere('/a.bin', body);
