@@ -27,11 +27,12 @@ import { runDaemonScenario } from './lib/scenario-daemon.js';
 import { once, type ScenarioEnv } from './lib/scenario-env.js';
 import { runFtpScenario } from './lib/scenario-ftp.js';
 import { runListScenario } from './lib/scenario-list.js';
+import { runMirrorScenario } from './lib/scenario-mirrors.js';
 import { describe, idealBytesPerSec, timeoutFor } from './lib/scenarios.js';
 import { singleFileTargets } from './lib/single-file-targets.js';
 import { evaluateTargets, naCell, summariseCell, summariseResume, withPercentages } from './lib/summary.js';
 import { daemonTargets } from './lib/targets.js';
-import { type BenchConfig, type CellSummary, isFtpScenario, isListScenario, type ResumeSummary, type ScenarioName } from './lib/types.js';
+import { type BenchConfig, type CellSummary, isFtpScenario, isListScenario, isMirrorScenario, type ResumeSummary, type ScenarioName } from './lib/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -158,6 +159,10 @@ async function main(argv: string[]): Promise<number> {
       }
       if (isFtpScenario(name)) {
         scenarios.push(await runFtpScenario(env, name, vsftpdBin));
+        continue;
+      }
+      if (isMirrorScenario(name)) {
+        scenarios.push(await runMirrorScenario(env, name, data.get(config.sizes[name]) as DataFile));
         continue;
       }
       const file = data.get(config.sizes[name]) as DataFile;

@@ -5,10 +5,14 @@ import { formatBytes, MIB } from './units.js';
 /** Unthrottled runs are given at least this speed (bytes/s) before a timeout. */
 const SLOWEST_UNTHROTTLED = 20 * MIB;
 
-/** connections x cap for the capped scenarios, undefined for the others. */
+/** connections x cap for the capped scenarios, the mirrors' offer for the mirror ones, undefined for the others. */
 export function idealBytesPerSec(name: ScenarioName, c: BenchConfig): number | undefined {
+  if (name === 'mirrors' || name === 'mirrors-mixed') return MIRRORS_OFFERED;
   return name === 'capped' || name === 'latency' ? c.connections * c.capBytesPerSec : undefined;
 }
+
+/** What the three mirrors of the mirror scenarios offer together: 3 x 2 connections x 10 MB/s. */
+export const MIRRORS_OFFERED = 60_000_000;
 
 /**
  * Per-run timeout: 30 s plus three times what a single connection needs at the scenario's cap
@@ -44,6 +48,10 @@ export function describe(name: ScenarioName, c: BenchConfig, server = 'the laten
       return `${size} from nginx with \`max_ranges 0\` (every request gets the whole file with 200), no limits; percentages are relative to the fastest.`;
     case 'resume':
       return `${size} from nginx at ${rate(c.resumeCapBytesPerSec)} per connection; the first attempt is killed with SIGKILL after ${(c.killAfterMs / 1000).toFixed(1)} s, then the same command runs again. Re-downloaded = body bytes sent by the server for both attempts - file size; in seconds at the observed speed.`;
+    case 'mirrors':
+      return `${size} on three mirrors (127.0.0.1, .2, .3), each serving 2 connections of 10 MB/s at once (more requests wait in its queue), as one aria2-style entry of three TAB-separated URIs with split=6 (ferry -i -n 6 --max-connections-per-host 2; aria2c -i -x2 -s6); both with a 1 MiB minimum split; ideal = 6 x 10 MB/s = 60 MB/s (${rate(MIRRORS_OFFERED)}).`;
+    case 'mirrors-mixed':
+      return `As mirrors, with 0, 30 and 80 ms before the first byte of each response of the first, second and third mirror, and the third failing mid-way: once it has sent a sixth of the file it cuts its responses and answers 404 from then on; ideal = 60 MB/s (${rate(MIRRORS_OFFERED)}), not reachable once a mirror is gone.`;
     case 'files-500':
       return `A list of ${list} from nginx on 127.0.0.1, no limits; ${jobs}`;
     case 'files-500-latency':

@@ -3,7 +3,7 @@
  * Invariant: a cell with any failed run is FAIL and carries no time, speed or percentage.
  */
 import { median, percent } from './stats.js';
-import { check, f1, listAndFtpTargets, type TargetCheck } from './targets.js';
+import { check, f1, listAndFtpTargets, mirrorTargets, type TargetCheck } from './targets.js';
 import type { CellSummary, ResumeRecord, ResumeSummary, RunRecord, ScenarioName } from './types.js';
 import { MIB } from './units.js';
 
@@ -124,6 +124,6 @@ export function evaluateTargets(cells: CellSummary[], resume: ResumeSummary[] | 
       ),
     );
   }
-  out.push(...listAndFtpTargets(cells));
+  out.push(...listAndFtpTargets(cells), ...mirrorTargets(cells));
   return out;
 }

@@ -5,6 +5,8 @@
  * - ftp: ferry with 4 connections at least the throughput of aria2c (-x4) and lftp (pget -n 4),
  *   the same number of connections, and of curl (one connection); ftps: the same against lftp
  *   and curl (aria2 has no FTPS);
+ * - mirrors: ferry at least 95 % of the 60 MB/s the three mirrors offer, and faster than aria2c;
+ *   mirrors-mixed: faster than aria2c (its % of the offer is given beside);
  * - daemon-load: with the pollers, ferry's RPC p99 below 20 ms and its throughput within 5 % of
  *   its own throughput without them (aria2c's numbers are given beside, for comparison).
  */
@@ -52,6 +54,30 @@ export function listAndFtpTargets(cells: CellSummary[]): TargetCheck[] {
         ),
       );
     }
+  }
+  return out;
+}
+
+/** Share of the mirrors' offer ferry must reach in `mirrors`, percent. */
+export const MIRRORS_MIN_PCT = 95;
+
+/** MB/s (10^6 bytes) of a cell, from its MiB/s. */
+const mbPerSec = (c: CellSummary | undefined): string => (c?.mibPerSec === undefined ? 'n/a' : ((c.mibPerSec * 1048576) / 1e6).toFixed(1));
+
+/** The checks of the mirror scenarios present in `cells`. */
+export function mirrorTargets(cells: CellSummary[]): TargetCheck[] {
+  const cell = (s: ScenarioName, p: string): CellSummary | undefined => cells.find((c) => c.scenario === s && c.participant === p && c.status === 'ok');
+  const present = new Set(cells.map((c) => c.scenario));
+  const out: TargetCheck[] = [];
+  for (const s of ['mirrors', 'mirrors-mixed'] as const) {
+    if (!present.has(s)) continue;
+    const f = cell(s, 'ferry');
+    const a = cell(s, 'aria2c');
+    const pct = `ferry ${mbPerSec(f)} MB/s = ${f1(f?.pctIdeal)} % of 60 MB/s`;
+    if (s === 'mirrors')
+      out.push(check(`mirrors: >= ${MIRRORS_MIN_PCT} % of 60 MB/s`, f?.pctIdeal === undefined ? undefined : f.pctIdeal >= MIRRORS_MIN_PCT, pct));
+    const faster = f?.medianWallSec !== undefined && a?.medianWallSec !== undefined ? f.medianWallSec < a.medianWallSec : undefined;
+    out.push(check(`${s}: faster than aria2c`, faster, `${pct}, aria2c ${mbPerSec(a)} MB/s = ${f1(a?.pctIdeal)} %`));
   }
   return out;
 }

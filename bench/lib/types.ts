@@ -1,7 +1,20 @@
 /** Shapes shared by the benchmark modules: configuration, one measured run, one summarised cell. */
 
 /** The scenarios, in the order they run. */
-export const SCENARIOS = ['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps', 'daemon-load'] as const;
+export const SCENARIOS = [
+  'unthrottled',
+  'capped',
+  'latency',
+  'no-ranges',
+  'resume',
+  'mirrors',
+  'mirrors-mixed',
+  'files-500',
+  'files-500-latency',
+  'ftp',
+  'ftps',
+  'daemon-load',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Scenarios that download a list (queue) of small files instead of one file. */
@@ -11,6 +24,15 @@ export type ListScenarioName = (typeof LIST_SCENARIOS)[number];
 /** Scenarios served by vsftpd (plain FTP and explicit FTPS). */
 export const FTP_SCENARIOS = ['ftp', 'ftps'] as const;
 export type FtpScenarioName = (typeof FTP_SCENARIOS)[number];
+
+/** Scenarios of one file from three mirrors at once. */
+export const MIRROR_SCENARIOS = ['mirrors', 'mirrors-mixed'] as const;
+export type MirrorScenarioName = (typeof MIRROR_SCENARIOS)[number];
+
+/** True for `mirrors` and `mirrors-mixed`. */
+export function isMirrorScenario(name: ScenarioName): name is MirrorScenarioName {
+  return (MIRROR_SCENARIOS as readonly string[]).includes(name);
+}
 
 /** True for `files-500` and `files-500-latency`. */
 export function isListScenario(name: ScenarioName): name is ListScenarioName {

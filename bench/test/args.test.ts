@@ -11,7 +11,20 @@ const parse = (...argv: string[]): BenchConfig => {
 describe('parseArgs', () => {
   it('has the documented defaults', () => {
     const c = parse();
-    expect(c.only).toEqual(['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps', 'daemon-load']);
+    expect(c.only).toEqual([
+      'unthrottled',
+      'capped',
+      'latency',
+      'no-ranges',
+      'resume',
+      'mirrors',
+      'mirrors-mixed',
+      'files-500',
+      'files-500-latency',
+      'ftp',
+      'ftps',
+      'daemon-load',
+    ]);
     expect(c.runs).toBe(3);
     expect(c.sizes).toEqual(FULL_SIZES);
     expect(c.sizes.unthrottled).toBe(1024 ** 3);
@@ -30,6 +43,7 @@ describe('parseArgs', () => {
     expect(c.sizes['files-500-latency']).toBe(64 * 1024);
     expect(c.sizes.ftp).toBe(256 * 1024 * 1024);
     expect(c.sizes.ftps).toBe(256 * 1024 * 1024);
+    expect(c.sizes.mirrors).toBe(200 * 1024 * 1024);
   });
   it('reads the list and FTP knobs', () => {
     const c = parse('--only', 'ftps,files-500-latency', '--list-files', '1', '--jobs=4', '--list-delay-ms', '0', '--size', 'files-500=0', '--size', 'ftp=1');

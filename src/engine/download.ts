@@ -19,6 +19,7 @@ import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
 import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
+import { buildTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
@@ -28,7 +29,7 @@ import { runSegmented } from './segmented-run.js';
 import { runSingleConnection } from './single-connection.js';
 import { createSource, type SourceFactory } from './source-factory.js';
 import { downloadToStdout } from './stdout-download.js';
-import { type ConnectionView, Transfer } from './transfer.js';
+import type { ConnectionView, Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** Everything a Download uses from the outside world; tests and the engine pass their own. */
@@ -49,6 +50,11 @@ export interface DownloadDeps {
   claimOwner?: object;
   /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
   mirrors?: readonly string[];
+  /**
+   * Other URLs of the same file to read from at once (mirrors), in order: each is probed, and
+   * takes ranges when its size is the file's. Default: none (only `url`).
+   */
+  alternates?: readonly string[];
   /**
    * The environment whose proxy variables apply (`http_proxy`, `https_proxy`, `all_proxy`,
    * `no_proxy`, ...; below every explicit proxy option). Default: none (the library never reads
@@ -80,6 +86,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
   private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
+  /** The sources of the alternates, made once per run (closed with the download's own). */
+  private readonly mirrorSources = new Map<string, Source>();
+  private mirrorsUsed = false;
   private readonly ctrl = new AbortController();
   private cancelled = false;
   private running?: Promise<DownloadResult>;
@@ -114,10 +123,20 @@ export class Download extends TypedEmitter<DownloadEvents> {
       claims: deps.claims ?? new OutputClaims(),
       claimOwner: deps.claimOwner ?? this,
       mirrors: deps.mirrors ?? [url],
+      alternates: (deps.alternates ?? []).filter((u) => u !== url),
       env: deps.env,
       debug: deps.debug,
       stdout: deps.stdout ?? process.stdout,
     };
+  }
+
+  /**
+   * True once an alternate took part (passed its check and joined the transfer): a failure then
+   * means every mirror in use failed, so trying the URLs one by one is pointless. A download that
+   * fails before any alternate joined leaves the next URL to the engine, as one without them.
+   */
+  get triedMirrors(): boolean {
+    return this.mirrorsUsed;
   }
 
   /** Run the download. Calling it again returns the same promise. */
@@ -194,6 +213,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
     } finally {
       clearInterval(timer);
       await source?.close().catch(() => undefined);
+      await Promise.all([...this.mirrorSources.values()].map((s) => s.close().catch(() => undefined)));
+      this.mirrorSources.clear();
     }
   }
 
@@ -331,32 +352,37 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /**
-   * The connections of a segmented download into `writer` (the partial file or standard output).
-   * The transfer takes over the probe's host slot and its open body.
+   * The connections of a segmented download into `writer` (the partial file or standard output),
+   * over the download's URL and its alternates. The transfer takes over the probe's host slot and
+   * its open body.
    */
   private newTransfer(source: Source, probe: ProbeResult, writer: PositionalWriter, map: PieceMap, slot: { held: boolean }): Transfer {
-    const size = probe.size as number;
-    const wanted = Math.min(this.options.connections, this.options.maxConnectionsPerHost);
-    if (this.options.connections > wanted) this.emit('note', `using ${wanted} connections (the per-host limit)`);
-    const limiter = this.limiter();
-    const transfer = new Transfer({
+    const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
+    const transfer = buildTransfer({
+      url: this.url,
+      alternates: this.deps.alternates,
+      options: this.options,
       source,
+      probe,
       writer,
       map,
-      validators: { etag: probe.etag, lastModified: probe.lastModified, size },
-      host: hostOf(this.url),
-      hostSlots: this.deps.hostSlots,
-      connections: wanted,
-      perHostLimit: this.options.maxConnectionsPerHost,
-      minSplitSize: this.options.minSplitSize,
-      maxTries: this.options.maxTries,
-      retryWaitMs: this.options.retryWaitMs,
-      firstStream: probe.body ? { stream: probe.body, offset: probe.bodyOffset ?? 0, end: probe.bodyEnd ?? size } : undefined,
       heldSlot: slot.held,
+      hostSlots: this.deps.hostSlots,
+      limiter: this.limiter(),
+      onMirrorJoined: () => {
+        this.mirrorsUsed = true;
+      },
+      sourceFor: (url) => {
+        let s = this.mirrorSources.get(url);
+        if (!s) {
+          s = this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });
+          this.mirrorSources.set(url, s);
+        }
+        return s;
+      },
       now: this.deps.now,
       random: this.deps.random,
       sleep: this.deps.sleep,
-      throttle: limiter.limited ? (n, s) => limiter.consume(n, s) : undefined,
       onBytes: (n) => this.countBytes(n),
       onNote: (m) => this.emit('note', m),
       onRetry: (r) => this.emit('retry', r),

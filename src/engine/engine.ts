@@ -308,6 +308,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
       claims: this.claims,
       claimOwner: item,
       mirrors: [...item.urls, ...item.formerUrls],
+      // The URLs after the one in use take ranges of the file at the same time.
+      alternates: item.urls.slice(item.mirror + 1),
     });
     item.download = d;
     const startedAt = this.now();
@@ -319,7 +321,12 @@ export class Engine extends TypedEmitter<EngineEvents> {
       item.activeMs += this.now() - startedAt;
       item.last = d.snapshot();
       const mirror =
-        outcome === 'error' && error !== undefined && item.mirror + 1 < item.urls.length && error.code !== 'CHECKSUM' && error.code !== 'FILE_EXISTS';
+        outcome === 'error' &&
+        error !== undefined &&
+        !d.triedMirrors &&
+        item.mirror + 1 < item.urls.length &&
+        error.code !== 'CHECKSUM' &&
+        error.code !== 'FILE_EXISTS';
       const command: QueueCommand = { kind: 'ended', outcome, mirror };
       if (error && queueTransition(item.status, command).action === 'next-mirror') {
         this.emit('note', this.info(item), `${error.message}; trying mirror ${redactUrl(item.urls[item.mirror + 1])}`);

@@ -1,8 +1,9 @@
 /** The shapes a Transfer is made with and reports: its parameters, connections and retries. */
 import type { FerryError } from '../core/errors.js';
 import type { PieceMap } from '../core/piece-map.js';
-import type { ByteStream, Source, Validators } from '../core/types.js';
+import type { ByteStream } from '../core/types.js';
 import type { HostSlots } from './host-slots.js';
+import type { Lane, MirrorLanes } from './mirror-lanes.js';
 import type { PositionalWriter } from './segment-pump.js';
 
 export type ConnectionState = 'active' | 'retrying';
@@ -15,6 +16,8 @@ export interface ConnectionView {
   end: number;
   received: number;
   speed: number;
+  /** The mirror (redacted URL) this connection reads from, when the download has several. */
+  mirror?: string;
 }
 
 export interface RetryInfo {
@@ -32,15 +35,18 @@ export interface FirstStream {
 }
 
 export interface TransferParams {
-  source: Source;
+  /** The mirrors read from: the download's URL first (it owns the probe's slot and body). */
+  lanes: MirrorLanes;
+  /**
+   * Finds more mirrors while the transfer runs (probing them): each one that passes its check is
+   * handed to `add`. `signal` aborts when the transfer ends.
+   */
+  discoverLanes?: (signal: AbortSignal, add: (lane: Lane) => void) => void;
   writer: PositionalWriter;
   map: PieceMap;
-  validators: Validators;
-  host: string;
   hostSlots: HostSlots;
-  /** Connections wanted for this file. */
+  /** Connections wanted for this file, over all its mirrors (each within its lane's limit). */
   connections: number;
-  perHostLimit: number;
   minSplitSize: number;
   maxTries: number;
   retryWaitMs: number;

@@ -1,10 +1,12 @@
-import { type FerryError, isFerryError } from '../core/errors.js';
+import type { FerryError } from '../core/errors.js';
 import { plan } from '../core/planner.js';
-import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import type { ByteStream } from '../core/types.js';
+import type { Lane, MirrorLanes } from './mirror-lanes.js';
 import { pumpSegment } from './segment-pump.js';
-import type { ConnectionState, ConnectionView, FirstStream, TransferParams } from './transfer-types.js';
+import { type Connection, newConnection } from './transfer-connection.js';
+import { describeFailure, failureAction } from './transfer-failures.js';
+import type { ConnectionView, FirstStream, TransferParams } from './transfer-types.js';
 
 export type { ConnectionState, ConnectionView, FirstStream, RetryInfo, TransferParams } from './transfer-types.js';
 
@@ -14,24 +16,6 @@ const STALL_MS = 5000;
 const YOUNG_MS = 1000;
 /** Bytes collected per positional write. */
 const BATCH_BYTES = 256 * 1024;
-
-interface Connection {
-  id: number;
-  ctrl: AbortController;
-  meter: SpeedMeter;
-  state: ConnectionState;
-  requestStartedAt: number;
-  lastByteAt: number;
-  attempt: number;
-  /** Set when another connection took over this one's whole claim (it was stalled). */
-  replaced: boolean;
-  /** Whether the current request has delivered a byte yet. */
-  gotBytes: boolean;
-  /** The response being read, so that a takeover can close it (socket and all) at once. */
-  stream?: ByteStream;
-  /** Waiting for the rate limiter: not silence, so never a stall. */
-  throttled: boolean;
-}
 
 /**
  * Moves the missing bytes of one file over up to N connections: each connection asks the planner
@@ -67,11 +51,13 @@ export class Transfer {
    * read timeout and the retry policy instead of being asked again every few seconds).
    */
   private readonly overall = new SpeedMeter(30_000, 1000);
+  private readonly lanes: MirrorLanes;
 
   constructor(private readonly p: TransferParams) {
     this.target = Math.max(1, p.connections);
     this.firstStream = p.firstStream;
     this.heldSlot = p.heldSlot ?? false;
+    this.lanes = p.lanes;
   }
 
   /** Current connections, for progress views. */
@@ -87,6 +73,7 @@ export class Transfer {
         end: claim?.end ?? 0,
         received: claim ? claim.pos - claim.start : 0,
         speed: c.meter.rate(t),
+        ...(this.lanes.all.length > 1 ? { mirror: c.lane.label } : {}),
       });
     }
     return out;
@@ -109,7 +96,7 @@ export class Transfer {
       if (signal.aborted) this.halt.abort();
       else signal.addEventListener('abort', onAbort, { once: true });
       this.unsubscribe = this.p.hostSlots.onRelease((host) => {
-        if (host === this.p.host) this.fill();
+        if (this.lanes.usesHost(host)) this.fill();
       });
       if (this.firstStream && this.p.map.gaps()[0]?.start !== this.firstStream.offset) {
         this.firstStream.stream.cancel();
@@ -118,6 +105,11 @@ export class Transfer {
       this.fill();
       this.settleIfIdle();
       void this.watchStalls();
+      this.p.discoverLanes?.(this.halt.signal, (lane) => {
+        if (this.settled || this.halt.signal.aborted) return;
+        this.lanes.add(lane);
+        this.fill();
+      });
     });
   }
 
@@ -153,12 +145,31 @@ export class Transfer {
     const want = this.target - this.conns.size;
     for (let i = 0; i < want; i++) {
       if (!this.hasWork()) break;
-      if (this.heldSlot) this.heldSlot = false;
-      else if (!this.p.hostSlots.tryAcquire(this.p.host, this.p.perHostLimit)) break;
+      let lane: Lane | undefined;
+      if (this.heldSlot) {
+        // The probe's slot (and its open body) belong to the download's own URL.
+        this.heldSlot = false;
+        lane = this.lanes.primary;
+      } else lane = this.acquireLane();
+      if (!lane) break;
       // A bounded first stream (a resume) is the whole first gap: its connection takes all of it.
       const bounded = i === 0 && this.firstStream !== undefined && this.firstStream.end < this.p.map.size;
-      void this.runConnection(bounded ? 1 : want - i);
+      void this.runConnection(lane, bounded ? 1 : want - i);
     }
+  }
+
+  /** Take a host slot on the best mirror that has one free (see laneOrder); undefined when none. */
+  private acquireLane(): Lane | undefined {
+    for (const lane of this.lanes.candidates(this.conns.values(), this.p.now(), YOUNG_MS)) {
+      if (this.p.hostSlots.tryAcquire(lane.host, lane.limit)) return lane;
+    }
+    return undefined;
+  }
+
+  private activeOn(lane: Lane): number {
+    let n = 0;
+    for (const c of this.conns.values()) if (c.lane === lane) n++;
+    return n;
   }
 
   /** Would a new connection get anything? The planner's own answer, for a connection not yet made. */
@@ -178,24 +189,13 @@ export class Transfer {
     return c.meter.rate(t) || undefined;
   };
 
-  private async runConnection(sharers: number): Promise<void> {
+  private async runConnection(lane: Lane, sharers: number): Promise<void> {
     const { map } = this.p;
     const now = this.p.now();
-    const conn: Connection = {
-      id: this.nextId++,
-      ctrl: new AbortController(),
-      meter: new SpeedMeter(3000),
-      state: 'active',
-      requestStartedAt: now,
-      lastByteAt: now,
-      attempt: 0,
-      replaced: false,
-      gotBytes: false,
-      throttled: false,
-    };
+    const conn = newConnection(this.nextId++, lane, now);
     this.conns.set(conn.id, conn);
     try {
-      for (let first = true; !this.signal.aborted && this.failure === undefined; first = false) {
+      for (let first = true; !this.signal.aborted && this.failure === undefined && !lane.dropped; first = false) {
         const next = plan(map, {
           id: conn.id,
           minSplitSize: this.p.minSplitSize,
@@ -211,7 +211,7 @@ export class Transfer {
           conn.attempt = 0;
         } catch (e) {
           map.release(conn.id);
-          if (this.signal.aborted || this.failure !== undefined) break;
+          if (this.signal.aborted || this.failure !== undefined || lane.dropped) break;
           if (conn.replaced) {
             conn.replaced = false;
             conn.ctrl = new AbortController();
@@ -226,7 +226,7 @@ export class Transfer {
     } finally {
       map.release(conn.id);
       this.conns.delete(conn.id);
-      this.p.hostSlots.release(this.p.host);
+      this.p.hostSlots.release(lane.host);
       if (this.failure === undefined && !this.signal.aborted && !map.complete) this.fill();
       this.settleIfIdle();
     }
@@ -247,7 +247,8 @@ export class Transfer {
       requestEnd = this.firstStream.end;
       this.firstStream = undefined;
     } else {
-      stream = await this.p.source.read({ start: claim.pos, end: claim.end }, this.p.validators, conn.ctrl.signal);
+      // Each mirror's own validators guard its own ranges (they differ between servers).
+      stream = await conn.lane.source.read({ start: claim.pos, end: claim.end }, conn.lane.validators, conn.ctrl.signal);
       requestEnd = claim.end;
     }
     conn.stream = stream;
@@ -271,6 +272,7 @@ export class Transfer {
         }
         conn.lastByteAt = t;
         conn.gotBytes = true;
+        conn.lane.failures = 0;
         conn.meter.add(n, t);
         this.overall.add(n, t);
         this.p.onBytes(n);
@@ -304,32 +306,61 @@ export class Transfer {
 
   /** Returns true to try again (after a delay), false to retire this connection; throws when fatal. */
   private async handleFailure(conn: Connection, e: unknown): Promise<boolean> {
-    if (isFerryError(e) && e.code === 'CHANGED') throw e;
+    const { lane } = conn;
     conn.attempt++;
-    const others = this.conns.size - 1;
-    // A connection reset or refused before any byte, while others work, is a limit too.
-    const dropped = !conn.gotBytes && isFerryError(e) && e.code === 'NETWORK';
-    if ((isConnectionRefusal(e) || dropped) && others > 0) {
-      // Leave the count at once: refusals that arrive together then each see only those that remain.
-      this.conns.delete(conn.id);
-      this.target = Math.max(1, Math.min(this.target, others));
-      this.p.hostSlots.cap(this.p.host, this.target);
-      this.p.onNote(`${this.p.host} refused more connections (${describe(e)}); continuing with ${this.target}`);
+    lane.failures++;
+    const action = failureAction({
+      error: e,
+      gotBytes: conn.gotBytes,
+      othersOnLane: this.activeOn(lane) - 1,
+      attempt: conn.attempt,
+      laneFailures: lane.failures,
+      lanesAlive: this.lanes.aliveCount,
+      maxTries: this.p.maxTries,
+      retryWaitMs: this.p.retryWaitMs,
+      random: this.p.random,
+    });
+    if (action.kind === 'fatal') throw e;
+    if (action.kind === 'drop-lane') {
+      this.dropLane(lane, e);
       return false;
     }
-    const decision = nextRetry({ error: e, attempt: conn.attempt, maxTries: this.p.maxTries, baseDelayMs: this.p.retryWaitMs, random: this.p.random });
-    if (!decision.retry) throw e;
+    if (action.kind === 'fewer') {
+      // Leave the count at once: refusals that arrive together then each see only those that remain.
+      this.conns.delete(conn.id);
+      lane.limit = Math.max(1, Math.min(lane.limit, action.keep));
+      if (this.lanes.all.length === 1) this.target = Math.max(1, Math.min(this.target, action.keep));
+      this.p.hostSlots.cap(lane.host, lane.limit);
+      this.p.onNote(`${lane.host} refused more connections (${describeFailure(e)}); continuing with ${lane.limit}`);
+      return false;
+    }
     conn.state = 'retrying';
-    this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: decision.delayMs, error: e as FerryError });
+    this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: action.delayMs, error: e as FerryError });
     try {
-      await this.p.sleep(decision.delayMs, this.halt.signal);
+      await this.p.sleep(action.delayMs, this.halt.signal);
     } catch {
       return false;
     }
     conn.ctrl = new AbortController();
-    if (this.halt.signal.aborted) {
+    if (this.halt.signal.aborted || lane.dropped) {
       conn.ctrl.abort();
       return false;
+    }
+    return true;
+  }
+
+  /**
+   * A mirror fails: it drops out (its other connections stop now, their claims go back to the
+   * others) unless it is the last one left. Returns false then: the caller fails the download.
+   */
+  private dropLane(lane: Lane, e: unknown): boolean {
+    if (!this.lanes.drop(lane)) return false;
+    const left = this.lanes.aliveCount;
+    this.p.onNote(`mirror ${lane.label} failed (${describeFailure(e)}): not used any more; ${left} mirror${left === 1 ? '' : 's'} left`);
+    for (const c of this.conns.values()) {
+      if (c.lane !== lane) continue;
+      c.ctrl.abort();
+      c.stream?.cancel();
     }
     return true;
   }
@@ -347,27 +378,14 @@ export class Transfer {
     if (this.failure === undefined && !this.signal.aborted && !this.p.map.complete) return;
     this.settled = true;
     this.unsubscribe?.();
+    // Pending mirror probes and the stall watch end with the transfer.
+    this.halt.abort();
     if (this.heldSlot) {
       this.heldSlot = false;
-      this.p.hostSlots.release(this.p.host);
+      this.p.hostSlots.release(this.lanes.primary.host);
     }
     this.firstStream?.stream.cancel();
     if (this.failure !== undefined) this.reject(this.failure);
     else this.resolve();
   }
-}
-
-/**
- * The server limits connections per client: 429/503 (HTTP); for FTP a 421, or a 530/550 whose
- * text says so (ProFTPD's "maximum number of clients"), which the FTP source marks retryable
- * while an ordinary 530 (bad login) or 550 (no such file) is not.
- */
-function isConnectionRefusal(e: unknown): boolean {
-  if (!isFerryError(e)) return false;
-  if (e.code === 'FTP') return e.status === 421 || (e.retryable && (e.status === 530 || e.status === 550));
-  return e.status === 429 || e.status === 503;
-}
-
-function describe(e: unknown): string {
-  return isFerryError(e) && e.status !== undefined ? String(e.status) : e instanceof Error ? e.message : String(e);
 }

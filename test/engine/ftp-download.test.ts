@@ -532,4 +532,23 @@ describe('ftp in the queue', () => {
     expect(notes.join('\n')).toMatch(/trying mirror ftp:/);
     expect(await hashOf('m.bin')).toBe(sha256(body));
   });
+
+  it('an FTP mirror beside an HTTP URL: both serve ranges of the one file at once', async () => {
+    const http = await startTestServer({ host: '127.0.0.2' });
+    servers.push(http);
+    const body = randomBytesSeeded(2 * 1024 * KiB + 5, 53);
+    http.setFile('/m.bin', { body });
+    http.setFaults({ throttleBytesPerSec: 512 * KiB });
+    await start({ files: { '/pub/m.bin': { body, mtime: MTIME } } });
+    engine = createEngine({ dir, ...fast, connections: 4, maxConnectionsPerHost: 2 });
+    const id = engine.add([http.url('/m.bin'), server.url('/pub/m.bin')]);
+    await engine.whenIdle();
+    expect(engine.get(id)?.state).toBe('complete');
+    expect(await hashOf('m.bin')).toBe(sha256(body));
+    // The FTP mirror is not throttled and takes most of the file: the HTTP one still serves ranges.
+    expect(http.stats.bodyBytesSent).toBeGreaterThan(16 * KiB);
+    expect(http.stats.rangesRequested.some((r) => !r.startsWith('bytes=0-'))).toBe(true);
+    expect(server.stats.dataBytesSent).toBeGreaterThan(256 * KiB);
+    expect(server.stats.retrOffsets.some((o) => o > 0)).toBe(true);
+  });
 });

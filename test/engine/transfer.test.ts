@@ -5,6 +5,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { PieceMap } from '../../src/core/piece-map.js';
 import type { ByteStream, Source } from '../../src/core/types.js';
 import { HostSlots } from '../../src/engine/host-slots.js';
+import { MirrorLanes, newLane } from '../../src/engine/mirror-lanes.js';
 import { Transfer, type TransferParams } from '../../src/engine/transfer.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
 
@@ -71,13 +72,15 @@ function memoryWriter(size: number) {
   };
 }
 
-function params(over: Partial<TransferParams> & Pick<TransferParams, 'source' | 'writer' | 'map' | 'now'>): TransferParams {
+type ParamsIn = Partial<TransferParams> & Pick<TransferParams, 'writer' | 'map' | 'now'> & { source: Source };
+
+/** Parameters of a one-mirror transfer over `source`. */
+function params(over: ParamsIn): TransferParams {
+  const { source, ...rest } = over;
   return {
-    validators: { size: over.map.size },
-    host: HOST,
+    lanes: new MirrorLanes(newLane({ index: 0, label: 'x', source, host: HOST, validators: { size: over.map.size }, limit: 16 })),
     hostSlots: new HostSlots(16),
     connections: 3,
-    perHostLimit: 16,
     minSplitSize: 8 * KiB,
     maxTries: 5,
     retryWaitMs: 10,
@@ -86,7 +89,7 @@ function params(over: Partial<TransferParams> & Pick<TransferParams, 'source' | 
     onBytes: () => {},
     onNote: () => {},
     onRetry: () => {},
-    ...over,
+    ...rest,
   };
 }
 

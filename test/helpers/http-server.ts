@@ -1,8 +1,8 @@
 /**
  * A loopback HTTP(S) file server for tests and benchmarks, with fault switches.
  *
- * - Listens on 127.0.0.1, port 0 (a free port); plain node:http, or node:https when given a
- *   certificate (see tls.ts).
+ * - Listens on 127.0.0.1 (or `host`, e.g. 127.0.0.2: Linux loopback answers on all of 127/8),
+ *   port 0 (a free port); plain node:http, or node:https when given a certificate (see tls.ts).
  * - Serves in-memory files (GET and HEAD) like a careful RFC 9110 server: single byte ranges
  *   (`bytes=a-b`, `bytes=a-`, `bytes=-n`), `If-Range` (strong ETag compare or exact
  *   Last-Modified), 416 with `Content-Range: bytes *\/size` for unsatisfiable ranges (so a
@@ -93,7 +93,7 @@ export interface ServerStats {
 }
 
 export interface TestServer {
-  /** `http://127.0.0.1:PORT` (or https). */
+  /** `http://127.0.0.1:PORT` (or https; the `host` option's address when given). */
   origin: string;
   /** Absolute URL of a path (a leading `/` is added when missing). */
   url(path: string): string;
@@ -101,11 +101,15 @@ export interface TestServer {
   setFile(path: string, file: TestFile): void;
   setFaults(partial: Faults): void;
   resetStats(): void;
+  /** Destroy every open connection now (responses in flight end mid-body); keep listening. */
+  dropConnections(): void;
   /** Stop listening and destroy every connection (stalled responses included). */
   close(): Promise<void>;
 }
 
 export interface TestServerOptions {
+  /** The loopback address to listen on (default 127.0.0.1). */
+  host?: string;
   https?: { certPem: string; keyPem: string };
   files?: Record<string, TestFile>;
   faults?: Faults;
@@ -353,6 +357,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       else res.destroy();
     });
   };
+  const host = opts.host ?? '127.0.0.1';
   const raw = opts.https ? https.createServer({ cert: opts.https.certPem, key: opts.https.keyPem }, listener) : http.createServer(listener);
   // Every accepted socket, so close() can also end TLS handshakes and stalled responses.
   const sockets = new Set<Socket>();
@@ -365,12 +370,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   raw.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     raw.once('error', reject);
-    raw.listen(0, '127.0.0.1', () => resolve());
+    raw.listen(0, host, () => resolve());
   });
   const { port } = raw.address() as AddressInfo;
 
   const server: TestServer = {
-    origin: `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    origin: `${opts.https ? 'https' : 'http'}://${host}:${port}`,
     url: (p) => server.origin + normalizePath(p),
     stats,
     setFile: (p, file) => void files.set(normalizePath(p), file),
@@ -385,6 +390,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       });
       stats.rangesRequested.length = 0;
       stats.requestHeaders.length = 0;
+    },
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
