@@ -13,6 +13,7 @@ import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { createSharedSourceFactory } from './source-factory.js';
+import { StatusCounts } from './status-counts.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const DEFAULT_MAX_ACTIVE = 3;
@@ -29,6 +30,8 @@ const DEFAULT_MAX_ACTIVE = 3;
  */
 export class Engine extends TypedEmitter<EngineEvents> {
   private readonly items = new Map<string, Item>();
+  /** Active and waiting items, counted as their statuses change. */
+  private readonly counts = new StatusCounts();
   /** Queue order: ids of every item, first = next to start. */
   private order: string[] = [];
   private readonly hostSlots: HostSlots;
@@ -72,6 +75,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const item: Item = { id, urls, mirror: 0, formerUrls: [], options: { ...options }, status: at.paused ? 'paused' : 'waiting', activeMs: 0 };
     reserveOutput(this.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
+    this.counts.change(undefined, item.status);
     this.order.splice(position ?? this.order.length, 0, id);
     this.emit('added', this.info(item));
     queueMicrotask(() => this.schedule());
@@ -89,6 +93,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     // a later download of the same name, size and date must not take it for its own.
     if (item.status !== 'complete') this.claims.release(item);
     this.items.delete(id);
+    this.counts.change(item.status, undefined);
     this.order = this.order.filter((x) => x !== id);
     return true;
   }
@@ -216,9 +221,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** How many Downloads run now (always the number of items whose state is 'active'). */
   activeCount(): number {
-    let n = 0;
-    for (const i of this.items.values()) if (isActive(i.status)) n++;
-    return n;
+    return this.counts.active;
   }
 
   /** Resolves when nothing is active or waiting (paused ones do not count). */
@@ -249,6 +252,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const from = item.status;
     const t = queueTransition(from, command);
     item.status = t.next;
+    this.counts.change(from, t.next);
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
     // must never take a finished file for its own (same size and date is not the same file).
@@ -270,8 +274,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   private isIdle(): boolean {
-    for (const i of this.items.values()) if (isActive(i.status) || i.status === 'waiting') return false;
-    return true;
+    return this.counts.active === 0 && this.counts.waiting === 0;
   }
 
   private checkIdle(): void {
@@ -284,9 +287,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** Start waiting downloads, in order, while slots are free. */
   private schedule(): void {
-    if (!this.closed) {
+    if (!this.closed && this.counts.waiting > 0) {
       for (const id of this.order) {
-        if (this.activeCount() >= this.maxActive) break;
+        if (this.counts.active >= this.maxActive || this.counts.waiting === 0) break;
         const item = this.items.get(id) as Item;
         if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
       }
