@@ -12,6 +12,8 @@ export interface FinishRequest {
   probe: ProbeResult;
   checksum?: Checksum;
   fsync: boolean;
+  /** The directory sync after the rename (default: one fsync of its own). */
+  syncDir?: (dir: string) => Promise<void>;
   /** A control file of this download is on disk. */
   hasControl: boolean;
   /** The control file was on disk before this run: crashed saves may have left temp files. */
@@ -43,7 +45,7 @@ export async function finishDownload(req: FinishRequest): Promise<void> {
     const t = Date.parse(probe.lastModified);
     if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));
   }
-  await finalizeFile(paths.part, paths.final, { durable: req.fsync });
+  await finalizeFile(paths.part, paths.final, { durable: req.fsync, syncDir: req.syncDir });
   if (req.hasControl) await removeControl(paths.control, { leftovers: req.inherited });
 }
 

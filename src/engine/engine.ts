@@ -5,6 +5,7 @@ import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import { DirSyncs } from '../disk/dir-sync.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
@@ -49,7 +50,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
     const shared = deps.createSource ? undefined : createSharedSourceFactory();
-    this.deps = shared ? { ...deps, createSource: shared.createSource } : deps;
+    const withSource = shared ? { ...deps, createSource: shared.createSource } : deps;
+    // One group of directory syncs: files finishing together in one directory share one fsync.
+    this.deps = { ...withSource, dirSyncs: deps.dirSyncs ?? new DirSyncs() };
     this.closeSources = () => shared?.close();
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };
