@@ -24,6 +24,7 @@ import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
+import { MadeDirs } from './made-dirs.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { PositionalWriter } from './segment-pump.js';
 import { runSegmented } from './segmented-run.js';
@@ -64,6 +65,8 @@ export interface DownloadDeps {
   stdout?: ByteSink;
   /** Directory syncs after the final rename, shared by the downloads of one engine. */
   dirSyncs?: DirSyncs;
+  /** Output directories already made, shared by the downloads of one engine. */
+  dirs?: MadeDirs;
 }
 
 const MAX_RESTARTS = 3;
@@ -125,6 +128,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       debug: deps.debug,
       stdout: deps.stdout ?? process.stdout,
       dirSyncs: deps.dirSyncs ?? new DirSyncs(),
+      dirs: deps.dirs ?? new MadeDirs(),
     };
   }
 
@@ -272,6 +276,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       mirrors: this.deps.mirrors,
       probe,
       current: this.paths,
+      dirs: this.deps.dirs,
     });
     this.clean = choice !== undefined && !choice.complete && choice.continueFrom === undefined && choice.control === undefined;
     if (!choice) return { paths: this.paths as Paths, complete: false };

@@ -10,6 +10,7 @@ import { OutputClaims } from '../disk/output-claims.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
+import { MadeDirs } from './made-dirs.js';
 import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
@@ -51,8 +52,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
     super();
     const shared = deps.createSource ? undefined : createSharedSourceFactory();
     const withSource = shared ? { ...deps, createSource: shared.createSource } : deps;
-    // One group of directory syncs: files finishing together in one directory share one fsync.
-    this.deps = { ...withSource, dirSyncs: deps.dirSyncs ?? new DirSyncs() };
+    // One group of directory syncs (files finishing together in one directory share one fsync)
+    // and one set of directories made.
+    this.deps = { ...withSource, dirSyncs: deps.dirSyncs ?? new DirSyncs(), dirs: deps.dirs ?? new MadeDirs() };
     this.closeSources = () => shared?.close();
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };
