@@ -328,6 +328,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
         this.emit('note', this.info(item), `${error.message}; trying mirror ${redactUrl(item.urls[item.mirror + 1])}`);
       }
       void this.apply(item, command, { result, error });
+      // A complete download has nothing left to stop or remove: its last snapshot is all the
+      // queue shows of it, so the Download (its transfer, buffers and source) can go.
+      if (item.status === 'complete' && item.download === d) item.download = undefined;
     };
     d.start().then(
       (result) => settle(result.status === 'complete' || result.status === 'already-complete' ? 'complete' : result.status, result),

@@ -179,3 +179,40 @@ describe('durable finish', () => {
     expect(syncs).toBe(0);
   });
 });
+
+describe('a finished download leaves no timer behind', () => {
+  it('every sleep it started (the stall watch included) has ended when it resolves, 20 times', async () => {
+    for (let round = 0; round < 20; round++) {
+      const name = `/t${round}`;
+      const body = randomBytesSeeded(round * 700, `t${round}`);
+      server.setFile(name, { body });
+      let pending = 0;
+      const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+        new Promise<void>((resolve, reject) => {
+          pending++;
+          const done = (): void => {
+            pending--;
+            clearTimeout(t);
+            signal.removeEventListener('abort', onAbort);
+          };
+          const onAbort = (): void => {
+            done();
+            reject(new Error('aborted'));
+          };
+          const t = setTimeout(() => {
+            done();
+            resolve();
+          }, ms);
+          if (signal.aborted) onAbort();
+          else signal.addEventListener('abort', onAbort);
+        });
+      const e = createEngine({ dir, ...fast }, { sleep });
+      e.add(server.url(name));
+      await e.whenIdle();
+      expect(e.list()[0]?.state).toBe('complete');
+      expect(await hashOf(name.slice(1))).toBe(sha256(body));
+      expect(pending).toBe(0);
+      await e.close();
+    }
+  });
+});
