@@ -34,9 +34,10 @@ export async function finishDownload(req: FinishRequest): Promise<void> {
     try {
       await verifyChecksum(paths.part, req.checksum, { signal: req.signal });
     } catch (e) {
-      // A stop keeps every byte; only a mismatch removes them (they hold another file).
-      // Part first: a kill in between leaves our control file alone, never a foreign-looking part.
-      if (req.hasControl && isFerryError(e) && e.code === 'CHECKSUM') await removePartialFiles(paths);
+      // A stop keeps every byte; only a mismatch removes them (they hold another file), also a
+      // small download's temp file (it has no control file). Part first: a kill in between leaves
+      // our control file alone, never a foreign-looking part.
+      if (isFerryError(e) && e.code === 'CHECKSUM') await removePartialFiles(paths);
       throw e;
     }
   }

@@ -216,3 +216,15 @@ describe('a finished download leaves no timer behind', () => {
     }
   });
 });
+
+describe('a small file whose checksum does not match', () => {
+  it('fails with CHECKSUM and leaves nothing behind (no final file, no temp file)', async () => {
+    const body = randomBytesSeeded(2 * KiB, 'sum');
+    server.setFile('/c', { body });
+    engine = createEngine({ dir, ...fast, checksum: { algorithm: 'sha-256', hex: '0'.repeat(64) } });
+    engine.add(server.url('/c'));
+    await engine.whenIdle();
+    expect(engine.list()[0]?.errorCode).toBe('CHECKSUM');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
