@@ -188,18 +188,24 @@ export async function openDataFile(filePath: string, options: { size?: number; f
 
 /**
  * Move the finished partial file to its final name (replacing any file there), then fsync the
- * directory so the rename itself survives a crash (unless `durable` is false).
+ * directory so the rename itself survives a crash (unless `durable` is false). `syncDir` does
+ * that sync (default fsyncDir; a DirSyncs shares one sync among renames close together).
  */
-export async function finalizeFile(partPath: string, finalPath: string, options: { durable?: boolean } = {}): Promise<void> {
+export async function finalizeFile(
+  partPath: string,
+  finalPath: string,
+  options: { durable?: boolean; syncDir?: (dir: string) => Promise<void> } = {},
+): Promise<void> {
   try {
     await fs.rename(partPath, finalPath);
   } catch (e) {
     throw fileSystemError(e, `rename ${partPath} to`, finalPath);
   }
   if (options.durable === false) return;
-  await fsyncDir(path.dirname(finalPath));
+  const syncDir = options.syncDir ?? fsyncDir;
+  await syncDir(path.dirname(finalPath));
   if (path.resolve(path.dirname(partPath)) !== path.resolve(path.dirname(finalPath))) {
-    await fsyncDir(path.dirname(partPath));
+    await syncDir(path.dirname(partPath));
   }
 }
 

@@ -46,7 +46,8 @@ export const MAX_CANDIDATES = 10_000;
  */
 export class OutputClaims {
   private readonly byPath = new Map<string, object>();
-  private readonly byOwner = new Map<object, OutputClaim>();
+  /** Each owner's claim and the resolved keys of its paths (in byPath). */
+  private readonly byOwner = new Map<object, { claim: OutputClaim; keys: string[] }>();
 
   /**
    * Claim for `owner` the first candidate of `name` in `dir`, from `from` on, that no other owner
@@ -68,25 +69,31 @@ export class OutputClaims {
   /** Claim candidate `index` of `name` for `owner` when no other owner holds any of its paths. */
   tryClaim(owner: object, dir: string, name: string, index: number, explicit: boolean): OutputClaim | undefined {
     const paths = outputPathsFor(dir, candidateName(name, index));
-    if (Object.values(paths).some((p) => this.holderOf(p, owner) !== undefined)) return undefined;
+    // Each path is resolved once per claim (a long list claims every entry twice: at the check
+    // of the command line and at add).
+    const keys = [key(paths.final), key(paths.part), key(paths.control)];
+    for (const k of keys) {
+      const holder = this.byPath.get(k);
+      if (holder !== undefined && holder !== owner) return undefined;
+    }
     this.release(owner);
     const claim: OutputClaim = { dir, name, index, explicit, paths };
-    for (const p of Object.values(paths)) this.byPath.set(key(p), owner);
-    this.byOwner.set(owner, claim);
+    for (const k of keys) this.byPath.set(k, owner);
+    this.byOwner.set(owner, { claim, keys });
     return claim;
   }
 
   /** The claim `owner` holds, if any. */
   current(owner: object): OutputClaim | undefined {
-    return this.byOwner.get(owner);
+    return this.byOwner.get(owner)?.claim;
   }
 
   /** Drop `owner`'s claim (nothing happens when it holds none). */
   release(owner: object): void {
-    const claim = this.byOwner.get(owner);
-    if (!claim) return;
+    const held = this.byOwner.get(owner);
+    if (!held) return;
     this.byOwner.delete(owner);
-    for (const p of Object.values(claim.paths)) if (this.byPath.get(key(p)) === owner) this.byPath.delete(key(p));
+    for (const k of held.keys) if (this.byPath.get(k) === owner) this.byPath.delete(k);
   }
 
   /** The owner other than `self` that holds `p`, if any. */
@@ -101,7 +108,7 @@ export class OutputClaims {
     const other = Object.values(paths)
       .map((p) => this.holderOf(p, owner))
       .find((h) => h !== undefined);
-    const held = other ? this.byOwner.get(other) : undefined;
+    const held = other ? this.byOwner.get(other)?.claim : undefined;
     const theirs = held?.paths.final;
     const clash = theirs === undefined || key(theirs) === key(paths.final) ? '' : ` (as ${theirs})`;
     // The other one may have the name from its URL or server, not from an -o of its own.

@@ -16,6 +16,14 @@ export function controlPathFor(outPath: string): string {
 }
 
 /**
+ * The temp file of a small download of `outPath` (one that needs no control file): its bytes land
+ * here until it is complete. Only ferry writes this name; a leftover of a crashed run is replaced.
+ */
+export function smallTempPathFor(outPath: string): string {
+  return `${outPath}.ferry-tmp`;
+}
+
+/**
  * Join `dir` and `name`, refusing any `name` that would land outside `dir`.
  *
  * Names are sanitized before they get here; this is defense in depth against a server-suggested

@@ -12,6 +12,8 @@ export interface FinishRequest {
   probe: ProbeResult;
   checksum?: Checksum;
   fsync: boolean;
+  /** The directory sync after the rename (default: one fsync of its own). */
+  syncDir?: (dir: string) => Promise<void>;
   /** A control file of this download is on disk. */
   hasControl: boolean;
   /** The control file was on disk before this run: crashed saves may have left temp files. */
@@ -32,9 +34,10 @@ export async function finishDownload(req: FinishRequest): Promise<void> {
     try {
       await verifyChecksum(paths.part, req.checksum, { signal: req.signal });
     } catch (e) {
-      // A stop keeps every byte; only a mismatch removes them (they hold another file).
-      // Part first: a kill in between leaves our control file alone, never a foreign-looking part.
-      if (req.hasControl && isFerryError(e) && e.code === 'CHECKSUM') await removePartialFiles(paths);
+      // A stop keeps every byte; only a mismatch removes them (they hold another file), also a
+      // small download's temp file (it has no control file). Part first: a kill in between leaves
+      // our control file alone, never a foreign-looking part.
+      if (isFerryError(e) && e.code === 'CHECKSUM') await removePartialFiles(paths);
       throw e;
     }
   }
@@ -43,7 +46,7 @@ export async function finishDownload(req: FinishRequest): Promise<void> {
     const t = Date.parse(probe.lastModified);
     if (Number.isFinite(t)) await setMtime(paths.part, new Date(t));
   }
-  await finalizeFile(paths.part, paths.final, { durable: req.fsync });
+  await finalizeFile(paths.part, paths.final, { durable: req.fsync, syncDir: req.syncDir });
   if (req.hasControl) await removeControl(paths.control, { leftovers: req.inherited });
 }
 

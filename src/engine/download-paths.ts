@@ -8,6 +8,7 @@ import { chooseOutput } from '../disk/output-choice.js';
 import type { OutputClaims, OutputPaths } from '../disk/output-claims.js';
 import { controlPathFor, resolveInside } from '../disk/paths.js';
 import { mkdirOrFail } from './download-support.js';
+import type { MadeDirs } from './made-dirs.js';
 
 /**
  * The final path the URL (or `out`) names before the server answers, or undefined when it names
@@ -51,6 +52,8 @@ export interface ClaimRequest {
   probe: ProbeResult;
   /** The paths an earlier attempt of this run holds, if any. */
   current?: OutputPaths;
+  /** The directories the engine already made (default: make the directory every time). */
+  dirs?: MadeDirs;
 }
 
 /**
@@ -77,7 +80,8 @@ export async function claimPaths(req: ClaimRequest): Promise<PathsChoice | undef
     remote: probe,
     from: same ? held.index : 0,
   });
-  await mkdirOrFail(path.dirname(choice.claim.paths.final));
+  const parent = path.dirname(choice.claim.paths.final);
+  await (req.dirs ? req.dirs.ensure(parent) : mkdirOrFail(parent));
   return {
     paths: choice.claim.paths,
     complete: choice.action === 'complete',

@@ -13,8 +13,10 @@ import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
 import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
+import { DirSyncs } from '../disk/dir-sync.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { continuePartialFile } from '../disk/output-continue.js';
+import { smallTempPathFor } from '../disk/paths.js';
 import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
 import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
@@ -23,10 +25,12 @@ import { buildTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
 import { HostSlots } from './host-slots.js';
+import { MadeDirs } from './made-dirs.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { PositionalWriter } from './segment-pump.js';
 import { runSegmented } from './segmented-run.js';
 import { runSingleConnection } from './single-connection.js';
+import { fitsOneResponse } from './small-run.js';
 import { createSource, type SourceFactory } from './source-factory.js';
 import { downloadToStdout } from './stdout-download.js';
 import type { ConnectionView, Transfer } from './transfer.js';
@@ -65,6 +69,10 @@ export interface DownloadDeps {
   debug?: (line: string) => void;
   /** Where `out: '-'` writes (default: process.stdout). */
   stdout?: ByteSink;
+  /** Directory syncs after the final rename, shared by the downloads of one engine. */
+  dirSyncs?: DirSyncs;
+  /** Output directories already made, shared by the downloads of one engine. */
+  dirs?: MadeDirs;
 }
 
 const MAX_RESTARTS = 3;
@@ -107,6 +115,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private inherited = false;
   /** The output of a download to standard output (`out: '-'`), once it started. */
   private stdoutWriter?: StdoutWriter;
+  /** This attempt claimed a name with nothing of ours on disk (no `.part`, no control file). */
+  private clean = false;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -127,6 +137,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       env: deps.env,
       debug: deps.debug,
       stdout: deps.stdout ?? process.stdout,
+      dirSyncs: deps.dirSyncs ?? new DirSyncs(),
+      dirs: deps.dirs ?? new MadeDirs(),
     };
   }
 
@@ -262,6 +274,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           return await this.segmented(source, probe, paths, fresh, slot);
         } catch (e) {
           if (!isRangeIgnored(e) || signal.aborted) throw e;
+          this.paths = paths;
           this.transfer = undefined;
           this.emit('note', 'the server ignored a range request');
           probe.body?.cancel();
@@ -284,7 +297,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
       mirrors: this.deps.mirrors,
       probe,
       current: this.paths,
+      dirs: this.deps.dirs,
     });
+    this.clean = choice !== undefined && !choice.complete && choice.continueFrom === undefined && choice.control === undefined;
     if (!choice) return { paths: this.paths as Paths, complete: false };
     if (choice.renamed) this.emit('note', choice.renamed);
     this.found = choice.control;
@@ -326,8 +341,13 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** Many connections over byte ranges, with a control file for resume. */
-  private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
+  private async segmented(source: Source, probe: ProbeResult, claimed: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
+    // A small file the probe carries whole needs no control file: it goes to a temp file instead.
+    const smallTemp = !fresh && this.clean && fitsOneResponse(probe, this.options.minSplitSize) ? smallTempPathFor(claimed.final) : undefined;
+    const paths = smallTemp === undefined ? claimed : { ...claimed, part: smallTemp };
+    this.paths = paths;
     const outcome = await runSegmented({
+      smallTemp,
       probe,
       paths,
       saved: fresh ? undefined : this.found,
@@ -434,7 +454,17 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
     try {
-      await finishDownload({ paths, probe, checksum: this.options.checksum, fsync: this.options.fsync, hasControl, inherited: this.inherited, signal });
+      const syncDir = (dir: string): Promise<void> => this.deps.dirSyncs.sync(dir);
+      await finishDownload({
+        paths,
+        probe,
+        checksum: this.options.checksum,
+        fsync: this.options.fsync,
+        syncDir,
+        hasControl,
+        inherited: this.inherited,
+        signal,
+      });
     } catch (e) {
       if (!signal.aborted || (isFerryError(e) && e.code === 'CHECKSUM')) throw e;
       // Stopped while verifying (or just before the rename): every byte is kept. Without a control

@@ -5,14 +5,17 @@ import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import { DirSyncs } from '../disk/dir-sync.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { HostSlots } from './host-slots.js';
+import { MadeDirs } from './made-dirs.js';
 import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { createSharedSourceFactory } from './source-factory.js';
+import { StatusCounts } from './status-counts.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const DEFAULT_MAX_ACTIVE = 3;
@@ -29,6 +32,8 @@ const DEFAULT_MAX_ACTIVE = 3;
  */
 export class Engine extends TypedEmitter<EngineEvents> {
   private readonly items = new Map<string, Item>();
+  /** Active and waiting items, counted as their statuses change. */
+  private readonly counts = new StatusCounts();
   /** Queue order: ids of every item, first = next to start. */
   private order: string[] = [];
   private readonly hostSlots: HostSlots;
@@ -46,7 +51,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
     const shared = deps.createSource ? undefined : createSharedSourceFactory();
-    this.deps = shared ? { ...deps, createSource: shared.createSource } : deps;
+    const withSource = shared ? { ...deps, createSource: shared.createSource } : deps;
+    // One group of directory syncs (files finishing together in one directory share one fsync)
+    // and one set of directories made.
+    this.deps = { ...withSource, dirSyncs: deps.dirSyncs ?? new DirSyncs(), dirs: deps.dirs ?? new MadeDirs() };
     this.closeSources = () => shared?.close();
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };
@@ -72,6 +80,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const item: Item = { id, urls, mirror: 0, formerUrls: [], options: { ...options }, status: at.paused ? 'paused' : 'waiting', activeMs: 0 };
     reserveOutput(this.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
+    this.counts.change(undefined, item.status);
     this.order.splice(position ?? this.order.length, 0, id);
     this.emit('added', this.info(item));
     queueMicrotask(() => this.schedule());
@@ -89,6 +98,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     // a later download of the same name, size and date must not take it for its own.
     if (item.status !== 'complete') this.claims.release(item);
     this.items.delete(id);
+    this.counts.change(item.status, undefined);
     this.order = this.order.filter((x) => x !== id);
     return true;
   }
@@ -216,9 +226,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** How many Downloads run now (always the number of items whose state is 'active'). */
   activeCount(): number {
-    let n = 0;
-    for (const i of this.items.values()) if (isActive(i.status)) n++;
-    return n;
+    return this.counts.active;
   }
 
   /** Resolves when nothing is active or waiting (paused ones do not count). */
@@ -249,6 +257,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const from = item.status;
     const t = queueTransition(from, command);
     item.status = t.next;
+    this.counts.change(from, t.next);
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
     // must never take a finished file for its own (same size and date is not the same file).
@@ -270,8 +279,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   private isIdle(): boolean {
-    for (const i of this.items.values()) if (isActive(i.status) || i.status === 'waiting') return false;
-    return true;
+    return this.counts.active === 0 && this.counts.waiting === 0;
   }
 
   private checkIdle(): void {
@@ -284,16 +292,13 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** Start waiting downloads, in order, while slots are free. */
   private schedule(): void {
-    if (!this.closed) {
-      // Counted again only after a start (a listener of its event may change the queue): one pass
-      // over the order, not one count of every item per entry (1,000 queued made that quadratic).
-      let active = this.activeCount();
+    if (!this.closed && this.counts.waiting > 0) {
+      // The counts are kept as statuses change (a listener of a start's event may change the
+      // queue): one pass over the order, never a count of every item per entry.
       for (const id of this.order) {
-        if (active >= this.maxActive) break;
+        if (this.counts.active >= this.maxActive || this.counts.waiting === 0) break;
         const item = this.items.get(id) as Item;
-        if (item.status !== 'waiting') continue;
-        void this.apply(item, { kind: 'start' });
-        active = this.activeCount();
+        if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
       }
     }
     this.checkIdle();
@@ -332,6 +337,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
         this.emit('note', this.info(item), `${error.message}; trying mirror ${redactUrl(item.urls[item.mirror + 1])}`);
       }
       void this.apply(item, command, { result, error });
+      // A complete download has nothing left to stop or remove: its last snapshot is all the
+      // queue shows of it, so the Download (its transfer, buffers and source) can go.
+      if (item.status === 'complete' && item.download === d) item.download = undefined;
     };
     d.start().then(
       (result) => settle(result.status === 'complete' || result.status === 'already-complete' ? 'complete' : result.status, result),

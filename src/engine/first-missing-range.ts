@@ -1,5 +1,4 @@
 /** The probe of a resumed download asks for the first range an earlier run did not finish. */
-import { existsSync } from 'node:fs';
 import { RangeSet } from '../core/byte-ranges.js';
 import { isControlFor } from '../core/resume.js';
 import type { ByteRange } from '../core/types.js';
@@ -13,7 +12,9 @@ import { loadControl } from '../disk/control-file.js';
 export async function firstMissingRange(controlPath: string | undefined, urls: readonly string[]): Promise<ByteRange | undefined> {
   if (controlPath === undefined) return undefined;
   try {
-    const saved = existsSync(controlPath) ? await loadControl(controlPath) : undefined;
+    // One read on the thread pool (none there: undefined), never a blocking look first: the
+    // directory may be busy with other downloads' creations and renames.
+    const saved = await loadControl(controlPath);
     if (!saved || saved.size === undefined || saved.done.length === 0) return undefined;
     if (!isControlFor([saved.source, saved.url], urls)) return undefined;
     return new RangeSet(saved.done).gaps(saved.size)[0];

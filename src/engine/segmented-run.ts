@@ -11,6 +11,7 @@ import { type DataFile, openDataFile, removeIfExists, WRITE_BACK_BYTES } from '.
 import type { OutputPaths } from '../disk/output-claims.js';
 import { statOrUndefined } from './download-support.js';
 import { serialCheckpoint } from './serial-checkpoint.js';
+import { runSmall } from './small-run.js';
 import type { Transfer } from './transfer.js';
 
 export interface SegmentedContext {
@@ -23,6 +24,11 @@ export interface SegmentedContext {
   fsync: boolean;
   checkpointIntervalMs: number;
   signal: AbortSignal;
+  /**
+   * Set when the probe's response is the whole, small file and nothing of it is on disk: the bytes
+   * go to this temp file, with no control file (see runSmall).
+   */
+  smallTemp?: string;
   /** Rewrite the control file to claim no bytes (before a fresh `.part`). */
   claimNothing(createdAt: string): Promise<void>;
   note(message: string): void;
@@ -43,6 +49,7 @@ export type SegmentedOutcome = { done: true; hasControl: boolean } | { done: fal
  * and on a stop a last checkpoint is saved.
  */
 export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutcome> {
+  if (ctx.smallTemp !== undefined) return runSmall({ ...ctx, temp: ctx.smallTemp });
   const { probe, paths, saved } = ctx;
   const size = probe.size as number;
   const partStat = await statOrUndefined(paths.part);

@@ -1,0 +1,87 @@
+/**
+ * The floor of the list scenarios for a Node process: a bare script that does only the file-system
+ * work of `files-500` (no network, no parsing), 16 files at once on libuv's thread pool, with the
+ * data already in memory. `durable`: what ferry does by default (create a temp file, write,
+ * fdatasync, close, rename, one directory fsync at the end); `plain`: what curl does (create,
+ * write, close). Run it in the directory the benchmark writes to (the temp dir by default):
+ *
+ *   node bench/list-floor.mjs [durable|plain] [FILES] [DIR] [LIST]
+ *
+ * With LIST (a list file in aria2's format, as the benchmark writes for ferry, of a server that is
+ * up), every body is first fetched with node:http over 16 kept-alive connections: the floor of a
+ * Node download manager that also talks HTTP (with Node's own client).
+ *
+ * Plain JavaScript, so that no loader's memory counts in its peak RSS.
+ *
+ * It prints one line: files/s, wall, CPU and peak RSS (of this process, Node's start-up excluded).
+ */
+import { constants, readFileSync } from 'node:fs';
+import { mkdtemp, open, rename, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const mode = process.argv[2] === 'plain' ? 'plain' : 'durable';
+const files = Number(process.argv[3] ?? 500);
+const base = process.argv[4] ?? tmpdir();
+const JOBS = 16;
+const body = Buffer.alloc(64 * 1024, 0x5a);
+const urls =
+  process.argv[5] === undefined
+    ? undefined
+    : readFileSync(process.argv[5], 'utf8')
+        .split('\n')
+        .filter((l) => /^https?:/.test(l));
+const agent = new http.Agent({ keepAlive: true, maxSockets: JOBS });
+
+/** @param {string} url @returns {Promise<Buffer>} */
+function fetchBody(url) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        /** @type {Buffer[]} */
+        const parts = [];
+        res.on('data', (c) => parts.push(c));
+        res.on('end', () => resolve(Buffer.concat(parts)));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+/** @param {string} dir @param {number} i */
+async function one(dir, i) {
+  const final = path.join(dir, `f${i}`);
+  const tmp = mode === 'durable' ? `${final}.tmp` : final;
+  const data = urls === undefined ? body : await fetchBody(urls[i % urls.length]);
+  const h = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
+  await h.write(data, 0, data.length, 0);
+  if (mode === 'durable') await h.datasync();
+  await h.close();
+  if (mode === 'durable') await rename(tmp, final);
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(base, 'ferry-floor-'));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < files) await one(dir, next++);
+  };
+  await Promise.all(Array.from({ length: JOBS }, worker));
+  if (mode === 'durable') {
+    const d = await open(dir, 'r');
+    await d.sync();
+    await d.close();
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const rss = process.resourceUsage().maxRSS / 1024;
+  agent.destroy();
+  await rm(dir, { recursive: true, force: true });
+  const line = `${mode}${urls === undefined ? '' : ' + node:http'}: ${files} files in ${wall.toFixed(2)} s = ${(files / wall).toFixed(0)} files/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, peak RSS ${rss.toFixed(1)} MiB`;
+  process.stdout.write(`${line}\n`);
+}
+
+await main();

@@ -1,0 +1,52 @@
+/**
+ * Group commit of directory syncs: downloads that rename their files into one directory at about
+ * the same time share one fsync of that directory instead of one each.
+ */
+import path from 'node:path';
+import { fsyncDir } from './data-file.js';
+
+/** One directory's sync in flight, and the one queued to start after it, if any. */
+interface Pending {
+  running: Promise<void>;
+  next?: Promise<void>;
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Invariant: `sync(dir)` resolves only after an fsync of `dir` that *began* after the call has
+ * completed, so every rename (or creation) in `dir` made before the call is durable once it
+ * resolves. Callers that arrive while a sync runs share the one queued behind it (that running
+ * sync may have begun before their rename), so at most two syncs per directory are ever pending.
+ * Directory keys are resolved paths. One instance per engine; nothing is module-level.
+ */
+export class DirSyncs {
+  private readonly pending = new Map<string, Pending>();
+
+  /** @param syncDir the sync itself (default: fsyncDir, tolerant of file systems that cannot). */
+  constructor(private readonly syncDir: (dir: string) => Promise<void> = fsyncDir) {}
+
+  /** Make everything renamed into `dir` so far durable; rejects with the sync's error. */
+  sync(dir: string): Promise<void> {
+    const key = path.resolve(dir);
+    const p = this.pending.get(key);
+    if (p === undefined) return this.start(key);
+    p.next ??= p.running.then(ignore, ignore).then(() => this.start(key));
+    return p.next;
+  }
+
+  /** How many directories have a sync in flight (for tests). */
+  get busy(): number {
+    return this.pending.size;
+  }
+
+  private start(key: string): Promise<void> {
+    const running = this.syncDir(key);
+    const p: Pending = { running };
+    this.pending.set(key, p);
+    void running.then(ignore, ignore).then(() => {
+      if (this.pending.get(key) === p && p.next === undefined) this.pending.delete(key);
+    });
+    return running;
+  }
+}
