@@ -11,6 +11,7 @@ import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
+import { readBootId } from '../disk/boot-id.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
 import { openDataFile, removeIfExists } from '../disk/data-file.js';
 import { OutputClaims } from '../disk/output-claims.js';
@@ -59,7 +60,26 @@ export interface DownloadDeps {
   debug?: (line: string) => void;
   /** Where `out: '-'` writes (default: process.stdout). */
   stdout?: ByteSink;
+  /**
+   * The kernel's boot id (default: read once from /proc/sys/kernel/random/boot_id; an engine reads
+   * it once for all its downloads). Bytes an earlier run wrote but did not sync are trusted only
+   * when it recorded the same boot id; resolving undefined trusts only synced bytes.
+   */
+  bootId?: () => Promise<string | undefined>;
+  /**
+   * Where the default `bootId` reads the boot id (default /proc/sys/kernel/random/boot_id). A file
+   * holding another id simulates a reboot; a missing file, a system without boot id.
+   */
+  bootIdFile?: string;
+  /**
+   * How often the control file is saved without syncing, to list the bytes written since the last
+   * durable checkpoint (ms, default 25): a killed process loses about this much transfer time.
+   */
+  recordIntervalMs?: number;
 }
+
+/** Default of DownloadDeps.recordIntervalMs. */
+export const RECORD_INTERVAL_MS = 25;
 
 const MAX_RESTARTS = 3;
 
@@ -79,7 +99,9 @@ interface Paths {
 export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
-  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
+  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug' | 'bootIdFile'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
+  /** The boot id, read once (on the first segmented start). */
+  private bootId?: Promise<string | undefined>;
   private readonly ctrl = new AbortController();
   private cancelled = false;
   private running?: Promise<DownloadResult>;
@@ -117,6 +139,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       env: deps.env,
       debug: deps.debug,
       stdout: deps.stdout ?? process.stdout,
+      bootId: deps.bootId ?? (() => readBootId(deps.bootIdFile)),
+      recordIntervalMs: deps.recordIntervalMs ?? RECORD_INTERVAL_MS,
     };
   }
 
@@ -216,7 +240,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
     const signal = this.ctrl.signal;
     const gap = fresh
       ? undefined
-      : await firstMissingRange(this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? guessControlPath(this.options, this.url), this.deps.mirrors);
+      : await firstMissingRange(
+          this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? guessControlPath(this.options, this.url),
+          this.deps.mirrors,
+          await this.readBootId(),
+        );
     // The probe's connection counts against the per-host limit; the transfer inherits its slot.
     const host = hostOf(this.url);
     const slot = { held: false };
@@ -304,6 +332,12 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.found = state;
   }
 
+  /** The boot id of now, read once per Download (never fails: undefined when there is none). */
+  private readBootId(): Promise<string | undefined> {
+    this.bootId ??= this.deps.bootId().catch(() => undefined);
+    return this.bootId;
+  }
+
   /** Many connections over byte ranges, with a control file for resume. */
   private async segmented(source: Source, probe: ProbeResult, paths: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
     const outcome = await runSegmented({
@@ -313,6 +347,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       source: this.url,
       fsync: this.options.fsync,
       checkpointIntervalMs: this.options.checkpointIntervalMs,
+      recordIntervalMs: this.deps.recordIntervalMs,
+      bootId: await this.readBootId(),
       signal: this.ctrl.signal,
       claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
       note: (m) => this.emit('note', m),

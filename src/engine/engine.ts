@@ -5,6 +5,7 @@ import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import { readBootId } from '../disk/boot-id.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
@@ -46,7 +47,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
     const shared = deps.createSource ? undefined : createSharedSourceFactory();
-    this.deps = shared ? { ...deps, createSource: shared.createSource } : deps;
+    // The boot id is read once for every download of the engine.
+    let bootId: Promise<string | undefined> | undefined;
+    const readBoot = deps.bootId ?? (() => readBootId(deps.bootIdFile));
+    const once = { bootId: () => (bootId ??= readBoot().catch(() => undefined)) };
+    this.deps = shared ? { ...deps, ...once, createSource: shared.createSource } : { ...deps, ...once };
     this.closeSources = () => shared?.close();
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };

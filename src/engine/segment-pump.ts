@@ -34,7 +34,8 @@ export interface PumpContext {
 /**
  * Reads `stream` into the file at the claim's position, in batches, with back-pressure: at most one
  * write in flight and one batch filling per connection, so memory stays bounded whatever the file
- * size. Bytes are marked done only after their write returned. Stops (cancelling the stream) when the
+ * size. A chunk that arrives while no write is in flight is written at once (batches form only
+ * behind a write that takes its time), so a killed process has little received and unwritten. Bytes are marked done only after their write returned. Stops (cancelling the stream) when the
  * claim was shrunk below the request by a split. Always flushes what it received, also on errors,
  * and rethrows the first error (a write error wins over a read error).
  */
@@ -47,6 +48,8 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
   const now = ctx.now ?? (() => performance.now());
   const maxAge = ctx.maxBatchAgeMs ?? 250;
   let inFlight: Promise<void> | undefined;
+  /** A write is in flight (its promise has not settled yet). */
+  let writing = false;
   let writeError: unknown;
 
   const flush = async (): Promise<void> => {
@@ -58,12 +61,15 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
     const end = batchStart + batchLen;
     batch = [];
     batchLen = 0;
+    writing = true;
     inFlight = writer.write(bufs, start).then(
       () => {
+        writing = false;
         map.markDone(start, end);
         if (stream.release) for (const b of bufs) stream.release(b);
       },
       (e: unknown) => {
+        writing = false;
         map.unreceive(start, end);
         writeError ??= e;
       },
@@ -82,7 +88,9 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
         batch.push(accepted === chunk.length ? chunk : chunk.subarray(0, accepted));
         batchLen += accepted;
         ctx.onBytes(accepted);
-        if (batchLen >= ctx.batchBytes || now() - batchOpenedAt >= maxAge) await flush();
+        // Write at once when the file is idle (a slow link's bytes reach the file, and the next
+        // checkpoint, within one chunk); while a write is in flight, batch up to its size or age.
+        if (!writing || batchLen >= ctx.batchBytes || now() - batchOpenedAt >= maxAge) await flush();
         if (ctx.throttle) await ctx.throttle(accepted);
       }
       const claim = map.getClaim(id);

@@ -6,6 +6,7 @@ import { isFerryError } from '../core/errors.js';
 import { PieceMap } from '../core/piece-map.js';
 import { decideResume } from '../core/resume.js';
 import type { ProbeResult } from '../core/types.js';
+import { trustedRanges, writtenTrust } from '../core/written-ranges.js';
 import type { ControlState } from '../disk/control-file.js';
 import { type DataFile, openDataFile, removeIfExists } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
@@ -21,7 +22,12 @@ export interface SegmentedContext {
   /** The URL the download was given (the control file's source). */
   source: string;
   fsync: boolean;
+  /** How often a durable checkpoint (data synced, then the control file) is saved (ms). */
   checkpointIntervalMs: number;
+  /** How often a light checkpoint (the control file alone, listing written bytes) is saved (ms). */
+  recordIntervalMs: number;
+  /** The kernel's boot id now (undefined: bytes written but not synced are never trusted). */
+  bootId: string | undefined;
   signal: AbortSignal;
   /** Rewrite the control file to claim no bytes (before a fresh `.part`). */
   claimNothing(createdAt: string): Promise<void>;
@@ -46,12 +52,17 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
   const { probe, paths, saved } = ctx;
   const size = probe.size as number;
   const partStat = await statOrUndefined(paths.part);
-  const decision = decideResume(saved, probe, partStat?.size);
+  // Bytes written but not synced by the run before count only during the same boot.
+  const trust = saved ? writtenTrust(saved, ctx.bootId) : 'none';
+  const claimed = saved ? { ...saved, done: trustedRanges(saved, ctx.bootId) } : undefined;
+  const decision = decideResume(claimed, probe, partStat?.size);
   const createdAt = saved?.createdAt ?? new Date().toISOString();
   if (!decision.resume) {
     if (decision.reason) ctx.note(`starting over: ${decision.reason}`);
     await ctx.claimNothing(createdAt);
     if (partStat) await removeIfExists(paths.part);
+  } else if (trust === 'other-boot' || trust === 'no-boot-id') {
+    ctx.note('bytes that were written but not yet synced before the machine restarted are fetched again');
   }
   const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
   const map = new PieceMap(size, decision.resume ? decision.done : []);
@@ -66,15 +77,29 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     createdAt,
   });
   // The control file is on disk before any byte is (resumed, or rewritten to claim nothing above).
-  const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, true, ctx.fsync);
+  const checkpoint = serialCheckpoint({
+    file,
+    controlPath: paths.control,
+    state,
+    synced: decision.resume && saved ? saved.done : [],
+    written: true,
+    fsync: ctx.fsync,
+    bootId: ctx.bootId,
+  });
   ctx.started(map);
 
   const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), ctx.checkpointIntervalMs);
   timer.unref();
+  const recorder = setInterval(() => void checkpoint.record().catch(() => undefined), ctx.recordIntervalMs);
+  recorder.unref();
+  const stopTimers = (): void => {
+    clearInterval(timer);
+    clearInterval(recorder);
+  };
   try {
     if (!map.complete) await ctx.newTransfer(file, map).run(ctx.signal);
   } catch (e) {
-    clearInterval(timer);
+    stopTimers();
     await checkpoint.settled();
     if (isFerryError(e) && e.code === 'CHANGED') {
       await file.close().catch(() => undefined);
@@ -85,7 +110,7 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     await file.close().catch(() => undefined);
     throw e;
   }
-  clearInterval(timer);
+  stopTimers();
   // A save the timer started must not land after finish removed the control file.
   await checkpoint.settled();
   if (ctx.signal.aborted) {
