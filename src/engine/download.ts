@@ -72,14 +72,15 @@ export interface DownloadDeps {
    */
   bootIdFile?: string;
   /**
-   * How often the control file is saved without syncing, to list the bytes written since the last
-   * durable checkpoint (ms, default 25): a killed process loses about this much transfer time.
+   * The control file is saved without syncing right after writes, to list the bytes written since
+   * the last durable checkpoint, at most once per this many ms (default 5): a killed process loses
+   * about this much transfer time.
    */
   recordIntervalMs?: number;
 }
 
 /** Default of DownloadDeps.recordIntervalMs. */
-export const RECORD_INTERVAL_MS = 25;
+export const RECORD_INTERVAL_MS = 5;
 
 const MAX_RESTARTS = 3;
 
@@ -357,8 +358,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
         this.resumedBytes = map.doneBytes;
         this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.resumedBytes, segmented: true });
       },
-      newTransfer: (file, map) => {
-        this.transfer = this.newTransfer(source, probe, file, map, slot);
+      newTransfer: (writer, map) => {
+        this.transfer = this.newTransfer(source, probe, writer, map, slot);
         return this.transfer;
       },
     });

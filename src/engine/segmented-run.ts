@@ -2,15 +2,18 @@
  * The segmented phase of a Download: many connections over byte ranges into the `.part`, with a
  * control file checkpointed for resume.
  */
+import { performance } from 'node:perf_hooks';
 import { isFerryError } from '../core/errors.js';
 import { PieceMap } from '../core/piece-map.js';
 import { decideResume } from '../core/resume.js';
 import type { ProbeResult } from '../core/types.js';
 import { trustedRanges, writtenTrust } from '../core/written-ranges.js';
 import type { ControlState } from '../disk/control-file.js';
-import { type DataFile, openDataFile, removeIfExists } from '../disk/data-file.js';
+import { openDataFile, removeIfExists } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import { statOrUndefined } from './download-support.js';
+import { recordPacer } from './record-pacer.js';
+import type { PositionalWriter } from './segment-pump.js';
 import { serialCheckpoint } from './serial-checkpoint.js';
 import type { Transfer } from './transfer.js';
 
@@ -24,7 +27,7 @@ export interface SegmentedContext {
   fsync: boolean;
   /** How often a durable checkpoint (data synced, then the control file) is saved (ms). */
   checkpointIntervalMs: number;
-  /** How often a light checkpoint (the control file alone, listing written bytes) is saved (ms). */
+  /** Light checkpoints (the control file alone, listing written bytes) follow writes, at most one per this many ms. */
   recordIntervalMs: number;
   /** The kernel's boot id now (undefined: bytes written but not synced are never trusted). */
   bootId: string | undefined;
@@ -34,8 +37,8 @@ export interface SegmentedContext {
   note(message: string): void;
   /** The piece map is known (with the bytes resumed): progress and the start event. */
   started(map: PieceMap): void;
-  /** The connections into `file` (they take the probe's host slot and body). */
-  newTransfer(file: DataFile, map: PieceMap): Transfer;
+  /** The connections into `writer` (the `.part`; they take the probe's host slot and body). */
+  newTransfer(writer: PositionalWriter, map: PieceMap): Transfer;
 }
 
 /** Every byte is in the `.part` (then `hasControl` says whether a control file exists), or stopped. */
@@ -90,14 +93,24 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
 
   const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), ctx.checkpointIntervalMs);
   timer.unref();
-  const recorder = setInterval(() => void checkpoint.record().catch(() => undefined), ctx.recordIntervalMs);
-  recorder.unref();
+  // A light checkpoint follows the writes closely: a kill loses only what was written since.
+  const pacer = recordPacer(
+    () => void checkpoint.record().catch(() => undefined),
+    ctx.recordIntervalMs,
+    () => performance.now(),
+  );
+  const writer: PositionalWriter = {
+    write: async (buffers, position) => {
+      await file.write(buffers, position);
+      pacer.poke();
+    },
+  };
   const stopTimers = (): void => {
     clearInterval(timer);
-    clearInterval(recorder);
+    pacer.stop();
   };
   try {
-    if (!map.complete) await ctx.newTransfer(file, map).run(ctx.signal);
+    if (!map.complete) await ctx.newTransfer(writer, map).run(ctx.signal);
   } catch (e) {
     stopTimers();
     await checkpoint.settled();
