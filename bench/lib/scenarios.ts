@@ -1,4 +1,5 @@
 /** What each scenario is, in words and numbers (descriptions, ideal speeds, timeouts). Pure. */
+import { describeKillWaste } from './kill-waste-plan.js';
 import { type BenchConfig, isListScenario, type ScenarioName } from './types.js';
 import { formatBytes, MIB } from './units.js';
 
@@ -44,6 +45,8 @@ export function describe(name: ScenarioName, c: BenchConfig, server = 'the laten
       return `${size} from nginx with \`max_ranges 0\` (every request gets the whole file with 200), no limits; percentages are relative to the fastest.`;
     case 'resume':
       return `${size} from nginx at ${rate(c.resumeCapBytesPerSec)} per connection; the first attempt is killed with SIGKILL after ${(c.killAfterMs / 1000).toFixed(1)} s, then the same command runs again. Re-downloaded = body bytes sent by the server for both attempts - file size; in seconds at the observed speed.`;
+    case 'kill-waste':
+      return describeKillWaste(c.sizes[name]);
     case 'files-500':
       return `A list of ${list} from nginx on 127.0.0.1, no limits; ${jobs}`;
     case 'files-500-latency':

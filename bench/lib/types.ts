@@ -1,7 +1,19 @@
 /** Shapes shared by the benchmark modules: configuration, one measured run, one summarised cell. */
 
 /** The scenarios, in the order they run. */
-export const SCENARIOS = ['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps', 'daemon-load'] as const;
+export const SCENARIOS = [
+  'unthrottled',
+  'capped',
+  'latency',
+  'no-ranges',
+  'resume',
+  'kill-waste',
+  'files-500',
+  'files-500-latency',
+  'ftp',
+  'ftps',
+  'daemon-load',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Scenarios that download a list (queue) of small files instead of one file. */

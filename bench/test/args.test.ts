@@ -11,7 +11,19 @@ const parse = (...argv: string[]): BenchConfig => {
 describe('parseArgs', () => {
   it('has the documented defaults', () => {
     const c = parse();
-    expect(c.only).toEqual(['unthrottled', 'capped', 'latency', 'no-ranges', 'resume', 'files-500', 'files-500-latency', 'ftp', 'ftps', 'daemon-load']);
+    expect(c.only).toEqual([
+      'unthrottled',
+      'capped',
+      'latency',
+      'no-ranges',
+      'resume',
+      'kill-waste',
+      'files-500',
+      'files-500-latency',
+      'ftp',
+      'ftps',
+      'daemon-load',
+    ]);
     expect(c.runs).toBe(3);
     expect(c.sizes).toEqual(FULL_SIZES);
     expect(c.sizes.unthrottled).toBe(1024 ** 3);
