@@ -76,7 +76,11 @@ export function describeKillWaste(size: number): string {
 /** A participant's runs summarised (medians; FAIL when any run failed). Pure. */
 export function summariseKillWaste(participant: string, runs: KillWasteRecord[]): KillWasteSummary {
   const failed = runs.find((r) => !r.ok);
-  if (failed) return { participant, status: 'FAIL', note: failed.failure, runs };
+  if (failed) {
+    const others = runs.filter((r) => r.ok).map((r) => `${r.ratio.toFixed(3)}x`);
+    const note = `run ${failed.run}: ${failed.failure ?? 'failed'}${others.length > 0 ? `; the other runs sent ${others.join(', ')}` : ''}`;
+    return { participant, status: 'FAIL', note, runs };
+  }
   if (runs.length === 0) return { participant, status: 'n/a', note: 'no runs', runs };
   const ratios = runs.map((r) => r.ratio);
   return {

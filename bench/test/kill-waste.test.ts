@@ -51,6 +51,7 @@ describe('summariseKillWaste and its target', () => {
   it('a failed run is a FAIL; no ferry row cannot be judged', () => {
     const s = summariseKillWaste('ferry', [rec(1, 1.0), rec(2, 1.0, false)]);
     expect(s.status).toBe('FAIL');
+    expect(s.note).toBe('run 2: exit 1; the other runs sent 1.000x');
     expect(killWasteTargets([s])[0].pass).toBeUndefined();
     expect(killWasteTargets(undefined)).toEqual([]);
   });
