@@ -237,6 +237,28 @@ describe('the saved version 1 fixture', () => {
   });
 });
 
+describe('the saved fixture with written ranges and a boot id', () => {
+  it('decodes to the expected state, forever, and re-encodes to the same text', async () => {
+    const file = fileURLToPath(new URL('../fixtures/control-v1-written.ferry', import.meta.url));
+    const text = await fs.readFile(file, 'utf8');
+    const state = decodeControl(text, file);
+    expect(state).toEqual({
+      version: 1,
+      url: 'https://downloads.example.org/releases/ferry-1.0.tar.gz',
+      size: 10_485_760,
+      etag: '"5f3c-61a2b7e0d4c80"',
+      createdAt: '2024-10-01T10:05:12.345Z',
+      done: [{ start: 0, end: 1_048_576 }],
+      boot: '0f6a5d1e-3c1b-4d7e-9a55-2b1f0c8e7d64',
+      written: [
+        { start: 1_048_576, end: 1_310_720 },
+        { start: 5_242_880, end: 5_308_416 },
+      ],
+    });
+    expect(encodeControl(state)).toBe(text);
+  });
+});
+
 describe('saveControl / loadControl / removeControl', () => {
   const state: ControlState = { version: 1, url: 'http://h/f', size: 10, done: [{ start: 0, end: 4 }] };
 
