@@ -7,7 +7,8 @@ import { isFerryError } from '../core/errors.js';
 import { PieceMap } from '../core/piece-map.js';
 import { decideResume } from '../core/resume.js';
 import type { ProbeResult } from '../core/types.js';
-import { trustedRanges, writtenTrust } from '../core/written-ranges.js';
+import { formatBytes } from '../core/units.js';
+import { rangeBytes, rangesWithout, trustedRanges, writtenTrust } from '../core/written-ranges.js';
 import type { ControlState } from '../disk/control-file.js';
 import { openDataFile, removeIfExists } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
@@ -65,7 +66,9 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     await ctx.claimNothing(createdAt);
     if (partStat) await removeIfExists(paths.part);
   } else if (trust === 'other-boot' || trust === 'no-boot-id') {
-    ctx.note('bytes that were written but not yet synced before the machine restarted are fetched again');
+    const lost = formatBytes(rangeBytes(rangesWithout(saved?.written ?? [], saved?.done ?? [])));
+    const why = trust === 'other-boot' ? 'the machine restarted since the last run' : 'this system has no boot id to tell a crash from a restart';
+    ctx.note(`${why}: ${lost} written but not yet synced are fetched again`);
   }
   const file = await openDataFile(paths.part, { size, fresh: !decision.resume });
   const map = new PieceMap(size, decision.resume ? decision.done : []);

@@ -83,7 +83,7 @@ describe('resume: bytes written but not synced by a killed run', () => {
     h.on('note', (n) => notes.push(n));
     const r = await h.done;
     expect(r.resumedBytes).toBe(200 * KiB);
-    expect(notes.join('\n')).toMatch(/not yet synced.*fetched again/);
+    expect(notes).toContain('the machine restarted since the last run: 400.0 KiB written but not yet synced are fetched again');
     expect(askedNoneOf([range(0, 200 * KiB)], size)).toBe(true);
     expect(requested(size)[0].start).toBe(200 * KiB);
     expect(sha256(await readFile(path.join(dir, 'f')))).toBe(sha256(body));
@@ -93,8 +93,12 @@ describe('resume: bytes written but not synced by a killed run', () => {
     const body = randomBytesSeeded(size, 73);
     server.setFile('/f', { body, etag: ETAG });
     await leave(body, [range(0, 100 * KiB)], { done: [range(0, 100 * KiB)], boot: BOOT_A, written: [range(100 * KiB, 900 * KiB)] });
-    const r = await download(server.url('/f'), { dir, ...fast }, { bootIdFile: path.join(dir, 'no-such-boot-id') }).done;
+    const h = download(server.url('/f'), { dir, ...fast }, { bootIdFile: path.join(dir, 'no-such-boot-id') });
+    const notes: string[] = [];
+    h.on('note', (n) => notes.push(n));
+    const r = await h.done;
     expect(r.resumedBytes).toBe(100 * KiB);
+    expect(notes.join('\n')).toMatch(/no boot id.*800\.0 KiB written but not yet synced are fetched again/);
     expect(sha256(await readFile(path.join(dir, 'f')))).toBe(sha256(body));
   });
 
