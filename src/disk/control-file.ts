@@ -156,9 +156,15 @@ export async function loadControl(filePath: string): Promise<ControlState | unde
  * download would cost O(n) each).
  */
 export async function removeControl(filePath: string, options: { leftovers?: boolean } = {}): Promise<void> {
-  await removeIfExists(filePath);
+  // The control file goes last: beside a final file it is what makes that file this download's,
+  // so a kill while the leftovers go leaves it, and the rerun finds the download complete.
   // This process's own temp file never outlives a save (renamed, or removed when the save fails).
-  if (options.leftovers === false) return;
+  if (options.leftovers !== false) await removeLeftovers(filePath);
+  await removeIfExists(filePath);
+}
+
+/** Remove the temporary files crashed saves of `filePath` left (`<name>.tmp-<pid>`). */
+async function removeLeftovers(filePath: string): Promise<void> {
   const dir = path.dirname(filePath);
   const prefix = `${path.basename(filePath)}.tmp-`;
   let names: string[];
