@@ -15,6 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE } from './lib/args.js';
 import { type DataFile, ensureDataFile } from './lib/data.js';
+import { runKillWasteScenario } from './lib/kill-waste.js';
+import type { KillWasteResult } from './lib/kill-waste-plan.js';
+import { killWasteTargets } from './lib/kill-waste-plan.js';
 import { startLatencyServer } from './lib/latency-server.js';
 import { parseGnuTime } from './lib/measure.js';
 import { type Nginx, startNginx } from './lib/nginx.js';
@@ -142,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
     const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryScript, nginx, onCleanup: (fn) => void cleanups.push(fn) };
     const scenarios: ScenarioResult[] = [];
     let resume: BenchResults['resume'];
+    let killWaste: KillWasteResult | undefined;
     let daemon: BenchResults['daemon'];
     let latencyLabel: string | undefined;
     let listLatencyLabel: string | undefined;
@@ -166,6 +170,10 @@ async function main(argv: string[]): Promise<number> {
         continue;
       }
       const file = data.get(config.sizes[name]) as DataFile;
+      if (name === 'kill-waste') {
+        killWaste = await runKillWasteScenario(env, file);
+        continue;
+      }
       const members = all.filter((p) => p.scenarios.includes(name));
       const runnable = members.filter((p) => !missing.has(p.name));
       const na = (p: Participant, note: string): CellSummary => naCell(name, p.name, note);
@@ -244,6 +252,7 @@ async function main(argv: string[]): Promise<number> {
       config,
       scenarios,
       resume,
+      killWaste,
       daemon,
       targets: [
         ...evaluateTargets(
@@ -251,6 +260,7 @@ async function main(argv: string[]): Promise<number> {
           resume?.results,
         ),
         ...singleFileTargets(scenarios, nodeStartupSec),
+        ...killWasteTargets(killWaste?.rows),
         ...daemonTargets(daemon?.rows),
       ],
     };
@@ -261,6 +271,7 @@ async function main(argv: string[]): Promise<number> {
     const ferryFailed =
       scenarios.some((s) => s.cells.some((c) => isFerry(c.participant) && c.status === 'FAIL')) ||
       (resume?.results.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false) ||
+      (killWaste?.rows.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false) ||
       (daemon?.rows.some((r) => r.participant === 'ferry' && r.status === 'FAIL') ?? false);
     return ferryFailed ? 1 : 0;
   } finally {

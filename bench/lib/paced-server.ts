@@ -1,7 +1,8 @@
 /**
  * A minimal HTTP/1.1 file server for the `latency` scenario when the project's test server is
  * not available: one in-memory body per path, single byte ranges (206 / 416), a delay before the
- * first byte of every response, and a per-response rate cap. It counts the body bytes it sends.
+ * first byte of every response, and a per-response rate cap. It counts the body bytes it sends
+ * (those the socket accepted).
  *
  * Pacing invariant: after a response has sent `sent` body bytes it does not send more before
  * `start + sent / rate` (one chunk of head start, like nginx's limit_rate).
@@ -19,7 +20,7 @@ export interface PacedServerOptions {
 
 export interface PacedServer {
   url(path: string): string;
-  /** Body bytes written to sockets so far. */
+  /** Body bytes the sockets accepted so far (a write that failed is not counted). */
   bytesSent(): number;
   close(): Promise<void>;
 }
@@ -61,10 +62,15 @@ export async function startPacedServer(o: PacedServerOptions): Promise<PacedServ
         const wait = due - performance.now();
         if (wait > 1) await sleep(wait);
       }
+      if (closed || res.destroyed) break;
       const chunk = body.subarray(sent, Math.min(body.length, sent + chunkSize));
       sent += chunk.length;
-      counter.sent += chunk.length;
-      if (!res.write(chunk)) await drained(res);
+      // Counted once the socket took the bytes (as nginx's $body_bytes_sent): a write after the
+      // client's connection failed (a killed client) sends nothing and is not counted.
+      const ok = res.write(chunk, (err) => {
+        if (!err) counter.sent += chunk.length;
+      });
+      if (!ok) await drained(res);
     }
     res.end();
   }

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { renderDaemonTable } from './daemon-summary.js';
+import { type KillWasteResult, renderKillWaste } from './kill-waste-plan.js';
 import type { TargetCheck } from './summary.js';
 import { renderCells, renderListCells, renderResume, renderTargets } from './table.js';
 import type { BenchConfig, CellSummary, DaemonScenarioResult, ResumeSummary, ScenarioName } from './types.js';
@@ -44,6 +45,7 @@ export interface BenchResults {
   config: BenchConfig;
   scenarios: ScenarioResult[];
   resume?: { description: string; size: number; results: ResumeSummary[] };
+  killWaste?: KillWasteResult;
   daemon?: DaemonScenarioResult;
   targets: TargetCheck[];
 }
@@ -77,6 +79,10 @@ export function renderReport(r: BenchResults): string {
     parts.push(`\n### ${s.name} (${formatBytes(s.size)})\n\n${s.description}\n\n${renderCells(s.cells, pct)}`);
   }
   if (r.resume) parts.push(`\n### resume (kill -9) (${formatBytes(r.resume.size)})\n\n${r.resume.description}\n\n${renderResume(r.resume.results)}`);
+  if (r.killWaste) {
+    const k = r.killWaste;
+    parts.push(`\n### kill-waste (${formatBytes(k.size)})\n\n${k.description}\n\n${renderKillWaste(k.rows)}`);
+  }
   if (r.daemon) {
     const d = r.daemon;
     parts.push(`\n### daemon-load (${d.files} x ${formatBytes(d.size)})\n\n${d.description}\n\n${renderDaemonTable(d.rows)}`);

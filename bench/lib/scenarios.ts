@@ -1,4 +1,5 @@
 /** What each scenario is, in words and numbers (descriptions, ideal speeds, timeouts). Pure. */
+import { describeKillWaste } from './kill-waste-plan.js';
 import { type BenchConfig, isListScenario, type ScenarioName } from './types.js';
 import { formatBytes, MIB } from './units.js';
 
@@ -52,6 +53,8 @@ export function describe(name: ScenarioName, c: BenchConfig, server = 'the laten
       return `${size} on three mirrors (127.0.0.1, .2, .3), each serving 2 connections of 10 MB/s at once (more requests wait in its queue), as one aria2-style entry of three TAB-separated URIs with split=6 (ferry -i -n 6 --max-connections-per-host 2; aria2c -i -x2 -s6); both with a 1 MiB minimum split; ideal = 6 x 10 MB/s = 60 MB/s (${rate(MIRRORS_OFFERED)}).`;
     case 'mirrors-mixed':
       return `As mirrors, with 0, 30 and 80 ms before the first byte of each response of the first, second and third mirror, and the third failing mid-way: once it has sent a sixth of the file it cuts its responses and answers 404 from then on; ideal = 60 MB/s (${rate(MIRRORS_OFFERED)}), not reachable once a mirror is gone.`;
+    case 'kill-waste':
+      return describeKillWaste(c.sizes[name]);
     case 'files-500':
       return `A list of ${list} from nginx on 127.0.0.1, no limits; ${jobs}`;
     case 'files-500-latency':

@@ -9,6 +9,7 @@ export const SCENARIOS = [
   'resume',
   'mirrors',
   'mirrors-mixed',
+  'kill-waste',
   'files-500',
   'files-500-latency',
   'ftp',

@@ -19,6 +19,7 @@ describe('parseArgs', () => {
       'resume',
       'mirrors',
       'mirrors-mixed',
+      'kill-waste',
       'files-500',
       'files-500-latency',
       'ftp',

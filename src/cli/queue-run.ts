@@ -40,7 +40,10 @@ export async function runQueue(io: CliIO, entries: QueueEntry[], s: QueueSetting
   const { limitRate, ...defaults } = s.defaults;
   const human = !s.quiet && !s.json;
   const debug = s.debug ? (line: string): void => (human ? view.say(`ferry: ${shown(line)}`) : void io.stderr.write(`ferry: ${shown(line)}\n`)) : undefined;
-  const engine = createEngine({ ...defaults, downloadLimitRate: limitRate, limitRate: s.overallLimit, maxActive: s.maxActive }, { env: s.env, debug });
+  const engine = createEngine(
+    { ...defaults, downloadLimitRate: limitRate, limitRate: s.overallLimit, maxActive: s.maxActive },
+    { env: s.env, debug, bootIdFile: s.env?.FERRY_BOOT_ID_FILE },
+  );
   const tty = human && io.stderr.isTTY === true;
   const view = new QueueView(io, engine, tty);
   const json = (event: JsonEventName, d: Pick<DownloadInfo, 'id' | 'url' | 'path' | 'name' | 'state'>, extra: object = {}): void => {

@@ -125,7 +125,7 @@ export async function runOne(io: CliIO, url: string, options: Partial<DownloadOp
   const debug = s.debug ? (line: string): void => (human ? printer.say(`ferry: ${shown(line)}`) : void io.stderr.write(`ferry: ${shown(line)}\n`)) : undefined;
   try {
     for (;;) {
-      handle = download(url, options, { env: io.env, debug, stdout: io.output });
+      handle = download(url, options, { env: io.env, debug, stdout: io.output, bootIdFile: io.env.FERRY_BOOT_ID_FILE });
       stoppedForPause = paused; // a pause pressed while no run was going: stop this one at once
       runs++;
       listen(handle);

@@ -13,8 +13,17 @@
  *     "etag": "\"abc\"",
  *     "lastModified": "Tue, 01 Oct 2024 10:00:00 GMT",
  *     "createdAt": "2024-10-01T10:00:00.000Z",
- *     "done": [[0, 65536], [131072, 196608]]
+ *     "done": [[0, 65536], [131072, 196608]],
+ *     "boot": "0f6a5d1e-3c1b-4d7e-9a55-2b1f0c8e7d64",
+ *     "written": [[65536, 98304]]
  *   }
+ *
+ * `done` lists the bytes that were synced to stable storage (with `--no-fsync`: written) before
+ * the file was saved. `written` (optional) lists more bytes whose positional write had returned
+ * (they are in the page cache, perhaps not yet on disk) when the file was saved, and `boot` the
+ * kernel's boot id at that moment: a rerun trusts `written` only during the same boot (see
+ * core/written-ranges.ts). Both were added without a new version on purpose: a build that does
+ * not know them ignores them, and so trusts only the synced bytes, which is always safe.
  *
  * `source` (optional, added without a new version) is the URL as the user gave it. No URL ever
  * carries userinfo (`user:pass@`): credentials are never written. The file is created 0600.
@@ -48,6 +57,13 @@ export interface ControlState {
   done: ByteRange[];
   /** When the download was first started (ISO 8601). */
   createdAt?: string;
+  /**
+   * Byte ranges whose write returned but that were perhaps not synced (same form as `done`; may
+   * overlap it). Trusted only during the boot `boot`.
+   */
+  written?: ByteRange[];
+  /** The kernel's boot id when `written` was recorded. */
+  boot?: string;
 }
 
 /**
@@ -62,7 +78,9 @@ export function encodeControl(state: ControlState): string {
   if (s.etag !== undefined) lines.push(`  "etag": ${JSON.stringify(s.etag)}`);
   if (s.lastModified !== undefined) lines.push(`  "lastModified": ${JSON.stringify(s.lastModified)}`);
   if (s.createdAt !== undefined) lines.push(`  "createdAt": ${JSON.stringify(s.createdAt)}`);
-  lines.push(`  "done": [${s.done.map((r) => `[${r.start}, ${r.end}]`).join(', ')}]`);
+  lines.push(`  "done": ${encodeRanges(s.done)}`);
+  if (s.boot !== undefined) lines.push(`  "boot": ${JSON.stringify(s.boot)}`);
+  if (s.written !== undefined) lines.push(`  "written": ${encodeRanges(s.written)}`);
   return `{\n${lines.join(',\n')}\n}\n`;
 }
 
@@ -88,13 +106,22 @@ export function decodeControl(text: string, where: string): ControlState {
     });
   }
   if (version !== 1) throw corrupt(where, `"version" must be 1, got ${JSON.stringify(version)}`);
-  const done = obj.done;
-  if (!Array.isArray(done)) throw corrupt(where, '"done" must be an array of [start, end] pairs');
-  const ranges: ByteRange[] = done.map((pair: unknown, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(where, `"done"[${i}] must be a [start, end] pair`);
+  const done = decodePairs(obj.done, 'done', where);
+  const written = obj.written === undefined ? undefined : decodePairs(obj.written, 'written', where);
+  return validate({ ...obj, version: 1, done, written } as ControlState, (why) => corrupt(where, why));
+}
+
+/** `[[start, end], ...]` as ranges (checked further by validate). */
+function decodePairs(value: unknown, key: string, where: string): ByteRange[] {
+  if (!Array.isArray(value)) throw corrupt(where, `"${key}" must be an array of [start, end] pairs`);
+  return value.map((pair: unknown, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(where, `"${key}"[${i}] must be a [start, end] pair`);
     return { start: pair[0] as number, end: pair[1] as number };
   });
-  return validate({ ...obj, version: 1, done: ranges } as ControlState, (why) => corrupt(where, why));
+}
+
+function encodeRanges(ranges: readonly ByteRange[]): string {
+  return `[${ranges.map((r) => `[${r.start}, ${r.end}]`).join(', ')}]`;
 }
 
 /**
@@ -129,9 +156,15 @@ export async function loadControl(filePath: string): Promise<ControlState | unde
  * download would cost O(n) each).
  */
 export async function removeControl(filePath: string, options: { leftovers?: boolean } = {}): Promise<void> {
-  await removeIfExists(filePath);
+  // The control file goes last: beside a final file it is what makes that file this download's,
+  // so a kill while the leftovers go leaves it, and the rerun finds the download complete.
   // This process's own temp file never outlives a save (renamed, or removed when the save fails).
-  if (options.leftovers === false) return;
+  if (options.leftovers !== false) await removeLeftovers(filePath);
+  await removeIfExists(filePath);
+}
+
+/** Remove the temporary files crashed saves of `filePath` left (`<name>.tmp-<pid>`). */
+async function removeLeftovers(filePath: string): Promise<void> {
   const dir = path.dirname(filePath);
   const prefix = `${path.basename(filePath)}.tmp-`;
   let names: string[];
@@ -158,26 +191,32 @@ function validate(state: ControlState, bad: (why: string) => FerryError): Contro
     if (!isOffset(state.size)) throw bad(`"size" must be a non-negative integer, got ${JSON.stringify(state.size)}`);
     out.size = state.size;
   }
-  for (const key of ['source', 'etag', 'lastModified', 'createdAt'] as const) {
+  for (const key of ['source', 'etag', 'lastModified', 'createdAt', 'boot'] as const) {
     const v = state[key];
     if (v === undefined) continue;
     if (typeof v !== 'string') throw bad(`"${key}" must be a string, got ${JSON.stringify(v)}`);
     out[key] = v;
   }
-  if (!Array.isArray(state.done)) throw bad('"done" must be an array of ranges');
+  out.done = validRanges(state.done, 'done', out.size, bad);
+  if (state.written !== undefined) out.written = validRanges(state.written, 'written', out.size, bad);
+  return out;
+}
+
+/** Sorted, disjoint, non-empty, non-negative integer ranges inside `size` (when known). */
+function validRanges(ranges: unknown, key: string, size: number | undefined, bad: (why: string) => FerryError): ByteRange[] {
+  if (!Array.isArray(ranges)) throw bad(`"${key}" must be an array of ranges`);
   let prevEnd = 0;
-  state.done.forEach((r, i) => {
+  return ranges.map((r: ByteRange | undefined, i) => {
     const { start, end } = r ?? {};
     if (!isOffset(start) || !isOffset(end)) {
-      throw bad(`"done"[${i}] must hold two non-negative integers, got ${JSON.stringify([start, end])}`);
+      throw bad(`"${key}"[${i}] must hold two non-negative integers, got ${JSON.stringify([start, end])}`);
     }
-    if (start >= end) throw bad(`"done"[${i}] [${start}, ${end}] is empty or reversed`);
-    if (i > 0 && start < prevEnd) throw bad(`"done"[${i}] [${start}, ${end}] overlaps or precedes the range before it`);
-    if (out.size !== undefined && end > out.size) throw bad(`"done"[${i}] [${start}, ${end}] ends past the size ${out.size}`);
+    if (start >= end) throw bad(`"${key}"[${i}] [${start}, ${end}] is empty or reversed`);
+    if (i > 0 && start < prevEnd) throw bad(`"${key}"[${i}] [${start}, ${end}] overlaps or precedes the range before it`);
+    if (size !== undefined && end > size) throw bad(`"${key}"[${i}] [${start}, ${end}] ends past the size ${size}`);
     prevEnd = end;
-    out.done.push({ start, end });
+    return { start, end };
   });
-  return out;
 }
 
 function isOffset(n: unknown): n is number {

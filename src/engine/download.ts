@@ -11,6 +11,7 @@ import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
+import { readBootId } from '../disk/boot-id.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
 import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
 import { DirSyncs } from '../disk/dir-sync.js';
@@ -73,7 +74,27 @@ export interface DownloadDeps {
   dirSyncs?: DirSyncs;
   /** Output directories already made, shared by the downloads of one engine. */
   dirs?: MadeDirs;
+  /**
+   * The kernel's boot id (default: read once from /proc/sys/kernel/random/boot_id; an engine reads
+   * it once for all its downloads). Bytes an earlier run wrote but did not sync are trusted only
+   * when it recorded the same boot id; resolving undefined trusts only synced bytes.
+   */
+  bootId?: () => Promise<string | undefined>;
+  /**
+   * Where the default `bootId` reads the boot id (default /proc/sys/kernel/random/boot_id). A file
+   * holding another id simulates a reboot; a missing file, a system without boot id.
+   */
+  bootIdFile?: string;
+  /**
+   * The control file is saved without syncing right after writes, to list the bytes written since
+   * the last durable checkpoint, at most once per this many ms (default 5): a killed process loses
+   * about this much transfer time.
+   */
+  recordIntervalMs?: number;
 }
+
+/** Default of DownloadDeps.recordIntervalMs. */
+export const RECORD_INTERVAL_MS = 5;
 
 const MAX_RESTARTS = 3;
 
@@ -93,10 +114,12 @@ interface Paths {
 export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
-  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
+  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug' | 'bootIdFile'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
   /** The sources of the alternates, made once per run (closed with the download's own). */
   private readonly mirrorSources = new Map<string, Source>();
   private mirrorsUsed = false;
+  /** The boot id, read once (on the first segmented start). */
+  private bootId?: Promise<string | undefined>;
   private readonly ctrl = new AbortController();
   private cancelled = false;
   private running?: Promise<DownloadResult>;
@@ -139,6 +162,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       stdout: deps.stdout ?? process.stdout,
       dirSyncs: deps.dirSyncs ?? new DirSyncs(),
       dirs: deps.dirs ?? new MadeDirs(),
+      bootId: deps.bootId ?? (() => readBootId(deps.bootIdFile)),
+      recordIntervalMs: deps.recordIntervalMs ?? RECORD_INTERVAL_MS,
     };
   }
 
@@ -249,7 +274,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
     const signal = this.ctrl.signal;
     const gap = fresh
       ? undefined
-      : await firstMissingRange(this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? guessControlPath(this.options, this.url), this.deps.mirrors);
+      : await firstMissingRange(
+          this.deps.claims.current(this.deps.claimOwner)?.paths.control ?? guessControlPath(this.options, this.url),
+          this.deps.mirrors,
+          await this.readBootId(),
+        );
     // The probe's connection counts against the per-host limit; the transfer inherits its slot.
     const host = hostOf(this.url);
     const slot = { held: false };
@@ -340,6 +369,12 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.found = state;
   }
 
+  /** The boot id of now, read once per Download (never fails: undefined when there is none). */
+  private readBootId(): Promise<string | undefined> {
+    this.bootId ??= this.deps.bootId().catch(() => undefined);
+    return this.bootId;
+  }
+
   /** Many connections over byte ranges, with a control file for resume. */
   private async segmented(source: Source, probe: ProbeResult, claimed: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
     // A small file the probe carries whole needs no control file: it goes to a temp file instead.
@@ -354,6 +389,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
       source: this.url,
       fsync: this.options.fsync,
       checkpointIntervalMs: this.options.checkpointIntervalMs,
+      recordIntervalMs: this.deps.recordIntervalMs,
+      bootId: await this.readBootId(),
       signal: this.ctrl.signal,
       claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
       note: (m) => this.emit('note', m),
@@ -362,8 +399,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
         this.resumedBytes = map.doneBytes;
         this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.resumedBytes, segmented: true });
       },
-      newTransfer: (file, map) => {
-        this.transfer = this.newTransfer(source, probe, file, map, slot);
+      newTransfer: (writer, map) => {
+        this.transfer = this.newTransfer(source, probe, writer, map, slot);
         return this.transfer;
       },
     });

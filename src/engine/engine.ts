@@ -5,6 +5,7 @@ import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
 import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
 import { redactUrl } from '../core/redact.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import { readBootId } from '../disk/boot-id.js';
 import { DirSyncs } from '../disk/dir-sync.js';
 import { OutputClaims } from '../disk/output-claims.js';
 import { Download, type DownloadDeps, toFerryError } from './download.js';
@@ -52,9 +53,17 @@ export class Engine extends TypedEmitter<EngineEvents> {
     super();
     const shared = deps.createSource ? undefined : createSharedSourceFactory();
     const withSource = shared ? { ...deps, createSource: shared.createSource } : deps;
+    // The boot id is read once for every download of the engine.
+    let bootId: Promise<string | undefined> | undefined;
+    const readBoot = deps.bootId ?? (() => readBootId(deps.bootIdFile));
     // One group of directory syncs (files finishing together in one directory share one fsync)
     // and one set of directories made.
-    this.deps = { ...withSource, dirSyncs: deps.dirSyncs ?? new DirSyncs(), dirs: deps.dirs ?? new MadeDirs() };
+    this.deps = {
+      ...withSource,
+      bootId: () => (bootId ??= readBoot().catch(() => undefined)),
+      dirSyncs: deps.dirSyncs ?? new DirSyncs(),
+      dirs: deps.dirs ?? new MadeDirs(),
+    };
     this.closeSources = () => shared?.close();
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };

@@ -32,12 +32,14 @@ export interface PumpContext {
 }
 
 /**
- * Reads `stream` into the file at the claim's position, in batches, with back-pressure: a batch is
- * written, and waited for, before the next one is collected (the stream reads ahead meanwhile), so
- * memory stays bounded whatever the file size: one batch per connection here. Bytes are marked
- * done only after their write returned. Stops (cancelling the stream) when the claim was shrunk
- * below the request by a split. Always flushes what it received, also on errors, and rethrows the
- * first error (a write error wins over a read error).
+ * Reads `stream` into the file at the claim's position, in batches, with back-pressure: at most one
+ * write in flight and one batch filling per connection, so memory stays bounded whatever the file
+ * size; after a full batch the pump waits for its write (one batch per connection). A chunk that
+ * arrives while no write is in flight is written at once (batches form only behind a write that
+ * takes its time), so a killed process has little received and unwritten. Bytes are marked done
+ * only after their write returned. Stops (cancelling the stream) when the
+ * claim was shrunk below the request by a split. Always flushes what it received, also on errors,
+ * and rethrows the first error (a write error wins over a read error).
  */
 export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise<void> {
   const { map, writer, id } = ctx;
@@ -48,6 +50,8 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
   const now = ctx.now ?? (() => performance.now());
   const maxAge = ctx.maxBatchAgeMs ?? 250;
   let inFlight: Promise<void> | undefined;
+  /** A write is in flight (its promise has not settled yet). */
+  let writing = false;
   let writeError: unknown;
 
   const flush = async (): Promise<void> => {
@@ -59,12 +63,15 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
     const end = batchStart + batchLen;
     batch = [];
     batchLen = 0;
+    writing = true;
     inFlight = writer.write(bufs, start).then(
       () => {
+        writing = false;
         map.markDone(start, end);
         if (stream.release) for (const b of bufs) stream.release(b);
       },
       (e: unknown) => {
+        writing = false;
         map.unreceive(start, end);
         writeError ??= e;
       },
@@ -83,12 +90,15 @@ export async function pumpSegment(stream: ByteStream, ctx: PumpContext): Promise
         batch.push(accepted === chunk.length ? chunk : chunk.subarray(0, accepted));
         batchLen += accepted;
         ctx.onBytes(accepted);
-        if (batchLen >= ctx.batchBytes || now() - batchOpenedAt >= maxAge) {
+        // Write at once when the file is idle (a slow link's bytes reach the file, and the next
+        // checkpoint, within one chunk); while a write is in flight, batch up to its size or age.
+        const full = batchLen >= ctx.batchBytes;
+        if (!writing || full || now() - batchOpenedAt >= maxAge) {
           await flush();
-          // Wait for this write before taking more: the stream reads ahead meanwhile (a response
-          // body up to its high-water mark, then the kernel's socket buffer), so a second batch
-          // collecting here would only hold memory, not add overlap.
-          await inFlight;
+          // After a full batch, wait for its write before taking more: the stream reads ahead
+          // meanwhile (a response body up to its high-water mark, then the kernel's socket
+          // buffer), so a second batch collecting here would only hold memory, not add overlap.
+          if (full && inFlight) await inFlight;
           if (writeError) throw writeError;
         }
         if (ctx.throttle) await ctx.throttle(accepted);

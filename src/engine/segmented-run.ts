@@ -2,14 +2,19 @@
  * The segmented phase of a Download: many connections over byte ranges into the `.part`, with a
  * control file checkpointed for resume.
  */
+import { performance } from 'node:perf_hooks';
 import { isFerryError } from '../core/errors.js';
 import { PieceMap } from '../core/piece-map.js';
 import { decideResume } from '../core/resume.js';
 import type { ProbeResult } from '../core/types.js';
+import { formatBytes } from '../core/units.js';
+import { rangeBytes, rangesWithout, trustedRanges, writtenTrust } from '../core/written-ranges.js';
 import type { ControlState } from '../disk/control-file.js';
-import { type DataFile, openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
+import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import { statOrUndefined } from './download-support.js';
+import { recordPacer } from './record-pacer.js';
+import type { PositionalWriter } from './segment-pump.js';
 import { serialCheckpoint } from './serial-checkpoint.js';
 import { runSmall } from './small-run.js';
 import type { Transfer } from './transfer.js';
@@ -22,7 +27,12 @@ export interface SegmentedContext {
   /** The URL the download was given (the control file's source). */
   source: string;
   fsync: boolean;
+  /** How often a durable checkpoint (data synced, then the control file) is saved (ms). */
   checkpointIntervalMs: number;
+  /** Light checkpoints (the control file alone, listing written bytes) follow writes, at most one per this many ms. */
+  recordIntervalMs: number;
+  /** The kernel's boot id now (undefined: bytes written but not synced are never trusted). */
+  bootId: string | undefined;
   signal: AbortSignal;
   /**
    * Set when the probe's response is the whole, small file and nothing of it is on disk: the bytes
@@ -34,8 +44,8 @@ export interface SegmentedContext {
   note(message: string): void;
   /** The piece map is known (with the bytes resumed): progress and the start event. */
   started(map: PieceMap): void;
-  /** The connections into `file` (they take the probe's host slot and body). */
-  newTransfer(file: DataFile, map: PieceMap): Transfer;
+  /** The connections into `writer` (the `.part`; they take the probe's host slot and body). */
+  newTransfer(writer: PositionalWriter, map: PieceMap): Transfer;
 }
 
 /** Every byte is in the `.part` (then `hasControl` says whether a control file exists), or stopped. */
@@ -53,12 +63,19 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
   const { probe, paths, saved } = ctx;
   const size = probe.size as number;
   const partStat = await statOrUndefined(paths.part);
-  const decision = decideResume(saved, probe, partStat?.size);
+  // Bytes written but not synced by the run before count only during the same boot.
+  const trust = saved ? writtenTrust(saved, ctx.bootId) : 'none';
+  const claimed = saved ? { ...saved, done: trustedRanges(saved, ctx.bootId) } : undefined;
+  const decision = decideResume(claimed, probe, partStat?.size);
   const createdAt = saved?.createdAt ?? new Date().toISOString();
   if (!decision.resume) {
     if (decision.reason) ctx.note(`starting over: ${decision.reason}`);
     await ctx.claimNothing(createdAt);
     if (partStat) await removeIfExists(paths.part);
+  } else if (trust === 'other-boot' || trust === 'no-boot-id') {
+    const lost = formatBytes(rangeBytes(rangesWithout(saved?.written ?? [], saved?.done ?? [])));
+    const why = trust === 'other-boot' ? 'the machine restarted since the last run' : 'this system has no boot id to tell a crash from a restart';
+    ctx.note(`${why}: ${lost} written but not yet synced are fetched again`);
   }
   // With syncs on, the disk writes while the download runs: the final sync has little left.
   const file = await openDataFile(paths.part, { size, fresh: !decision.resume, writeBackBytes: ctx.fsync ? WRITE_BACK_BYTES : 0 });
@@ -74,15 +91,39 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     createdAt,
   });
   // The control file is on disk before any byte is (resumed, or rewritten to claim nothing above).
-  const checkpoint = serialCheckpoint(file, paths.control, state, map.doneBytes, true, ctx.fsync);
+  const checkpoint = serialCheckpoint({
+    file,
+    controlPath: paths.control,
+    state,
+    synced: decision.resume && saved ? saved.done : [],
+    written: true,
+    fsync: ctx.fsync,
+    bootId: ctx.bootId,
+  });
   ctx.started(map);
 
   const timer = setInterval(() => void checkpoint.save(false).catch(() => undefined), ctx.checkpointIntervalMs);
   timer.unref();
-  try {
-    if (!map.complete) await ctx.newTransfer(file, map).run(ctx.signal);
-  } catch (e) {
+  // A light checkpoint follows the writes closely: a kill loses only what was written since.
+  const pacer = recordPacer(
+    () => void checkpoint.record().catch(() => undefined),
+    ctx.recordIntervalMs,
+    () => performance.now(),
+  );
+  const writer: PositionalWriter = {
+    write: async (buffers, position) => {
+      await file.write(buffers, position);
+      pacer.poke();
+    },
+  };
+  const stopTimers = (): void => {
     clearInterval(timer);
+    pacer.stop();
+  };
+  try {
+    if (!map.complete) await ctx.newTransfer(writer, map).run(ctx.signal);
+  } catch (e) {
+    stopTimers();
     await checkpoint.settled();
     if (isFerryError(e) && e.code === 'CHANGED') {
       await file.close().catch(() => undefined);
@@ -93,7 +134,7 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     await file.close().catch(() => undefined);
     throw e;
   }
-  clearInterval(timer);
+  stopTimers();
   // A save the timer started must not land after finish removed the control file.
   await checkpoint.settled();
   if (ctx.signal.aborted) {

@@ -51,6 +51,21 @@ const STATES: [string, ControlState][] = [
   ],
   ['unknown size', { version: 1, url: 'ftp://h/f', done: [{ start: 0, end: MAX }] }],
   ['empty etag', { version: 1, url: 'http://h/f', etag: '', size: MAX, done: [{ start: MAX - 1, end: MAX }] }],
+  [
+    'written ranges and boot id',
+    {
+      version: 1,
+      url: 'http://h/f',
+      size: 100,
+      done: [{ start: 0, end: 10 }],
+      boot: '0f6a5d1e-3c1b-4d7e-9a55-2b1f0c8e7d64',
+      written: [
+        { start: 10, end: 20 },
+        { start: 99, end: 100 },
+      ],
+    },
+  ],
+  ['one written byte, nothing synced', { version: 1, url: 'http://h/f', size: 1, done: [], boot: 'b', written: [{ start: 0, end: 1 }] }],
 ];
 
 describe('encodeControl / decodeControl', () => {
@@ -151,6 +166,22 @@ describe('encodeControl / decodeControl', () => {
       '"done"[1]',
     ],
     ['past size', variant({ done: [[90, 101]] }), 'past the size 100'],
+    ['written not an array', variant({ boot: 'b', written: 5 }), '"written"'],
+    ['written range not a pair', variant({ boot: 'b', written: [[10]] }), '"written"[0]'],
+    ['written past size', variant({ boot: 'b', written: [[90, 101]] }), '"written"[0] [90, 101] ends past the size 100'],
+    [
+      'written unsorted',
+      variant({
+        boot: 'b',
+        written: [
+          [50, 60],
+          [20, 30],
+        ],
+      }),
+      '"written"[1] [20, 30] overlaps or precedes',
+    ],
+    ['written empty range', variant({ boot: 'b', written: [[20, 20]] }), '"written"[0] [20, 20] is empty'],
+    ['numeric boot', variant({ boot: 7, written: [[20, 30]] }), '"boot"'],
     ['nothing fits size 0', variant({ size: 0, done: [[0, 1]] }), 'past the size 0'],
   ])('rejects %s', (_name, text, why) => {
     const e = fsError(() => decodeControl(text, '/dl/f.iso.ferry'));
@@ -203,6 +234,28 @@ describe('the saved version 1 fixture', () => {
       ],
     });
     expect(await loadControl(FIXTURE)).toEqual(state);
+  });
+});
+
+describe('the saved fixture with written ranges and a boot id', () => {
+  it('decodes to the expected state, forever, and re-encodes to the same text', async () => {
+    const file = fileURLToPath(new URL('../fixtures/control-v1-written.ferry', import.meta.url));
+    const text = await fs.readFile(file, 'utf8');
+    const state = decodeControl(text, file);
+    expect(state).toEqual({
+      version: 1,
+      url: 'https://downloads.example.org/releases/ferry-1.0.tar.gz',
+      size: 10_485_760,
+      etag: '"5f3c-61a2b7e0d4c80"',
+      createdAt: '2024-10-01T10:05:12.345Z',
+      done: [{ start: 0, end: 1_048_576 }],
+      boot: '0f6a5d1e-3c1b-4d7e-9a55-2b1f0c8e7d64',
+      written: [
+        { start: 1_048_576, end: 1_310_720 },
+        { start: 5_242_880, end: 5_308_416 },
+      ],
+    });
+    expect(encodeControl(state)).toBe(text);
   });
 });
 

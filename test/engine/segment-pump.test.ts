@@ -24,7 +24,7 @@ function streamOf(chunks: Buffer[], onYield?: (i: number) => void): ByteStream &
 }
 
 describe('pumpSegment', () => {
-  it('writes in batches, marks done only after the write, and hands chunks back', async () => {
+  it('batches behind a write in flight, marks done only after the write, and hands chunks back', async () => {
     const map = new PieceMap(40);
     map.assign(1, { start: 0, end: 40 });
     const writes: Array<[number, number]> = [];
@@ -40,12 +40,15 @@ describe('pumpSegment', () => {
         write: async (bufs, pos) => {
           expect(map.done.covers(pos, pos + 1)).toBe(false);
           writes.push([pos, bufs.reduce((n, b) => n + b.length, 0)]);
+          await new Promise((r) => setTimeout(r, 5));
         },
       },
     });
+    // The first chunk goes at once (nothing in flight); the next two wait for it, as one batch.
     expect(writes).toEqual([
-      [0, 20],
-      [20, 20],
+      [0, 10],
+      [10, 20],
+      [30, 10],
     ]);
     expect(map.complete).toBe(true);
     expect(stream.released).toHaveLength(4);
@@ -78,6 +81,32 @@ describe('pumpSegment', () => {
     await pumping;
     expect(map.complete).toBe(true);
     expect(stream.released).toHaveLength(4);
+  });
+
+  it('writes every chunk at once while no write is in flight (a killed process has nothing unwritten)', async () => {
+    const map = new PieceMap(40);
+    map.assign(1, { start: 0, end: 40 });
+    const writes: number[] = [];
+    const doneBeforeChunk: number[] = [];
+    const stream = streamOf(
+      [0, 1, 2, 3].map((i) => Buffer.alloc(10, i)),
+      () => doneBeforeChunk.push(map.doneBytes),
+    );
+    await pumpSegment(stream, {
+      map,
+      id: 1,
+      requestEnd: 40,
+      batchBytes: 1 << 20,
+      onBytes: () => {},
+      writer: {
+        write: async (_b, pos) => {
+          writes.push(pos);
+        },
+      },
+    });
+    expect(writes).toEqual([0, 10, 20, 30]);
+    // Each chunk was done (written and marked) before the next one was read.
+    expect(doneBeforeChunk).toEqual([0, 10, 20, 30]);
   });
 
   it('writes a batch that is old, not only a full one (a crash loses little of a slow connection)', async () => {
@@ -129,7 +158,10 @@ describe('pumpSegment', () => {
       },
     });
     expect(stream.cancelled).toBe(true);
-    expect(written).toEqual([[0, 30]]);
+    expect(written).toEqual([
+      [0, 20],
+      [20, 10],
+    ]);
     expect(map.done.toArray()).toEqual([{ start: 0, end: 30 }]);
   });
 

@@ -10,9 +10,10 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Start `ferry ARGS` as a real process. */
-export function runCli(args: string[], options: { cwd?: string; input?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+/** Start `ferry ARGS` as a real process (`env`: variables added to this process's environment). */
+export function runCli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
+  const env = options.env === undefined ? undefined : { ...process.env, ...options.env };
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
