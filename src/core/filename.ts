@@ -190,13 +190,13 @@ export function chooseFilename(sources: FilenameSources): string {
   return avoidOwnSuffixes(fromHeader ?? sanitizeFilename(urlLastSegment(sources.url)) ?? 'index.html');
 }
 
-/** The endings of ferry's own files beside a download: partial data, control file, its temp files. */
-const OWN_SUFFIX = /\.(part|ferry)(\.tmp-\d+)?$/i;
+/** The endings of ferry's own files beside a download: partial data, control file and its temp files, a small file's temp file. */
+const OWN_SUFFIX = /\.(part|ferry|ferry-tmp)(\.tmp(-\d+)?)?$/i;
 
 /**
  * A name from a server or a URL that ends like one of ferry's own files (`x.part`, `x.ferry`,
- * `x.ferry.tmp-12`) gets a `_` appended, so that it can never be mistaken for, or collide with,
- * the partial or control file of another download.
+ * `x.ferry.tmp`, `x.ferry.tmp-12`, `x.ferry-tmp`) gets a `_` appended, so that it can never be
+ * mistaken for, or collide with, the partial, control or temp file of another download.
  */
 export function avoidOwnSuffixes(name: string): string {
   return OWN_SUFFIX.test(name) ? `${name}_` : name;

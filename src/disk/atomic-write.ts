@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileSystemError, fsyncDir } from './data-file.js';
 
 /**
- * Replace `filePath` with `text` atomically: write `filePath.tmp-<pid>`, fsync it, rename it over
+ * Replace `filePath` with `text` atomically: write `filePath.tmp-<pid>` (or `tmpPath`), fsync it, rename it over
  * `filePath`, fsync the directory. A crash at any instant leaves either the old or the new file.
  * Invariant: callers do not write the same path twice at once. `durable: false` skips the syncs
  * (still atomic against a process crash, not against a power cut): for content that claims nothing.
@@ -12,9 +12,9 @@ import { fileSystemError, fsyncDir } from './data-file.js';
  * O_EXCL | O_NOFOLLOW: a file or symlink planted at its name is removed (unlink never follows a
  * link), never written through.
  */
-export async function writeFileAtomic(filePath: string, text: string, options: { durable?: boolean; mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(filePath: string, text: string, options: { durable?: boolean; mode?: number; tmpPath?: string } = {}): Promise<void> {
   const durable = options.durable ?? true;
-  const tmp = `${filePath}.tmp-${process.pid}`;
+  const tmp = options.tmpPath ?? `${filePath}.tmp-${process.pid}`;
   try {
     const handle = await openExclusive(tmp, options.mode ?? 0o666);
     try {

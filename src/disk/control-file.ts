@@ -124,14 +124,21 @@ function encodeRanges(ranges: readonly ByteRange[]): string {
   return `[${ranges.map((r) => `[${r.start}, ${r.end}]`).join(', ')}]`;
 }
 
+/** The one temporary name saves of the control file `filePath` use: a rerun finds its leftover without listing. */
+export function controlTempPath(filePath: string): string {
+  return `${filePath}.tmp`;
+}
+
 /**
- * Save `state` to `filePath` atomically: write `filePath.tmp-<pid>`, fsync it, rename it over
- * `filePath`, fsync the directory. A crash at any instant leaves either the old or the new file.
- * Invariant: callers do not save the same path twice at once (one checkpoint at a time).
+ * Save `state` to `filePath` atomically: write `filePath.tmp`, fsync it, rename it over
+ * `filePath`, fsync the directory. A crash at any instant leaves either the old or the new file
+ * (and maybe the temp file, which the next save or the removal replaces or deletes).
+ * Invariant: callers do not save the same path twice at once (one checkpoint at a time), and one
+ * engine holds an output path (output claims), so no two saves share the temp name.
  */
 export async function saveControl(filePath: string, state: ControlState, options: { durable?: boolean } = {}): Promise<void> {
   const clean = { ...state, url: withoutUserinfo(state.url), source: state.source === undefined ? undefined : withoutUserinfo(state.source) };
-  await writeFileAtomic(filePath, encodeControl(clean), { ...options, mode: 0o600 });
+  await writeFileAtomic(filePath, encodeControl(clean), { ...options, mode: 0o600, tmpPath: controlTempPath(filePath) });
 }
 
 /**
@@ -150,15 +157,15 @@ export async function loadControl(filePath: string): Promise<ControlState | unde
 }
 
 /**
- * Delete the control file and any temporary file a crashed save left beside it
- * (`<name>.tmp-<pid>`). Missing files are not an error. `leftovers: false` skips the listing of
- * the directory (for a control file this process created: listing a directory of many files per
- * download would cost O(n) each).
+ * Delete the control file and any temporary file a crashed save left beside it (`<name>.tmp`,
+ * always; `<name>.tmp-<pid>` of earlier versions by listing the directory, skipped with
+ * `leftovers: false`: for a control file this process created, listing a directory of many files
+ * per download would cost O(n) each). Missing files are not an error.
  */
 export async function removeControl(filePath: string, options: { leftovers?: boolean } = {}): Promise<void> {
   // The control file goes last: beside a final file it is what makes that file this download's,
   // so a kill while the leftovers go leaves it, and the rerun finds the download complete.
-  // This process's own temp file never outlives a save (renamed, or removed when the save fails).
+  await removeIfExists(controlTempPath(filePath));
   if (options.leftovers !== false) await removeLeftovers(filePath);
   await removeIfExists(filePath);
 }

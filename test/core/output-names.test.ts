@@ -8,6 +8,10 @@ describe('names that look like ferry’s own files', () => {
     ['X.PART', 'X.PART_'],
     ['x.ferry', 'x.ferry_'],
     ['x.ferry.tmp-123', 'x.ferry.tmp-123_'],
+    ['x.ferry.tmp', 'x.ferry.tmp_'],
+    ['x.ferry-tmp', 'x.ferry-tmp_'],
+    ['X.FERRY-TMP', 'X.FERRY-TMP_'],
+    ['x.ferry-tmpl', 'x.ferry-tmpl'],
     ['x.partial', 'x.partial'],
     ['x.part.iso', 'x.part.iso'],
   ])('%s -> %s', (name, want) => {

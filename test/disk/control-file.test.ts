@@ -283,9 +283,9 @@ describe('saveControl / loadControl / removeControl', () => {
     expect(await fs.readdir(dir)).toEqual(['f.ferry']);
   });
 
-  it('overwrites a stale temporary file left by an earlier crash of this process id', async () => {
+  it('overwrites a stale temporary file left by an earlier crash', async () => {
     const p = path.join(dir, 'f.ferry');
-    await fs.writeFile(`${p}.tmp-${process.pid}`, 'garbage from a crash, longer than the state itself'.repeat(10));
+    await fs.writeFile(`${p}.tmp`, 'garbage from a crash, longer than the state itself'.repeat(10));
     await saveControl(p, state);
     expect(await fs.readFile(p, 'utf8')).toBe(encodeControl(state));
     expect(await fs.readdir(dir)).toEqual(['f.ferry']);
@@ -305,7 +305,7 @@ describe('saveControl / loadControl / removeControl', () => {
     const p = path.join(dir, 'f.ferry');
     await saveControl(p, state);
     // A directory squatting on the temporary name makes the write fail.
-    await fs.mkdir(`${p}.tmp-${process.pid}`);
+    await fs.mkdir(`${p}.tmp`);
     const next = { ...state, done: [{ start: 0, end: 10 }] };
     const e = await saveControl(p, next).catch((err: unknown) => err);
     expect(e).toMatchObject({ code: 'FILE_SYSTEM' });
@@ -363,10 +363,19 @@ describe('saveControl / loadControl / removeControl', () => {
     await saveControl(p, state);
     await fs.writeFile(`${p}.tmp-12345`, 'x');
     await fs.writeFile(`${p}.tmp-notapid`, 'x');
+    await fs.writeFile(`${p}.tmp`, 'x');
     await fs.writeFile(path.join(dir, 'g.ferry.tmp-1'), 'x');
+    await fs.writeFile(path.join(dir, 'g.ferry.tmp'), 'x');
     await fs.writeFile(path.join(dir, 'f'), 'x');
     await removeControl(p);
-    expect((await fs.readdir(dir)).sort()).toEqual(['f', 'f.ferry.tmp-notapid', 'g.ferry.tmp-1']);
+    expect((await fs.readdir(dir)).sort()).toEqual(['f', 'f.ferry.tmp-notapid', 'g.ferry.tmp', 'g.ferry.tmp-1']);
+    // A control file this process made: no listing, but the one temp name a crashed save of any
+    // run leaves is removed all the same (a run that found no control file still cleans it).
+    await saveControl(p, state);
+    await fs.writeFile(`${p}.tmp`, 'x');
+    await fs.writeFile(`${p}.tmp-777`, 'x');
+    await removeControl(p, { leftovers: false });
+    expect((await fs.readdir(dir)).sort()).toEqual(['f', 'f.ferry.tmp-777', 'f.ferry.tmp-notapid', 'g.ferry.tmp', 'g.ferry.tmp-1']);
     await removeControl(p);
     await removeControl(path.join(dir, 'missing', 'f.ferry'));
   });

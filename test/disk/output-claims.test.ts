@@ -116,7 +116,7 @@ describe('fresh files never follow a planted symlink', () => {
     await expect(openDataFile(path.join(dir, 'f.part'), { size: 10, fresh: true })).rejects.toMatchObject({ code: 'FILE_SYSTEM' });
     await expect(openDataFile(path.join(dir, 'f.part'), { size: 10 })).rejects.toMatchObject({ code: 'FILE_SYSTEM' });
     const control = path.join(dir, 'f.ferry');
-    await fs.symlink(victim, `${control}.tmp-${process.pid}`);
+    await fs.symlink(victim, `${control}.tmp`);
     await saveControl(control, { version: 1, url: 'http://a:b@h/f', done: [] });
     expect(await fs.readFile(victim, 'utf8')).toBe('precious');
     expect((await fs.stat(control)).mode & 0o777).toBe(0o600);

@@ -26,7 +26,7 @@ async function fileHash(p: string): Promise<string> {
 }
 
 async function leftovers(): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry') || f.includes('.tmp-'));
+  return (await readdir(dir)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry') || f.endsWith('.ferry.tmp') || f.includes('.tmp-'));
 }
 
 describe('download: sizes and connections', () => {

@@ -53,7 +53,7 @@ function get(url: string, options: Parameters<typeof download>[1] = {}): Downloa
 }
 
 async function leftovers(): Promise<string[]> {
-  return (await readdir(dir)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry') || f.includes('.tmp-'));
+  return (await readdir(dir)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry') || f.endsWith('.ferry.tmp') || f.includes('.tmp-'));
 }
 
 async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
