@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import { isFerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
@@ -11,90 +9,26 @@ import { nextRetry } from '../core/retry-policy.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
-import { readBootId } from '../disk/boot-id.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
 import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
-import { DirSyncs } from '../disk/dir-sync.js';
-import { OutputClaims } from '../disk/output-claims.js';
 import { continuePartialFile } from '../disk/output-continue.js';
 import { smallTempPathFor } from '../disk/paths.js';
-import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
+import { StdoutWriter } from '../disk/stdout-writer.js';
+import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
 import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import { buildTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
-import { HostSlots } from './host-slots.js';
-import { MadeDirs } from './made-dirs.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { PositionalWriter } from './segment-pump.js';
 import { runSegmented } from './segmented-run.js';
 import { runSingleConnection } from './single-connection.js';
 import { fitsOneResponse } from './small-run.js';
-import { createSource, type SourceFactory } from './source-factory.js';
 import { downloadToStdout } from './stdout-download.js';
 import type { ConnectionView, Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
-
-/** Everything a Download uses from the outside world; tests and the engine pass their own. */
-export interface DownloadDeps {
-  createSource?: SourceFactory;
-  /** Shared across the downloads of one engine. */
-  hostSlots?: HostSlots;
-  /** The global rate limit, shared across downloads. */
-  globalBucket?: TokenBucket;
-  now?: () => number;
-  random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** How often 'progress' is emitted (ms). */
-  progressIntervalMs?: number;
-  /** The output paths claimed in one engine; a standalone download has its own. */
-  claims?: OutputClaims;
-  /** Who holds this download's claim (the engine's queue entry; default: the Download itself). */
-  claimOwner?: object;
-  /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
-  mirrors?: readonly string[];
-  /**
-   * Other URLs of the same file to read from at once (mirrors), in order: each is probed, and
-   * takes ranges when its size is the file's. Default: none (only `url`).
-   */
-  alternates?: readonly string[];
-  /**
-   * The environment whose proxy variables apply (`http_proxy`, `https_proxy`, `all_proxy`,
-   * `no_proxy`, ...; below every explicit proxy option). Default: none (the library never reads
-   * `process.env` itself; the CLI passes its environment).
-   */
-  env?: Record<string, string | undefined>;
-  /** Told one line per new connection, saying the route it took (`--debug`). */
-  debug?: (line: string) => void;
-  /** Where `out: '-'` writes (default: process.stdout). */
-  stdout?: ByteSink;
-  /** Directory syncs after the final rename, shared by the downloads of one engine. */
-  dirSyncs?: DirSyncs;
-  /** Output directories already made, shared by the downloads of one engine. */
-  dirs?: MadeDirs;
-  /**
-   * The kernel's boot id (default: read once from /proc/sys/kernel/random/boot_id; an engine reads
-   * it once for all its downloads). Bytes an earlier run wrote but did not sync are trusted only
-   * when it recorded the same boot id; resolving undefined trusts only synced bytes.
-   */
-  bootId?: () => Promise<string | undefined>;
-  /**
-   * Where the default `bootId` reads the boot id (default /proc/sys/kernel/random/boot_id). A file
-   * holding another id simulates a reboot; a missing file, a system without boot id.
-   */
-  bootIdFile?: string;
-  /**
-   * The control file is saved without syncing right after writes, to list the bytes written since
-   * the last durable checkpoint, at most once per this many ms (default 5): a killed process loses
-   * about this much transfer time.
-   */
-  recordIntervalMs?: number;
-}
-
-/** Default of DownloadDeps.recordIntervalMs. */
-export const RECORD_INTERVAL_MS = 5;
 
 const MAX_RESTARTS = 3;
 
@@ -114,7 +48,7 @@ interface Paths {
 export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
-  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug' | 'bootIdFile'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
+  private readonly deps: ResolvedDownloadDeps;
   /** The sources of the alternates, made once per run (closed with the download's own). */
   private readonly mirrorSources = new Map<string, Source>();
   private mirrorsUsed = false;
@@ -145,26 +79,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     super();
     this.url = url;
     this.options = resolveOptions(options);
-    this.deps = {
-      createSource: deps.createSource ?? createSource,
-      hostSlots: deps.hostSlots ?? new HostSlots(this.options.maxConnectionsPerHost),
-      globalBucket: deps.globalBucket,
-      now: deps.now ?? (() => performance.now()),
-      random: deps.random ?? Math.random,
-      sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
-      progressIntervalMs: deps.progressIntervalMs ?? 1000,
-      claims: deps.claims ?? new OutputClaims(),
-      claimOwner: deps.claimOwner ?? this,
-      mirrors: deps.mirrors ?? [url],
-      alternates: (deps.alternates ?? []).filter((u) => u !== url),
-      env: deps.env,
-      debug: deps.debug,
-      stdout: deps.stdout ?? process.stdout,
-      dirSyncs: deps.dirSyncs ?? new DirSyncs(),
-      dirs: deps.dirs ?? new MadeDirs(),
-      bootId: deps.bootId ?? (() => readBootId(deps.bootIdFile)),
-      recordIntervalMs: deps.recordIntervalMs ?? RECORD_INTERVAL_MS,
-    };
+    this.deps = resolveDownloadDeps(url, this.options, deps, this);
   }
 
   /**
@@ -588,4 +503,5 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 }
 
-export { toFerryError };
+export type { DownloadDeps };
+export { RECORD_INTERVAL_MS, toFerryError };
