@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { isFerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { proxyEnvFrom } from '../core/proxy-route.js';
 import { nextRetry } from '../core/retry-policy.js';
-import { SpeedMeter } from '../core/speed-meter.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
@@ -17,6 +15,7 @@ import { StdoutWriter } from '../disk/stdout-writer.js';
 import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
 import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
+import { DownloadProgress } from './download-progress.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import { buildTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
@@ -27,7 +26,7 @@ import { runSegmented } from './segmented-run.js';
 import { runSingleConnection } from './single-connection.js';
 import { fitsOneResponse } from './small-run.js';
 import { downloadToStdout } from './stdout-download.js';
-import type { ConnectionView, Transfer } from './transfer.js';
+import type { Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const MAX_RESTARTS = 3;
@@ -56,16 +55,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private bootId?: Promise<string | undefined>;
   private readonly ctrl = new AbortController();
   private cancelled = false;
+  private readonly progress: DownloadProgress;
   private running?: Promise<DownloadResult>;
-  private readonly meter = new SpeedMeter(5000);
-  private startedAt = 0;
-  private sessionBytes = 0;
-  private resumedBytes = 0;
-  private map?: PieceMap;
-  private transfer?: Transfer;
   private paths?: Paths;
-  private totalBytes?: number;
-  private singleView?: () => ConnectionView[];
   /** Our control file found at the chosen name (resume candidate), or the one written since. */
   private found?: ControlState;
   /** A control file was on disk before this run: crashed saves may have left temp files. */
@@ -80,6 +72,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.url = url;
     this.options = resolveOptions(options);
     this.deps = resolveDownloadDeps(url, this.options, deps, this);
+    this.progress = new DownloadProgress(this.deps.now);
   }
 
   /**
@@ -117,23 +110,12 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   /** The state of the download right now. */
   snapshot(): ProgressSnapshot {
-    const now = this.deps.now();
     const final = this.toStdout ? STDOUT_OUT : (this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
-    return {
-      url: this.url,
-      path: final,
-      name: final === undefined ? undefined : path.basename(final),
-      totalBytes: this.totalBytes,
-      completedBytes: this.map ? Math.min(this.map.receivedBytes, this.totalBytes ?? Infinity) : 0,
-      sessionBytes: this.sessionBytes,
-      speed: this.meter.rate(now),
-      elapsedMs: this.startedAt ? now - this.startedAt : 0,
-      connections: this.transfer?.views() ?? this.singleView?.() ?? [],
-    };
+    return this.progress.snapshot(this.url, final);
   }
 
   private async run(): Promise<DownloadResult> {
-    this.startedAt = this.deps.now();
+    this.progress.begin();
     const timer = setInterval(() => this.emit('progress', this.snapshot()), this.deps.progressIntervalMs);
     timer.unref();
     let source: Source | undefined;
@@ -158,7 +140,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     } catch (e) {
       // A stop asked at any moment (the probe, a backoff, a host-slot wait, the transfer, or just
       // before anything failed) ends as stopped: what failed after the stop is never an error.
-      if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.map?.doneBytes ?? 0);
+      if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.progress.map?.doneBytes ?? 0);
       const err = toFerryError(e);
       this.emit('error', err);
       throw err;
@@ -205,7 +187,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       if (this.toStdout) return await this.stdout(source, probe, slot);
       const { paths, complete: whole, continueFrom } = await this.choosePaths(probe);
       this.paths = paths;
-      this.totalBytes = probe.size;
+      this.progress.totalBytes = probe.size;
       const complete = whole || (continueFrom !== undefined && (await this.continueFile(paths, probe, continueFrom)));
       if (complete) {
         probe.body?.cancel();
@@ -219,7 +201,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         } catch (e) {
           if (!isRangeIgnored(e) || signal.aborted) throw e;
           this.paths = paths;
-          this.transfer = undefined;
+          this.progress.transfer = undefined;
           this.emit('note', 'the server ignored a range request');
           probe.body?.cancel();
           return await this.single(source, { ...probe, body: undefined, acceptsRanges: false }, paths);
@@ -310,13 +292,13 @@ export class Download extends TypedEmitter<DownloadEvents> {
       claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
       note: (m) => this.emit('note', m),
       started: (map) => {
-        this.map = map;
-        this.resumedBytes = map.doneBytes;
-        this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.resumedBytes, segmented: true });
+        this.progress.map = map;
+        this.progress.resumedBytes = map.doneBytes;
+        this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.progress.resumedBytes, segmented: true });
       },
       newTransfer: (writer, map) => {
-        this.transfer = this.newTransfer(source, probe, writer, map, slot);
-        return this.transfer;
+        this.progress.transfer = this.newTransfer(source, probe, writer, map, slot);
+        return this.progress.transfer;
       },
     });
     if (!outcome.done) return this.stopped(paths, outcome.onDisk);
@@ -355,7 +337,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       now: this.deps.now,
       random: this.deps.random,
       sleep: this.deps.sleep,
-      onBytes: (n) => this.countBytes(n),
+      onBytes: (n) => this.progress.count(n),
       onNote: (m) => this.emit('note', m),
       onRetry: (r) => this.emit('retry', r),
     });
@@ -390,15 +372,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
       sleep: this.deps.sleep,
       throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
       onAttempt: (map, view, attempt) => {
-        this.map = map;
-        this.singleView = view;
+        this.progress.map = map;
+        this.progress.singleView = view;
         if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
       },
-      onBytes: (n) => this.countBytes(n),
+      onBytes: (n) => this.progress.count(n),
       onRetry: (r) => this.emit('retry', r),
     });
     if (!outcome.done) return this.stopped(paths, outcome.onDisk);
-    this.totalBytes = outcome.bytes;
+    this.progress.totalBytes = outcome.bytes;
     return this.finish(paths, probe, outcome.bytes, true);
   }
 
@@ -447,7 +429,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private async stdout(source: Source, probe: ProbeResult, slot: { held: boolean }): Promise<DownloadResult> {
     const writer = new StdoutWriter(this.deps.stdout);
     this.stdoutWriter = writer;
-    this.totalBytes = probe.size;
+    this.progress.totalBytes = probe.size;
     const where = { final: STDOUT_OUT, part: '', control: '' };
     const limiter = this.limiter();
     const outcome = await downloadToStdout({
@@ -457,9 +439,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
       signal: this.ctrl.signal,
       newTransfer: (map) => this.newTransfer(source, probe, writer, map, slot),
       setProgress: (map, transfer, view) => {
-        this.map = map;
-        this.transfer = transfer;
-        this.singleView = view;
+        this.progress.map = map;
+        this.progress.transfer = transfer;
+        this.progress.singleView = view;
       },
       single: {
         maxTries: this.options.maxTries,
@@ -468,32 +450,19 @@ export class Download extends TypedEmitter<DownloadEvents> {
         random: this.deps.random,
         sleep: this.deps.sleep,
         throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-        onBytes: (n) => this.countBytes(n),
+        onBytes: (n) => this.progress.count(n),
         onRetry: (r) => this.emit('retry', r),
       },
       note: (m) => this.emit('note', m),
       started: (segmented) => this.emit('start', { url: probe.url, path: STDOUT_OUT, totalBytes: probe.size, resumedBytes: 0, segmented }),
     });
     if (!outcome.done) return this.result(this.cancelled ? 'cancelled' : 'stopped', where, outcome.onDisk);
-    this.totalBytes = outcome.bytes;
+    this.progress.totalBytes = outcome.bytes;
     return this.result('complete', where, outcome.bytes);
   }
 
   private result(status: DownloadResult['status'], paths: Paths, totalBytes: number): DownloadResult {
-    return {
-      status,
-      url: this.url,
-      path: paths.final,
-      totalBytes,
-      sessionBytes: this.sessionBytes,
-      resumedBytes: this.resumedBytes,
-      elapsedMs: this.deps.now() - this.startedAt,
-    };
-  }
-
-  private countBytes(n: number): void {
-    this.sessionBytes += n;
-    this.meter.add(n, this.deps.now());
+    return this.progress.result(status, this.url, paths.final, totalBytes);
   }
 
   private limiter(): RateLimiter {
