@@ -4,7 +4,6 @@ import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { proxyEnvFrom } from '../core/proxy-route.js';
-import { nextRetry } from '../core/retry-policy.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
@@ -15,6 +14,7 @@ import { StdoutWriter } from '../disk/stdout-writer.js';
 import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
 import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
+import { probeWithRetries } from './download-probe.js';
 import { DownloadProgress } from './download-progress.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import { buildTransfer } from './download-transfer.js';
@@ -152,21 +152,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
   }
 
-  /** Retry `fn` under the retry policy (used for the probe). */
-  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (this.ctrl.signal.aborted) throw e;
-        const d = nextRetry({ error: e, attempt, maxTries: this.options.maxTries, baseDelayMs: this.options.retryWaitMs, random: this.deps.random });
-        if (!d.retry) throw e;
-        this.emit('retry', { connection: 0, attempt, delayMs: d.delayMs, error: toFerryError(e) });
-        await this.deps.sleep(d.delayMs, this.ctrl.signal);
-      }
-    }
-  }
-
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
     const gap = fresh
@@ -183,7 +168,16 @@ export class Download extends TypedEmitter<DownloadEvents> {
     slot.held = true;
     let probe: ProbeResult | undefined;
     try {
-      probe = await this.withRetries(() => source.probe(signal, gap?.start, gap?.end));
+      probe = await probeWithRetries({
+        source,
+        signal,
+        gap,
+        maxTries: this.options.maxTries,
+        retryWaitMs: this.options.retryWaitMs,
+        random: this.deps.random,
+        sleep: this.deps.sleep,
+        onRetry: (r) => this.emit('retry', r),
+      });
       if (this.toStdout) return await this.stdout(source, probe, slot);
       const { paths, complete: whole, continueFrom } = await this.choosePaths(probe);
       this.paths = paths;
