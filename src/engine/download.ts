@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { isFerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
@@ -6,14 +5,15 @@ import type { PieceMap } from '../core/piece-map.js';
 import { proxyEnvFrom } from '../core/proxy-route.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
-import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
+import { removeControl } from '../disk/control-file.js';
 import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
-import { continuePartialFile } from '../disk/output-continue.js';
+import type { OutputPaths } from '../disk/output-claims.js';
 import { smallTempPathFor } from '../disk/paths.js';
 import { StdoutWriter } from '../disk/stdout-writer.js';
 import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
-import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
+import { DownloadOutput } from './download-output.js';
+import { guessControlPath, guessFinalPath } from './download-paths.js';
 import { probeWithRetries } from './download-probe.js';
 import { DownloadProgress } from './download-progress.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
@@ -30,13 +30,6 @@ import type { Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const MAX_RESTARTS = 3;
-
-/** Where one download's files are. */
-interface Paths {
-  final: string;
-  part: string;
-  control: string;
-}
 
 /**
  * One file: probe -> restore -> connections -> checkpoints -> verify -> finish.
@@ -56,16 +49,10 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private readonly ctrl = new AbortController();
   private cancelled = false;
   private readonly progress: DownloadProgress;
+  private readonly output: DownloadOutput;
   private running?: Promise<DownloadResult>;
-  private paths?: Paths;
-  /** Our control file found at the chosen name (resume candidate), or the one written since. */
-  private found?: ControlState;
-  /** A control file was on disk before this run: crashed saves may have left temp files. */
-  private inherited = false;
   /** The output of a download to standard output (`out: '-'`), once it started. */
   private stdoutWriter?: StdoutWriter;
-  /** This attempt claimed a name with nothing of ours on disk (no `.part`, no control file). */
-  private clean = false;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
@@ -73,6 +60,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.options = resolveOptions(options);
     this.deps = resolveDownloadDeps(url, this.options, deps, this);
     this.progress = new DownloadProgress(this.deps.now);
+    this.output = new DownloadOutput({
+      url,
+      options: this.options,
+      claims: this.deps.claims,
+      owner: this.deps.claimOwner,
+      mirrors: this.deps.mirrors,
+      dirs: this.deps.dirs,
+      note: (m) => this.emit('note', m),
+    });
   }
 
   /**
@@ -102,15 +98,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.ctrl.abort();
     const result = await this.running?.catch(() => undefined);
     // Already stopped or failed earlier: the partial files are still there.
-    if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.paths) {
-      await removePartialFiles(this.paths);
+    if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.output.paths) {
+      await removePartialFiles(this.output.paths);
     }
     return result?.status === 'stopped' ? { ...result, status: 'cancelled' } : result;
   }
 
   /** The state of the download right now. */
   snapshot(): ProgressSnapshot {
-    const final = this.toStdout ? STDOUT_OUT : (this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
+    const final = this.toStdout ? STDOUT_OUT : (this.output.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
     return this.progress.snapshot(this.url, final);
   }
 
@@ -140,7 +136,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     } catch (e) {
       // A stop asked at any moment (the probe, a backoff, a host-slot wait, the transfer, or just
       // before anything failed) ends as stopped: what failed after the stop is never an error.
-      if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.progress.map?.doneBytes ?? 0);
+      if (this.ctrl.signal.aborted) return this.stopped(this.output.paths, this.progress.map?.doneBytes ?? 0);
       const err = toFerryError(e);
       this.emit('error', err);
       throw err;
@@ -179,14 +175,14 @@ export class Download extends TypedEmitter<DownloadEvents> {
         onRetry: (r) => this.emit('retry', r),
       });
       if (this.toStdout) return await this.stdout(source, probe, slot);
-      const { paths, complete: whole, continueFrom } = await this.choosePaths(probe);
-      this.paths = paths;
+      const { paths, complete: whole, continueFrom } = await this.output.choose(probe);
+      this.output.paths = paths;
       this.progress.totalBytes = probe.size;
-      const complete = whole || (continueFrom !== undefined && (await this.continueFile(paths, probe, continueFrom)));
+      const complete = whole || (continueFrom !== undefined && (await this.output.continueFile(paths, probe, continueFrom)));
       if (complete) {
         probe.body?.cancel();
         // A kill between the final rename and the control file's removal leaves ours beside it.
-        if (this.found) await removeControl(paths.control);
+        if (this.output.found) await removeControl(paths.control);
         return this.result('already-complete', paths, probe.size ?? 0);
       }
       if (probe.acceptsRanges && probe.size !== undefined) {
@@ -194,7 +190,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           return await this.segmented(source, probe, paths, fresh, slot);
         } catch (e) {
           if (!isRangeIgnored(e) || signal.aborted) throw e;
-          this.paths = paths;
+          this.output.paths = paths;
           this.progress.transfer = undefined;
           this.emit('note', 'the server ignored a range request');
           probe.body?.cancel();
@@ -208,58 +204,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
   }
 
-  /** Claim the output (see claimPaths); a later attempt of this run keeps its paths. */
-  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean; continueFrom?: number }> {
-    const choice = await claimPaths({
-      options: this.options,
-      claims: this.deps.claims,
-      owner: this.deps.claimOwner,
-      mirrors: this.deps.mirrors,
-      probe,
-      current: this.paths,
-      dirs: this.deps.dirs,
-    });
-    this.clean = choice !== undefined && !choice.complete && choice.continueFrom === undefined && choice.control === undefined;
-    if (!choice) return { paths: this.paths as Paths, complete: false };
-    if (choice.renamed) this.emit('note', choice.renamed);
-    this.found = choice.control;
-    this.inherited = choice.control !== undefined;
-    return choice;
-  }
-
-  /**
-   * `-c`: take over the final file (its first `localBytes` bytes) as this download's partial file,
-   * see continuePartialFile. Resolves true when it is already whole. The probe's body (from byte
-   * 0, as no control file was found) is dropped: the transfer asks for what is missing.
-   */
-  private async continueFile(paths: Paths, probe: ProbeResult, localBytes: number): Promise<boolean> {
-    const state = await continuePartialFile({ paths, localBytes, remote: probe, source: this.url, durable: this.options.fsync });
-    if (state === 'complete') {
-      this.emit('note', `${paths.final} already has the server's ${localBytes} bytes (-c): nothing to do`);
-      return true;
-    }
-    this.emit('note', `continuing ${paths.final} after its ${localBytes} bytes (-c)`);
-    probe.body?.cancel();
-    probe.body = undefined;
-    this.found = state;
-    this.inherited = true;
-    return false;
-  }
-
-  /**
-   * Rewrite the control file to claim no bytes (for the remote file as it is now), before a fresh
-   * partial file replaces the old one: a kill at any moment then never leaves a control file that
-   * claims bytes of a file that holds zeros, and the name stays ours for the rerun.
-   */
-  private async claimNothing(paths: Paths, probe: ProbeResult, createdAt: string): Promise<void> {
-    // Any control file on disk may claim bytes (a checkpoint of this run writes one): replacing it
-    // must be durable, or a power cut could bring its claims back over a fresh `.part`.
-    const claimed = (this.found?.done.length ?? 0) > 0 || existsSync(paths.control);
-    const state = emptyControl(probe, this.url, createdAt);
-    await saveControl(paths.control, state, { durable: this.options.fsync && claimed });
-    this.found = state;
-  }
-
   /** The boot id of now, read once per Download (never fails: undefined when there is none). */
   private readBootId(): Promise<string | undefined> {
     this.bootId ??= this.deps.bootId().catch(() => undefined);
@@ -267,23 +211,23 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** Many connections over byte ranges, with a control file for resume. */
-  private async segmented(source: Source, probe: ProbeResult, claimed: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
+  private async segmented(source: Source, probe: ProbeResult, claimed: OutputPaths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
     // A small file the probe carries whole needs no control file: it goes to a temp file instead.
-    const smallTemp = !fresh && this.clean && fitsOneResponse(probe, this.options.minSplitSize) ? smallTempPathFor(claimed.final) : undefined;
+    const smallTemp = !fresh && this.output.clean && fitsOneResponse(probe, this.options.minSplitSize) ? smallTempPathFor(claimed.final) : undefined;
     const paths = smallTemp === undefined ? claimed : { ...claimed, part: smallTemp };
-    this.paths = paths;
+    this.output.paths = paths;
     const outcome = await runSegmented({
       smallTemp,
       probe,
       paths,
-      saved: fresh ? undefined : this.found,
+      saved: fresh ? undefined : this.output.found,
       source: this.url,
       fsync: this.options.fsync,
       checkpointIntervalMs: this.options.checkpointIntervalMs,
       recordIntervalMs: this.deps.recordIntervalMs,
       bootId: await this.readBootId(),
       signal: this.ctrl.signal,
-      claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
+      claimNothing: (createdAt) => this.output.claimNothing(paths, probe, createdAt),
       note: (m) => this.emit('note', m),
       started: (map) => {
         this.progress.map = map;
@@ -340,15 +284,15 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** One connection, start to end: for servers without ranges or without a length. */
-  private async single(source: Source, probe: ProbeResult, paths: Paths): Promise<DownloadResult> {
+  private async single(source: Source, probe: ProbeResult, paths: OutputPaths): Promise<DownloadResult> {
     this.emit(
       'note',
       probe.size === undefined
         ? 'the server did not say the size: using one connection, resume impossible'
         : 'the server does not support ranges: using one connection, resume impossible',
     );
-    if ((this.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
-    await this.claimNothing(paths, probe, new Date().toISOString());
+    if ((this.output.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
+    await this.output.claimNothing(paths, probe, new Date().toISOString());
     const limiter = this.limiter();
     const outcome = await runSingleConnection({
       source,
@@ -379,7 +323,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** Verify, rename into place, set the modification time, drop the control file. */
-  private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
+  private async finish(paths: OutputPaths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
     const signal = this.ctrl.signal;
     try {
       const syncDir = (dir: string): Promise<void> => this.deps.dirSyncs.sync(dir);
@@ -390,7 +334,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         fsync: this.options.fsync,
         syncDir,
         hasControl,
-        inherited: this.inherited,
+        inherited: this.output.inherited,
         signal,
       });
     } catch (e) {
@@ -405,7 +349,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 
   /** The result of a run that was stopped; `paths` is undefined when it stopped before the probe answered. */
-  private async stopped(paths: Paths | undefined, onDisk: number): Promise<DownloadResult> {
+  private async stopped(paths: OutputPaths | undefined, onDisk: number): Promise<DownloadResult> {
     const where = paths ?? { final: this.toStdout ? STDOUT_OUT : (guessFinalPath(this.options, this.url) ?? this.url), part: '', control: '' };
     if (this.cancelled) {
       if (paths) await removePartialFiles(paths);
@@ -455,7 +399,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     return this.result('complete', where, outcome.bytes);
   }
 
-  private result(status: DownloadResult['status'], paths: Paths, totalBytes: number): DownloadResult {
+  private result(status: DownloadResult['status'], paths: OutputPaths, totalBytes: number): DownloadResult {
     return this.progress.result(status, this.url, paths.final, totalBytes);
   }
 
