@@ -3,29 +3,27 @@ import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { proxyEnvFrom } from '../core/proxy-route.js';
-import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { removeControl } from '../disk/control-file.js';
-import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import { smallTempPathFor } from '../disk/paths.js';
 import { StdoutWriter } from '../disk/stdout-writer.js';
+import type { DownloadContext } from './download-context.js';
 import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
 import { finishDownload, removePartialFiles } from './download-finish.js';
 import { DownloadOutput } from './download-output.js';
 import { guessControlPath, guessFinalPath } from './download-paths.js';
 import { probeWithRetries } from './download-probe.js';
 import { DownloadProgress } from './download-progress.js';
+import { singleToFile } from './download-single.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
-import { buildTransfer } from './download-transfer.js';
+import { downloadTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
-import type { PositionalWriter } from './segment-pump.js';
+import { MirrorSources } from './mirror-sources.js';
 import { runSegmented } from './segmented-run.js';
-import { runSingleConnection } from './single-connection.js';
 import { fitsOneResponse } from './small-run.js';
-import { downloadToStdout } from './stdout-download.js';
+import { stdoutPhase } from './stdout-download.js';
 import type { Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -42,8 +40,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
   readonly options: DownloadOptions;
   private readonly deps: ResolvedDownloadDeps;
   /** The sources of the alternates, made once per run (closed with the download's own). */
-  private readonly mirrorSources = new Map<string, Source>();
-  private mirrorsUsed = false;
+  private readonly mirrorSources: MirrorSources;
+  /** This download as its phases see it. */
+  private readonly ctx: DownloadContext;
   /** The boot id, read once (on the first segmented start). */
   private bootId?: Promise<string | undefined>;
   private readonly ctrl = new AbortController();
@@ -69,6 +68,18 @@ export class Download extends TypedEmitter<DownloadEvents> {
       dirs: this.deps.dirs,
       note: (m) => this.emit('note', m),
     });
+    this.mirrorSources = new MirrorSources((u) => this.newSource(u));
+    this.ctx = {
+      url,
+      options: this.options,
+      deps: this.deps,
+      signal: this.ctrl.signal,
+      progress: this.progress,
+      output: this.output,
+      note: (m) => this.emit('note', m),
+      retry: (r) => this.emit('retry', r),
+      started: (info) => this.emit('start', info),
+    };
   }
 
   /**
@@ -77,7 +88,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
    * fails before any alternate joined leaves the next URL to the engine, as one without them.
    */
   get triedMirrors(): boolean {
-    return this.mirrorsUsed;
+    return this.mirrorSources.used;
   }
 
   /** Run the download. Calling it again returns the same promise. */
@@ -116,8 +127,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     timer.unref();
     let source: Source | undefined;
     try {
-      const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
-      source = this.deps.createSource(this.url, this.options, { proxyEnv: env, debug: this.deps.debug });
+      source = this.newSource(this.url);
       let fresh = false;
       for (let restarts = 0; ; restarts++) {
         try {
@@ -143,9 +153,14 @@ export class Download extends TypedEmitter<DownloadEvents> {
     } finally {
       clearInterval(timer);
       await source?.close().catch(() => undefined);
-      await Promise.all([...this.mirrorSources.values()].map((s) => s.close().catch(() => undefined)));
-      this.mirrorSources.clear();
+      await this.mirrorSources.closeAll();
     }
+  }
+
+  /** The source of `url` (the download's own or an alternate's), with the proxies of `deps.env`. */
+  private newSource(url: string): Source {
+    const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
+    return this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });
   }
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
@@ -172,7 +187,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         retryWaitMs: this.options.retryWaitMs,
         random: this.deps.random,
         sleep: this.deps.sleep,
-        onRetry: (r) => this.emit('retry', r),
+        onRetry: this.ctx.retry,
       });
       if (this.toStdout) return await this.stdout(source, probe, slot);
       const { paths, complete: whole, continueFrom } = await this.output.choose(probe);
@@ -235,7 +250,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
         this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.progress.resumedBytes, segmented: true });
       },
       newTransfer: (writer, map) => {
-        this.progress.transfer = this.newTransfer(source, probe, writer, map, slot);
+        this.progress.transfer = downloadTransfer(this.ctx, this.mirrorSources, source, probe, writer, map, slot);
         return this.progress.transfer;
       },
     });
@@ -243,80 +258,9 @@ export class Download extends TypedEmitter<DownloadEvents> {
     return this.finish(paths, probe, probe.size as number, outcome.hasControl);
   }
 
-  /**
-   * The connections of a segmented download into `writer` (the partial file or standard output),
-   * over the download's URL and its alternates. The transfer takes over the probe's host slot and
-   * its open body.
-   */
-  private newTransfer(source: Source, probe: ProbeResult, writer: PositionalWriter, map: PieceMap, slot: { held: boolean }): Transfer {
-    const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
-    const transfer = buildTransfer({
-      url: this.url,
-      alternates: this.deps.alternates,
-      options: this.options,
-      source,
-      probe,
-      writer,
-      map,
-      heldSlot: slot.held,
-      hostSlots: this.deps.hostSlots,
-      limiter: this.limiter(),
-      onMirrorJoined: () => {
-        this.mirrorsUsed = true;
-      },
-      sourceFor: (url) => {
-        let s = this.mirrorSources.get(url);
-        if (!s) {
-          s = this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });
-          this.mirrorSources.set(url, s);
-        }
-        return s;
-      },
-      now: this.deps.now,
-      random: this.deps.random,
-      sleep: this.deps.sleep,
-      onBytes: (n) => this.progress.count(n),
-      onNote: (m) => this.emit('note', m),
-      onRetry: (r) => this.emit('retry', r),
-    });
-    slot.held = false;
-    return transfer;
-  }
-
   /** One connection, start to end: for servers without ranges or without a length. */
   private async single(source: Source, probe: ProbeResult, paths: OutputPaths): Promise<DownloadResult> {
-    this.emit(
-      'note',
-      probe.size === undefined
-        ? 'the server did not say the size: using one connection, resume impossible'
-        : 'the server does not support ranges: using one connection, resume impossible',
-    );
-    if ((this.output.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
-    await this.output.claimNothing(paths, probe, new Date().toISOString());
-    const limiter = this.limiter();
-    const outcome = await runSingleConnection({
-      source,
-      probe,
-      open: async () => {
-        await removeIfExists(paths.part);
-        return openDataFile(paths.part, { size: probe.size, fresh: true, writeBackBytes: this.options.fsync ? WRITE_BACK_BYTES : 0 });
-      },
-      maxTries: this.options.maxTries,
-      retryWaitMs: this.options.retryWaitMs,
-      fsync: this.options.fsync,
-      signal: this.ctrl.signal,
-      now: this.deps.now,
-      random: this.deps.random,
-      sleep: this.deps.sleep,
-      throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-      onAttempt: (map, view, attempt) => {
-        this.progress.map = map;
-        this.progress.singleView = view;
-        if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
-      },
-      onBytes: (n) => this.progress.count(n),
-      onRetry: (r) => this.emit('retry', r),
-    });
+    const outcome = await singleToFile(this.ctx, source, probe, paths);
     if (!outcome.done) return this.stopped(paths, outcome.onDisk);
     this.progress.totalBytes = outcome.bytes;
     return this.finish(paths, probe, outcome.bytes, true);
@@ -369,31 +313,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.stdoutWriter = writer;
     this.progress.totalBytes = probe.size;
     const where = { final: STDOUT_OUT, part: '', control: '' };
-    const limiter = this.limiter();
-    const outcome = await downloadToStdout({
-      source,
-      probe,
-      writer,
-      signal: this.ctrl.signal,
-      newTransfer: (map) => this.newTransfer(source, probe, writer, map, slot),
-      setProgress: (map, transfer, view) => {
-        this.progress.map = map;
-        this.progress.transfer = transfer;
-        this.progress.singleView = view;
-      },
-      single: {
-        maxTries: this.options.maxTries,
-        retryWaitMs: this.options.retryWaitMs,
-        now: this.deps.now,
-        random: this.deps.random,
-        sleep: this.deps.sleep,
-        throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-        onBytes: (n) => this.progress.count(n),
-        onRetry: (r) => this.emit('retry', r),
-      },
-      note: (m) => this.emit('note', m),
-      started: (segmented) => this.emit('start', { url: probe.url, path: STDOUT_OUT, totalBytes: probe.size, resumedBytes: 0, segmented }),
-    });
+    const newTransfer = (map: PieceMap): Transfer => downloadTransfer(this.ctx, this.mirrorSources, source, probe, writer, map, slot);
+    const outcome = await stdoutPhase(this.ctx, source, probe, writer, newTransfer);
     if (!outcome.done) return this.result(this.cancelled ? 'cancelled' : 'stopped', where, outcome.onDisk);
     this.progress.totalBytes = outcome.bytes;
     return this.result('complete', where, outcome.bytes);
@@ -401,12 +322,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   private result(status: DownloadResult['status'], paths: OutputPaths, totalBytes: number): DownloadResult {
     return this.progress.result(status, this.url, paths.final, totalBytes);
-  }
-
-  private limiter(): RateLimiter {
-    const own =
-      this.options.limitRate > 0 ? new TokenBucket(this.options.limitRate, Math.max(64 * 1024, this.options.limitRate / 4), this.deps.now()) : undefined;
-    return createRateLimiter({ global: this.deps.globalBucket, own }, { now: this.deps.now });
   }
 }
 
