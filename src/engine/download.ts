@@ -6,23 +6,21 @@ import { proxyEnvFrom } from '../core/proxy-route.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { removeControl } from '../disk/control-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
-import { smallTempPathFor } from '../disk/paths.js';
 import { StdoutWriter } from '../disk/stdout-writer.js';
 import type { DownloadContext } from './download-context.js';
 import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
-import { finishDownload, removePartialFiles } from './download-finish.js';
+import { finishOrStop, removePartialFiles } from './download-finish.js';
 import { DownloadOutput } from './download-output.js';
 import { guessControlPath, guessFinalPath } from './download-paths.js';
 import { probeWithRetries } from './download-probe.js';
 import { DownloadProgress } from './download-progress.js';
+import { segmentedToFile } from './download-segmented.js';
 import { singleToFile } from './download-single.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
 import { downloadTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
 import { MirrorSources } from './mirror-sources.js';
-import { runSegmented } from './segmented-run.js';
-import { fitsOneResponse } from './small-run.js';
 import { stdoutPhase } from './stdout-download.js';
 import type { Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -225,34 +223,14 @@ export class Download extends TypedEmitter<DownloadEvents> {
     return this.bootId;
   }
 
-  /** Many connections over byte ranges, with a control file for resume. */
+  /** Many connections over byte ranges, with a control file for resume (see segmentedToFile). */
   private async segmented(source: Source, probe: ProbeResult, claimed: OutputPaths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
-    // A small file the probe carries whole needs no control file: it goes to a temp file instead.
-    const smallTemp = !fresh && this.output.clean && fitsOneResponse(probe, this.options.minSplitSize) ? smallTempPathFor(claimed.final) : undefined;
-    const paths = smallTemp === undefined ? claimed : { ...claimed, part: smallTemp };
-    this.output.paths = paths;
-    const outcome = await runSegmented({
-      smallTemp,
+    const { paths, outcome } = await segmentedToFile(this.ctx, {
       probe,
-      paths,
-      saved: fresh ? undefined : this.output.found,
-      source: this.url,
-      fsync: this.options.fsync,
-      checkpointIntervalMs: this.options.checkpointIntervalMs,
-      recordIntervalMs: this.deps.recordIntervalMs,
-      bootId: await this.readBootId(),
-      signal: this.ctrl.signal,
-      claimNothing: (createdAt) => this.output.claimNothing(paths, probe, createdAt),
-      note: (m) => this.emit('note', m),
-      started: (map) => {
-        this.progress.map = map;
-        this.progress.resumedBytes = map.doneBytes;
-        this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.progress.resumedBytes, segmented: true });
-      },
-      newTransfer: (writer, map) => {
-        this.progress.transfer = downloadTransfer(this.ctx, this.mirrorSources, source, probe, writer, map, slot);
-        return this.progress.transfer;
-      },
+      claimed,
+      fresh,
+      bootId: () => this.readBootId(),
+      newTransfer: (writer, map) => downloadTransfer(this.ctx, this.mirrorSources, source, probe, writer, map, slot),
     });
     if (!outcome.done) return this.stopped(paths, outcome.onDisk);
     return this.finish(paths, probe, probe.size as number, outcome.hasControl);
@@ -268,27 +246,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
 
   /** Verify, rename into place, set the modification time, drop the control file. */
   private async finish(paths: OutputPaths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
-    const signal = this.ctrl.signal;
-    try {
-      const syncDir = (dir: string): Promise<void> => this.deps.dirSyncs.sync(dir);
-      await finishDownload({
-        paths,
-        probe,
-        checksum: this.options.checksum,
-        fsync: this.options.fsync,
-        syncDir,
-        hasControl,
-        inherited: this.output.inherited,
-        signal,
-      });
-    } catch (e) {
-      if (!signal.aborted || (isFerryError(e) && e.code === 'CHECKSUM')) throw e;
-      // Stopped while verifying (or just before the rename): every byte is kept. Without a control
-      // file (a download done within its first checkpoint) the `.part` would look foreign to the
-      // next run: remove it, the next run starts that small download again.
-      if (!hasControl) await removePartialFiles(paths);
-      return this.stopped(paths, hasControl ? size : 0);
-    }
+    if (!(await finishOrStop(this.ctx, paths, probe, hasControl))) return this.stopped(paths, hasControl ? size : 0);
     return this.result('complete', paths, size);
   }
 
