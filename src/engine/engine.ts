@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
-import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
-import { redactUrl } from '../core/redact.js';
-import { Download, type DownloadDeps, toFerryError } from './download.js';
+import { isActive, type QueueCommand, queueTransition } from '../core/queue-transitions.js';
+import type { DownloadDeps } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { type EngineShared, engineShared } from './engine-shared.js';
+import { runItem } from './item-run.js';
 import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
@@ -285,50 +285,15 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   private run(item: Item): void {
-    const options = { ...this.defaults, ...item.options };
-    const d = new Download(item.urls[item.mirror], options, {
-      ...this.shared.deps,
-      hostSlots: this.shared.hostSlots,
-      globalBucket: this.shared.globalBucket,
-      claims: this.shared.claims,
-      claimOwner: item,
-      mirrors: [...item.urls, ...item.formerUrls],
-      // The URLs after the one in use take ranges of the file at the same time.
-      alternates: item.urls.slice(item.mirror + 1),
+    runItem(item, {
+      shared: this.shared,
+      options: { ...this.defaults, ...item.options },
+      progress: (p) => this.emit('progress', this.info(item), p),
+      note: (m) => this.emit('note', this.info(item), m),
+      retry: (r) => this.emit('retry', this.info(item), r),
+      started: () => this.emit('start', this.info(item)),
+      ended: (command, end) => void this.apply(item, command, end),
     });
-    item.download = d;
-    const startedAt = this.shared.now();
-    d.on('progress', (p) => this.emit('progress', this.info(item), p));
-    d.on('note', (m) => this.emit('note', this.info(item), m));
-    d.on('retry', (r) => this.emit('retry', this.info(item), r));
-    this.emit('start', this.info(item));
-    const settle = (outcome: RunOutcome, result?: DownloadResult, error?: FerryError): void => {
-      item.activeMs += this.shared.now() - startedAt;
-      item.last = d.snapshot();
-      const mirror =
-        outcome === 'error' &&
-        error !== undefined &&
-        !d.triedMirrors &&
-        item.mirror + 1 < item.urls.length &&
-        error.code !== 'CHECKSUM' &&
-        error.code !== 'FILE_EXISTS';
-      const command: QueueCommand = { kind: 'ended', outcome, mirror };
-      if (error && queueTransition(item.status, command).action === 'next-mirror') {
-        this.emit('note', this.info(item), `${error.message}; trying mirror ${redactUrl(item.urls[item.mirror + 1])}`);
-      }
-      void this.apply(item, command, { result, error });
-      // A complete download has nothing left to stop or remove: its last snapshot is all the
-      // queue shows of it, so the Download (its transfer, buffers and source) can go.
-      if (item.status === 'complete' && item.download === d) item.download = undefined;
-    };
-    d.start().then(
-      (result) => settle(result.status === 'complete' || result.status === 'already-complete' ? 'complete' : result.status, result),
-      (e: unknown) => {
-        const err = toFerryError(e);
-        // An abort is a stop, whoever asked for it: never an error, never a reason for a mirror.
-        settle(err.code === 'ABORTED' ? 'stopped' : 'error', undefined, err);
-      },
-    );
   }
 
   private info(item: Item): DownloadInfo {
