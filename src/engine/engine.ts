@@ -7,7 +7,7 @@ import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { type EngineShared, engineShared } from './engine-shared.js';
 import { runItem } from './item-run.js';
 import { reserveOutput } from './output-reservation.js';
-import { type Item, itemInfo } from './queue-item.js';
+import { type Item, itemInfo, replaceUrls } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { StatusCounts } from './status-counts.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -120,12 +120,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   async setUris(id: string, urls: string[]): Promise<void> {
     const item = this.require(id);
     if (urls.length === 0) throw new FerryError('USAGE', `download ${id} needs at least one URL`);
-    const current = item.urls[item.mirror];
-    for (const u of item.urls) if (!urls.includes(u) && !item.formerUrls.includes(u)) item.formerUrls.push(u);
-    item.urls = [...urls];
-    const kept = urls.indexOf(current);
-    item.mirror = Math.max(0, kept);
-    if (kept < 0) await this.apply(item, { kind: 'restart' });
+    if (!replaceUrls(item, urls)) await this.apply(item, { kind: 'restart' });
   }
 
   /** The running download's moment now (connections, speed), or undefined unless it runs. */
