@@ -1,8 +1,14 @@
 /** One connection of a Transfer: its mirror, its request, its speed and its retry state. */
+import type { PieceMap } from '../core/piece-map.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import type { ByteStream } from '../core/types.js';
 import type { Lane } from './mirror-lanes.js';
-import type { ConnectionState } from './transfer-types.js';
+import type { ConnectionState, ConnectionView } from './transfer-types.js';
+
+/** A connection that receives nothing for this long counts as stalled and may be replaced. */
+export const STALL_MS = 5000;
+/** Before this, a connection's speed is unknown (too young to measure). */
+export const YOUNG_MS = 1000;
 
 /** A connection's state, owned and changed by its Transfer. */
 export interface Connection {
@@ -40,4 +46,35 @@ export function newConnection(id: number, lane: Lane, now: number): Connection {
     gotBytes: false,
     throttled: false,
   };
+}
+
+/** What `conns` are doing at time `now`, for progress views (`withMirror`: name each one's mirror). */
+export function connectionViews(conns: Iterable<Connection>, map: PieceMap, now: number, withMirror: boolean): ConnectionView[] {
+  const out: ConnectionView[] = [];
+  for (const c of conns) {
+    const claim = map.getClaim(c.id);
+    out.push({
+      id: c.id,
+      state: c.state,
+      start: claim?.start ?? 0,
+      end: claim?.end ?? 0,
+      received: claim ? claim.pos - claim.start : 0,
+      speed: c.meter.rate(now),
+      ...(withMirror ? { mirror: c.lane.label } : {}),
+    });
+  }
+  return out;
+}
+
+/**
+ * The speed the planner sees of `c` at time `t` (bytes/s): undefined when unknown (not active,
+ * too young to measure, or nothing measured yet), 0 when stalled (silent for STALL_MS; a wait for
+ * the rate limiter is not silence).
+ */
+export function connectionSpeed(c: Connection | undefined, t: number): number | undefined {
+  if (c?.state !== 'active') return undefined;
+  if (c.throttled) return c.meter.rate(t) || undefined;
+  if (t - c.lastByteAt > STALL_MS) return 0;
+  if (t - c.requestStartedAt < YOUNG_MS) return undefined;
+  return c.meter.rate(t) || undefined;
 }
