@@ -1,9 +1,10 @@
 /** One connection of a Transfer: its mirror, its request, its speed and its retry state. */
+import type { FerryError } from '../core/errors.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import type { ByteStream } from '../core/types.js';
 import type { Lane } from './mirror-lanes.js';
-import type { ConnectionState, ConnectionView } from './transfer-types.js';
+import type { ConnectionState, ConnectionView, RetryInfo } from './transfer-types.js';
 
 /** A connection that receives nothing for this long counts as stalled and may be replaced. */
 export const STALL_MS = 5000;
@@ -77,4 +78,32 @@ export function connectionSpeed(c: Connection | undefined, t: number): number | 
   if (t - c.lastByteAt > STALL_MS) return 0;
   if (t - c.requestStartedAt < YOUNG_MS) return undefined;
   return c.meter.rate(t) || undefined;
+}
+
+/**
+ * Wait `delayMs` before `conn` asks again (told to `onRetry` first). Resolves false when the
+ * transfer halted (`halt`) or the connection's mirror was dropped meanwhile: the connection
+ * retires. Resolves true with a fresh abort controller otherwise.
+ */
+export async function backOff(
+  conn: Connection,
+  delayMs: number,
+  error: FerryError,
+  halt: AbortSignal,
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>,
+  onRetry: (info: RetryInfo) => void,
+): Promise<boolean> {
+  conn.state = 'retrying';
+  onRetry({ connection: conn.id, attempt: conn.attempt, delayMs, error });
+  try {
+    await sleep(delayMs, halt);
+  } catch {
+    return false;
+  }
+  conn.ctrl = new AbortController();
+  if (halt.aborted || conn.lane.dropped) {
+    conn.ctrl.abort();
+    return false;
+  }
+  return true;
 }

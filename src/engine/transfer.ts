@@ -2,7 +2,7 @@ import type { FerryError } from '../core/errors.js';
 import { plan } from '../core/planner.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import type { Lane, MirrorLanes } from './mirror-lanes.js';
-import { type Connection, connectionSpeed, connectionViews, newConnection, STALL_MS, YOUNG_MS } from './transfer-connection.js';
+import { backOff, type Connection, connectionSpeed, connectionViews, newConnection, STALL_MS, YOUNG_MS } from './transfer-connection.js';
 import { describeFailure, failureAction } from './transfer-failures.js';
 import { readClaim } from './transfer-read.js';
 import type { ConnectionView, FirstStream, TransferParams } from './transfer-types.js';
@@ -271,19 +271,15 @@ export class Transfer {
       this.p.onNote(`${lane.host} refused more connections (${describeFailure(e)}); continuing with ${lane.limit}`);
       return false;
     }
-    conn.state = 'retrying';
-    this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: action.delayMs, error: e as FerryError });
-    try {
-      await this.p.sleep(action.delayMs, this.halt.signal);
-    } catch {
-      return false;
-    }
-    conn.ctrl = new AbortController();
-    if (this.halt.signal.aborted || lane.dropped) {
-      conn.ctrl.abort();
-      return false;
-    }
-    return true;
+    const { p } = this;
+    return backOff(
+      conn,
+      action.delayMs,
+      e as FerryError,
+      this.halt.signal,
+      (ms, signal) => p.sleep(ms, signal),
+      (info) => p.onRetry(info),
+    );
   }
 
   /**
