@@ -4,6 +4,7 @@ import type { ByteRange, ProbeResult, Source } from '../core/types.js';
 import { toFerryError } from './download-support.js';
 import type { RetryInfo } from './transfer-types.js';
 
+/** What probeWithRetries asks, and whom it tells of each retry. */
 export interface ProbeRequest {
   source: Source;
   /** The download's stop: no retry once it is aborted. */

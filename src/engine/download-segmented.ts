@@ -9,6 +9,7 @@ import { runSegmented, type SegmentedOutcome } from './segmented-run.js';
 import { fitsOneResponse } from './small-run.js';
 import type { Transfer } from './transfer.js';
 
+/** What segmentedToFile needs beyond the Download's context. */
 export interface SegmentedPhase {
   probe: ProbeResult;
   /** The paths claimed for the output. */

@@ -283,5 +283,6 @@ export class Download extends TypedEmitter<DownloadEvents> {
   }
 }
 
+// Importers of this module keep finding these here (they live in download-deps and download-support).
 export type { DownloadDeps };
 export { RECORD_INTERVAL_MS, toFerryError };
