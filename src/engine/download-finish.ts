@@ -6,6 +6,7 @@ import { verifyChecksum } from '../disk/checksum.js';
 import { removeControl } from '../disk/control-file.js';
 import { finalizeFile, removeIfExists, setMtime } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
+import type { DownloadContext } from './download-context.js';
 
 export interface FinishRequest {
   paths: OutputPaths;
@@ -54,4 +55,32 @@ export async function finishDownload(req: FinishRequest): Promise<void> {
 export async function removePartialFiles(paths: OutputPaths): Promise<void> {
   await removeIfExists(paths.part).catch(() => undefined);
   await removeControl(paths.control).catch(() => undefined);
+}
+
+/**
+ * finishDownload for the Download of `ctx`. Resolves true when the file is in place, false when a
+ * stop came first (while verifying, or just before the rename): every byte is then kept, except
+ * that a `.part` without a control file (a download done within its first checkpoint) would look
+ * foreign to the next run, so it is removed and the next run starts that small download again.
+ * A checksum mismatch rejects, stopped or not.
+ */
+export async function finishOrStop(ctx: DownloadContext, paths: OutputPaths, probe: ProbeResult, hasControl: boolean): Promise<boolean> {
+  const { signal, options } = ctx;
+  try {
+    await finishDownload({
+      paths,
+      probe,
+      checksum: options.checksum,
+      fsync: options.fsync,
+      syncDir: (dir) => ctx.deps.dirSyncs.sync(dir),
+      hasControl,
+      inherited: ctx.output.inherited,
+      signal,
+    });
+    return true;
+  } catch (e) {
+    if (!signal.aborted || (isFerryError(e) && e.code === 'CHECKSUM')) throw e;
+    if (!hasControl) await removePartialFiles(paths);
+    return false;
+  }
 }

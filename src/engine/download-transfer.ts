@@ -7,10 +7,12 @@ import type { DownloadOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { redactUrl } from '../core/redact.js';
 import type { ProbeResult, Source } from '../core/types.js';
+import { type DownloadContext, downloadLimiter } from './download-context.js';
 import { hostOf } from './download-support.js';
 import type { HostSlots } from './host-slots.js';
 import { MirrorLanes, newLane } from './mirror-lanes.js';
 import { probeMirrors } from './mirror-probe.js';
+import type { MirrorSources } from './mirror-sources.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { PositionalWriter } from './segment-pump.js';
 import { Transfer } from './transfer.js';
@@ -96,4 +98,45 @@ export function buildTransfer(r: TransferRecipe): Transfer {
     onNote: r.onNote,
     onRetry: r.onRetry,
   });
+}
+
+/**
+ * The connections of a segmented attempt of `ctx` into `writer` (the partial file or standard
+ * output), over the download's URL and its alternates (their sources from `mirrors`). The
+ * transfer takes over the probe's host slot (`slot.held` is false afterwards) and its open body.
+ */
+export function downloadTransfer(
+  ctx: DownloadContext,
+  mirrors: MirrorSources,
+  source: Source,
+  probe: ProbeResult,
+  writer: PositionalWriter,
+  map: PieceMap,
+  slot: { held: boolean },
+): Transfer {
+  const { deps } = ctx;
+  const transfer = buildTransfer({
+    url: ctx.url,
+    alternates: deps.alternates,
+    options: ctx.options,
+    source,
+    probe,
+    writer,
+    map,
+    heldSlot: slot.held,
+    hostSlots: deps.hostSlots,
+    limiter: downloadLimiter(ctx.options, deps),
+    onMirrorJoined: () => {
+      mirrors.used = true;
+    },
+    sourceFor: (url) => mirrors.get(url),
+    now: deps.now,
+    random: deps.random,
+    sleep: deps.sleep,
+    onBytes: (n) => ctx.progress.count(n),
+    onNote: (m) => ctx.note(m),
+    onRetry: (r) => ctx.retry(r),
+  });
+  slot.held = false;
+  return transfer;
 }

@@ -1,109 +1,31 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import { isFerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
 import { proxyEnvFrom } from '../core/proxy-route.js';
-import { nextRetry } from '../core/retry-policy.js';
-import { SpeedMeter } from '../core/speed-meter.js';
-import { TokenBucket } from '../core/token-bucket.js';
 import type { ProbeResult, Source } from '../core/types.js';
-import { readBootId } from '../disk/boot-id.js';
-import { type ControlState, removeControl, saveControl } from '../disk/control-file.js';
-import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
-import { DirSyncs } from '../disk/dir-sync.js';
-import { OutputClaims } from '../disk/output-claims.js';
-import { continuePartialFile } from '../disk/output-continue.js';
-import { smallTempPathFor } from '../disk/paths.js';
-import { type ByteSink, StdoutWriter } from '../disk/stdout-writer.js';
-import { finishDownload, removePartialFiles } from './download-finish.js';
-import { claimPaths, emptyControl, guessControlPath, guessFinalPath } from './download-paths.js';
+import { removeControl } from '../disk/control-file.js';
+import type { OutputPaths } from '../disk/output-claims.js';
+import { StdoutWriter } from '../disk/stdout-writer.js';
+import type { DownloadContext } from './download-context.js';
+import { type DownloadDeps, RECORD_INTERVAL_MS, type ResolvedDownloadDeps, resolveDownloadDeps } from './download-deps.js';
+import { finishOrStop, removePartialFiles } from './download-finish.js';
+import { DownloadOutput } from './download-output.js';
+import { guessControlPath, guessFinalPath } from './download-paths.js';
+import { probeWithRetries } from './download-probe.js';
+import { DownloadProgress } from './download-progress.js';
+import { segmentedToFile } from './download-segmented.js';
+import { singleToFile } from './download-single.js';
 import { hostOf, isRangeIgnored, toFerryError } from './download-support.js';
-import { buildTransfer } from './download-transfer.js';
+import { downloadTransfer } from './download-transfer.js';
 import type { DownloadEvents, DownloadResult, ProgressSnapshot } from './download-types.js';
 import { firstMissingRange } from './first-missing-range.js';
-import { HostSlots } from './host-slots.js';
-import { MadeDirs } from './made-dirs.js';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
-import type { PositionalWriter } from './segment-pump.js';
-import { runSegmented } from './segmented-run.js';
-import { runSingleConnection } from './single-connection.js';
-import { fitsOneResponse } from './small-run.js';
-import { createSource, type SourceFactory } from './source-factory.js';
-import { downloadToStdout } from './stdout-download.js';
-import type { ConnectionView, Transfer } from './transfer.js';
+import { MirrorSources } from './mirror-sources.js';
+import { stdoutPhase } from './stdout-download.js';
+import type { Transfer } from './transfer.js';
 import { TypedEmitter } from './typed-emitter.js';
 
-/** Everything a Download uses from the outside world; tests and the engine pass their own. */
-export interface DownloadDeps {
-  createSource?: SourceFactory;
-  /** Shared across the downloads of one engine. */
-  hostSlots?: HostSlots;
-  /** The global rate limit, shared across downloads. */
-  globalBucket?: TokenBucket;
-  now?: () => number;
-  random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** How often 'progress' is emitted (ms). */
-  progressIntervalMs?: number;
-  /** The output paths claimed in one engine; a standalone download has its own. */
-  claims?: OutputClaims;
-  /** Who holds this download's claim (the engine's queue entry; default: the Download itself). */
-  claimOwner?: object;
-  /** Every URL of this download (it and its mirrors): a control file for any of them is ours. */
-  mirrors?: readonly string[];
-  /**
-   * Other URLs of the same file to read from at once (mirrors), in order: each is probed, and
-   * takes ranges when its size is the file's. Default: none (only `url`).
-   */
-  alternates?: readonly string[];
-  /**
-   * The environment whose proxy variables apply (`http_proxy`, `https_proxy`, `all_proxy`,
-   * `no_proxy`, ...; below every explicit proxy option). Default: none (the library never reads
-   * `process.env` itself; the CLI passes its environment).
-   */
-  env?: Record<string, string | undefined>;
-  /** Told one line per new connection, saying the route it took (`--debug`). */
-  debug?: (line: string) => void;
-  /** Where `out: '-'` writes (default: process.stdout). */
-  stdout?: ByteSink;
-  /** Directory syncs after the final rename, shared by the downloads of one engine. */
-  dirSyncs?: DirSyncs;
-  /** Output directories already made, shared by the downloads of one engine. */
-  dirs?: MadeDirs;
-  /**
-   * The kernel's boot id (default: read once from /proc/sys/kernel/random/boot_id; an engine reads
-   * it once for all its downloads). Bytes an earlier run wrote but did not sync are trusted only
-   * when it recorded the same boot id; resolving undefined trusts only synced bytes.
-   */
-  bootId?: () => Promise<string | undefined>;
-  /**
-   * Where the default `bootId` reads the boot id (default /proc/sys/kernel/random/boot_id). A file
-   * holding another id simulates a reboot; a missing file, a system without boot id.
-   */
-  bootIdFile?: string;
-  /**
-   * The control file is saved without syncing right after writes, to list the bytes written since
-   * the last durable checkpoint, at most once per this many ms (default 5): a killed process loses
-   * about this much transfer time.
-   */
-  recordIntervalMs?: number;
-}
-
-/** Default of DownloadDeps.recordIntervalMs. */
-export const RECORD_INTERVAL_MS = 5;
-
 const MAX_RESTARTS = 3;
-
-/** Where one download's files are. */
-interface Paths {
-  final: string;
-  part: string;
-  control: string;
-}
 
 /**
  * One file: probe -> restore -> connections -> checkpoints -> verify -> finish.
@@ -114,56 +36,47 @@ interface Paths {
 export class Download extends TypedEmitter<DownloadEvents> {
   readonly url: string;
   readonly options: DownloadOptions;
-  private readonly deps: Required<Omit<DownloadDeps, 'globalBucket' | 'env' | 'debug' | 'bootIdFile'>> & Pick<DownloadDeps, 'globalBucket' | 'env' | 'debug'>;
+  private readonly deps: ResolvedDownloadDeps;
   /** The sources of the alternates, made once per run (closed with the download's own). */
-  private readonly mirrorSources = new Map<string, Source>();
-  private mirrorsUsed = false;
+  private readonly mirrorSources: MirrorSources;
+  /** This download as its phases see it. */
+  private readonly ctx: DownloadContext;
   /** The boot id, read once (on the first segmented start). */
   private bootId?: Promise<string | undefined>;
   private readonly ctrl = new AbortController();
   private cancelled = false;
+  private readonly progress: DownloadProgress;
+  private readonly output: DownloadOutput;
   private running?: Promise<DownloadResult>;
-  private readonly meter = new SpeedMeter(5000);
-  private startedAt = 0;
-  private sessionBytes = 0;
-  private resumedBytes = 0;
-  private map?: PieceMap;
-  private transfer?: Transfer;
-  private paths?: Paths;
-  private totalBytes?: number;
-  private singleView?: () => ConnectionView[];
-  /** Our control file found at the chosen name (resume candidate), or the one written since. */
-  private found?: ControlState;
-  /** A control file was on disk before this run: crashed saves may have left temp files. */
-  private inherited = false;
   /** The output of a download to standard output (`out: '-'`), once it started. */
   private stdoutWriter?: StdoutWriter;
-  /** This attempt claimed a name with nothing of ours on disk (no `.part`, no control file). */
-  private clean = false;
 
   constructor(url: string, options: Partial<DownloadOptions> = {}, deps: DownloadDeps = {}) {
     super();
     this.url = url;
     this.options = resolveOptions(options);
-    this.deps = {
-      createSource: deps.createSource ?? createSource,
-      hostSlots: deps.hostSlots ?? new HostSlots(this.options.maxConnectionsPerHost),
-      globalBucket: deps.globalBucket,
-      now: deps.now ?? (() => performance.now()),
-      random: deps.random ?? Math.random,
-      sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
-      progressIntervalMs: deps.progressIntervalMs ?? 1000,
-      claims: deps.claims ?? new OutputClaims(),
-      claimOwner: deps.claimOwner ?? this,
-      mirrors: deps.mirrors ?? [url],
-      alternates: (deps.alternates ?? []).filter((u) => u !== url),
-      env: deps.env,
-      debug: deps.debug,
-      stdout: deps.stdout ?? process.stdout,
-      dirSyncs: deps.dirSyncs ?? new DirSyncs(),
-      dirs: deps.dirs ?? new MadeDirs(),
-      bootId: deps.bootId ?? (() => readBootId(deps.bootIdFile)),
-      recordIntervalMs: deps.recordIntervalMs ?? RECORD_INTERVAL_MS,
+    this.deps = resolveDownloadDeps(url, this.options, deps, this);
+    this.progress = new DownloadProgress(this.deps.now);
+    this.output = new DownloadOutput({
+      url,
+      options: this.options,
+      claims: this.deps.claims,
+      owner: this.deps.claimOwner,
+      mirrors: this.deps.mirrors,
+      dirs: this.deps.dirs,
+      note: (m) => this.emit('note', m),
+    });
+    this.mirrorSources = new MirrorSources((u) => this.newSource(u));
+    this.ctx = {
+      url,
+      options: this.options,
+      deps: this.deps,
+      signal: this.ctrl.signal,
+      progress: this.progress,
+      output: this.output,
+      note: (m) => this.emit('note', m),
+      retry: (r) => this.emit('retry', r),
+      started: (info) => this.emit('start', info),
     };
   }
 
@@ -173,7 +86,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
    * fails before any alternate joined leaves the next URL to the engine, as one without them.
    */
   get triedMirrors(): boolean {
-    return this.mirrorsUsed;
+    return this.mirrorSources.used;
   }
 
   /** Run the download. Calling it again returns the same promise. */
@@ -194,37 +107,25 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.ctrl.abort();
     const result = await this.running?.catch(() => undefined);
     // Already stopped or failed earlier: the partial files are still there.
-    if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.paths) {
-      await removePartialFiles(this.paths);
+    if (result?.status !== 'cancelled' && result?.status !== 'complete' && result?.status !== 'already-complete' && this.output.paths) {
+      await removePartialFiles(this.output.paths);
     }
     return result?.status === 'stopped' ? { ...result, status: 'cancelled' } : result;
   }
 
   /** The state of the download right now. */
   snapshot(): ProgressSnapshot {
-    const now = this.deps.now();
-    const final = this.toStdout ? STDOUT_OUT : (this.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
-    return {
-      url: this.url,
-      path: final,
-      name: final === undefined ? undefined : path.basename(final),
-      totalBytes: this.totalBytes,
-      completedBytes: this.map ? Math.min(this.map.receivedBytes, this.totalBytes ?? Infinity) : 0,
-      sessionBytes: this.sessionBytes,
-      speed: this.meter.rate(now),
-      elapsedMs: this.startedAt ? now - this.startedAt : 0,
-      connections: this.transfer?.views() ?? this.singleView?.() ?? [],
-    };
+    const final = this.toStdout ? STDOUT_OUT : (this.output.paths?.final ?? this.deps.claims.current(this.deps.claimOwner)?.paths.final);
+    return this.progress.snapshot(this.url, final);
   }
 
   private async run(): Promise<DownloadResult> {
-    this.startedAt = this.deps.now();
+    this.progress.begin();
     const timer = setInterval(() => this.emit('progress', this.snapshot()), this.deps.progressIntervalMs);
     timer.unref();
     let source: Source | undefined;
     try {
-      const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
-      source = this.deps.createSource(this.url, this.options, { proxyEnv: env, debug: this.deps.debug });
+      source = this.newSource(this.url);
       let fresh = false;
       for (let restarts = 0; ; restarts++) {
         try {
@@ -243,31 +144,21 @@ export class Download extends TypedEmitter<DownloadEvents> {
     } catch (e) {
       // A stop asked at any moment (the probe, a backoff, a host-slot wait, the transfer, or just
       // before anything failed) ends as stopped: what failed after the stop is never an error.
-      if (this.ctrl.signal.aborted) return this.stopped(this.paths, this.map?.doneBytes ?? 0);
+      if (this.ctrl.signal.aborted) return this.stopped(this.output.paths, this.progress.map?.doneBytes ?? 0);
       const err = toFerryError(e);
       this.emit('error', err);
       throw err;
     } finally {
       clearInterval(timer);
       await source?.close().catch(() => undefined);
-      await Promise.all([...this.mirrorSources.values()].map((s) => s.close().catch(() => undefined)));
-      this.mirrorSources.clear();
+      await this.mirrorSources.closeAll();
     }
   }
 
-  /** Retry `fn` under the retry policy (used for the probe). */
-  private async withRetries<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (this.ctrl.signal.aborted) throw e;
-        const d = nextRetry({ error: e, attempt, maxTries: this.options.maxTries, baseDelayMs: this.options.retryWaitMs, random: this.deps.random });
-        if (!d.retry) throw e;
-        this.emit('retry', { connection: 0, attempt, delayMs: d.delayMs, error: toFerryError(e) });
-        await this.deps.sleep(d.delayMs, this.ctrl.signal);
-      }
-    }
+  /** The source of `url` (the download's own or an alternate's), with the proxies of `deps.env`. */
+  private newSource(url: string): Source {
+    const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
+    return this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });
   }
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {
@@ -286,16 +177,25 @@ export class Download extends TypedEmitter<DownloadEvents> {
     slot.held = true;
     let probe: ProbeResult | undefined;
     try {
-      probe = await this.withRetries(() => source.probe(signal, gap?.start, gap?.end));
+      probe = await probeWithRetries({
+        source,
+        signal,
+        gap,
+        maxTries: this.options.maxTries,
+        retryWaitMs: this.options.retryWaitMs,
+        random: this.deps.random,
+        sleep: this.deps.sleep,
+        onRetry: this.ctx.retry,
+      });
       if (this.toStdout) return await this.stdout(source, probe, slot);
-      const { paths, complete: whole, continueFrom } = await this.choosePaths(probe);
-      this.paths = paths;
-      this.totalBytes = probe.size;
-      const complete = whole || (continueFrom !== undefined && (await this.continueFile(paths, probe, continueFrom)));
+      const { paths, complete: whole, continueFrom } = await this.output.choose(probe);
+      this.output.paths = paths;
+      this.progress.totalBytes = probe.size;
+      const complete = whole || (continueFrom !== undefined && (await this.output.continueFile(paths, probe, continueFrom)));
       if (complete) {
         probe.body?.cancel();
         // A kill between the final rename and the control file's removal leaves ours beside it.
-        if (this.found) await removeControl(paths.control);
+        if (this.output.found) await removeControl(paths.control);
         return this.result('already-complete', paths, probe.size ?? 0);
       }
       if (probe.acceptsRanges && probe.size !== undefined) {
@@ -303,8 +203,8 @@ export class Download extends TypedEmitter<DownloadEvents> {
           return await this.segmented(source, probe, paths, fresh, slot);
         } catch (e) {
           if (!isRangeIgnored(e) || signal.aborted) throw e;
-          this.paths = paths;
-          this.transfer = undefined;
+          this.output.paths = paths;
+          this.progress.transfer = undefined;
           this.emit('note', 'the server ignored a range request');
           probe.body?.cancel();
           return await this.single(source, { ...probe, body: undefined, acceptsRanges: false }, paths);
@@ -317,204 +217,41 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
   }
 
-  /** Claim the output (see claimPaths); a later attempt of this run keeps its paths. */
-  private async choosePaths(probe: ProbeResult): Promise<{ paths: Paths; complete: boolean; continueFrom?: number }> {
-    const choice = await claimPaths({
-      options: this.options,
-      claims: this.deps.claims,
-      owner: this.deps.claimOwner,
-      mirrors: this.deps.mirrors,
-      probe,
-      current: this.paths,
-      dirs: this.deps.dirs,
-    });
-    this.clean = choice !== undefined && !choice.complete && choice.continueFrom === undefined && choice.control === undefined;
-    if (!choice) return { paths: this.paths as Paths, complete: false };
-    if (choice.renamed) this.emit('note', choice.renamed);
-    this.found = choice.control;
-    this.inherited = choice.control !== undefined;
-    return choice;
-  }
-
-  /**
-   * `-c`: take over the final file (its first `localBytes` bytes) as this download's partial file,
-   * see continuePartialFile. Resolves true when it is already whole. The probe's body (from byte
-   * 0, as no control file was found) is dropped: the transfer asks for what is missing.
-   */
-  private async continueFile(paths: Paths, probe: ProbeResult, localBytes: number): Promise<boolean> {
-    const state = await continuePartialFile({ paths, localBytes, remote: probe, source: this.url, durable: this.options.fsync });
-    if (state === 'complete') {
-      this.emit('note', `${paths.final} already has the server's ${localBytes} bytes (-c): nothing to do`);
-      return true;
-    }
-    this.emit('note', `continuing ${paths.final} after its ${localBytes} bytes (-c)`);
-    probe.body?.cancel();
-    probe.body = undefined;
-    this.found = state;
-    this.inherited = true;
-    return false;
-  }
-
-  /**
-   * Rewrite the control file to claim no bytes (for the remote file as it is now), before a fresh
-   * partial file replaces the old one: a kill at any moment then never leaves a control file that
-   * claims bytes of a file that holds zeros, and the name stays ours for the rerun.
-   */
-  private async claimNothing(paths: Paths, probe: ProbeResult, createdAt: string): Promise<void> {
-    // Any control file on disk may claim bytes (a checkpoint of this run writes one): replacing it
-    // must be durable, or a power cut could bring its claims back over a fresh `.part`.
-    const claimed = (this.found?.done.length ?? 0) > 0 || existsSync(paths.control);
-    const state = emptyControl(probe, this.url, createdAt);
-    await saveControl(paths.control, state, { durable: this.options.fsync && claimed });
-    this.found = state;
-  }
-
   /** The boot id of now, read once per Download (never fails: undefined when there is none). */
   private readBootId(): Promise<string | undefined> {
     this.bootId ??= this.deps.bootId().catch(() => undefined);
     return this.bootId;
   }
 
-  /** Many connections over byte ranges, with a control file for resume. */
-  private async segmented(source: Source, probe: ProbeResult, claimed: Paths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
-    // A small file the probe carries whole needs no control file: it goes to a temp file instead.
-    const smallTemp = !fresh && this.clean && fitsOneResponse(probe, this.options.minSplitSize) ? smallTempPathFor(claimed.final) : undefined;
-    const paths = smallTemp === undefined ? claimed : { ...claimed, part: smallTemp };
-    this.paths = paths;
-    const outcome = await runSegmented({
-      smallTemp,
+  /** Many connections over byte ranges, with a control file for resume (see segmentedToFile). */
+  private async segmented(source: Source, probe: ProbeResult, claimed: OutputPaths, fresh: boolean, slot: { held: boolean }): Promise<DownloadResult> {
+    const { paths, outcome } = await segmentedToFile(this.ctx, {
       probe,
-      paths,
-      saved: fresh ? undefined : this.found,
-      source: this.url,
-      fsync: this.options.fsync,
-      checkpointIntervalMs: this.options.checkpointIntervalMs,
-      recordIntervalMs: this.deps.recordIntervalMs,
-      bootId: await this.readBootId(),
-      signal: this.ctrl.signal,
-      claimNothing: (createdAt) => this.claimNothing(paths, probe, createdAt),
-      note: (m) => this.emit('note', m),
-      started: (map) => {
-        this.map = map;
-        this.resumedBytes = map.doneBytes;
-        this.emit('start', { url: probe.url, path: paths.final, totalBytes: map.size, resumedBytes: this.resumedBytes, segmented: true });
-      },
-      newTransfer: (writer, map) => {
-        this.transfer = this.newTransfer(source, probe, writer, map, slot);
-        return this.transfer;
-      },
+      claimed,
+      fresh,
+      bootId: () => this.readBootId(),
+      newTransfer: (writer, map) => downloadTransfer(this.ctx, this.mirrorSources, source, probe, writer, map, slot),
     });
     if (!outcome.done) return this.stopped(paths, outcome.onDisk);
     return this.finish(paths, probe, probe.size as number, outcome.hasControl);
   }
 
-  /**
-   * The connections of a segmented download into `writer` (the partial file or standard output),
-   * over the download's URL and its alternates. The transfer takes over the probe's host slot and
-   * its open body.
-   */
-  private newTransfer(source: Source, probe: ProbeResult, writer: PositionalWriter, map: PieceMap, slot: { held: boolean }): Transfer {
-    const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
-    const transfer = buildTransfer({
-      url: this.url,
-      alternates: this.deps.alternates,
-      options: this.options,
-      source,
-      probe,
-      writer,
-      map,
-      heldSlot: slot.held,
-      hostSlots: this.deps.hostSlots,
-      limiter: this.limiter(),
-      onMirrorJoined: () => {
-        this.mirrorsUsed = true;
-      },
-      sourceFor: (url) => {
-        let s = this.mirrorSources.get(url);
-        if (!s) {
-          s = this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });
-          this.mirrorSources.set(url, s);
-        }
-        return s;
-      },
-      now: this.deps.now,
-      random: this.deps.random,
-      sleep: this.deps.sleep,
-      onBytes: (n) => this.countBytes(n),
-      onNote: (m) => this.emit('note', m),
-      onRetry: (r) => this.emit('retry', r),
-    });
-    slot.held = false;
-    return transfer;
-  }
-
   /** One connection, start to end: for servers without ranges or without a length. */
-  private async single(source: Source, probe: ProbeResult, paths: Paths): Promise<DownloadResult> {
-    this.emit(
-      'note',
-      probe.size === undefined
-        ? 'the server did not say the size: using one connection, resume impossible'
-        : 'the server does not support ranges: using one connection, resume impossible',
-    );
-    if ((this.found?.done.length ?? 0) > 0) this.emit('note', 'starting over: the server no longer supports ranges');
-    await this.claimNothing(paths, probe, new Date().toISOString());
-    const limiter = this.limiter();
-    const outcome = await runSingleConnection({
-      source,
-      probe,
-      open: async () => {
-        await removeIfExists(paths.part);
-        return openDataFile(paths.part, { size: probe.size, fresh: true, writeBackBytes: this.options.fsync ? WRITE_BACK_BYTES : 0 });
-      },
-      maxTries: this.options.maxTries,
-      retryWaitMs: this.options.retryWaitMs,
-      fsync: this.options.fsync,
-      signal: this.ctrl.signal,
-      now: this.deps.now,
-      random: this.deps.random,
-      sleep: this.deps.sleep,
-      throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-      onAttempt: (map, view, attempt) => {
-        this.map = map;
-        this.singleView = view;
-        if (attempt === 1) this.emit('start', { url: probe.url, path: paths.final, totalBytes: probe.size, resumedBytes: 0, segmented: false });
-      },
-      onBytes: (n) => this.countBytes(n),
-      onRetry: (r) => this.emit('retry', r),
-    });
+  private async single(source: Source, probe: ProbeResult, paths: OutputPaths): Promise<DownloadResult> {
+    const outcome = await singleToFile(this.ctx, source, probe, paths);
     if (!outcome.done) return this.stopped(paths, outcome.onDisk);
-    this.totalBytes = outcome.bytes;
+    this.progress.totalBytes = outcome.bytes;
     return this.finish(paths, probe, outcome.bytes, true);
   }
 
   /** Verify, rename into place, set the modification time, drop the control file. */
-  private async finish(paths: Paths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
-    const signal = this.ctrl.signal;
-    try {
-      const syncDir = (dir: string): Promise<void> => this.deps.dirSyncs.sync(dir);
-      await finishDownload({
-        paths,
-        probe,
-        checksum: this.options.checksum,
-        fsync: this.options.fsync,
-        syncDir,
-        hasControl,
-        inherited: this.inherited,
-        signal,
-      });
-    } catch (e) {
-      if (!signal.aborted || (isFerryError(e) && e.code === 'CHECKSUM')) throw e;
-      // Stopped while verifying (or just before the rename): every byte is kept. Without a control
-      // file (a download done within its first checkpoint) the `.part` would look foreign to the
-      // next run: remove it, the next run starts that small download again.
-      if (!hasControl) await removePartialFiles(paths);
-      return this.stopped(paths, hasControl ? size : 0);
-    }
+  private async finish(paths: OutputPaths, probe: ProbeResult, size: number, hasControl: boolean): Promise<DownloadResult> {
+    if (!(await finishOrStop(this.ctx, paths, probe, hasControl))) return this.stopped(paths, hasControl ? size : 0);
     return this.result('complete', paths, size);
   }
 
   /** The result of a run that was stopped; `paths` is undefined when it stopped before the probe answered. */
-  private async stopped(paths: Paths | undefined, onDisk: number): Promise<DownloadResult> {
+  private async stopped(paths: OutputPaths | undefined, onDisk: number): Promise<DownloadResult> {
     const where = paths ?? { final: this.toStdout ? STDOUT_OUT : (guessFinalPath(this.options, this.url) ?? this.url), part: '', control: '' };
     if (this.cancelled) {
       if (paths) await removePartialFiles(paths);
@@ -532,60 +269,20 @@ export class Download extends TypedEmitter<DownloadEvents> {
   private async stdout(source: Source, probe: ProbeResult, slot: { held: boolean }): Promise<DownloadResult> {
     const writer = new StdoutWriter(this.deps.stdout);
     this.stdoutWriter = writer;
-    this.totalBytes = probe.size;
+    this.progress.totalBytes = probe.size;
     const where = { final: STDOUT_OUT, part: '', control: '' };
-    const limiter = this.limiter();
-    const outcome = await downloadToStdout({
-      source,
-      probe,
-      writer,
-      signal: this.ctrl.signal,
-      newTransfer: (map) => this.newTransfer(source, probe, writer, map, slot),
-      setProgress: (map, transfer, view) => {
-        this.map = map;
-        this.transfer = transfer;
-        this.singleView = view;
-      },
-      single: {
-        maxTries: this.options.maxTries,
-        retryWaitMs: this.options.retryWaitMs,
-        now: this.deps.now,
-        random: this.deps.random,
-        sleep: this.deps.sleep,
-        throttle: limiter.limited ? (n) => limiter.consume(n, this.ctrl.signal) : undefined,
-        onBytes: (n) => this.countBytes(n),
-        onRetry: (r) => this.emit('retry', r),
-      },
-      note: (m) => this.emit('note', m),
-      started: (segmented) => this.emit('start', { url: probe.url, path: STDOUT_OUT, totalBytes: probe.size, resumedBytes: 0, segmented }),
-    });
+    const newTransfer = (map: PieceMap): Transfer => downloadTransfer(this.ctx, this.mirrorSources, source, probe, writer, map, slot);
+    const outcome = await stdoutPhase(this.ctx, source, probe, writer, newTransfer);
     if (!outcome.done) return this.result(this.cancelled ? 'cancelled' : 'stopped', where, outcome.onDisk);
-    this.totalBytes = outcome.bytes;
+    this.progress.totalBytes = outcome.bytes;
     return this.result('complete', where, outcome.bytes);
   }
 
-  private result(status: DownloadResult['status'], paths: Paths, totalBytes: number): DownloadResult {
-    return {
-      status,
-      url: this.url,
-      path: paths.final,
-      totalBytes,
-      sessionBytes: this.sessionBytes,
-      resumedBytes: this.resumedBytes,
-      elapsedMs: this.deps.now() - this.startedAt,
-    };
-  }
-
-  private countBytes(n: number): void {
-    this.sessionBytes += n;
-    this.meter.add(n, this.deps.now());
-  }
-
-  private limiter(): RateLimiter {
-    const own =
-      this.options.limitRate > 0 ? new TokenBucket(this.options.limitRate, Math.max(64 * 1024, this.options.limitRate / 4), this.deps.now()) : undefined;
-    return createRateLimiter({ global: this.deps.globalBucket, own }, { now: this.deps.now });
+  private result(status: DownloadResult['status'], paths: OutputPaths, totalBytes: number): DownloadResult {
+    return this.progress.result(status, this.url, paths.final, totalBytes);
   }
 }
 
-export { toFerryError };
+// Importers of this module keep finding these here (they live in download-deps and download-support).
+export type { DownloadDeps };
+export { RECORD_INTERVAL_MS, toFerryError };

@@ -1,21 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
-import { DEFAULT_OPTIONS, type DownloadOptions } from '../core/options.js';
-import { isActive, type QueueCommand, queueTransition, type RunOutcome } from '../core/queue-transitions.js';
-import { redactUrl } from '../core/redact.js';
-import { TokenBucket } from '../core/token-bucket.js';
-import { readBootId } from '../disk/boot-id.js';
-import { DirSyncs } from '../disk/dir-sync.js';
-import { OutputClaims } from '../disk/output-claims.js';
-import { Download, type DownloadDeps, toFerryError } from './download.js';
+import type { DownloadOptions } from '../core/options.js';
+import { isActive, type QueueCommand, queueTransition } from '../core/queue-transitions.js';
+import type { DownloadDeps } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
-import { HostSlots } from './host-slots.js';
-import { MadeDirs } from './made-dirs.js';
+import { type EngineShared, engineShared } from './engine-shared.js';
+import { runItem } from './item-run.js';
 import { reserveOutput } from './output-reservation.js';
-import { type Item, itemInfo } from './queue-item.js';
+import { type Item, itemInfo, replaceUrls } from './queue-item.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
-import { createSharedSourceFactory } from './source-factory.js';
 import { StatusCounts } from './status-counts.js';
 import { TypedEmitter } from './typed-emitter.js';
 
@@ -37,41 +30,19 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly counts = new StatusCounts();
   /** Queue order: ids of every item, first = next to start. */
   private order: string[] = [];
-  private readonly hostSlots: HostSlots;
-  private readonly globalBucket: TokenBucket;
   private defaults: Partial<DownloadOptions>;
   private maxActive: number;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
-  private readonly now: () => number;
-  private readonly deps: DownloadDeps;
-  private readonly closeSources: () => void;
-  /** Output paths of the queue: an entry holds its claim from add() until it completes or is cancelled. */
-  private readonly claims: OutputClaims;
+  /** What every download of the engine shares (its output claims last from add() to completion or cancel). */
+  private readonly shared: EngineShared;
 
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
-    const shared = deps.createSource ? undefined : createSharedSourceFactory();
-    const withSource = shared ? { ...deps, createSource: shared.createSource } : deps;
-    // The boot id is read once for every download of the engine.
-    let bootId: Promise<string | undefined> | undefined;
-    const readBoot = deps.bootId ?? (() => readBootId(deps.bootIdFile));
-    // One group of directory syncs (files finishing together in one directory share one fsync)
-    // and one set of directories made.
-    this.deps = {
-      ...withSource,
-      bootId: () => (bootId ??= readBoot().catch(() => undefined)),
-      dirSyncs: deps.dirSyncs ?? new DirSyncs(),
-      dirs: deps.dirs ?? new MadeDirs(),
-    };
-    this.closeSources = () => shared?.close();
+    this.shared = engineShared(options, deps);
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };
     this.maxActive = Math.max(1, maxActive ?? DEFAULT_MAX_ACTIVE);
-    this.now = this.deps.now ?? (() => performance.now());
-    this.hostSlots = this.deps.hostSlots ?? new HostSlots(options.maxConnectionsPerHost ?? DEFAULT_OPTIONS.maxConnectionsPerHost);
-    this.claims = this.deps.claims ?? new OutputClaims();
-    this.globalBucket = this.deps.globalBucket ?? new TokenBucket(limitRate ?? 0, Math.max(256 * 1024, (limitRate ?? 0) / 4), this.now());
   }
 
   /**
@@ -87,7 +58,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (at.id !== undefined && this.items.has(at.id)) throw new FerryError('USAGE', `a download with id ${at.id} is already queued`);
     const id = at.id ?? randomBytes(8).toString('hex');
     const item: Item = { id, urls, mirror: 0, formerUrls: [], options: { ...options }, status: at.paused ? 'paused' : 'waiting', activeMs: 0 };
-    reserveOutput(this.claims, item, urls[0], { ...this.defaults, ...options });
+    reserveOutput(this.shared.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
     this.counts.change(undefined, item.status);
     this.order.splice(position ?? this.order.length, 0, id);
@@ -105,7 +76,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (!item || (item.status !== 'complete' && item.status !== 'error' && item.status !== 'cancelled')) return false;
     // A finished file keeps its name for as long as the engine lives (a few bytes per download):
     // a later download of the same name, size and date must not take it for its own.
-    if (item.status !== 'complete') this.claims.release(item);
+    if (item.status !== 'complete') this.shared.claims.release(item);
     this.items.delete(id);
     this.counts.change(item.status, undefined);
     this.order = this.order.filter((x) => x !== id);
@@ -134,8 +105,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
     }
     item.options = { ...options };
     if (moves && item.status !== 'complete' && item.status !== 'cancelled') {
-      this.claims.release(item);
-      reserveOutput(this.claims, item, item.urls[item.mirror] ?? item.urls[0], { ...this.defaults, ...item.options });
+      this.shared.claims.release(item);
+      reserveOutput(this.shared.claims, item, item.urls[item.mirror] ?? item.urls[0], { ...this.defaults, ...item.options });
     }
     await this.apply(item, { kind: 'restart' });
   }
@@ -149,12 +120,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   async setUris(id: string, urls: string[]): Promise<void> {
     const item = this.require(id);
     if (urls.length === 0) throw new FerryError('USAGE', `download ${id} needs at least one URL`);
-    const current = item.urls[item.mirror];
-    for (const u of item.urls) if (!urls.includes(u) && !item.formerUrls.includes(u)) item.formerUrls.push(u);
-    item.urls = [...urls];
-    const kept = urls.indexOf(current);
-    item.mirror = Math.max(0, kept);
-    if (kept < 0) await this.apply(item, { kind: 'restart' });
+    if (!replaceUrls(item, urls)) await this.apply(item, { kind: 'restart' });
   }
 
   /** The running download's moment now (connections, speed), or undefined unless it runs. */
@@ -221,7 +187,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** Change the global rate limit (0 = none). */
   setGlobalLimit(bytesPerSecond: number): void {
-    this.globalBucket.setRate(bytesPerSecond, this.now());
+    this.shared.globalBucket.setRate(bytesPerSecond, this.shared.now());
   }
 
   get(id: string): DownloadInfo | undefined {
@@ -248,7 +214,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.items.values()].map((i) => this.apply(i, { kind: 'close' })));
-    this.closeSources();
+    this.shared.closeSources();
   }
 
   private require(id: string): Item {
@@ -270,7 +236,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
     // must never take a finished file for its own (same size and date is not the same file).
-    if (t.next === 'cancelled') this.claims.release(item);
+    if (t.next === 'cancelled') this.shared.claims.release(item);
     if (t.event === 'resume') item.error = undefined;
     if (t.event === 'error') item.error = end.error;
     if (t.event === 'complete' && end.result) this.emit('complete', this.info(item), end.result);
@@ -314,54 +280,19 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   private run(item: Item): void {
-    const options = { ...this.defaults, ...item.options };
-    const d = new Download(item.urls[item.mirror], options, {
-      ...this.deps,
-      hostSlots: this.hostSlots,
-      globalBucket: this.globalBucket,
-      claims: this.claims,
-      claimOwner: item,
-      mirrors: [...item.urls, ...item.formerUrls],
-      // The URLs after the one in use take ranges of the file at the same time.
-      alternates: item.urls.slice(item.mirror + 1),
+    runItem(item, {
+      shared: this.shared,
+      options: { ...this.defaults, ...item.options },
+      progress: (p) => this.emit('progress', this.info(item), p),
+      note: (m) => this.emit('note', this.info(item), m),
+      retry: (r) => this.emit('retry', this.info(item), r),
+      started: () => this.emit('start', this.info(item)),
+      ended: (command, end) => void this.apply(item, command, end),
     });
-    item.download = d;
-    const startedAt = this.now();
-    d.on('progress', (p) => this.emit('progress', this.info(item), p));
-    d.on('note', (m) => this.emit('note', this.info(item), m));
-    d.on('retry', (r) => this.emit('retry', this.info(item), r));
-    this.emit('start', this.info(item));
-    const settle = (outcome: RunOutcome, result?: DownloadResult, error?: FerryError): void => {
-      item.activeMs += this.now() - startedAt;
-      item.last = d.snapshot();
-      const mirror =
-        outcome === 'error' &&
-        error !== undefined &&
-        !d.triedMirrors &&
-        item.mirror + 1 < item.urls.length &&
-        error.code !== 'CHECKSUM' &&
-        error.code !== 'FILE_EXISTS';
-      const command: QueueCommand = { kind: 'ended', outcome, mirror };
-      if (error && queueTransition(item.status, command).action === 'next-mirror') {
-        this.emit('note', this.info(item), `${error.message}; trying mirror ${redactUrl(item.urls[item.mirror + 1])}`);
-      }
-      void this.apply(item, command, { result, error });
-      // A complete download has nothing left to stop or remove: its last snapshot is all the
-      // queue shows of it, so the Download (its transfer, buffers and source) can go.
-      if (item.status === 'complete' && item.download === d) item.download = undefined;
-    };
-    d.start().then(
-      (result) => settle(result.status === 'complete' || result.status === 'already-complete' ? 'complete' : result.status, result),
-      (e: unknown) => {
-        const err = toFerryError(e);
-        // An abort is a stop, whoever asked for it: never an error, never a reason for a mirror.
-        settle(err.code === 'ABORTED' ? 'stopped' : 'error', undefined, err);
-      },
-    );
   }
 
   private info(item: Item): DownloadInfo {
-    return itemInfo(item, this.claims);
+    return itemInfo(item, this.shared.claims);
   }
 }
 

@@ -50,3 +50,17 @@ export function itemInfo(item: Item, claims: OutputClaims): DownloadInfo {
     options: { ...item.options },
   };
 }
+
+/**
+ * Give `item` the URLs `urls` (not empty): the ones it loses join its former URLs (a control file
+ * of theirs is still its own), and it keeps using its current URL when that is still in the list
+ * (else the first). Returns false when the current URL went away (a running download restarts).
+ */
+export function replaceUrls(item: Item, urls: readonly string[]): boolean {
+  const current = item.urls[item.mirror];
+  for (const u of item.urls) if (!urls.includes(u) && !item.formerUrls.includes(u)) item.formerUrls.push(u);
+  item.urls = [...urls];
+  const kept = urls.indexOf(current);
+  item.mirror = Math.max(0, kept);
+  return kept >= 0;
+}

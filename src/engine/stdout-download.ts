@@ -3,9 +3,11 @@
  * reassembled in order by a StdoutWriter (bounded memory); without ranges, one connection.
  */
 import { FerryError } from '../core/errors.js';
+import { STDOUT_OUT } from '../core/filename.js';
 import { PieceMap } from '../core/piece-map.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import type { StdoutWriter } from '../disk/stdout-writer.js';
+import { type DownloadContext, downloadLimiter } from './download-context.js';
 import { isRangeIgnored } from './download-support.js';
 import { runSingleConnection, type SingleConnectionParams, type SingleOutcome } from './single-connection.js';
 import type { Transfer } from './transfer.js';
@@ -84,4 +86,43 @@ async function single(ctx: StdoutRunContext, probe: ProbeResult): Promise<Single
   });
   if (outcome.done) await writer.close();
   return outcome;
+}
+
+/**
+ * The standard-output phase of the Download of `ctx` into `writer` (see downloadToStdout): its
+ * progress, its rate limit and its events; `newTransfer` makes the connections of a segmented run.
+ */
+export function stdoutPhase(
+  ctx: DownloadContext,
+  source: Source,
+  probe: ProbeResult,
+  writer: StdoutWriter,
+  newTransfer: (map: PieceMap) => Transfer,
+): Promise<SingleOutcome> {
+  const { options, deps, signal } = ctx;
+  const limiter = downloadLimiter(options, deps);
+  return downloadToStdout({
+    source,
+    probe,
+    writer,
+    signal,
+    newTransfer,
+    setProgress: (map, transfer, view) => {
+      ctx.progress.map = map;
+      ctx.progress.transfer = transfer;
+      ctx.progress.singleView = view;
+    },
+    single: {
+      maxTries: options.maxTries,
+      retryWaitMs: options.retryWaitMs,
+      now: deps.now,
+      random: deps.random,
+      sleep: deps.sleep,
+      throttle: limiter.limited ? (n) => limiter.consume(n, signal) : undefined,
+      onBytes: (n) => ctx.progress.count(n),
+      onRetry: (r) => ctx.retry(r),
+    },
+    note: (m) => ctx.note(m),
+    started: (segmented) => ctx.started({ url: probe.url, path: STDOUT_OUT, totalBytes: probe.size, resumedBytes: 0, segmented }),
+  });
 }

@@ -1,21 +1,13 @@
 import type { FerryError } from '../core/errors.js';
 import { plan } from '../core/planner.js';
 import { SpeedMeter } from '../core/speed-meter.js';
-import type { ByteStream } from '../core/types.js';
 import type { Lane, MirrorLanes } from './mirror-lanes.js';
-import { pumpSegment } from './segment-pump.js';
-import { type Connection, newConnection } from './transfer-connection.js';
+import { backOff, type Connection, connectionSpeed, connectionViews, newConnection, STALL_MS, YOUNG_MS } from './transfer-connection.js';
 import { describeFailure, failureAction } from './transfer-failures.js';
+import { readClaim } from './transfer-read.js';
 import type { ConnectionView, FirstStream, TransferParams } from './transfer-types.js';
 
 export type { ConnectionState, ConnectionView, FirstStream, RetryInfo, TransferParams } from './transfer-types.js';
-
-/** A connection that receives nothing for this long counts as stalled and may be replaced. */
-const STALL_MS = 5000;
-/** Before this, a connection's speed is unknown (too young to measure). */
-const YOUNG_MS = 1000;
-/** Bytes collected per positional write. */
-const BATCH_BYTES = 256 * 1024;
 
 /**
  * Moves the missing bytes of one file over up to N connections: each connection asks the planner
@@ -62,21 +54,7 @@ export class Transfer {
 
   /** Current connections, for progress views. */
   views(): ConnectionView[] {
-    const t = this.p.now();
-    const out: ConnectionView[] = [];
-    for (const c of this.conns.values()) {
-      const claim = this.p.map.getClaim(c.id);
-      out.push({
-        id: c.id,
-        state: c.state,
-        start: claim?.start ?? 0,
-        end: claim?.end ?? 0,
-        received: claim ? claim.pos - claim.start : 0,
-        speed: c.meter.rate(t),
-        ...(this.lanes.all.length > 1 ? { mirror: c.lane.label } : {}),
-      });
-    }
-    return out;
+    return connectionViews(this.conns.values(), this.p.map, this.p.now(), this.lanes.all.length > 1);
   }
 
   get activeConnections(): number {
@@ -181,12 +159,7 @@ export class Transfer {
     const t = this.p.now();
     // A connection not yet made (-1) would move about as fast as the transfer did lately.
     if (id < 0) return this.overall.rate(t) || undefined;
-    const c = this.conns.get(id);
-    if (c?.state !== 'active') return undefined;
-    if (c.throttled) return c.meter.rate(t) || undefined;
-    if (t - c.lastByteAt > STALL_MS) return 0;
-    if (t - c.requestStartedAt < YOUNG_MS) return undefined;
-    return c.meter.rate(t) || undefined;
+    return connectionSpeed(this.conns.get(id), t);
   };
 
   private async runConnection(lane: Lane, sharers: number): Promise<void> {
@@ -232,63 +205,27 @@ export class Transfer {
     }
   }
 
-  /** Read this connection's claim into the file. */
-  private async readClaim(conn: Connection): Promise<void> {
-    const { map } = this.p;
-    const claim = map.getClaim(conn.id);
-    if (!claim) return;
-    conn.state = 'active';
-    conn.requestStartedAt = conn.lastByteAt = this.p.now();
-    conn.gotBytes = false;
-    let stream: ByteStream;
-    let requestEnd: number;
-    if (this.firstStream && claim.pos === this.firstStream.offset) {
-      stream = this.firstStream.stream;
-      requestEnd = this.firstStream.end;
-      this.firstStream = undefined;
-    } else {
-      // Each mirror's own validators guard its own ranges (they differ between servers).
-      stream = await conn.lane.source.read({ start: claim.pos, end: claim.end }, conn.lane.validators, conn.ctrl.signal);
-      requestEnd = claim.end;
-    }
-    conn.stream = stream;
-    // Taken over while the request was being made: its response is not wanted.
-    if (conn.ctrl.signal.aborted) stream.cancel();
-    const throttle = this.p.throttle;
-    let firstByte = stream !== this.p.firstStream?.stream;
-    await pumpSegment(stream, {
-      map,
+  /** Read this connection's claim into the file (see readClaim). */
+  private readClaim(conn: Connection): Promise<void> {
+    return readClaim(conn, {
+      map: this.p.map,
       writer: this.p.writer,
-      id: conn.id,
-      requestEnd,
-      batchBytes: BATCH_BYTES,
       now: this.p.now,
-      onBytes: (n) => {
-        const t = this.p.now();
-        if (firstByte) {
-          firstByte = false;
-          const ttfb = t - conn.requestStartedAt;
-          this.latencyMs = this.latencyMs === undefined ? ttfb : 0.7 * this.latencyMs + 0.3 * ttfb;
-        }
-        conn.lastByteAt = t;
-        conn.gotBytes = true;
-        conn.lane.failures = 0;
-        conn.meter.add(n, t);
+      throttle: this.p.throttle,
+      takeFirstStream: (pos) => {
+        const first = this.firstStream;
+        if (first?.offset !== pos) return undefined;
+        this.firstStream = undefined;
+        return first;
+      },
+      probeStream: this.p.firstStream?.stream,
+      onFirstByte: (ttfb) => {
+        this.latencyMs = this.latencyMs === undefined ? ttfb : 0.7 * this.latencyMs + 0.3 * ttfb;
+      },
+      onBytes: (n, t) => {
         this.overall.add(n, t);
         this.p.onBytes(n);
       },
-      throttle: throttle ? (n) => this.throttled(conn, throttle(n, conn.ctrl.signal)) : undefined,
-    });
-    conn.stream = undefined;
-  }
-
-  /** A rate limiter's wait counts as activity: the connection is marked busy, then fresh. */
-  private throttled(conn: Connection, wait: Promise<void> | void): Promise<void> | undefined {
-    if (!wait) return undefined;
-    conn.throttled = true;
-    return wait.finally(() => {
-      conn.throttled = false;
-      conn.lastByteAt = this.p.now();
     });
   }
 
@@ -334,19 +271,15 @@ export class Transfer {
       this.p.onNote(`${lane.host} refused more connections (${describeFailure(e)}); continuing with ${lane.limit}`);
       return false;
     }
-    conn.state = 'retrying';
-    this.p.onRetry({ connection: conn.id, attempt: conn.attempt, delayMs: action.delayMs, error: e as FerryError });
-    try {
-      await this.p.sleep(action.delayMs, this.halt.signal);
-    } catch {
-      return false;
-    }
-    conn.ctrl = new AbortController();
-    if (this.halt.signal.aborted || lane.dropped) {
-      conn.ctrl.abort();
-      return false;
-    }
-    return true;
+    const { p } = this;
+    return backOff(
+      conn,
+      action.delayMs,
+      e as FerryError,
+      this.halt.signal,
+      (ms, signal) => p.sleep(ms, signal),
+      (info) => p.onRetry(info),
+    );
   }
 
   /**
