@@ -10,9 +10,9 @@ import { terminalSafe } from '../../core/terminal-text.js';
 import { toFerryError } from '../net/network-errors.js';
 import { type Endpoint, openSocket } from '../net/socket.js';
 import { type BodyControl, ResponseBody } from '../stream/response-body.js';
-import { ChunkedDecoder } from './chunked.js';
+import { FramedBody } from './framed-body.js';
 import { HeadReader } from './head.js';
-import { type BodyFraming, bodyFraming, keepsAlive, ProtocolError } from './parser.js';
+import { bodyFraming, keepsAlive, ProtocolError } from './parser.js';
 import type { WireOptions, WireResponse } from './wire-types.js';
 
 export type { Endpoint } from '../net/socket.js';
@@ -74,10 +74,8 @@ export class WireConnection {
   private readonly heads = new HeadReader();
   private pending: { resolve(r: WireResponse): void; reject(e: Error): void } | undefined;
   private signal: AbortSignal | undefined;
-  private body: ResponseBody | undefined;
-  private framing: BodyFraming = { kind: 'none' };
-  private remaining = 0;
-  private decoder: ChunkedDecoder | undefined;
+  /** The current response's body, while it is being read. */
+  private framed: FramedBody | undefined;
   private keepAlive = false;
 
   constructor(
@@ -207,11 +205,11 @@ export class WireConnection {
   }
 
   private onEnd(): void {
-    if (this.phase === 'body' && this.framing.kind === 'close') {
+    if (this.phase === 'body' && this.framed?.untilClose) {
       this.complete(false);
       return;
     }
-    const what = this.phase === 'body' ? `the response ended after ${this.body?.received ?? 0} bytes` : 'connection closed by the server';
+    const what = this.phase === 'body' ? `the response ended after ${this.framed?.body.received ?? 0} bytes` : 'connection closed by the server';
     this.fail(new FerryError('NETWORK', `${this.endpoint.label}: ${what}`, { retryable: true }));
   }
 
@@ -220,11 +218,8 @@ export class WireConnection {
    * the body (a length or a chunk size bounds the region), so no copy is needed.
    */
   private nextBuffer(): Buffer {
-    const body = this.body;
-    if (this.phase !== 'body' || body === undefined) return this.readBuffer;
-    const kind = this.framing.kind;
-    const next = kind === 'length' ? this.remaining : kind === 'close' ? Infinity : (this.decoder?.dataRemaining ?? 0);
-    return (next > 0 ? body.region(next) : undefined) ?? this.readBuffer;
+    if (this.phase !== 'body' || this.framed === undefined) return this.readBuffer;
+    return this.framed.region() ?? this.readBuffer;
   }
 
   private onRead(n: number, buf: Buffer): boolean {
@@ -256,60 +251,34 @@ export class WireConnection {
     if (got === undefined) return;
     const { head, buf, rest, end: to } = got;
     clearTimeout(this.headTimer);
-    this.framing = bodyFraming(head);
-    this.keepAlive = keepsAlive(head, this.framing);
-    this.remaining = this.framing.kind === 'length' ? this.framing.length : 0;
-    this.decoder = this.framing.kind === 'chunked' ? new ChunkedDecoder() : undefined;
-    const body = this.newBody();
-    this.body = body;
+    const framing = bodyFraming(head);
+    this.keepAlive = keepsAlive(head, framing);
+    const framed = new FramedBody(framing, this.newBody());
+    this.framed = framed;
     this.phase = 'body';
     const pending = this.pending;
     this.pending = undefined;
-    pending?.resolve({ statusCode: head.statusCode, statusText: head.statusText, headers: head.headers, body });
-    if (this.framing.kind === 'none' || (this.framing.kind === 'length' && this.remaining === 0)) {
-      this.complete(rest < to);
-    } else if (rest < to) {
-      this.onBody(buf, rest, to);
-    }
+    pending?.resolve({ statusCode: head.statusCode, statusText: head.statusText, headers: head.headers, body: framed.body });
+    if (framed.empty) this.complete(rest < to);
+    else if (rest < to) this.onBody(buf, rest, to);
   }
 
-  private readonly sink = (buf: Uint8Array, start: number, end: number): void => {
-    this.body?.write(buf as Buffer, start, end);
-  };
-
   private onBody(src: Buffer, start: number, end: number): void {
-    const body = this.body;
-    if (body === undefined) return;
-    if (this.framing.kind === 'length') {
-      const n = Math.min(this.remaining, end - start);
-      body.write(src, start, start + n);
-      this.remaining -= n;
-      if (this.remaining === 0) this.complete(start + n < end);
-    } else if (this.decoder !== undefined) {
-      const stop = this.decoder.decode(src, start, end, this.sink);
-      if (this.decoder.done) this.complete(stop < end);
-    } else {
-      body.write(src, start, end);
-    }
+    const got = this.framed?.push(src, start, end);
+    if (got?.done) this.complete(got.stop < end);
   }
 
   /** `n` body bytes were read straight into the region the body gave out. */
   private onDirect(n: number): void {
-    const body = this.body;
-    if (this.phase !== 'body' || body === undefined) throw new Error('a body read arrived without a body');
-    body.commit(n);
-    if (this.framing.kind === 'length') {
-      this.remaining -= n;
-      if (this.remaining === 0) this.complete(false);
-    } else if (this.decoder !== undefined) {
-      this.decoder.skipData(n);
-    }
+    const framed = this.framed;
+    if (this.phase !== 'body' || framed === undefined) throw new Error('a body read arrived without a body');
+    if (framed.commit(n)) this.complete(false);
   }
 
   /** The body is complete; keep the connection when the response allows it. */
   private complete(strayBytes: boolean): void {
-    this.body?.finish();
-    this.body = undefined;
+    this.framed?.body.finish();
+    this.framed = undefined;
     this.signal?.removeEventListener('abort', this.onAbort);
     this.signal = undefined;
     if (!this.keepAlive || strayBytes) {
@@ -334,7 +303,7 @@ export class WireConnection {
   /** A body whose requests to pause, resume or abandon count only while it is the current one. */
   private newBody(): ResponseBody {
     let self: ResponseBody | undefined;
-    const current = (): boolean => self !== undefined && this.body === self && this.phase === 'body';
+    const current = (): boolean => self !== undefined && this.framed?.body === self && this.phase === 'body';
     const control: BodyControl = {
       pause: () => {
         if (!current()) return;
@@ -358,7 +327,7 @@ export class WireConnection {
   /** Close without an error for anyone (the response is done or nobody waits for it). */
   private close(): void {
     if (this.phase === 'closed') return;
-    this.body = undefined;
+    this.framed = undefined;
     this.fail(abortedError(`${this.endpoint.label}: connection closed`));
   }
 
@@ -373,8 +342,8 @@ export class WireConnection {
     const pending = this.pending;
     this.pending = undefined;
     pending?.reject(err);
-    this.body?.fail(err);
-    this.body = undefined;
+    this.framed?.body.fail(err);
+    this.framed = undefined;
     this.dialing.abort();
     this.socket?.destroy();
     this.hooks.onClosed(this);
