@@ -18,6 +18,23 @@ let body: Buffer;
 let url: string;
 let file: string;
 
+/** Our control file for `file`, as a run of this URL writes it, claiming bytes [0, `done`). */
+const writeOurControl = (done: number): Promise<void> =>
+  writeFile(
+    `${file}.ferry`,
+    JSON.stringify({
+      ferry: 'control',
+      version: 1,
+      url,
+      source: url,
+      size: body.length,
+      etag: '"c1"',
+      lastModified: DATE,
+      done: [[0, done]],
+      createdAt: new Date().toISOString(),
+    }),
+  );
+
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ferry-continue-'));
   server = await startTestServer();
@@ -138,20 +155,7 @@ describe('ferry -c', () => {
   it('a kill after the control file is saved and before the rename: the rerun takes the file over again', async () => {
     // The state that kill leaves: our control file (claiming the bytes), the file at its final name, no .part.
     await writeFile(file, body.subarray(0, 7000));
-    await writeFile(
-      `${file}.ferry`,
-      JSON.stringify({
-        ferry: 'control',
-        version: 1,
-        url,
-        source: url,
-        size: body.length,
-        etag: '"c1"',
-        lastModified: DATE,
-        done: [[0, 7000]],
-        createdAt: new Date().toISOString(),
-      }),
-    );
+    await writeOurControl(7000);
     const r = await runCli([url, '-c', '-o', file]).exited;
     expect(r.code, r.stderr).toBe(0);
     expect(sha256(await readFile(file))).toBe(sha256(body));
@@ -160,20 +164,7 @@ describe('ferry -c', () => {
 
   it('a .part shorter than the file whose claimed bytes it holds (a kill before it was extended) resumes', async () => {
     await writeFile(`${file}.part`, body.subarray(0, 9000));
-    await writeFile(
-      `${file}.ferry`,
-      JSON.stringify({
-        ferry: 'control',
-        version: 1,
-        url,
-        source: url,
-        size: body.length,
-        etag: '"c1"',
-        lastModified: DATE,
-        done: [[0, 9000]],
-        createdAt: new Date().toISOString(),
-      }),
-    );
+    await writeOurControl(9000);
     server.resetStats();
     const r = await runCli([url, '-o', file]).exited;
     expect(r.code, r.stderr).toBe(0);
@@ -184,20 +175,7 @@ describe('ferry -c', () => {
   it('a .part shorter than the bytes its control file claims is never trusted', async () => {
     await writeFile(`${file}.part`, body.subarray(0, 9000));
     await truncate(`${file}.part`, 8000);
-    await writeFile(
-      `${file}.ferry`,
-      JSON.stringify({
-        ferry: 'control',
-        version: 1,
-        url,
-        source: url,
-        size: body.length,
-        etag: '"c1"',
-        lastModified: DATE,
-        done: [[0, 9000]],
-        createdAt: new Date().toISOString(),
-      }),
-    );
+    await writeOurControl(9000);
     const r = await runCli([url, '-o', file]).exited;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/starting over: the partial file has 8000 bytes/);
