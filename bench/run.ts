@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const timeBin = await gnuTime(workDir);
     if (timeBin === undefined) log('bench: GNU time not found (apt-get install -y time): CPU and RSS will be n/a');
-    const ferryScript = join(ROOT, 'dist', 'cli', 'bin.js');
+    const ferryScript = join(ROOT, 'dist', 'cli', 'ferry.cjs');
     const all = participants(process.execPath, ferryScript).filter((p) => isSelected(config.participants, p.name));
     const order = (name: string): number => all.findIndex((p) => p.name === name);
     const missing = new Map<string, string>();

@@ -36,7 +36,7 @@ export interface Participant {
 const MATRIX: readonly ScenarioName[] = ['unthrottled', 'capped', 'latency', 'no-ranges'];
 
 /**
- * All participants. `ferryScript` is the built CLI (dist/cli/bin.js); `node` the Node binary.
+ * All participants. `ferryScript` is the built CLI (dist/cli/ferry.cjs); `node` the Node binary.
  * Peers keep their defaults except what a fair, quiet, non-interactive run needs.
  */
 export function participants(node: string, ferryScript: string): Participant[] {

@@ -23,14 +23,14 @@ describe('list files', () => {
 });
 
 describe('list participants', () => {
-  const all = listParticipants('/usr/bin/node', '/repo/dist/cli/bin.js');
+  const all = listParticipants('/usr/bin/node', '/repo/dist/cli/ferry.cjs');
   const line = (name: string): string => {
     const p = all.find((x) => x.name === name);
     if (!p) throw new Error(name);
     return [p.program, ...p.prefixArgs, ...p.args({ listFile: '/w/l.txt', dir: '/out', jobs: 16 })].join(' ');
   };
   it('builds the documented command lines', () => {
-    expect(line('ferry')).toBe('/usr/bin/node /repo/dist/cli/bin.js -i /w/l.txt -j 16 -n 1 -d /out -q');
+    expect(line('ferry')).toBe('/usr/bin/node /repo/dist/cli/ferry.cjs -i /w/l.txt -j 16 -n 1 -d /out -q');
     expect(line('aria2c')).toBe('aria2c -i /w/l.txt -j16 -x1 -s1 -d /out --allow-overwrite=true --quiet=true --summary-interval=0 --console-log-level=error');
     expect(line('curl')).toBe('curl --parallel --parallel-max 16 -sS --no-progress-meter -f --output-dir /out -K /w/l.txt');
     expect(line('wget')).toBe('wget -q -nd -P /out -i /w/l.txt');

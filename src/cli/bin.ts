@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// File writes, syncs and DNS share libuv's thread pool; with many connections writing while a
-// checkpoint syncs, the default 4 threads queue up. Set before the pool's first use.
-process.env.UV_THREADPOOL_SIZE ??= '8';
-
-const { main } = await import('./main.js');
-const { processIO } = await import('./io.js');
-const { shown } = await import('./shown.js');
+/**
+ * The `ferry` command. Bundled as CommonJS (dist/cli/ferry.cjs): Node starts a CommonJS entry
+ * point without setting up its ES module loader, which is measurably quicker than an ES module
+ * entry (the daemon and the subcommands are still ES modules, imported when used). The imports
+ * are static so that the bundle is one scope, as an ES module bundle would be.
+ */
+import './thread-pool-size.js';
+import { processIO } from './io.js';
+import { main } from './main.js';
+import { shown } from './shown.js';
 
 main(process.argv.slice(2), processIO()).then(
   (code) => {

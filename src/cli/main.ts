@@ -18,8 +18,8 @@ import { shown } from './shown.js';
 const SUBCOMMANDS: ReadonlySet<string> = new Set(['add', 'ls', 'pause', 'resume', 'rm', 'watch', 'shutdown', 'daemon', 'help']);
 
 /**
- * The subcommands and `ferry daemon`, relative to this module (and to the bundled bin.js beside it).
- * Held in variables so the bundler leaves them out of bin.js: the one-shot path neither parses the
+ * The subcommands and `ferry daemon`, relative to this module (and to the bundled dist/cli/ferry.cjs beside it).
+ * Held in variables so the bundler leaves them out of ferry.cjs: the one-shot path neither parses the
  * client (measured: ~6 ms of CPU when inlined) nor loads the daemon, the RPC server or SQLite.
  */
 const CLIENT_MODULE = './client/subcommand.js';

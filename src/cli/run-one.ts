@@ -3,9 +3,9 @@
  * line. Pause stops the Download (its state is checkpointed into the control file) and resume
  * starts a new one of the same URL, which resumes from that control file.
  */
-import { randomBytes } from 'node:crypto';
 import type { DownloadOptions } from '../core/options.js';
 import { DEFAULT_OPTIONS } from '../core/options.js';
+import { randomId } from '../core/random-id.js';
 import { formatBytes, formatDuration } from '../core/units.js';
 import type { ProgressSnapshot } from '../engine/download-types.js';
 import { type DownloadHandle, type DownloadResult, download, toFerryError } from '../index.js';
@@ -39,7 +39,7 @@ export async function runOne(io: CliIO, url: string, options: Partial<DownloadOp
   const human = !s.quiet && !s.json;
   const tty = human && io.stderr.isTTY === true;
   const maxTries = options.maxTries ?? DEFAULT_OPTIONS.maxTries;
-  const subject: EventSubject = { id: randomBytes(8).toString('hex'), url };
+  const subject: EventSubject = { id: randomId(), url };
   const emit = (event: JsonEventName, data: object = {}): void => {
     if (s.json) io.stdout.write(jsonEventLine(event, subject, data));
   };

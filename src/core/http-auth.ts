@@ -4,7 +4,7 @@
  * SHA-256-sess, qop=auth or no qop). The cnonce is given by the caller, so results are
  * deterministic and table-testable.
  */
-import { createHash } from 'node:crypto';
+import { cryptoModule } from '../lazy-builtins.js';
 
 /** One challenge: the scheme (lowercase) and its parameters (names lowercase), or a token68. */
 export interface AuthChallenge {
@@ -187,7 +187,8 @@ export interface DigestRequest {
 }
 
 function hashHex(algorithm: DigestAlgorithm, text: string): string {
-  return createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5')
+  return cryptoModule()
+    .createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5')
     .update(text, 'utf8')
     .digest('hex');
 }

@@ -2,10 +2,11 @@
  * Checksums of finished files: hashing a file by streaming it (parsing `algorithm=hex` is
  * `parseChecksumSpec` in src/core/input-file-values.ts).
  */
-import { createHash } from 'node:crypto';
+
 import { promises as fs } from 'node:fs';
 import { abortedError, FerryError } from '../core/errors.js';
 import type { Checksum } from '../core/options.js';
+import { cryptoModule } from '../lazy-builtins.js';
 import { fileSystemError } from './data-file.js';
 
 /** A supported hash algorithm, by its canonical name. */
@@ -31,7 +32,7 @@ export async function hashFile(filePath: string, algorithm: ChecksumAlgorithm, o
   const spec = ALGORITHMS[algorithm];
   if (spec === undefined) throw new FerryError('USAGE', `unknown checksum algorithm ${JSON.stringify(algorithm)}`);
   const { signal } = options;
-  const hash = createHash(spec.node);
+  const hash = cryptoModule().createHash(spec.node);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(filePath, 'r');

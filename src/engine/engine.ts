@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
 import { isActive, type QueueCommand, queueTransition } from '../core/queue-transitions.js';
+import { randomId } from '../core/random-id.js';
 import type { DownloadDeps } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { type EngineShared, engineShared } from './engine-shared.js';
@@ -56,7 +56,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const urls = Array.isArray(url) ? [...url] : [url];
     if (urls.length === 0) throw new FerryError('USAGE', 'add() needs at least one URL');
     if (at.id !== undefined && this.items.has(at.id)) throw new FerryError('USAGE', `a download with id ${at.id} is already queued`);
-    const id = at.id ?? randomBytes(8).toString('hex');
+    const id = at.id ?? randomId();
     const item: Item = { id, urls, mirror: 0, formerUrls: [], options: { ...options }, status: at.paused ? 'paused' : 'waiting', activeMs: 0 };
     reserveOutput(this.shared.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);

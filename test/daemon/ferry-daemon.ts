@@ -1,5 +1,5 @@
 /**
- * ferry's own daemon as a child process (`node dist/cli/bin.js daemon ...`, the built CLI) on a
+ * ferry's own daemon as a child process (`node dist/cli/ferry.cjs daemon ...`, the built CLI) on a
  * free loopback port, with a secret, its own state directory and download directory. Build first
  * (`npm run build`). It can be killed (SIGKILL) and started again on the same directories.
  */
@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort, type RpcDaemon, rawCall } from '../helpers/aria2-daemon.js';
 
-export const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/cli/ferry.cjs', import.meta.url));
 
 /** A ferry daemon process and what it was started with. */
 export interface FerryDaemon extends RpcDaemon {

@@ -1,9 +1,10 @@
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { abortedError, FerryError } from '../../core/errors.js';
 import { type FtpReply, parseFtpReplies } from '../../core/ftp-reply.js';
 import type { ProxyRoute } from '../../core/proxy-route.js';
+import { tlsModule } from '../../lazy-builtins.js';
 import { dialThrough, startTls } from '../net/dial.js';
 import { socketError, timeoutError } from './errors.js';
 
@@ -47,7 +48,7 @@ export function connectSocket(ep: FtpEndpoint, t: ConnectTarget): Promise<net.So
   if (ep.proxy !== undefined) return connectThrough(ep, ep.proxy, t);
   return new Promise((resolve, reject) => {
     if (t.signal?.aborted) return reject(abortedError());
-    const socket = t.tlsOptions ? tls.connect({ ...t.tlsOptions, host: t.host, port: t.port }) : net.connect({ host: t.host, port: t.port });
+    const socket = t.tlsOptions ? tlsModule().connect({ ...t.tlsOptions, host: t.host, port: t.port }) : net.connect({ host: t.host, port: t.port });
     if (t.onSession) socket.on('session', t.onSession);
     const finish = (err?: FerryError) => {
       clearTimeout(timer);
@@ -129,7 +130,7 @@ export class FtpControl {
 
   /** True when the connection is TLS-protected. */
   get secure(): boolean {
-    return this.socket instanceof tls.TLSSocket;
+    return isTls(this.socket);
   }
 
   /** True when the connection failed or closed; it must not be reused. */
@@ -154,7 +155,7 @@ export class FtpControl {
     });
     socket.on('error', (err) => this.fail(socketError(this.ep.where, 'control connection', err, false)));
     socket.on('close', () => this.fail(new FerryError('NETWORK', `${this.ep.where}: control connection closed by the server`, { retryable: true })));
-    if (socket instanceof tls.TLSSocket) {
+    if (isTls(socket)) {
       // TLS 1.3 tickets may arrive after the handshake; keep the latest for data connections.
       socket.on('session', (session: Buffer) => {
         this.tlsSession = session;
@@ -237,7 +238,7 @@ export class FtpControl {
     raw.removeAllListeners('error');
     raw.on('error', () => {}); // errors surface on the TLS socket
     const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tls.connect({ ...tlsOptions, socket: raw });
+      const s = tlsModule().connect({ ...tlsOptions, socket: raw });
       s.on('session', (session: Buffer) => {
         this.tlsSession = session;
       });
@@ -272,4 +273,9 @@ export class FtpControl {
     s.end(`QUIT\r\n`);
     setTimeout(() => s.destroy(), 500).unref();
   }
+}
+
+/** Whether `socket` speaks TLS (asked without loading `node:tls`). */
+function isTls(socket: net.Socket): socket is tls.TLSSocket {
+  return (socket as Partial<tls.TLSSocket>).encrypted === true;
 }

@@ -1,7 +1,8 @@
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { abortedError, FerryError } from '../../core/errors.js';
 import type { ProxyRoute } from '../../core/proxy-route.js';
+import { tlsModule } from '../../lazy-builtins.js';
 import { dialThrough } from '../net/dial.js';
 import type { BatchPool } from '../stream/batch-pool.js';
 import { ResponseBody } from '../stream/response-body.js';
@@ -201,7 +202,7 @@ export function connectData(t: DataTarget, reader: DataReader): Promise<net.Sock
     if (t.signal?.aborted) return reject(abortedError());
     const { host, port } = t;
     const options: tls.ConnectionOptions & { onread: net.OnReadOpts } = { ...t.tls, host, port, onread: reader.onread };
-    const socket = t.tls ? tls.connect(options) : net.connect({ host, port, onread: reader.onread });
+    const socket = t.tls ? tlsModule().connect(options) : net.connect({ host, port, onread: reader.onread });
     const finish = (err?: FerryError) => {
       clearTimeout(timer);
       t.signal?.removeEventListener('abort', onAbort);
@@ -236,7 +237,7 @@ async function connectDataThrough(t: DataTarget, proxy: ProxyRoute, reader: Data
     if (err instanceof FerryError) throw err;
     throw socketError(t.where, 'data connection', err as Error, false);
   }
-  const socket = t.tls ? tls.connect({ ...t.tls, socket: tunnel }) : tunnel;
+  const socket = t.tls ? tlsModule().connect({ ...t.tls, socket: tunnel }) : tunnel;
   reader.attach(socket, t.tls !== undefined);
   socket.resume();
   return socket;

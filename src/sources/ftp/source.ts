@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
 import { type FtpUrl, parseFtpUrl } from '../../core/ftp-url.js';
 import type { NetworkOptions } from '../../core/options.js';
 import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core/proxy-route.js';
 import { terminalSafe } from '../../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
+import { tlsModule } from '../../lazy-builtins.js';
 import { tunnelHow } from '../net/dial.js';
 import { BatchPool } from '../stream/batch-pool.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
@@ -186,11 +187,11 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
       const why = (err as Error).message;
       throw new FerryError('USAGE', `cannot read CA certificate file ${options.caCertificate}: ${why}`);
     }
-    tlsOptions.ca = [...tls.rootCertificates, pem];
+    tlsOptions.ca = [...tlsModule().rootCertificates, pem];
   }
   const proxy = proxyRouteFor(new URL(url), options, context.proxyEnv);
   const proxyTls = {
-    secureContext: tlsOptions.ca === undefined ? undefined : tls.createSecureContext({ ca: tlsOptions.ca }),
+    secureContext: tlsOptions.ca === undefined ? undefined : tlsModule().createSecureContext({ ca: tlsOptions.ca }),
     rejectUnauthorized: !options.insecure,
   };
   const route = describeRoute(proxy, proxy === undefined ? undefined : tunnelHow(proxy));

@@ -1,4 +1,4 @@
-import tls from 'node:tls';
+import { tlsModule } from '../../lazy-builtins.js';
 
 /** The TLS 1.3 suite that costs least per byte on CPUs with AES instructions (both ends gain). */
 const BULK_SUITE = 'TLS_AES_128_GCM_SHA256';
@@ -11,7 +11,7 @@ const BULK_SUITE = 'TLS_AES_128_GCM_SHA256';
  * connections use the same list, so a data connection can resume the control connection's
  * session (the resumed suite's hash must match).
  */
-export function ftpsCiphers(list: string = tls.DEFAULT_CIPHERS): string {
+export function ftpsCiphers(list: string = tlsModule().DEFAULT_CIPHERS): string {
   const names = list.split(':');
   if (!names.includes(BULK_SUITE)) return list;
   return [BULK_SUITE, ...names.filter((n) => n !== BULK_SUITE)].join(':');

@@ -3,9 +3,10 @@
  * Every connection of the source shares it, so a Digest challenge answered once serves every
  * later range request (with the nonce count going up) instead of costing a 401 each.
  */
-import { randomBytes } from 'node:crypto';
+
 import { FerryError } from '../../core/errors.js';
 import { type AuthChoice, basicAuthorization, chooseChallenge, digestAuthorization, parseChallenges } from '../../core/http-auth.js';
+import { cryptoModule } from '../../lazy-builtins.js';
 import { lookupNetrc, type NetrcOptions } from '../netrc-lookup.js';
 
 /** A user and password. */
@@ -71,7 +72,7 @@ export class HttpLogin {
   constructor(
     private readonly userUrl: URL | undefined,
     private readonly options: HttpLoginOptions,
-    private readonly cnonce: () => string = () => randomBytes(12).toString('hex'),
+    private readonly cnonce: () => string = () => cryptoModule().randomBytes(12).toString('hex'),
   ) {
     this.origin = userUrl?.origin;
     const urlUser = userUrl !== undefined && userUrl.username !== '' ? safeDecode(userUrl.username) : undefined;

@@ -5,11 +5,12 @@
  * buffers that the consumer hands back, so a steady download allocates nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
 import { FerryError } from '../../core/errors.js';
 import { basicAuthorization } from '../../core/http-auth.js';
 import type { NetworkOptions } from '../../core/options.js';
 import { type ConnectionContext, proxyRouteFor } from '../../core/proxy-route.js';
+import { tlsModule } from '../../lazy-builtins.js';
 import { proxyStatusError } from '../net/http-connect.js';
 import { quoted, toFerryError } from '../net/network-errors.js';
 import { endpointOf } from '../net/socket.js';
@@ -120,6 +121,7 @@ function parseUrl(url: string): URL {
 
 /** The TLS context of a source: the built-in roots, plus the user's CA file when given. */
 async function secureContext(options: HttpSourceOptions): Promise<SecureContext> {
+  const { createSecureContext, rootCertificates } = tlsModule();
   if (options.caCertificate === undefined) return createSecureContext({});
   let pem: string;
   try {

@@ -4,9 +4,10 @@
  * plain byte stream to the destination; TLS to the destination, when wanted, goes on top.
  */
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
 import type { ProxyRoute } from '../../core/proxy-route.js';
+import { tlsModule } from '../../lazy-builtins.js';
 import { httpConnect } from './http-connect.js';
 import { toFerryError } from './network-errors.js';
 import { socksConnect } from './socks.js';
@@ -31,7 +32,7 @@ function connectProxy(route: ProxyRoute, o: DialOptions): Promise<net.Socket> {
   const { host, port } = route;
   const secure = route.kind === 'https';
   const socket = secure
-    ? tls.connect({
+    ? tlsModule().connect({
         host,
         port,
         servername: net.isIP(host) === 0 ? host : undefined,
@@ -101,7 +102,7 @@ export async function dialThrough(route: ProxyRoute, host: string, port: number,
  */
 export function startTls(socket: net.Socket, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const secure = tls.connect({ ...options, socket });
+    const secure = tlsModule().connect({ ...options, socket });
     const onError = (err: Error): void => {
       secure.destroy();
       socket.destroy();

@@ -2,7 +2,8 @@
  * Where a URL's requests go, and opening the socket there (TCP, or TLS with SNI and ALPN).
  */
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { tlsModule } from '../../lazy-builtins.js';
 
 /** Where a connection goes. */
 export interface Endpoint {
@@ -47,5 +48,5 @@ export function openSocket(endpoint: Endpoint, onread: net.OnReadOpts, secure: S
     secureContext: secure.secureContext,
     rejectUnauthorized: secure.rejectUnauthorized,
   };
-  return tls.connect(options);
+  return tlsModule().connect(options);
 }

@@ -2,7 +2,6 @@
  * A tunnel through a SOCKS proxy (SOCKS4, SOCKS4a, SOCKS5 with an RFC 1929 login), the handshake
  * done by the `socks` package over a socket ferry opened. Refusals become one line in words.
  */
-import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { FerryError } from '../../core/errors.js';
 import type { ProxyRoute } from '../../core/proxy-route.js';
@@ -57,6 +56,7 @@ export async function socksConnect(socket: net.Socket, route: ProxyRoute, host: 
   let address = host;
   if ((route.kind === 'socks5' || route.kind === 'socks4') && net.isIP(host) === 0) {
     try {
+      const { lookup } = await import('node:dns/promises');
       address = (await lookup(host, { family: route.kind === 'socks4' ? 4 : 0 })).address;
     } catch (err) {
       throw new FerryError('NETWORK', `${host}: cannot resolve the host name`, { retryable: true, cause: err });
