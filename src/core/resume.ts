@@ -46,6 +46,16 @@ export function decideResume(saved: SavedState | undefined, remote: RemoteInfo, 
 }
 
 /**
+ * True when a finished file can be told from a foreign one by isAlreadyComplete alone (its length
+ * and its time, which needs a Last-Modified that parses). Only then may a download do without a
+ * control file beside it until the end: a kill right after its rename into place must leave a
+ * file the rerun takes for complete, not one it saves again under a second name.
+ */
+export function isRecognizableWhenFinished(remote: Pick<RemoteInfo, 'size' | 'lastModified'>): boolean {
+  return remote.size !== undefined && remote.lastModified !== undefined && Number.isFinite(Date.parse(remote.lastModified));
+}
+
+/**
  * True when an existing complete file is the one the server has: same size, and its mtime equals
  * Last-Modified (which ferry sets on completion, as wget does), to the second.
  */

@@ -1,5 +1,6 @@
 /** The segmented phase of a Download as its context sees it (see runSegmented). */
 import type { PieceMap } from '../core/piece-map.js';
+import { isRecognizableWhenFinished } from '../core/resume.js';
 import type { ProbeResult } from '../core/types.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import { smallTempPathFor } from '../disk/paths.js';
@@ -24,13 +25,16 @@ export interface SegmentedPhase {
 
 /**
  * Many connections over byte ranges, with a control file for resume. A small file the probe
- * carries whole, with nothing of ours on disk, goes to a temp file instead (no control file).
+ * carries whole, with nothing of ours on disk and a Last-Modified, goes to a temp file instead (no
+ * control file).
  * Sets `ctx.output.paths` to the paths written (the temp file as the part) before any byte.
  */
 export async function segmentedToFile(ctx: DownloadContext, p: SegmentedPhase): Promise<{ paths: OutputPaths; outcome: SegmentedOutcome }> {
   const { options, output, progress } = ctx;
   const { probe } = p;
-  const smallTemp = !p.fresh && output.clean && fitsOneResponse(probe, options.minSplitSize) ? smallTempPathFor(p.claimed.final) : undefined;
+  // Without a control file, only a file its rerun recognizes by length and time may take the small path.
+  const small = !p.fresh && output.clean && fitsOneResponse(probe, options.minSplitSize) && isRecognizableWhenFinished(probe);
+  const smallTemp = small ? smallTempPathFor(p.claimed.final) : undefined;
   const paths = smallTemp === undefined ? p.claimed : { ...p.claimed, part: smallTemp };
   output.paths = paths;
   const outcome = await runSegmented({
