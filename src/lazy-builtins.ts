@@ -13,6 +13,11 @@ export function tlsModule(): typeof import('node:tls') {
   return load('node:tls') as typeof import('node:tls');
 }
 
+/** `node:dns` (loaded by the first call; later calls return the same module). */
+export function dnsModule(): typeof import('node:dns') {
+  return load('node:dns') as typeof import('node:dns');
+}
+
 /** `node:crypto` (loaded by the first call; later calls return the same module). */
 export function cryptoModule(): typeof import('node:crypto') {
   return load('node:crypto') as typeof import('node:crypto');

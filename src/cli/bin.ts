@@ -1,9 +1,9 @@
-#!/usr/bin/env node
 /**
- * The `ferry` command. Bundled as CommonJS (dist/cli/ferry.cjs): Node starts a CommonJS entry
- * point without setting up its ES module loader, which is measurably quicker than an ES module
- * entry (the daemon and the subcommands are still ES modules, imported when used). The imports
- * are static so that the bundle is one scope, as an ES module bundle would be.
+ * The `ferry` command's code. Bundled as CommonJS (dist/cli/ferry-main.cjs) and run by the
+ * launcher (launcher.ts, dist/cli/ferry.cjs) with a code cache: Node starts a CommonJS entry point
+ * without setting up its ES module loader, which is measurably quicker than an ES module entry
+ * (the daemon and the subcommands are still ES modules, imported when used). The imports are
+ * static so that the bundle is one scope, as an ES module bundle would be.
  */
 import './thread-pool-size.js';
 import { processIO } from './io.js';

@@ -4,6 +4,7 @@ import { FerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { parseInputFile } from '../core/input-file.js';
 import { readPackageVersion } from '../package-version.js';
+import { runTimeImport } from '../run-time-import.js';
 import type { StartDaemon } from './client/subcommand.js';
 import { renderCompletion } from './completion.js';
 import { EXIT } from './exit-codes.js';
@@ -37,7 +38,7 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
   const plainHelp = argv.length === 1 && argv[0] === 'help';
   if (argv.length > 0 && SUBCOMMANDS.has(argv[0]) && !plainHelp) {
     // runSubcommand reports its own errors: it may be a separate copy of ferry's modules.
-    const { runSubcommand } = (await import(CLIENT_MODULE)) as typeof import('./client/subcommand.js');
+    const { runSubcommand } = await runTimeImport<typeof import('./client/subcommand.js')>(CLIENT_MODULE, import.meta.url);
     return await runSubcommand(argv[0], argv.slice(1), io, { loadDaemon: async () => deps.startDaemon ?? (await loadDaemon()) });
   }
   let args: ParsedArgs;
@@ -120,7 +121,7 @@ async function readInputFile(io: CliIO, file: string, quiet: boolean): Promise<Q
 async function loadDaemon(): Promise<StartDaemon | undefined> {
   const specifier = DAEMON_MODULE;
   try {
-    const mod = (await import(specifier)) as { startDaemon?: StartDaemon };
+    const mod = await runTimeImport<{ startDaemon?: StartDaemon }>(specifier, import.meta.url);
     return mod.startDaemon;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

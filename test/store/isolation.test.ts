@@ -58,8 +58,8 @@ describe('the store stays out of the one-shot path', () => {
     expect([...seen].filter((p) => p.startsWith('src/daemon/') || p.startsWith('src/rpc/') || p.includes('node_modules/ws/'))).toEqual([]);
   });
 
-  it('the built dist/cli/ferry.cjs holds no daemon, RPC server or store code, and dist/daemon/main.js exists', async () => {
-    const bin = await fs.readFile(path.join(ROOT, 'dist/cli/ferry.cjs'), 'utf8');
+  it('the built dist/cli/ferry-main.cjs holds no daemon, RPC server or store code, and dist/daemon/main.js exists', async () => {
+    const bin = await fs.readFile(path.join(ROOT, 'dist/cli/ferry-main.cjs'), 'utf8');
     for (const marker of ['class DaemonService', 'startRpcServer', 'createSqliteStore', 'better-sqlite3']) expect(bin.includes(marker), marker).toBe(false);
     const daemon = await fs.readFile(path.join(ROOT, 'dist/daemon/main.js'), 'utf8');
     expect(daemon).toMatch(/export async function startDaemon/);

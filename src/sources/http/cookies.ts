@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Cookie, CookieJar } from 'tough-cookie';
 import { type FileCookie, formatCookieFile, parseCookieFile } from '../../core/cookie-file.js';
 import { FerryError } from '../../core/errors.js';
+import { runTimeImport } from '../../run-time-import.js';
 
 /** Cookies for requests, and from responses. */
 export interface HttpCookies {
@@ -44,7 +45,7 @@ export function createHttpCookies(now: () => number = Date.now): HttpCookies {
   let jar: Promise<{ jar: CookieJar; Cookie: typeof Cookie }> | undefined;
   const loads = new Map<string, Promise<void>>();
   const open = (): Promise<{ jar: CookieJar; Cookie: typeof Cookie }> => {
-    jar ??= import('tough-cookie').then((m) => ({ jar: new m.CookieJar(), Cookie: m.Cookie }));
+    jar ??= runTimeImport<typeof import('tough-cookie')>('tough-cookie').then((m) => ({ jar: new m.CookieJar(), Cookie: m.Cookie }));
     return jar;
   };
 

@@ -5,6 +5,8 @@
 import net from 'node:net';
 import { FerryError } from '../../core/errors.js';
 import type { ProxyRoute } from '../../core/proxy-route.js';
+import { dnsModule } from '../../lazy-builtins.js';
+import { runTimeImport } from '../../run-time-import.js';
 
 /** SOCKS5 reply codes (RFC 1928) and SOCKS4 ones, as the `socks` package names them, in words. */
 const REFUSALS: Record<string, [string, boolean]> = {
@@ -56,7 +58,7 @@ export async function socksConnect(socket: net.Socket, route: ProxyRoute, host: 
   let address = host;
   if ((route.kind === 'socks5' || route.kind === 'socks4') && net.isIP(host) === 0) {
     try {
-      const { lookup } = await import('node:dns/promises');
+      const { lookup } = dnsModule().promises;
       address = (await lookup(host, { family: route.kind === 'socks4' ? 4 : 0 })).address;
     } catch (err) {
       throw new FerryError('NETWORK', `${host}: cannot resolve the host name`, { retryable: true, cause: err });
@@ -65,7 +67,7 @@ export async function socksConnect(socket: net.Socket, route: ProxyRoute, host: 
   const type = route.kind === 'socks5' || route.kind === 'socks5h' ? 5 : 4;
   try {
     // Loaded on first use: a download without a SOCKS proxy never parses the package.
-    const { SocksClient } = await import('socks');
+    const { SocksClient } = await runTimeImport<typeof import('socks')>('socks');
     const { socket: tunnel } = await SocksClient.createConnection({
       proxy: { host: route.host, port: route.port, type, userId: route.user, password: route.password },
       command: 'connect',
