@@ -59,7 +59,7 @@ export const USAGE = `usage: npm run bench -- [flags]     (or: node --import tsx
   --resume-cap RATE    per-connection cap of resume (default 2m; --quick: 1m)
   --kill-after SEC     SIGKILL the first resume attempt after SEC seconds (default 3; --quick: 1.5)
   --participants LIST  only these: ferry, aria2c, axel, curl, wget, lftp (ferry also selects
-                       ferry-n4 and ferry-n8 of the FTP scenarios)
+                       ferry-n4, ferry-n8 and ferry-n1 of the FTP scenarios)
   --latency-server S   auto (project test server if present), helper, own (default auto)
   --data-dir DIR       keep generated files in DIR and reuse them next time
   --results-dir DIR    where JSON/Markdown results go (default bench/results)

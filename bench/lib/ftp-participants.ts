@@ -39,6 +39,10 @@ export function ftpParticipants(node: string, ferryScript: string, tls: boolean)
   return [
     ferry(4),
     ferry(8),
+    // One connection, as curl: on a loopback link one already fills what two cores can copy, and
+    // every range that ends before the end of the file costs the server a socket buffer of bytes
+    // sent past it (its RETR runs to the end until ABOR).
+    ferry(1),
     // Without waiting for the disk, as the peers do (what power-cut safety costs).
     ferry(4, ['--no-fsync']),
     {

@@ -120,7 +120,7 @@ export function participants(node: string, ferryScript: string): Participant[] {
 
 /**
  * Whether `--participants` selects `name`: no filter, the exact name, or its family (`ferry`
- * selects `ferry-n4` and `ferry-n8`).
+ * selects `ferry-n4`, `ferry-n8` and `ferry-n1`).
  */
 export function isSelected(filter: readonly string[] | undefined, name: string): boolean {
   return filter === undefined || filter.some((f) => name === f || name.startsWith(`${f}-`));

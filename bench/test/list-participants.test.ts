@@ -49,6 +49,7 @@ describe('FTP participants', () => {
     expect(lines(false)).toEqual({
       'ferry-n4': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 4 -o out.bin -d /out -q',
       'ferry-n8': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 8 -o out.bin -d /out -q',
+      'ferry-n1': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 1 -o out.bin -d /out -q',
       'ferry-n4-nofsync': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 4 -o out.bin -d /out -q --no-fsync',
       aria2c: 'aria2c -x4 -s4 -k1M -d /out -o out.bin --quiet=true --summary-interval=0 --console-log-level=error ftp://127.0.0.1:21/data.bin',
       lftp: 'lftp -c pget -n 4 "ftp://127.0.0.1:21/data.bin" -o "/out/out.bin"',
