@@ -4,39 +4,26 @@
  * sources the engine opened and not yet closed).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import type { Source } from '../../src/core/types.js';
 import { createSource } from '../../src/engine/source-factory.js';
-import { createEngine, type Engine } from '../../src/index.js';
-import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import type { EngineOptions } from '../../src/index.js';
+import { useEngineFixture } from '../helpers/engine-fixture.js';
+import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
+import { sleep, waitFor } from '../helpers/wait-for.js';
 
 const KiB = 1024;
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let dir: string;
-let server: TestServer;
-let engine: Engine | undefined;
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'ferry-qc-'));
-  server = await startTestServer();
-});
-afterEach(async () => {
-  await engine?.close();
-  engine = undefined;
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const fx = useEngineFixture('ferry-qc-');
 
 /** An engine whose runs are counted: a run holds its source from its start until its end. */
-function countedEngine(options: Parameters<typeof createEngine>[0]) {
+function countedEngine(options: EngineOptions) {
   const runs = { live: 0, started: 0 };
-  const e = createEngine(options, {
+  const e = fx.engine(options, {
     createSource: (url, o): Source => {
       const s = createSource(url, o);
       runs.live++;
@@ -55,127 +42,113 @@ function countedEngine(options: Parameters<typeof createEngine>[0]) {
   e.on('error', (d) => errors.push(`${d.url}: ${d.errorMessage}`));
   const notes: string[] = [];
   e.on('note', (_d, m) => notes.push(m));
-  engine = e;
   return { engine: e, runs, errors, notes };
-}
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await sleep(5);
-  }
 }
 
 describe('queue commands', () => {
   it('cancel() right after add(): cancelled at once, and no download ever runs', async () => {
-    server.setFile('/f', { body: randomBytesSeeded(64 * KiB, 1) });
-    const { engine: e, runs } = countedEngine({ dir, ...fast });
-    const id = e.add(server.url('/f'));
+    fx.server.setFile('/f', { body: randomBytesSeeded(64 * KiB, 1) });
+    const { engine: e, runs } = countedEngine(fast);
+    const id = e.add(fx.server.url('/f'));
     const cancelling = e.cancel(id);
     expect(e.get(id)?.state).toBe('cancelled');
     await cancelling;
     await sleep(200);
     expect(runs.started).toBe(0);
-    expect(server.stats.requests).toBe(0);
+    expect(fx.server.stats.requests).toBe(0);
     expect(e.get(id)?.state).toBe('cancelled');
     expect(e.activeCount()).toBe(0);
   });
 
   it('resume while a pause is still stopping: it runs again and completes byte-exact', async () => {
     const body = randomBytesSeeded(256 * KiB, 2);
-    server.setFile('/f', { body });
-    server.setFaults({ firstByteDelayMs: 300 });
-    const { engine: e, runs, errors } = countedEngine({ dir, ...fast });
-    const id = e.add(server.url('/f'));
-    await waitFor(() => e.get(id)?.state === 'active');
+    fx.server.setFile('/f', { body });
+    fx.server.setFaults({ firstByteDelayMs: 300 });
+    const { engine: e, runs, errors } = countedEngine(fast);
+    const id = e.add(fx.server.url('/f'));
+    await waitFor(() => e.get(id)?.state === 'active', { everyMs: 5 });
     const pausing = e.pause(id);
     e.resume(id);
     expect(e.get(id)?.state).toBe('active');
-    server.setFaults({ firstByteDelayMs: undefined });
+    fx.server.setFaults({ firstByteDelayMs: undefined });
     await pausing;
     await e.whenIdle();
     expect(e.get(id)?.state).toBe('complete');
     expect(runs.started).toBe(2);
     expect(errors).toEqual([]);
-    expect(sha256(await readFile(path.join(dir, 'f')))).toBe(sha256(body));
+    expect(sha256(await readFile(path.join(fx.dir, 'f')))).toBe(sha256(body));
   });
 
   it('pause, pause (resume), quit in quick succession while starting: paused, never failed, no mirror', async () => {
     for (let i = 0; i < 10; i++) {
-      server.setFile(`/s${i}`, { body: randomBytesSeeded(32 * KiB, i) });
-      server.setFaults({ firstByteDelayMs: 200 });
-      const { engine: e, runs, errors, notes } = countedEngine({ dir, ...fast });
-      const id = e.add([server.url(`/s${i}`), server.url(`/mirror${i}`)]);
-      await waitFor(() => server.stats.requests > 0 || e.get(id)?.state === 'active');
+      fx.server.setFile(`/s${i}`, { body: randomBytesSeeded(32 * KiB, i) });
+      fx.server.setFaults({ firstByteDelayMs: 200 });
+      const { engine: e, runs, errors, notes } = countedEngine(fast);
+      const id = e.add([fx.server.url(`/s${i}`), fx.server.url(`/mirror${i}`)]);
+      await waitFor(() => fx.server.stats.requests > 0 || e.get(id)?.state === 'active', { everyMs: 5 });
       await sleep(i * 5);
       void e.pauseAll();
       e.resumeAll();
       await e.close();
       expect(e.get(id)?.state).toBe('paused');
-      expect(e.get(id)?.url).toBe(server.url(`/s${i}`));
+      expect(e.get(id)?.url).toBe(fx.server.url(`/s${i}`));
       expect(errors).toEqual([]);
       expect(notes.filter((n) => /mirror/.test(n))).toEqual([]);
       expect(runs.live).toBe(0);
-      engine = undefined;
     }
   });
 
   it('pause during the probe never switches to a mirror; resume continues on the same URL', async () => {
     const body = randomBytesSeeded(100 * KiB, 3);
-    server.setFile('/a', { body });
-    server.setFile('/b', { body });
-    server.setFaults({ firstByteDelayMs: 400 });
-    const { engine: e, errors, notes } = countedEngine({ dir, ...fast });
-    const id = e.add([server.url('/a'), server.url('/b')], { out: 'f' });
-    await waitFor(() => server.stats.requests > 0);
+    fx.server.setFile('/a', { body });
+    fx.server.setFile('/b', { body });
+    fx.server.setFaults({ firstByteDelayMs: 400 });
+    const { engine: e, errors, notes } = countedEngine(fast);
+    const id = e.add([fx.server.url('/a'), fx.server.url('/b')], { out: 'f' });
+    await waitFor(() => fx.server.stats.requests > 0, { everyMs: 5 });
     await e.pause(id);
-    expect(e.get(id)).toMatchObject({ state: 'paused', url: server.url('/a') });
-    server.setFaults({ firstByteDelayMs: undefined });
+    expect(e.get(id)).toMatchObject({ state: 'paused', url: fx.server.url('/a') });
+    fx.server.setFaults({ firstByteDelayMs: undefined });
     e.resume(id);
     await e.whenIdle();
-    expect(e.get(id)).toMatchObject({ state: 'complete', url: server.url('/a') });
+    expect(e.get(id)).toMatchObject({ state: 'complete', url: fx.server.url('/a') });
     expect(errors).toEqual([]);
     expect(notes.filter((n) => /mirror/.test(n))).toEqual([]);
   });
 
   it('a run that ends ABORTED (its source closed under it) is paused, not failed, and no mirror is tried', async () => {
-    server.setFile('/b', { body: randomBytesSeeded(1000, 4) });
-    const e = createEngine(
-      { dir, ...fast },
-      {
-        createSource: (url, o): Source => {
-          const s = createSource(url, o);
-          if (!url.endsWith('/a')) return s;
-          return { ...s, probe: async () => Promise.reject(new FerryError('ABORTED', 'the HTTP source is closed')) };
-        },
+    fx.server.setFile('/b', { body: randomBytesSeeded(1000, 4) });
+    const e = fx.engine(fast, {
+      createSource: (url, o): Source => {
+        const s = createSource(url, o);
+        if (!url.endsWith('/a')) return s;
+        return { ...s, probe: async () => Promise.reject(new FerryError('ABORTED', 'the HTTP source is closed')) };
       },
-    );
-    engine = e;
+    });
     const errors: string[] = [];
     e.on('error', (d) => errors.push(d.errorMessage ?? ''));
-    const id = e.add([server.url('/a'), server.url('/b')]);
-    await waitFor(() => e.get(id)?.state === 'paused');
+    const id = e.add([fx.server.url('/a'), fx.server.url('/b')]);
+    await waitFor(() => e.get(id)?.state === 'paused', { everyMs: 5 });
     await sleep(50);
-    expect(e.get(id)).toMatchObject({ state: 'paused', url: server.url('/a') });
+    expect(e.get(id)).toMatchObject({ state: 'paused', url: fx.server.url('/a') });
     expect(errors).toEqual([]);
-    expect(server.stats.requests).toBe(0);
+    expect(fx.server.stats.requests).toBe(0);
   });
 
   it('random commands, many times: the running downloads are always the ones counted active; the last command wins', async () => {
     const sizes = [0, 1, 16 * KiB + 1, 200 * KiB];
     const bodies = sizes.map((n, i) => randomBytesSeeded(n, `r${i}`));
     bodies.forEach((b, i) => {
-      server.setFile(`/r${i}`, { body: b });
+      fx.server.setFile(`/r${i}`, { body: b });
     });
-    server.setFaults({ firstByteDelayMs: 3, throttleBytesPerSec: 4096 * KiB });
+    fx.server.setFaults({ firstByteDelayMs: 3, throttleBytesPerSec: 4096 * KiB });
     let seed = 12345;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
     for (let round = 0; round < 15; round++) {
-      const out = path.join(dir, `round${round}`);
+      const out = path.join(fx.dir, `round${round}`);
       const { engine: e, runs, errors } = countedEngine({ dir: out, maxActive: 2, connections: 2, ...fast });
       const violations: string[] = [];
       const check = (when: string) => {
@@ -183,7 +156,7 @@ describe('queue commands', () => {
         if (runs.live !== active || active !== e.activeCount() || active > 2) violations.push(`${when}: ${runs.live} running, ${active} counted`);
       };
       const sampler = setInterval(() => check('sampled'), 1);
-      const ids = bodies.map((_b, i) => e.add(server.url(`/r${i}`)));
+      const ids = bodies.map((_b, i) => e.add(fx.server.url(`/r${i}`)));
       const last = new Map<string, string>();
       const pending: Promise<void>[] = [];
       for (let k = 0; k < 12; k++) {
@@ -232,7 +205,6 @@ describe('queue commands', () => {
       expect(runs.live).toBe(0);
       const left = existsSync(out) ? (await readdir(out)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry')) : [];
       expect(left).toEqual([]);
-      engine = undefined;
     }
   });
 });
