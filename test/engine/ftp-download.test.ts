@@ -16,11 +16,11 @@ import { failure } from '../helpers/assertions.js';
 import { type FtpServerOptions, startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256, startTestServer } from '../helpers/http-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';
+import { sleep, waitFor } from '../helpers/wait-for.js';
 
 const KiB = 1024;
 const MTIME = new Date(Date.UTC(2023, 4, 6, 7, 8, 9));
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50, timeoutMs: 5000, connectTimeoutMs: 5000 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let dir: string;
 let server: TestFtpServer;
@@ -54,14 +54,6 @@ function get(url: string, options: Parameters<typeof download>[1] = {}): Downloa
 
 async function leftovers(): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.part') || f.endsWith('.ferry') || f.endsWith('.ferry.tmp') || f.includes('.tmp-'));
-}
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await sleep(10);
-  }
 }
 
 const hashOf = async (name: string): Promise<string> => sha256(await readFile(path.join(dir, name)));

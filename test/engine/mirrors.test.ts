@@ -4,10 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, download, type Engine, HostSlots } from '../../src/index.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { sleep, waitFor } from '../helpers/wait-for.js';
 
 const KiB = 1024;
+/** How long (and how often) this file's waits look. */
+const patience = { ms: 15_000, everyMs: 5 };
 const fast = { minSplitSize: 32 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let dir: string;
 /** Three servers on three loopback addresses: three hosts, each with its own per-host slots. */
@@ -24,14 +26,6 @@ afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
   await rm(dir, { recursive: true, force: true });
 });
-
-async function waitFor(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await sleep(5);
-  }
-}
 
 /** The same file on every server, each with its own ETag. */
 function serveEverywhere(name: string, body: Buffer): string[] {
@@ -129,7 +123,7 @@ describe('mirrors: one file from several servers at once', () => {
       }
       const failing = label.includes('first') ? servers[0] : servers[1];
       const { id, notes, engine: e } = await run(urls);
-      await waitFor(() => failing.stats.bodyBytesSent > 64 * KiB);
+      await waitFor(() => failing.stats.bodyBytesSent > 64 * KiB, patience);
       // The server breaks: its connections drop, and it answers every new request with the status.
       failing.setFaults(fault);
       failing.dropConnections();
@@ -211,7 +205,7 @@ describe('mirrors: one file from several servers at once', () => {
     servers[1].setFaults({ firstByteDelayMs: 600 });
     servers[2].setFaults({ firstByteDelayMs: 600 });
     const { id, notes, engine: e } = await run(urls);
-    await waitFor(() => servers[0].stats.bodyBytesSent > 16 * KiB);
+    await waitFor(() => servers[0].stats.bodyBytesSent > 16 * KiB, patience);
     servers[0].setFaults({ failFirst: { status: 404, count: 1_000_000 } });
     servers[0].dropConnections();
     await e.whenIdle();
@@ -225,7 +219,7 @@ describe('mirrors: one file from several servers at once', () => {
     const urls = serveEverywhere('/a.bin', body);
     for (const s of servers) s.setFaults({ throttleBytesPerSec: 256 * KiB });
     const { id, notes, engine: e } = await run(urls);
-    await waitFor(() => servers.every((s) => s.stats.bodyBytesSent > 16 * KiB));
+    await waitFor(() => servers.every((s) => s.stats.bodyBytesSent > 16 * KiB), patience);
     for (const s of servers) {
       s.setFaults({ failFirst: { status: 404, count: 1_000_000 } });
       s.dropConnections();
@@ -241,7 +235,7 @@ describe('mirrors: one file from several servers at once', () => {
     const urls = serveEverywhere('/p.bin', body);
     for (const s of servers) s.setFaults({ throttleBytesPerSec: 256 * KiB });
     const first = await run(urls);
-    await waitFor(() => (first.engine.get(first.id)?.completedBytes ?? 0) > 1024 * KiB && servers.every((s) => s.stats.bodyBytesSent > 64 * KiB));
+    await waitFor(() => (first.engine.get(first.id)?.completedBytes ?? 0) > 1024 * KiB && servers.every((s) => s.stats.bodyBytesSent > 64 * KiB), patience);
     await first.engine.close();
     engine = undefined;
     expect((await readdir(dir)).sort()).toEqual(['p.bin.ferry', 'p.bin.part']);

@@ -9,11 +9,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { download } from '../../src/index.js';
 import { startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const KiB = 1024;
+/** How long (and how often) this file's waits look. */
+const patience = { everyMs: 2 };
 const MTIME = new Date(Date.UTC(2023, 4, 6, 7, 8, 9));
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let dir: string;
 const closers: Array<() => Promise<void>> = [];
@@ -25,14 +27,6 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await sleep(2);
-  }
-}
 
 async function http(): Promise<TestServer> {
   const s = await startTestServer();
@@ -63,7 +57,7 @@ describe('single connection: a retry keeps the validators', () => {
     const h = download(server.url('/f'), { dir, connections: 4, timeoutMs: 400, ...fast });
     const notes: string[] = [];
     h.on('note', (n) => notes.push(n));
-    await waitFor(() => server.stats.requests >= 1);
+    await waitFor(() => server.stats.requests >= 1, patience);
     server.setFaults({ stallAfterBytes: undefined });
     server.setFile('/f', { body: b, etag: '"b"' });
     const r = await h.done;
@@ -85,7 +79,7 @@ describe('single connection: a retry keeps the validators', () => {
     const notes: string[] = [];
     h.on('note', (n) => notes.push(n));
     // Cut the first transfer part way; the file has grown (or shrunk) under the same time stamp.
-    await waitFor(() => server.stats.dataBytesSent >= 20 * KiB);
+    await waitFor(() => server.stats.dataBytesSent >= 20 * KiB, patience);
     server.switches.dataBytesPerSec = undefined;
     server.setFile('/f.bin', b, MTIME);
     server.disconnectAll();
@@ -121,7 +115,7 @@ describe('single connection: a retry keeps the validators', () => {
     const h = download(server.url('/g'), { dir, connections: 4, timeoutMs: 400, ...fast });
     const notes: string[] = [];
     h.on('note', (n) => notes.push(n));
-    await waitFor(() => server.stats.requests >= 1);
+    await waitFor(() => server.stats.requests >= 1, patience);
     // The retry gets a chunked body of the grown file under the same ETag: nothing in its head differs.
     server.setFaults({ stallAfterBytes: undefined, length: false });
     server.setFile('/g', { body: grown, etag: '"same"' });
