@@ -10,9 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startFerryDaemon } from '../daemon/ferry-daemon.js';
-import { freePort, type RpcDaemon, rawCall, type StartRpcDaemon, startAria2Daemon } from '../helpers/aria2-daemon.js';
+import { startAria2Daemon } from '../helpers/aria2-daemon.js';
 import { runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { type RpcDaemon, rawCall, type StartRpcDaemon } from '../helpers/rpc-daemon.js';
 
 interface Run {
   code: number;

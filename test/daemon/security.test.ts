@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { BIN, type FerryDaemon, startFerryDaemon } from './ferry-daemon.js';
+import { BIN } from '../helpers/cli.js';
+import { type FerryDaemon, startFerryDaemon } from './ferry-daemon.js';
 
 let daemon: FerryDaemon;
 beforeAll(async () => {

@@ -14,8 +14,8 @@ import { changedUris, movedPlace, orderIndexFor } from '../../src/daemon/service
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { type RpcServer, startRpcServer } from '../../src/rpc/server.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { rawCall } from '../helpers/aria2-daemon.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { rawCall } from '../helpers/rpc-daemon.js';
 import { until } from './ferry-daemon.js';
 
 const KiB = 1024;
