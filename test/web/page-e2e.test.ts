@@ -6,18 +6,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { type Aria2Daemon, startAria2 } from './helpers/aria2-daemon.js';
-import { addThroughPage, type Browser, waitFinished as finished, launchBrowser, rowOf, until } from './helpers/page-driver.js';
+import { until } from './helpers/page-driver.js';
+import { ARTIFACTS, usePageSession, WEB } from './helpers/page-session.js';
 import { type StaticServer, startStaticServer } from './helpers/static-server.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const WEB = join(ROOT, 'dist', 'web');
-/** Screenshots land here (git-ignored). */
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
 
 const FILES = {
   '/big.bin': randomBytesSeeded(3 * 1024 * 1024 + 7, 'big'),
@@ -33,12 +27,6 @@ const FILES = {
 let aria2: Aria2Daemon;
 let http: TestServer;
 let web: StaticServer;
-let browser: Browser;
-let page: Page;
-
-const row = (name: string) => rowOf(page, name);
-const add = (text: string, paused = false) => addThroughPage(page, text, paused);
-const waitFinished = (name: string) => finished(page, name);
 const fileSha = async (name: string): Promise<string> => sha256(await readFile(join(aria2.dir, name)));
 
 interface WaitingEntry {
@@ -49,6 +37,9 @@ const waitingNames = async (): Promise<string[]> =>
   (await aria2.rpc<WaitingEntry[]>('aria2.tellWaiting', [0, 100, ['gid', 'files']])).map((w) => w.files[0].uris[0].uri.split('/').pop() ?? '');
 
 describe('the web page against aria2c', () => {
+  const ui = usePageSession();
+  const { row, add, waitFinished } = ui;
+
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first');
     await mkdir(ARTIFACTS, { recursive: true });
@@ -58,53 +49,42 @@ describe('the web page against aria2c', () => {
       startStaticServer(WEB),
     ]);
     http.setFile('/gone.bin', { body: FILES['/gone.bin'] });
-    browser = await launchBrowser();
-    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
     await Promise.all([aria2?.stop(), http?.close(), web?.close()]);
     if (aria2 !== undefined) await rm(aria2.dir, { recursive: true, force: true });
   });
 
   it('asks for the secret once, keeps it out of the URL, and remembers it', async () => {
-    await page.goto(`${web.origin}/?rpc=ws://127.0.0.1:${aria2.port}/jsonrpc`);
-    const dialog = page.getByRole('dialog', { name: /needs its RPC secret/ });
-    await until(() => dialog.isVisible()).toBe(true);
-    await page.getByLabel('RPC secret', { exact: true }).fill('wrong');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await until(() => dialog.getByRole('alert').textContent()).toMatch(/refused that secret/);
-    await page.getByLabel('RPC secret', { exact: true }).fill(aria2.secret);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await until(() => dialog.isVisible()).toBe(false);
-    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected · 1\./);
-    expect(page.url()).not.toContain(aria2.secret);
-    await page.reload();
-    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
+    const dialog = await ui.enterSecret(`${web.origin}/?rpc=ws://127.0.0.1:${aria2.port}/jsonrpc`, aria2.secret);
+    await until(() => ui.page.locator('.conn').textContent()).toMatch(/^Connected · 1\./);
+    expect(ui.page.url()).not.toContain(aria2.secret);
+    await ui.page.reload();
+    await until(() => ui.page.locator('.conn').textContent()).toMatch(/^Connected/);
     expect(await dialog.count()).toBe(0);
     // Only the page's own files were fetched: nothing from elsewhere.
     expect(web.requested.every((p) => p === '/' || p.startsWith('/assets/'))).toBe(true);
   });
 
   it('shows errors of pasted text line by line and adds nothing', async () => {
-    await page.getByLabel(/^Links, one per line/).fill(`${http.url('/big.bin')}\nnot a link\n  split=many`);
-    const problems = page.locator('#add-problems li');
+    await ui.page.getByLabel(/^Links, one per line/).fill(`${http.url('/big.bin')}\nnot a link\n  split=many`);
+    const problems = ui.page.locator('#add-problems li');
     await until(() => problems.count()).toBe(2);
     expect(await problems.nth(0).textContent()).toMatch(/^Line 2: /);
     expect(await problems.nth(1).textContent()).toMatch(/^Line 3: /);
-    expect(await page.getByRole('button', { name: /^Add/ }).isDisabled()).toBe(true);
+    expect(await ui.page.getByRole('button', { name: /^Add/ }).isDisabled()).toBe(true);
     expect(await aria2.rpc<unknown[]>('aria2.tellWaiting', [0, 10])).toEqual([]);
-    await page.getByLabel(/^Links, one per line/).fill('');
+    await ui.page.getByLabel(/^Links, one per line/).fill('');
   });
 
   it('reads an input file opened from the page into the box', async () => {
     const text = `${http.url('/big.bin')}\n  out=from-file.bin\n`;
-    await page.locator('.add input[type="file"]').setInputFiles({ name: 'list.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
-    await until(() => page.getByLabel(/^Links, one per line/).inputValue()).toBe(text);
-    expect(await page.locator('.add .note').textContent()).toBe('Read list.txt.');
-    expect(await page.getByRole('button', { name: 'Add' }).isEnabled()).toBe(true);
-    await page.getByLabel(/^Links, one per line/).fill('');
+    await ui.page.locator('.add input[type="file"]').setInputFiles({ name: 'list.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await until(() => ui.page.getByLabel(/^Links, one per line/).inputValue()).toBe(text);
+    expect(await ui.page.locator('.add .note').textContent()).toBe('Read list.txt.');
+    expect(await ui.page.getByRole('button', { name: 'Add' }).isEnabled()).toBe(true);
+    await ui.page.getByLabel(/^Links, one per line/).fill('');
   });
 
   it('adds links (3 MiB, 1 byte, 0 bytes) and each reaches 100% byte-exact on disk', async () => {
@@ -117,31 +97,31 @@ describe('the web page against aria2c', () => {
 
   it('opens the details of a download: URIs, options, segment map, path on disk', async () => {
     await row('big.bin').getByRole('button', { name: 'Details of big.bin' }).click();
-    const dialog = page.getByRole('dialog', { name: 'big.bin' });
+    const dialog = ui.page.getByRole('dialog', { name: 'big.bin' });
     await until(() => dialog.locator('.path').textContent()).toBe(join(aria2.dir, 'big.bin'));
     expect(await dialog.locator('.uris').textContent()).toContain(http.url('/big.bin'));
     expect(await dialog.locator('.options').textContent()).toContain('max-connection-per-server');
     expect(await dialog.getByRole('img', { name: /^Segment map: 100% done/ }).count()).toBe(1);
-    await page.screenshot({ path: join(ARTIFACTS, 'details-1280.png') });
-    await page.keyboard.press('Escape');
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'details-1280.png') });
+    await ui.page.keyboard.press('Escape');
     await until(() => dialog.count()).toBe(0);
     // The same from the keyboard: arrows move between rows, Enter opens, Escape closes.
-    const focusedName = () => page.locator('li.row:focus .name').textContent();
-    const names = () => page.locator('li.row .name').allTextContents();
+    const focusedName = () => ui.page.locator('li.row:focus .name').textContent();
+    const names = () => ui.page.locator('li.row .name').allTextContents();
     await row('big.bin').focus();
-    await page.keyboard.press('Home');
+    await ui.page.keyboard.press('Home');
     // Home moves focus to the first row once the list has rendered: wait for it, then step.
     await until(async () => (await focusedName()) === (await names())[0]).toBe(true);
     const [first, second] = await names();
     expect(second).toBeDefined();
-    await page.keyboard.press('ArrowDown');
+    await ui.page.keyboard.press('ArrowDown');
     await until(focusedName).toBe(second);
-    await page.keyboard.press('ArrowUp');
+    await ui.page.keyboard.press('ArrowUp');
     await until(focusedName).toBe(first);
     await row('big.bin').focus();
-    await page.keyboard.press('Enter');
-    await until(() => page.getByRole('dialog', { name: 'big.bin' }).count()).toBe(1);
-    await page.keyboard.press('Escape');
+    await ui.page.keyboard.press('Enter');
+    await until(() => ui.page.getByRole('dialog', { name: 'big.bin' }).count()).toBe(1);
+    await ui.page.keyboard.press('Escape');
     await until(() => dialog.count()).toBe(0);
   });
 
@@ -152,13 +132,8 @@ describe('the web page against aria2c', () => {
     await until(() => row('slow.bin').locator('.badge').textContent()).toBe('Downloading');
     await until(() => http.stats.bodyBytesSent > 0).toBe(true);
     await until(() => row('slow.bin').locator('.stats').textContent()).toMatch(/[1-9][\d.]* KiB\/s · ETA \S+ · \d+ conn\./);
-    await page.screenshot({ path: join(ARTIFACTS, 'active-1280.png') });
-    await row('slow.bin').getByRole('button', { name: 'Pause slow.bin' }).click();
-    await until(() => row('slow.bin').locator('.badge').textContent()).toBe('Paused');
-    await sleep(500);
-    const sent = http.stats.bodyBytesSent;
-    await sleep(1500);
-    expect(http.stats.bodyBytesSent).toBe(sent);
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'active-1280.png') });
+    const sent = await ui.pauseStopsServer('slow.bin', http);
     expect(sent).toBeLessThan(FILES['/slow.bin'].length);
     http.setFaults({ throttleBytesPerSec: undefined });
     await row('slow.bin').getByRole('button', { name: 'Resume slow.bin' }).click();
@@ -171,7 +146,7 @@ describe('the web page against aria2c', () => {
     const gid = await aria2.rpc<string>('aria2.addUri', [[http.url('/gone.bin')], {}]);
     await until(() => row('gone.bin').count()).toBe(1);
     await row('gone.bin').getByRole('button', { name: 'Cancel gone.bin' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Cancel download' });
+    const dialog = ui.page.getByRole('dialog', { name: 'Cancel download' });
     expect(await dialog.getByLabel('Also delete the files').isDisabled()).toBe(true);
     expect(await dialog.textContent()).toContain('cannot delete files');
     await dialog.getByRole('button', { name: 'Cancel download' }).click();
@@ -187,17 +162,17 @@ describe('the web page against aria2c', () => {
     const from = await row('q3.bin').locator('.grip').boundingBox();
     const to = await row('q1.bin').locator('.grip').boundingBox();
     if (from === null || to === null) throw new Error('rows not laid out');
-    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(from.x + from.width / 2, to.y + to.height / 2 - 10, { steps: 8 });
-    await page.mouse.up();
+    await ui.page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await ui.page.mouse.down();
+    await ui.page.mouse.move(from.x + from.width / 2, to.y + to.height / 2 - 10, { steps: 8 });
+    await ui.page.mouse.up();
     await until(waitingNames).toEqual(['q3.bin', 'q1.bin', 'q2.bin']);
     await row('q3.bin').focus();
-    await page.keyboard.press('Alt+ArrowDown');
+    await ui.page.keyboard.press('Alt+ArrowDown');
     await until(waitingNames).toEqual(['q1.bin', 'q3.bin', 'q2.bin']);
     // The row keeps the focus after moving, so the key can be pressed again.
-    await until(() => page.locator('li.row:focus .name').textContent()).toBe('q3.bin');
-    await page.getByRole('button', { name: 'Resume all' }).click();
+    await until(() => ui.page.locator('li.row:focus .name').textContent()).toBe('q3.bin');
+    await ui.page.getByRole('button', { name: 'Resume all' }).click();
     for (const name of ['q1.bin', 'q2.bin', 'q3.bin']) await waitFinished(name);
     expect(await fileSha('q3.bin')).toBe(sha256(FILES['/q3.bin']));
   });
@@ -215,22 +190,22 @@ describe('the web page against aria2c', () => {
   });
 
   it('changes the global limits from the page', async () => {
-    await page.getByText('Global limits').click();
-    await page.getByLabel(/^Total speed limit/).fill('2M');
-    await page.getByLabel(/^Active at once/).fill('3');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await ui.page.getByText('Global limits').click();
+    await ui.page.getByLabel(/^Total speed limit/).fill('2M');
+    await ui.page.getByLabel(/^Active at once/).fill('3');
+    await ui.page.getByRole('button', { name: 'Apply' }).click();
     await until(async () => {
       const o = await aria2.rpc<Record<string, string>>('aria2.getGlobalOption');
       return [o['max-overall-download-limit'], o['max-concurrent-downloads']];
     }).toEqual(['2097152', '3']);
     await until(() =>
-      page
+      ui.page
         .getByLabel(/^Total speed limit/)
         .locator('..')
         .textContent(),
     ).toContain('2.0 MiB/s');
-    await page.getByLabel(/^Total speed limit/).fill('0');
-    await page.getByRole('button', { name: 'Apply' }).click();
+    await ui.page.getByLabel(/^Total speed limit/).fill('0');
+    await ui.page.getByRole('button', { name: 'Apply' }).click();
   });
 
   it('renders only the visible rows of a queue of 1,000 and filters and searches it', async () => {
@@ -239,10 +214,10 @@ describe('the web page against aria2c', () => {
       params: [`token:${aria2.secret}`, [http.url(`/many/${i}.bin`)], { pause: 'true' }],
     }));
     await aria2.rpc('system.multicall', [calls]);
-    await until(() => page.locator('.chip', { hasText: 'Paused' }).locator('.count').textContent(), 10_000).toBe('1000');
-    expect(await page.locator('li.row').count()).toBeLessThan(60);
+    await until(() => ui.page.locator('.chip', { hasText: 'Paused' }).locator('.count').textContent(), 10_000).toBe('1000');
+    expect(await ui.page.locator('li.row').count()).toBeLessThan(60);
     // While the list is polled (light polls and at least one full one), the main thread is never blocked for long (generous: shared cores).
-    const longTasks = (await page.evaluate(`new Promise((resolve) => {
+    const longTasks = (await ui.page.evaluate(`new Promise((resolve) => {
       const seen = [];
       const observer = new PerformanceObserver((list) => seen.push(...list.getEntries().map((e) => e.duration)));
       observer.observe({ type: 'longtask' });
@@ -253,44 +228,42 @@ describe('the web page against aria2c', () => {
     );
     expect(Math.max(0, ...longTasks)).toBeLessThan(1000);
     // The end of the list is reachable and rendered.
-    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+    await ui.page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
     await until(() => row('999.bin').count()).toBe(1);
-    expect(await page.locator('li.row').count()).toBeLessThan(60);
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: join(ARTIFACTS, 'list-1280.png') });
-    await page.keyboard.press('/');
-    await page.keyboard.type('/many/999.bin');
-    await until(() => page.locator('li.row').count()).toBe(1);
-    await page.getByPlaceholder('Search (/)').fill('');
-    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await ui.page.locator('li.row').count()).toBeLessThan(60);
+    await ui.page.evaluate('window.scrollTo(0, 0)');
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'list-1280.png') });
+    await ui.page.keyboard.press('/');
+    await ui.page.keyboard.type('/many/999.bin');
+    await until(() => ui.page.locator('li.row').count()).toBe(1);
+    await ui.page.getByPlaceholder('Search (/)').fill('');
+    await ui.page.setViewportSize({ width: 375, height: 800 });
     // Opened on a phone, the add form starts folded so that the list is in view.
-    await page.reload();
-    await until(() => page.locator('li.row').count()).toBeGreaterThan(3);
-    expect(await page.locator('details.add-box').getAttribute('open')).toBeNull();
-    await page.screenshot({ path: join(ARTIFACTS, 'list-375.png'), fullPage: false });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(ARTIFACTS, 'list-375-dark.png') });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 3840, height: 2160 });
-    await page.reload();
-    await until(() => page.locator('li.row').count()).toBeGreaterThan(3);
-    await page.locator('li.row').first().focus();
-    await page.screenshot({ path: join(ARTIFACTS, 'list-3840-focus.png') });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.reload();
-    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
-    await page.getByRole('button', { name: 'Pause all' }).click();
+    await ui.page.reload();
+    await until(() => ui.page.locator('li.row').count()).toBeGreaterThan(3);
+    expect(await ui.page.locator('details.add-box').getAttribute('open')).toBeNull();
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'list-375.png'), fullPage: false });
+    await ui.page.emulateMedia({ colorScheme: 'dark' });
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'list-375-dark.png') });
+    await ui.page.emulateMedia({ colorScheme: 'light' });
+    await ui.page.setViewportSize({ width: 3840, height: 2160 });
+    await ui.page.reload();
+    await until(() => ui.page.locator('li.row').count()).toBeGreaterThan(3);
+    await ui.page.locator('li.row').first().focus();
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'list-3840-focus.png') });
+    await ui.page.setViewportSize({ width: 1280, height: 900 });
+    await ui.page.reload();
+    await until(() => ui.page.locator('.conn').textContent()).toMatch(/^Connected/);
+    await ui.page.getByRole('button', { name: 'Pause all' }).click();
     await aria2.rpc('aria2.purgeDownloadResult');
   });
 
   it('shows the daemon unreachable when it stops and reconnects by itself when it is back', async () => {
     await aria2.stop();
-    await until(() => page.getByRole('alert').filter({ hasText: 'Cannot reach the daemon' }).count()).toBe(1);
-    expect(await page.locator('.conn').textContent()).not.toMatch(/^Connected/);
-    await page.screenshot({ path: join(ARTIFACTS, 'unreachable-1280.png') });
+    await ui.expectUnreachable();
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'unreachable-1280.png') });
     await aria2.start();
-    await until(() => page.locator('.conn').textContent(), 15_000).toMatch(/^Connected/);
-    expect(await page.getByRole('alert').filter({ hasText: 'Cannot reach the daemon' }).count()).toBe(0);
+    await ui.expectReconnected();
     await add(http.url('/one.bin'));
     await waitFinished('one.bin');
   });

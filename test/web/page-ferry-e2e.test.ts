@@ -8,17 +8,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, call, type FerryDaemon, startFerryDaemon } from '../daemon/ferry-daemon.js';
+import { call, type FerryDaemon, startFerryDaemon } from '../daemon/ferry-daemon.js';
+import { BIN } from '../helpers/cli.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
-import { addThroughPage, type Browser, waitFinished as finished, launchBrowser, rowOf, until } from './helpers/page-driver.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const WEB = join(ROOT, 'dist', 'web');
-/** Screenshots land here (git-ignored). */
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'web');
+import { until } from './helpers/page-driver.js';
+import { ARTIFACTS, usePageSession, WEB } from './helpers/page-session.js';
 
 const FILES = {
   '/big.bin': randomBytesSeeded(3 * 1024 * 1024 + 7, 'ferry-big'),
@@ -30,17 +25,14 @@ const FILES = {
 let first: FerryDaemon;
 let daemon: FerryDaemon;
 let http: TestServer;
-let browser: Browser;
-let page: Page;
-
-const row = (name: string) => rowOf(page, name);
-const add = (text: string, paused = false) => addThroughPage(page, text, paused);
-const waitFinished = (name: string) => finished(page, name);
 const fileSha = async (name: string): Promise<string> => sha256(await readFile(join(daemon.dir, name)));
 /** Every entry of the download directory whose name starts with `prefix` (the file and its control file). */
 const onDisk = async (prefix: string): Promise<string[]> => (await readdir(daemon.dir).catch(() => [])).filter((n) => n.startsWith(prefix));
 
 describe('the web page served by ferry daemon', () => {
+  const ui = usePageSession();
+  const { row, add, waitFinished } = ui;
+
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html')) || !existsSync(BIN)) throw new Error('dist is missing: run `npm run build` first');
     await mkdir(ARTIFACTS, { recursive: true });
@@ -49,31 +41,20 @@ describe('the web page served by ferry daemon', () => {
       startTestServer({ files: Object.fromEntries(Object.entries(FILES).map(([p, body]) => [p, { body }])) }),
     ]);
     daemon = first;
-    browser = await launchBrowser();
-    page = browser.page;
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
     await Promise.all([daemon?.halt(), http?.close()]);
     // The first daemon made the temp directories; the restarted one reuses them.
     await first?.stop();
   });
 
   it('is served at / by the daemon, asks for the secret, and connects with ferry’s extensions', async () => {
-    await page.goto(`http://127.0.0.1:${daemon.port}/`);
-    const dialog = page.getByRole('dialog', { name: /needs its RPC secret/ });
-    await until(() => dialog.isVisible()).toBe(true);
-    await page.getByLabel('RPC secret', { exact: true }).fill('wrong');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await until(() => dialog.getByRole('alert').textContent()).toMatch(/refused that secret/);
-    await page.getByLabel('RPC secret', { exact: true }).fill(daemon.secret);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await until(() => dialog.isVisible()).toBe(false);
-    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
-    expect(page.url()).toBe(`http://127.0.0.1:${daemon.port}/`);
-    await page.reload();
-    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
+    const dialog = await ui.enterSecret(`http://127.0.0.1:${daemon.port}/`, daemon.secret);
+    await until(() => ui.page.locator('.conn').textContent()).toMatch(/^Connected/);
+    expect(ui.page.url()).toBe(`http://127.0.0.1:${daemon.port}/`);
+    await ui.page.reload();
+    await until(() => ui.page.locator('.conn').textContent()).toMatch(/^Connected/);
     expect(await dialog.count()).toBe(0);
   });
 
@@ -91,7 +72,7 @@ describe('the web page served by ferry daemon', () => {
     // Progress notifications move the row (speed and connections from ferry.onProgress or polls).
     await until(() => row('slow.bin').locator('.stats').textContent()).toMatch(/[1-9][\d.]* KiB\/s · ETA \S+ · [1-9]\d* conn\./);
     await row('slow.bin').getByRole('button', { name: 'Details of slow.bin' }).click();
-    const details = page.getByRole('dialog', { name: 'slow.bin' });
+    const details = ui.page.getByRole('dialog', { name: 'slow.bin' });
     const map = details.getByRole('img', { name: /^Segment map: / });
     await until(() => map.getAttribute('aria-label')).toMatch(/^Segment map: \d+% done, [1-9]\d* connections working$/);
     const rows = details.locator('.segment-table tbody tr');
@@ -104,16 +85,11 @@ describe('the web page served by ferry daemon', () => {
     // Each connection's speed is ferry's `downloadSpeed` (strings, as docs/rpc.md says).
     const speeds = () => rows.evaluateAll((trs) => trs.map((tr) => tr.children[4]?.textContent ?? ''));
     await until(async () => (await speeds()).some((t) => /^[1-9][\d.]* KiB\/s$/.test(t))).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'ferry-details-1280.png') });
-    await page.keyboard.press('Escape');
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'ferry-details-1280.png') });
+    await ui.page.keyboard.press('Escape');
     await until(() => details.count()).toBe(0);
 
-    await row('slow.bin').getByRole('button', { name: 'Pause slow.bin' }).click();
-    await until(() => row('slow.bin').locator('.badge').textContent()).toBe('Paused');
-    await sleep(500);
-    const sent = http.stats.bodyBytesSent;
-    await sleep(1500);
-    expect(http.stats.bodyBytesSent).toBe(sent);
+    const sent = await ui.pauseStopsServer('slow.bin', http);
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThan(FILES['/slow.bin'].length);
     http.setFaults({ throttleBytesPerSec: undefined });
@@ -128,7 +104,7 @@ describe('the web page served by ferry daemon', () => {
     await until(() => row('gone.bin').locator('.badge').textContent()).toBe('Downloading');
     await until(() => onDisk('gone.bin')).not.toEqual([]);
     await row('gone.bin').getByRole('button', { name: 'Cancel gone.bin' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Cancel download' });
+    const dialog = ui.page.getByRole('dialog', { name: 'Cancel download' });
     const box = dialog.getByLabel('Also delete the files');
     expect(await box.isEnabled()).toBe(true);
     await box.check();
@@ -141,24 +117,22 @@ describe('the web page served by ferry daemon', () => {
   });
 
   it('fits a phone screen', async () => {
-    await page.setViewportSize({ width: 375, height: 800 });
-    await page.reload();
-    await until(() => page.locator('li.row').count()).toBeGreaterThan(1);
-    await page.screenshot({ path: join(ARTIFACTS, 'ferry-list-375.png') });
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.reload();
-    await until(() => page.locator('.conn').textContent()).toMatch(/^Connected/);
-    await page.screenshot({ path: join(ARTIFACTS, 'ferry-list-1280.png') });
+    await ui.page.setViewportSize({ width: 375, height: 800 });
+    await ui.page.reload();
+    await until(() => ui.page.locator('li.row').count()).toBeGreaterThan(1);
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'ferry-list-375.png') });
+    await ui.page.setViewportSize({ width: 1280, height: 900 });
+    await ui.page.reload();
+    await until(() => ui.page.locator('.conn').textContent()).toMatch(/^Connected/);
+    await ui.page.screenshot({ path: join(ARTIFACTS, 'ferry-list-1280.png') });
   });
 
   it('shows the daemon unreachable while it restarts, reconnects by itself, and keeps working', async () => {
     daemon.kill('SIGTERM');
     await daemon.exited;
-    await until(() => page.getByRole('alert').filter({ hasText: 'Cannot reach the daemon' }).count()).toBe(1);
-    expect(await page.locator('.conn').textContent()).not.toMatch(/^Connected/);
+    await ui.expectUnreachable();
     daemon = await startFerryDaemon({ dir: first.dir, stateDir: first.stateDir, port: first.port, secret: first.secret });
-    await until(() => page.locator('.conn').textContent(), 15_000).toMatch(/^Connected/);
-    expect(await page.getByRole('alert').filter({ hasText: 'Cannot reach the daemon' }).count()).toBe(0);
+    await ui.expectReconnected();
     // The restarted daemon kept its history, and the page shows it.
     expect(await row('big.bin').locator('.badge').textContent()).toBe('Finished');
     await add(http.url('/after.bin'));
