@@ -1,7 +1,7 @@
 /**
  * The `ferry` command against Debian's real vsftpd: anonymous and user logins, FTPS, input files
  * with FTP keys, and SIGKILL followed by a rerun. Fails (never skips) when vsftpd is missing.
- * Needs `npm run build` first (the tests spawn dist/cli/ferry.cjs).
+ * Needs `npm run build` first (the tests spawn the built CLI, BIN of helpers/cli.ts).
  */
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,9 @@
 /**
- * kill -9 the daemon (the built `dist/cli/ferry.cjs daemon`) while it acknowledges adds and while a
- * queue of 50 downloads runs (several active, throttled loopback server), more than once; start it
- * again on the same state: every acknowledged gid is back, every file completes byte-exact, the
- * history has each download once, and no file was downloaded twice under another name.
+ * kill -9 the daemon (`daemon` of the built CLI, BIN of helpers/cli.ts) while it acknowledges adds
+ * and while a queue of 50 downloads runs (several active, throttled loopback server), more than
+ * once; start it again on the same state: every acknowledged gid is back, every file completes
+ * byte-exact, the history has each download once, and no file was downloaded twice under another
+ * name.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { type ControlState, decodeControl, encodeControl, loadControl, removeControl, saveControl } from '../../src/disk/control-file.js';
+import { thrown } from '../helpers/assertions.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/control-v1.ferry', import.meta.url));
 
@@ -16,16 +17,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-function fsError(fn: () => unknown): FerryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    expect((e as FerryError).code).toBe('FILE_SYSTEM');
-    return e as FerryError;
-  }
-  throw new Error('expected a FerryError');
-}
+const fsError = (fn: () => unknown): FerryError => thrown(fn, 'FILE_SYSTEM');
 
 const MAX = Number.MAX_SAFE_INTEGER;
 

@@ -1,18 +1,10 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
+import type { FerryError } from '../../src/core/errors.js';
 import { controlPathFor, partPathFor, resolveInside } from '../../src/disk/paths.js';
+import { thrown } from '../helpers/assertions.js';
 
-function usageError(fn: () => unknown): FerryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    expect((e as FerryError).code).toBe('USAGE');
-    return e as FerryError;
-  }
-  throw new Error('expected a FerryError');
-}
+const usageError = (fn: () => unknown): FerryError => thrown(fn, 'USAGE');
 
 describe('partPathFor / controlPathFor', () => {
   it('append .part and .ferry', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
+import { type ErrorCode, FerryError } from '../../src/core/errors.js';
 import type { ByteStream } from '../../src/core/types.js';
 
 /** Await `p`, which must reject with a FerryError; returns that error. */
@@ -11,6 +11,18 @@ export async function failure(p: Promise<unknown>): Promise<FerryError> {
     return e as FerryError;
   }
   throw new Error('expected a failure');
+}
+
+/** Call `fn`, which must throw a FerryError whose code is `code`; returns that error. */
+export function thrown(fn: () => unknown, code: ErrorCode): FerryError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(FerryError);
+    expect((e as FerryError).code).toBe(code);
+    return e as FerryError;
+  }
+  throw new Error('expected a FerryError');
 }
 
 /** Read a whole ByteStream into one Buffer. */

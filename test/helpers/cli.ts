@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The built command line (npm test builds first). */
 export const BIN = fileURLToPath(new URL('../../dist/cli/ferry.cjs', import.meta.url));
+/** The bundle of the command's code that BIN runs (what the start-up checks read). */
+export const BUNDLE = fileURLToPath(new URL('../../dist/cli/ferry-main.cjs', import.meta.url));
 
 export interface CliRun {
   child: ChildProcess;

@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { BUNDLE } from '../helpers/cli.js';
+import { cliStaticImports } from '../helpers/cli-static-imports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,38 +29,17 @@ describe('the store stays out of the one-shot path', () => {
   });
 
   it('the CLI entry point reaches neither src/store nor better-sqlite3 through static imports', { timeout: 60_000 }, async () => {
-    const result = await build({
-      entryPoints: [path.join(ROOT, 'src/cli/bin.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      absWorkingDir: ROOT,
-    });
-    const inputs = result.metafile.inputs;
-    // bin.ts loads its own imports at start, dynamic or not; beyond them, walk only static imports
+    // bin.ts loads its own imports at start, dynamic or not; beyond them only static imports count
     // (a dynamic import() elsewhere is loaded when used, as the daemon will load the store).
-    const entry = (inputs['src/cli/bin.ts']?.imports ?? []).map((i) => i.path);
-    const seen = new Set<string>(['src/cli/bin.ts', ...entry]);
-    const todo = [...entry];
-    while (todo.length > 0) {
-      const current = todo.pop() as string;
-      for (const imp of inputs[current]?.imports ?? []) {
-        if (imp.kind === 'dynamic-import' || seen.has(imp.path)) continue;
-        seen.add(imp.path);
-        todo.push(imp.path);
-      }
-    }
+    const seen = await cliStaticImports();
     expect(seen.size).toBeGreaterThan(10);
     expect([...seen].filter((p) => p.startsWith('src/store/') || p.includes('better-sqlite3'))).toEqual([]);
     // Nor the daemon (its config is parsed by the client commands, which are loaded dynamically too).
     expect([...seen].filter((p) => p.startsWith('src/daemon/') || p.startsWith('src/rpc/') || p.includes('node_modules/ws/'))).toEqual([]);
   });
 
-  it('the built dist/cli/ferry-main.cjs holds no daemon, RPC server or store code, and dist/daemon/main.js exists', async () => {
-    const bin = await fs.readFile(path.join(ROOT, 'dist/cli/ferry-main.cjs'), 'utf8');
+  it('the built CLI bundle holds no daemon, RPC server or store code, and dist/daemon/main.js exists', async () => {
+    const bin = await fs.readFile(BUNDLE, 'utf8');
     for (const marker of ['class DaemonService', 'startRpcServer', 'createSqliteStore', 'better-sqlite3']) expect(bin.includes(marker), marker).toBe(false);
     const daemon = await fs.readFile(path.join(ROOT, 'dist/daemon/main.js'), 'utf8');
     expect(daemon).toMatch(/export async function startDaemon/);

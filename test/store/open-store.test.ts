@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
+import { type ErrorCode, FerryError } from '../../src/core/errors.js';
 import { openStore } from '../../src/store/open-store.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from '../../src/store/schema.js';
+import { thrown } from '../helpers/assertions.js';
 import { tempDir } from './helpers.js';
 
 const V1_SQL = fileURLToPath(new URL('../fixtures/store-v1.sql', import.meta.url));
@@ -36,16 +37,11 @@ function pragmas(p: string): { version: number; appId: number; journal: string }
   }
 }
 
-function openError(fn: () => unknown, code: string): FerryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    expect((e as FerryError).code).toBe(code);
-    expect((e as FerryError).hint).toBeTruthy();
-    return e as FerryError;
-  }
-  throw new Error('expected a FerryError');
+/** The FerryError `fn` throws, with `code` and a hint. */
+function openError(fn: () => unknown, code: ErrorCode): FerryError {
+  const e = thrown(fn, code);
+  expect(e.hint).toBeTruthy();
+  return e;
 }
 
 /** A database as ferry's first release wrote it: the frozen v1 SQL, and rows in v1's columns. */

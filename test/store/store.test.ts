@@ -4,6 +4,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { isGid } from '../../src/store/gid.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
+import { thrown } from '../helpers/assertions.js';
 import { steppingClock, tempDir } from './helpers.js';
 
 let dir: string;
@@ -25,16 +26,7 @@ const uri = (n: number | string) => `http://127.0.0.1/${n}`;
 const order = () => store.queue().map((d) => d.uris[0]);
 const positions = () => store.queue().map((d) => d.position);
 
-function usage(fn: () => unknown): FerryError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(FerryError);
-    expect((e as FerryError).code).toBe('USAGE');
-    return e as FerryError;
-  }
-  throw new Error('expected a FerryError');
-}
+const usage = (fn: () => unknown): FerryError => thrown(fn, 'USAGE');
 
 describe('add / get', () => {
   it('stores every field and returns the stored record', () => {
