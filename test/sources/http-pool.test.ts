@@ -1,56 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { createHttpClient, type HttpSourceOptions } from '../../src/sources/http/client.js';
-import { HttpPool, type PoolOptions } from '../../src/sources/http/pool.js';
-import { requestHead } from '../../src/sources/http/request.js';
-import type { WireResponse } from '../../src/sources/http/wire.js';
+import type { HttpPool, PoolOptions } from '../../src/sources/http/pool.js';
 import { endpointOf } from '../../src/sources/net/socket.js';
-import { BatchPool } from '../../src/sources/stream/batch-pool.js';
 import type { ResponseBody } from '../../src/sources/stream/response-body.js';
-import { lengthResponse, type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';
+import { sleep, waitFor } from '../helpers/wait-for.js';
+import { lengthResponse } from './http-raw-server.js';
+import { useWireFixture } from './http-wire-fixture.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const wire = useWireFixture({ timeoutMs: 1000, batchCount: 16 });
+const { server, get } = wire;
+const pool = (opts?: Partial<PoolOptions>): HttpPool => wire.pool(opts).pool;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await sleep(5);
-  }
-}
-
-async function server(handler: (req: RawRequest) => void): Promise<RawServer> {
-  const s = await startRawServer(handler);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-function pool(opts: Partial<PoolOptions> = {}): HttpPool {
-  const p = new HttpPool({
-    connections: 4,
-    connectTimeoutMs: 1000,
-    timeoutMs: 1000,
-    idleTimeoutMs: 1000,
-    rejectUnauthorized: true,
-    pool: new BatchPool(16 * 1024, 16),
-    highWater: 16 * 1024,
-    ...opts,
-  });
-  cleanups.push(() => p.close());
-  return p;
-}
-
-async function get(p: HttpPool, origin: string, path = '/', signal = new AbortController().signal): Promise<WireResponse> {
-  const u = new URL(origin + path);
-  const { conn } = await p.acquire(endpointOf(u), signal);
-  return conn.request(requestHead(u, {}), signal);
-}
+const until = (cond: () => boolean, ms = 2000): Promise<void> => waitFor(cond, { ms, everyMs: 5 });
 
 async function text(body: ResponseBody): Promise<string> {
   let out = '';
@@ -149,7 +112,7 @@ describe('a reused connection the server closed meanwhile', () => {
 
   async function fetchText(origin: string): Promise<string> {
     const client = createHttpClient(options(), origin);
-    cleanups.push(() => client.close());
+    wire.defer(() => client.close());
     const first = await client.get(`${origin}/a`, {}, new AbortController().signal);
     const one = await text(first.res.body);
     const second = await client.get(`${origin}/b`, {}, new AbortController().signal);

@@ -1,51 +1,19 @@
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { HttpPool, type PoolOptions } from '../../src/sources/http/pool.js';
-import { requestHead } from '../../src/sources/http/request.js';
-import type { WireResponse } from '../../src/sources/http/wire.js';
-import { endpointOf } from '../../src/sources/net/socket.js';
-import { BatchPool } from '../../src/sources/stream/batch-pool.js';
+import type { HttpPool, PoolOptions } from '../../src/sources/http/pool.js';
 import type { ResponseBody } from '../../src/sources/stream/response-body.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
-import { chunkedResponse, lengthResponse, type RawRequest, type RawServer, startRawServer, writeParts } from './http-raw-server.js';
+import { chunkedResponse, lengthResponse, writeParts } from './http-raw-server.js';
+import { useWireFixture } from './http-wire-fixture.js';
 
 const KB = 1024;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const wire = useWireFixture({ timeoutMs: 2000, batchCount: 64 });
+const { server, get } = wire;
+const pool = (opts?: Partial<PoolOptions>): HttpPool => wire.pool(opts).pool;
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const bytes = (n: number, seed = 1): Buffer => randomBytesSeeded(n, `wire-limits-${seed}`);
-
-async function server(handler: (req: RawRequest) => void): Promise<RawServer> {
-  const s = await startRawServer(handler);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-function pool(opts: Partial<PoolOptions> = {}): HttpPool {
-  const p = new HttpPool({
-    connections: 4,
-    connectTimeoutMs: 2000,
-    timeoutMs: 2000,
-    idleTimeoutMs: 2000,
-    rejectUnauthorized: true,
-    pool: new BatchPool(16 * KB, 64),
-    highWater: 16 * KB,
-    ...opts,
-  });
-  cleanups.push(() => p.close());
-  return p;
-}
-
-async function get(p: HttpPool, origin: string, path = '/'): Promise<WireResponse> {
-  const signal = new AbortController().signal;
-  const u = new URL(origin + path);
-  const { conn } = await p.acquire(endpointOf(u), signal);
-  return conn.request(requestHead(u, {}), signal);
-}
 
 async function readAll(body: ResponseBody): Promise<Buffer> {
   const parts: Buffer[] = [];

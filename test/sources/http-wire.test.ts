@@ -1,21 +1,15 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { HttpPool, type PoolOptions } from '../../src/sources/http/pool.js';
-import { requestHead } from '../../src/sources/http/request.js';
-import type { WireResponse } from '../../src/sources/http/wire.js';
-import { endpointOf } from '../../src/sources/net/socket.js';
-import { BatchPool } from '../../src/sources/stream/batch-pool.js';
 import type { ResponseBody } from '../../src/sources/stream/response-body.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
-import { chunkedResponse, lengthResponse, type RawRequest, type RawServer, startRawServer, writeParts } from './http-raw-server.js';
+import { chunkedResponse, lengthResponse, type RawRequest, type RawServer, writeParts } from './http-raw-server.js';
+import { useWireFixture } from './http-wire-fixture.js';
 
 const KB = 1024;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const wire = useWireFixture({ timeoutMs: 1000, batchCount: 64 });
+const { get, pool } = wire;
 
 let certs: TestCertificates;
 beforeAll(async () => {
@@ -26,33 +20,7 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 const bytes = (n: number, seed = 1): Buffer => randomBytesSeeded(n, `wire-${seed}`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function server(handler: (req: RawRequest) => void, secure = false): Promise<RawServer> {
-  const s = await startRawServer(handler, secure ? { certPem: certs.certPem, keyPem: certs.keyPem } : undefined);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-function pool(opts: Partial<PoolOptions> = {}): { pool: HttpPool; batches: BatchPool } {
-  const batches = opts.pool ?? new BatchPool(16 * KB, 64);
-  const p = new HttpPool({
-    connections: 4,
-    connectTimeoutMs: 1000,
-    timeoutMs: 1000,
-    idleTimeoutMs: 1000,
-    rejectUnauthorized: true,
-    pool: batches,
-    highWater: 16 * KB,
-    ...opts,
-  });
-  cleanups.push(() => p.close());
-  return { pool: p, batches };
-}
-
-async function get(p: HttpPool, origin: string, path = '/', signal = new AbortController().signal): Promise<WireResponse> {
-  const u = new URL(origin + path);
-  const { conn } = await p.acquire(endpointOf(u), signal);
-  return conn.request(requestHead(u, {}), signal);
-}
+const server = (handler: (req: RawRequest) => void, secure = false): Promise<RawServer> => wire.server(handler, secure ? certs : undefined);
 
 /** Read a body to the end, copying each chunk before releasing it (released memory is reused). */
 async function readAll(body: ResponseBody, release = true): Promise<Buffer> {
