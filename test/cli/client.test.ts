@@ -41,6 +41,19 @@ function fakeIO(env: Record<string, string | undefined>, tty?: { stdin: EventEmi
   };
 }
 
+/** A terminal's stdin whose keys a test emits as 'data' events (raw mode and flow are no-ops). */
+function fakeTtyStdin() {
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    isRaw: false,
+    readableFlowing: null,
+    setRawMode: () => stdin,
+    resume: () => stdin,
+    pause: () => stdin,
+  });
+  return stdin;
+}
+
 /** The daemons the client is tested against. */
 const DAEMONS: { name: string; start: StartRpcDaemon }[] = [
   { name: 'aria2c --enable-rpc', start: startAria2Daemon },
@@ -275,14 +288,7 @@ describe.each(DAEMONS)('client commands against $name', ({ name, start }) => {
   it('watch: the queue view from the daemon; q quits the watch and the daemon keeps running', async () => {
     const gid = (await ferry(['add', slow.url('/slow.bin'), '-o', 'watched.bin'])).stdout.trim();
     await waitFor(gid, 'active');
-    const stdin = Object.assign(new EventEmitter(), {
-      isTTY: true,
-      isRaw: false,
-      readableFlowing: null,
-      setRawMode: () => stdin,
-      resume: () => stdin,
-      pause: () => stdin,
-    });
+    const stdin = fakeTtyStdin();
     const io = fakeIO({ HOME: home }, { stdin });
     const watching = ferry(['watch', '--interval', '0.1'], { io });
     await sleep(600);
@@ -318,14 +324,7 @@ describe.each(DAEMONS)('client commands against $name', ({ name, start }) => {
     const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}/jsonrpc`;
     let drawn = 0;
     for (let i = 0; i < 25; i++) {
-      const stdin = Object.assign(new EventEmitter(), {
-        isTTY: true,
-        isRaw: false,
-        readableFlowing: null,
-        setRawMode: () => stdin,
-        resume: () => stdin,
-        pause: () => stdin,
-      });
+      const stdin = fakeTtyStdin();
       const io = fakeIO({ HOME: home }, { stdin });
       const watching = main(['watch', '--interval', '1ms', '--rpc-url', relayUrl, '--rpc-secret', daemon.secret], io);
       // A real terminal buffers keys until they are read; this fake one does not: wait for the reader.

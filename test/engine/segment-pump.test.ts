@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PieceMap } from '../../src/core/piece-map.js';
 import type { ByteStream } from '../../src/core/types.js';
-import { pumpSegment } from '../../src/engine/segment-pump.js';
+import { type PositionalWriter, type PumpContext, pumpSegment } from '../../src/engine/segment-pump.js';
 
 function streamOf(chunks: Buffer[], onYield?: (i: number) => void): ByteStream & { cancelled: boolean; released: Uint8Array[] } {
   const s = {
@@ -23,6 +23,21 @@ function streamOf(chunks: Buffer[], onYield?: (i: number) => void): ByteStream &
   return s;
 }
 
+/** pumpSegment as connection 1 (unless `ctx.id` says otherwise) with no progress callback. */
+const pump = (stream: ByteStream, ctx: Omit<PumpContext, 'id' | 'onBytes'> & { id?: number }): Promise<void> =>
+  pumpSegment(stream, { id: 1, onBytes: () => {}, ...ctx });
+
+/** A writer that records each write as [position, bytes carried]. */
+function recordingWriter(): PositionalWriter & { writes: Array<[number, number]> } {
+  const writes: Array<[number, number]> = [];
+  return {
+    writes,
+    write: async (bufs, pos) => {
+      writes.push([pos, bufs.reduce((n, b) => n + b.length, 0)]);
+    },
+  };
+}
+
 describe('pumpSegment', () => {
   it('batches behind a write in flight, marks done only after the write, and hands chunks back', async () => {
     const map = new PieceMap(40);
@@ -30,12 +45,10 @@ describe('pumpSegment', () => {
     const writes: Array<[number, number]> = [];
     const chunks = [0, 1, 2, 3].map((i) => Buffer.alloc(10, i));
     const stream = streamOf(chunks);
-    await pumpSegment(stream, {
+    await pump(stream, {
       map,
-      id: 1,
       requestEnd: 40,
       batchBytes: 20,
-      onBytes: () => {},
       writer: {
         write: async (bufs, pos) => {
           expect(map.done.covers(pos, pos + 1)).toBe(false);
@@ -63,12 +76,10 @@ describe('pumpSegment', () => {
       () => pulled++,
     );
     const pending: Array<() => void> = [];
-    const pumping = pumpSegment(stream, {
+    const pumping = pump(stream, {
       map,
-      id: 1,
       requestEnd: 40,
       batchBytes: 10,
-      onBytes: () => {},
       writer: { write: () => new Promise<void>((resolve) => pending.push(resolve)) },
     });
     for (let w = 0; w < 4; w++) {
@@ -86,25 +97,19 @@ describe('pumpSegment', () => {
   it('writes every chunk at once while no write is in flight (a killed process has nothing unwritten)', async () => {
     const map = new PieceMap(40);
     map.assign(1, { start: 0, end: 40 });
-    const writes: number[] = [];
+    const writer = recordingWriter();
     const doneBeforeChunk: number[] = [];
     const stream = streamOf(
       [0, 1, 2, 3].map((i) => Buffer.alloc(10, i)),
       () => doneBeforeChunk.push(map.doneBytes),
     );
-    await pumpSegment(stream, {
+    await pump(stream, {
       map,
-      id: 1,
       requestEnd: 40,
       batchBytes: 1 << 20,
-      onBytes: () => {},
-      writer: {
-        write: async (_b, pos) => {
-          writes.push(pos);
-        },
-      },
+      writer,
     });
-    expect(writes).toEqual([0, 10, 20, 30]);
+    expect(writer.writes.map(([pos]) => pos)).toEqual([0, 10, 20, 30]);
     // Each chunk was done (written and marked) before the next one was read.
     expect(doneBeforeChunk).toEqual([0, 10, 20, 30]);
   });
@@ -113,26 +118,20 @@ describe('pumpSegment', () => {
     const map = new PieceMap(30);
     map.assign(1, { start: 0, end: 30 });
     let clock = 0;
-    const writes: number[] = [];
+    const writer = recordingWriter();
     const stream = streamOf(
       [0, 1, 2].map((i) => Buffer.alloc(10, i)),
       () => (clock += 300),
     );
-    await pumpSegment(stream, {
+    await pump(stream, {
       map,
-      id: 1,
       requestEnd: 30,
       batchBytes: 1 << 20,
       maxBatchAgeMs: 250,
       now: () => clock,
-      onBytes: () => {},
-      writer: {
-        write: async (_b, pos) => {
-          writes.push(pos);
-        },
-      },
+      writer,
     });
-    expect(writes.length).toBeGreaterThanOrEqual(2);
+    expect(writer.writes.length).toBeGreaterThanOrEqual(2);
   });
 
   it('stops at a claim shrunk by a split and cancels the stream', async () => {
@@ -144,21 +143,10 @@ describe('pumpSegment', () => {
         if (i === 1) map.assign(2, { start: 30, end: 100 }, 1);
       },
     );
-    const written: Array<[number, number]> = [];
-    await pumpSegment(stream, {
-      map,
-      id: 1,
-      requestEnd: 100,
-      batchBytes: 1000,
-      onBytes: () => {},
-      writer: {
-        write: async (bufs, pos) => {
-          written.push([pos, bufs.reduce((n, b) => n + b.length, 0)]);
-        },
-      },
-    });
+    const writer = recordingWriter();
+    await pump(stream, { map, requestEnd: 100, batchBytes: 1000, writer });
     expect(stream.cancelled).toBe(true);
-    expect(written).toEqual([
+    expect(writer.writes).toEqual([
       [0, 20],
       [20, 10],
     ]);
@@ -168,12 +156,10 @@ describe('pumpSegment', () => {
   it('a write error wins; the bytes it carried are not done but missing again', async () => {
     const map = new PieceMap(20);
     map.assign(1, { start: 0, end: 20 });
-    const err = await pumpSegment(streamOf([Buffer.alloc(20)]), {
+    const err = await pump(streamOf([Buffer.alloc(20)]), {
       map,
-      id: 1,
       requestEnd: 20,
       batchBytes: 10,
-      onBytes: () => {},
       writer: {
         write: async () => {
           throw new Error('disk full');
@@ -197,9 +183,7 @@ describe('pumpSegment: strictEnd', () => {
     const map = new PieceMap(size);
     map.assign(0, { start: 0, end: size });
     const stream = streamOf(lengths.map((n) => Buffer.alloc(n, 7)));
-    const err = await pumpSegment(stream, { map, id: 0, requestEnd: size, strictEnd: true, batchBytes: 4, onBytes: () => {}, writer: { write } }).catch(
-      (e: unknown) => e,
-    );
+    const err = await pump(stream, { map, id: 0, requestEnd: size, strictEnd: true, batchBytes: 4, writer: { write } }).catch((e: unknown) => e);
     expect((err as { code?: string }).code).toBe('CHANGED');
     expect(map.doneBytes).toBe(size);
   });
@@ -207,25 +191,23 @@ describe('pumpSegment: strictEnd', () => {
   it('exactly the announced bytes pass; without strictEnd the excess of a split claim is dropped as before', async () => {
     const map = new PieceMap(10);
     map.assign(0, { start: 0, end: 10 });
-    await pumpSegment(streamOf([Buffer.alloc(6), Buffer.alloc(4)]), {
+    await pump(streamOf([Buffer.alloc(6), Buffer.alloc(4)]), {
       map,
       id: 0,
       requestEnd: 10,
       strictEnd: true,
       batchBytes: 4,
-      onBytes: () => {},
       writer: { write },
     });
     expect(map.complete).toBe(true);
     const split = new PieceMap(10);
     split.assign(0, { start: 0, end: 5 });
-    await pumpSegment(streamOf([Buffer.alloc(10)]), {
+    await pump(streamOf([Buffer.alloc(10)]), {
       map: split,
       id: 0,
       requestEnd: 10,
       strictEnd: true,
       batchBytes: 4,
-      onBytes: () => {},
       writer: { write },
     });
     expect(split.doneBytes).toBe(5);
