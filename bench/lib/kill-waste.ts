@@ -21,7 +21,7 @@ import {
 import { measure, timeFilePath } from './measure.js';
 import { startPacedServer } from './paced-server.js';
 import { isSelected, type Job, type Participant, participants, unavailable } from './participants.js';
-import { commandFor, exitFailure, type RunContext, type Target, verifyOutput } from './runner.js';
+import { commandFor, exitFailure, type RunContext, runInterleaved, type Target, verifyOutput } from './runner.js';
 import { inOrder, once, type ScenarioEnv } from './scenario-env.js';
 
 export interface KillWasteTarget extends Target {
@@ -92,19 +92,15 @@ export async function killWasteOnce(ctx: RunContext, p: Participant, t: KillWast
 }
 
 /** All runs, interleaved (run 1 of everyone, then run 2, ...); records per participant name. */
-export async function runKillWaste(ctx: RunContext, t: KillWasteTarget, ps: Participant[], runs: number): Promise<Map<string, KillWasteRecord[]>> {
-  const out = new Map<string, KillWasteRecord[]>(ps.map((p) => [p.name, []]));
-  for (let run = 1; run <= runs; run++) {
-    for (const p of ps) {
-      if (ctx.signal.aborted) return out;
-      const r = await killWasteOnce(ctx, p, t, run);
-      if (ctx.signal.aborted) return out;
-      out.get(p.name)?.push(r);
-      const what = r.ok ? `${r.kills} kills, sent ${r.ratio.toFixed(3)}x the file in ${r.wallSec.toFixed(1)} s` : `FAIL (${r.failure})`;
-      ctx.log(`${'kill-waste'.padEnd(12)} ${p.name.padEnd(7)} run ${run}/${runs}  ${what}`);
-    }
-  }
-  return out;
+export function runKillWaste(ctx: RunContext, t: KillWasteTarget, ps: Participant[], runs: number): Promise<Map<string, KillWasteRecord[]>> {
+  return runInterleaved(
+    ctx,
+    'kill-waste'.padEnd(12),
+    ps,
+    runs,
+    (p, run) => killWasteOnce(ctx, p, t, run),
+    (r) => (r.ok ? `${r.kills} kills, sent ${r.ratio.toFixed(3)}x the file in ${r.wallSec.toFixed(1)} s` : `FAIL (${r.failure})`),
+  );
 }
 
 /** Run the scenario over `file`. */

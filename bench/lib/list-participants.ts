@@ -47,6 +47,14 @@ export function urlList(entries: readonly ListEntry[]): string {
   return entries.map((e) => `${e.url}\n`).join('');
 }
 
+/**
+ * aria2c's arguments for the list of `j`: the list file, then `perList` (downloads at once,
+ * connections, split), the directory; overwriting, quiet, no summary.
+ */
+export function aria2cListArgs(j: ListJob, perList: string[]): string[] {
+  return ['-i', j.listFile, ...perList, '-d', j.dir, '--allow-overwrite=true', '--quiet=true', '--summary-interval=0', '--console-log-level=error'];
+}
+
 const BOTH: readonly ListScenarioName[] = ['files-500', 'files-500-latency'];
 
 /**
@@ -72,19 +80,7 @@ export function listParticipants(node: string, ferryScript: string): ListPartici
       prefixArgs: [],
       scenarios: BOTH,
       list: aria2List,
-      args: (j) => [
-        '-i',
-        j.listFile,
-        `-j${j.jobs}`,
-        '-x1',
-        '-s1',
-        '-d',
-        j.dir,
-        '--allow-overwrite=true',
-        '--quiet=true',
-        '--summary-interval=0',
-        '--console-log-level=error',
-      ],
+      args: (j) => aria2cListArgs(j, [`-j${j.jobs}`, '-x1', '-s1']),
       versionArgs: ['--version'],
     },
     {

@@ -8,8 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SetFile } from './file-set.js';
 import type { ListEntry, ListParticipant } from './list-participants.js';
-import { measure, timeFilePath } from './measure.js';
-import { exitFailure, type RunContext, verifyOutput } from './runner.js';
+import { measuredRun, type RunContext, runInterleaved, verifyOutput } from './runner.js';
 import type { RunRecord } from './types.js';
 
 /** A list to download and the reference every file must equal (`files[i]` is `entries[i]`). */
@@ -47,18 +46,9 @@ export async function runListOnce(ctx: RunContext, p: ListParticipant, target: L
   try {
     await writeFile(listFile, p.list(target.entries));
     const args = [...p.prefixArgs, ...p.args({ listFile, dir, jobs: target.jobs })];
-    const m = await measure({
-      cmd: p.program,
-      args,
-      cwd: dir,
-      timeFile: timeFilePath(ctx.workDir, tag),
-      timeBin: ctx.timeBin,
-      timeoutMs: target.timeoutMs,
-      signal: ctx.signal,
-    });
-    const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
-    const failure = exitFailure(m, target.timeoutMs) ?? (await verifyList(dir, target.files));
-    return failure === undefined ? { ...base, ok: true } : { ...base, ok: false, failure };
+    const m = await measuredRun(ctx, { cmd: p.program, args, dir, tag, timeoutMs: target.timeoutMs }, run);
+    const failure = m.failure ?? (await verifyList(dir, target.files));
+    return failure === undefined ? { ...m.base, ok: true } : { ...m.base, ok: false, failure };
   } finally {
     await rm(dir, { recursive: true, force: true });
     await rm(listFile, { force: true });
@@ -66,19 +56,14 @@ export async function runListOnce(ctx: RunContext, p: ListParticipant, target: L
 }
 
 /** All runs of all list participants; returns runs per participant name. */
-export async function runListMatrix(ctx: RunContext, target: ListTarget, ps: ListParticipant[], runs: number): Promise<Map<string, RunRecord[]>> {
-  const out = new Map<string, RunRecord[]>(ps.map((p) => [p.name, []]));
-  for (let run = 1; run <= runs; run++) {
-    for (const p of ps) {
-      if (ctx.signal.aborted) return out;
-      const tag = `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`;
-      const r = await runListOnce(ctx, p, target, run, tag);
-      if (ctx.signal.aborted) return out; // killed by the abort, not a result
-      out.get(p.name)?.push(r);
-      const n = target.files.length;
-      const what = r.ok ? `${r.wallSec.toFixed(2)} s  ${(n / r.wallSec).toFixed(0)} files/s  ok` : `FAIL (${r.failure})`;
-      ctx.log(`${target.label.padEnd(17)} ${p.name.padEnd(7)} run ${run}/${runs}  ${what}`);
-    }
-  }
-  return out;
+export function runListMatrix(ctx: RunContext, target: ListTarget, ps: ListParticipant[], runs: number): Promise<Map<string, RunRecord[]>> {
+  const n = target.files.length;
+  return runInterleaved(
+    ctx,
+    target.label.padEnd(17),
+    ps,
+    runs,
+    (p, run) => runListOnce(ctx, p, target, run, `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`),
+    (r) => (r.ok ? `${r.wallSec.toFixed(2)} s  ${(n / r.wallSec).toFixed(0)} files/s  ok` : `FAIL (${r.failure})`),
+  );
 }

@@ -4,7 +4,7 @@
  * `per-host` connections to each mirror), aria2c with `-i -sN -x<per-host>`. Pure: command lines
  * and list texts only.
  */
-import type { ListEntry, ListParticipant } from './list-participants.js';
+import { aria2cListArgs, type ListEntry, type ListParticipant } from './list-participants.js';
 
 /** How the mirrors are used: connections in all, and at most per mirror. */
 export interface MirrorSplit {
@@ -56,19 +56,7 @@ export function mirrorParticipants(node: string, ferryScript: string, m: MirrorS
       prefixArgs: [],
       scenarios,
       list: (entries) => mirrorList(entries, m.split),
-      args: (j) => [
-        '-i',
-        j.listFile,
-        `-x${m.perHost}`,
-        `-s${m.split}`,
-        `--min-split-size=${m.minSplit}`,
-        '-d',
-        j.dir,
-        '--allow-overwrite=true',
-        '--quiet=true',
-        '--summary-interval=0',
-        '--console-log-level=error',
-      ],
+      args: (j) => aria2cListArgs(j, [`-x${m.perHost}`, `-s${m.split}`, `--min-split-size=${m.minSplit}`]),
       versionArgs: ['--version'],
     },
   ];

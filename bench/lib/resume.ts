@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measure, timeFilePath } from './measure.js';
 import type { Job, Participant } from './participants.js';
-import { commandFor, exitFailure, type RunContext, type Target, verifyOutput } from './runner.js';
+import { commandFor, exitFailure, type RunContext, runInterleaved, type Target, verifyOutput } from './runner.js';
 import type { ResumeRecord } from './types.js';
 
 export interface ResumeTarget extends Target {
@@ -68,19 +68,16 @@ export async function resumeOnce(ctx: RunContext, p: Participant, t: ResumeTarge
 }
 
 /** All resume runs, interleaved like the matrix; returns records per participant name. */
-export async function runResume(ctx: RunContext, t: ResumeTarget, ps: Participant[], runs: number): Promise<Map<string, ResumeRecord[]>> {
-  const out = new Map<string, ResumeRecord[]>(ps.map((p) => [p.name, []]));
-  for (let run = 1; run <= runs; run++) {
-    for (const p of ps) {
-      if (ctx.signal.aborted) return out;
-      const r = await resumeOnce(ctx, p, t, run);
-      if (ctx.signal.aborted) return out; // killed by the abort, not a result
-      out.get(p.name)?.push(r);
-      const what = r.ok
+export function runResume(ctx: RunContext, t: ResumeTarget, ps: Participant[], runs: number): Promise<Map<string, ResumeRecord[]>> {
+  return runInterleaved(
+    ctx,
+    'resume'.padEnd(12),
+    ps,
+    runs,
+    (p, run) => resumeOnce(ctx, p, t, run),
+    (r) =>
+      r.ok
         ? `killed at ${r.killedAtSec.toFixed(2)} s, rerun ${r.rerunWallSec.toFixed(2)} s, re-downloaded ${(r.redownloadedBytes / 1048576).toFixed(1)} MiB = ${r.redownloadedSec.toFixed(2)} s`
-        : `FAIL (${r.failure})`;
-      ctx.log(`${'resume'.padEnd(12)} ${p.name.padEnd(7)} run ${run}/${runs}  ${what}`);
-    }
-  }
-  return out;
+        : `FAIL (${r.failure})`,
+  );
 }

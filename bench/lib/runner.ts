@@ -60,6 +60,28 @@ export async function verifyOutput(path: string, size: number, sha256: string): 
   return got === sha256 ? { ok: true, sha256: got } : { ok: false, failure: 'SHA-256 mismatch', sha256: got };
 }
 
+/**
+ * Run `cmd args` in `dir`, measured (GNU time into the file of `tag`, the target's timeout, the
+ * scenario's abort): the run's timings, and why its exit is a failure (undefined: exit 0).
+ */
+export async function measuredRun(
+  ctx: RunContext,
+  command: { cmd: string; args: string[]; dir: string; tag: string; timeoutMs: number },
+  run: number,
+): Promise<{ base: Omit<RunRecord, 'ok'>; failure?: string }> {
+  const m = await measure({
+    cmd: command.cmd,
+    args: command.args,
+    cwd: command.dir,
+    timeFile: timeFilePath(ctx.workDir, command.tag),
+    timeBin: ctx.timeBin,
+    timeoutMs: command.timeoutMs,
+    signal: ctx.signal,
+  });
+  const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
+  return { base, failure: exitFailure(m, command.timeoutMs) };
+}
+
 /** One download by one participant, measured and verified. */
 export async function runOnce(ctx: RunContext, p: Participant, target: Target, run: number, tag: string): Promise<RunRecord> {
   const dir = await mkdtemp(join(ctx.workDir, `${p.name}-`));
@@ -67,17 +89,7 @@ export async function runOnce(ctx: RunContext, p: Participant, target: Target, r
     const job: Job = { url: target.url(tag), dir, file: 'out.bin', connections: ctx.connections };
     const { cmd, args } = commandFor(p, job);
     await ctx.beforeRun?.();
-    const m = await measure({
-      cmd,
-      args,
-      cwd: dir,
-      timeFile: timeFilePath(ctx.workDir, tag),
-      timeBin: ctx.timeBin,
-      timeoutMs: target.timeoutMs,
-      signal: ctx.signal,
-    });
-    const base = { run, wallSec: m.wallSec, userSec: m.time?.userSec, sysSec: m.time?.sysSec, maxRssKiB: m.time?.maxRssKiB };
-    const failure = exitFailure(m, target.timeoutMs);
+    const { base, failure } = await measuredRun(ctx, { cmd, args, dir, tag, timeoutMs: target.timeoutMs }, run);
     if (failure !== undefined) return { ...base, ok: false, failure };
     const v = await verifyOutput(join(dir, job.file), target.size, target.sha256);
     return { ...base, ...v };
@@ -86,21 +98,42 @@ export async function runOnce(ctx: RunContext, p: Participant, target: Target, r
   }
 }
 
-/** All runs of all participants against one target; returns runs per participant name. */
-export async function runMatrix(ctx: RunContext, target: Target, ps: Participant[], runs: number): Promise<Map<string, RunRecord[]>> {
-  const out = new Map<string, RunRecord[]>(ps.map((p) => [p.name, []]));
+/**
+ * Every run of every participant, interleaved (run 1 of everyone, then run 2, ...): `once` runs
+ * one, `say` words its result for the progress line `LABEL NAME run i/n  SAY`. Stops at the
+ * scenario's abort (a run ended by the abort is not a result). Returns the records by name.
+ */
+export async function runInterleaved<P extends { name: string }, R>(
+  ctx: RunContext,
+  label: string,
+  ps: P[],
+  runs: number,
+  once: (p: P, run: number) => Promise<R>,
+  say: (r: R) => string,
+): Promise<Map<string, R[]>> {
+  const out = new Map<string, R[]>(ps.map((p) => [p.name, []]));
   for (let run = 1; run <= runs; run++) {
     for (const p of ps) {
       if (ctx.signal.aborted) return out;
-      const tag = `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`;
-      const r = await runOnce(ctx, p, target, run, tag);
+      const r = await once(p, run);
       if (ctx.signal.aborted) return out; // killed by the abort, not a result
       out.get(p.name)?.push(r);
-      const what = r.ok ? `${r.wallSec.toFixed(2)} s  ${(target.size / 1048576 / r.wallSec).toFixed(1)} MiB/s  ok` : `FAIL (${r.failure})`;
-      ctx.log(`${target.label.padEnd(12)} ${p.name.padEnd(7)} run ${run}/${runs}  ${what}`);
+      ctx.log(`${label} ${p.name.padEnd(7)} run ${run}/${runs}  ${say(r)}`);
     }
   }
   return out;
+}
+
+/** All runs of all participants against one target; returns runs per participant name. */
+export function runMatrix(ctx: RunContext, target: Target, ps: Participant[], runs: number): Promise<Map<string, RunRecord[]>> {
+  return runInterleaved(
+    ctx,
+    target.label.padEnd(12),
+    ps,
+    runs,
+    (p, run) => runOnce(ctx, p, target, run, `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`),
+    (r) => (r.ok ? `${r.wallSec.toFixed(2)} s  ${(target.size / 1048576 / r.wallSec).toFixed(1)} MiB/s  ok` : `FAIL (${r.failure})`),
+  );
 }
 
 /** Write every file system's dirty data to disk (`sync`), so that a run starts with none pending. */
