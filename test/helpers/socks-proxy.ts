@@ -4,11 +4,9 @@
  * SOCKS4/4a server of ours (microsocks speaks SOCKS5 only) that records every request and can
  * refuse them.
  */
-import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
 import net from 'node:net';
-import { freePort, waitForPort } from './free-port.js';
-import { stopChild } from './tinyproxy.js';
+import { freePort } from './free-port.js';
+import { requireInstalled, startListening, stopChild } from './listening-child.js';
 
 export const MICROSOCKS_PATH = process.env.MICROSOCKS ?? '/usr/bin/microsocks';
 
@@ -23,28 +21,19 @@ export interface Microsocks {
 
 /** Start microsocks requiring `user`/`password`. */
 export async function startMicrosocks(login: { user: string; password: string }): Promise<Microsocks> {
-  try {
-    await access(MICROSOCKS_PATH, constants.X_OK);
-  } catch {
-    throw new Error(`microsocks is not installed (${MICROSOCKS_PATH} missing): apt-get install microsocks`);
-  }
+  await requireInstalled('microsocks', MICROSOCKS_PATH);
   const port = await freePort();
-  const child = spawn(MICROSOCKS_PATH, ['-i', '127.0.0.1', '-p', String(port), '-u', login.user, '-P', login.password], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  try {
-    await waitForPort(port);
-  } catch (e) {
-    await stopChild(child);
-    throw new Error(`microsocks did not start: ${(e as Error).message}\n${stderr}`);
-  }
+  const { child, stderr } = await startListening(
+    'microsocks',
+    MICROSOCKS_PATH,
+    ['-i', '127.0.0.1', '-p', String(port), '-u', login.user, '-P', login.password],
+    port,
+  );
   return {
     port,
     url: (scheme, withLogin = true) =>
       `${scheme}://${withLogin ? `${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@` : ''}127.0.0.1:${port}`,
-    connections: () => [...stderr.matchAll(/connected to (\S+)/g)].map((m) => m[1]),
+    connections: () => [...stderr().matchAll(/connected to (\S+)/g)].map((m) => m[1]),
     stop: () => stopChild(child),
   };
 }

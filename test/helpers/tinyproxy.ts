@@ -4,13 +4,13 @@
  * requests went through it. Also a TLS front (an "HTTPS proxy") that terminates TLS and relays
  * the bytes to the proxy behind it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { access, constants, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { freePort, waitForPort } from './free-port.js';
+import { freePort } from './free-port.js';
+import { requireInstalled, startListening, stopChild } from './listening-child.js';
 
 export const TINYPROXY_PATH = process.env.TINYPROXY ?? '/usr/bin/tinyproxy';
 
@@ -32,25 +32,9 @@ export interface TinyproxyOptions {
   connectPorts?: number[];
 }
 
-/** Stop a child by its PID: SIGTERM, then SIGKILL if it is still there after 2 s. */
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-  }, 2000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** Start tinyproxy; fails with a clear message when it is not installed. */
 export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Tinyproxy> {
-  try {
-    await access(TINYPROXY_PATH, constants.X_OK);
-  } catch {
-    throw new Error(`tinyproxy is not installed (${TINYPROXY_PATH} missing): apt-get install tinyproxy`);
-  }
+  await requireInstalled('tinyproxy', TINYPROXY_PATH);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-tinyproxy-'));
   const logFile = path.join(dir, 'tinyproxy.log');
   const port = await freePort();
@@ -67,15 +51,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
   for (const p of options.connectPorts ?? []) lines.push(`ConnectPort ${p}`);
   const conf = path.join(dir, 'tinyproxy.conf');
   await writeFile(conf, `${lines.join('\n')}\n`);
-  const child = spawn(TINYPROXY_PATH, ['-d', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  try {
-    await waitForPort(port);
-  } catch (e) {
-    await stopChild(child);
-    throw new Error(`tinyproxy did not start: ${(e as Error).message}\n${stderr}`);
-  }
+  const { child } = await startListening('tinyproxy', TINYPROXY_PATH, ['-d', '-c', conf], port);
   const log = async (): Promise<string> => readFile(logFile, 'utf8').catch(() => '');
   return {
     port,
