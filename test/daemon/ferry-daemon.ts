@@ -1,7 +1,8 @@
 /**
- * ferry's own daemon as a child process (`node BIN daemon ...`: the built CLI, named in helpers/cli.ts) on a
- * free loopback port, with a secret, its own state directory and download directory. Build first
- * (`npm run build`). It can be killed (SIGKILL) and started again on the same directories.
+ * ferry's own daemon as a child process (`node BIN daemon ...`: the built CLI, named in
+ * helpers/cli.ts) on a free loopback port, with a secret, its own state directory and download
+ * directory. Build first (`npm run build`). It can be killed (SIGKILL) and started again on the
+ * same directories.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../src/rpc/context.js';
 import { handle, handleText, type RpcResponse } from '../../src/rpc/handle.js';
+import { answerChecks } from './answer-checks.js';
 import { FakeService } from './fake-service.js';
 
 const SECRET = 's3cret';
@@ -15,16 +16,12 @@ beforeEach(() => {
 async function call(method: string, ...params: unknown[]): Promise<RpcResponse> {
   return (await handle({ id: 1, method, params: [`token:${SECRET}`, ...params] }, context)).body as RpcResponse;
 }
-async function ok(method: string, ...params: unknown[]): Promise<unknown> {
-  const r = await call(method, ...params);
-  if ('error' in r) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
+const { ok, error } = answerChecks(call);
+/** The message of an error answer, whose code must be 1. */
 async function fails(method: string, ...params: unknown[]): Promise<string> {
-  const r = await call(method, ...params);
-  if (!('error' in r)) throw new Error(`${method} succeeded`);
-  expect(r.error.code).toBe(1);
-  return r.error.message;
+  const e = await error(method, ...params);
+  expect(e.code).toBe(1);
+  return e.message;
 }
 describe('framing', () => {
   it('answers ids of any type unchanged, 0 and -1 included, and ignores the jsonrpc key', async () => {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../src/rpc/context.js';
 import { handle, type RpcResponse } from '../../src/rpc/handle.js';
 import { METHODS, NOTIFICATIONS } from '../../src/rpc/methods.js';
+import { answerChecks } from './answer-checks.js';
 import { FakeService } from './fake-service.js';
 
 let service: FakeService;
@@ -18,16 +19,8 @@ async function call(method: string, ...params: unknown[]): Promise<RpcResponse> 
   after = r.after;
   return r.body as RpcResponse;
 }
-async function ok(method: string, ...params: unknown[]): Promise<unknown> {
-  const r = await call(method, ...params);
-  if ('error' in r) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-}
-async function fails(method: string, ...params: unknown[]): Promise<string> {
-  const r = await call(method, ...params);
-  if (!('error' in r)) throw new Error(`${method} succeeded`);
-  return r.error.message;
-}
+const { ok, error } = answerChecks(call);
+const fails = async (method: string, ...params: unknown[]): Promise<string> => (await error(method, ...params)).message;
 const add = async (uri = 'http://127.0.0.1/a', options: Record<string, unknown> = {}, pos?: number): Promise<string> =>
   (await ok('aria2.addUri', [uri], options, ...(pos === undefined ? [] : [pos]))) as string;
 const gidsOf = (list: unknown): string[] => (list as { gid: string }[]).map((s) => s.gid);
