@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { download } from '../../src/index.js';
 import { createHttpSource } from '../../src/sources/http/source.js';
+import { failure } from '../helpers/assertions.js';
 import { type AuthGate, createAuthGate } from '../helpers/http-auth-gate.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';
@@ -31,15 +31,6 @@ afterEach(async () => {
 const login = { httpUser: 'ann', httpPassword: 'pa:ss wörd' };
 const fileHash = async (name: string): Promise<string> => sha256(await readFile(path.join(dir, name)));
 const authHeaders = (): (string | undefined)[] => server.stats.requestHeaders.map((h) => h.authorization);
-
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(FerryError);
-  return e as FerryError;
-}
 
 describe('Basic', () => {
   it.each([0, 1, 16 * KiB + 1, 300 * KiB + 7])('%i bytes over 4 connections, every request logged in, no 401', async (size) => {

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import type { ByteStream, Source } from '../../src/core/types.js';
+import type { Source } from '../../src/core/types.js';
 import { download } from '../../src/index.js';
 import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
+import { collect, failure } from '../helpers/assertions.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 import { lengthResponse, type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';
@@ -42,21 +42,6 @@ function source(url: string, opts: Partial<HttpSourceOptions> = {}): Source {
   const src = createHttpSource(url, { ...DEFAULT_OPTIONS, timeoutMs: 2000, connectTimeoutMs: 2000, connections: 4, ...opts });
   cleanups.push(() => src.close());
   return src;
-}
-
-async function collect(stream: ByteStream): Promise<Buffer> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of stream) parts.push(chunk);
-  return Buffer.concat(parts);
-}
-
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FerryError);
-  return err as FerryError;
 }
 
 async function tempDir(): Promise<string> {

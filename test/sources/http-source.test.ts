@@ -1,9 +1,10 @@
 import http from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ErrorCode, FerryError } from '../../src/core/errors.js';
+import type { ErrorCode, FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ByteStream, Source, Validators } from '../../src/core/types.js';
 import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
+import { failure } from '../helpers/assertions.js';
 import { type Faults, randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 
@@ -48,16 +49,6 @@ async function collect(stream: ByteStream | undefined): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   for await (const chunk of stream) parts.push(chunk);
   return Buffer.concat(parts);
-}
-
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(FerryError);
-    return err as FerryError;
-  }
-  throw new Error('expected a FerryError, got success');
 }
 
 async function expectFailure(p: Promise<unknown>, code: ErrorCode, retryable: boolean): Promise<FerryError> {

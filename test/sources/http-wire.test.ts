@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FerryError } from '../../src/core/errors.js';
 import type { ResponseBody } from '../../src/sources/stream/response-body.js';
+import { failure } from '../helpers/assertions.js';
 import { randomBytesSeeded } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 import { chunkedResponse, lengthResponse, type RawRequest, type RawServer, writeParts } from './http-raw-server.js';
@@ -30,15 +30,6 @@ async function readAll(body: ResponseBody, release = true): Promise<Buffer> {
     if (release) body.release(c);
   }
   return Buffer.concat(parts);
-}
-
-async function failure(p: Promise<unknown>): Promise<FerryError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(FerryError);
-  return err as FerryError;
 }
 
 describe('framing, byte-exact at every read boundary', () => {
