@@ -10,8 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type DownloadOptions, download } from '../../src/index.js';
 import { startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
-import { type Microsocks, type Socks4Server, startMicrosocks, startSocks4Server } from '../helpers/socks-proxy.js';
-import { startTinyproxy, startTlsFront, type Tinyproxy, type TlsFront } from '../helpers/tinyproxy.js';
+import { type ProxySet, startProxySet } from '../helpers/proxy-set.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 
 const KiB = 1024;
@@ -21,22 +20,16 @@ const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50
 
 let certs: TestCertificates;
 let ftp: TestFtpServer;
-let tiny: Tinyproxy;
-let front: TlsFront;
-let socks5: Microsocks;
-let socks4: Socks4Server;
+let px: ProxySet;
 let dir: string;
 
 beforeAll(async () => {
   certs = await makeTestCertificates();
   ftp = await startFtpServer({ files: { '/pub/f.bin': { body: BODY, mtime: MTIME }, '/pub/one.bin': { body: Buffer.from('1'), mtime: MTIME } } });
-  tiny = await startTinyproxy();
-  front = await startTlsFront(tiny.port, certs);
-  socks5 = await startMicrosocks({ user: 'u', password: 'p' });
-  socks4 = await startSocks4Server();
+  px = await startProxySet(certs, { user: 'u', password: 'p' });
 });
 afterAll(async () => {
-  await Promise.all([ftp?.close(), tiny?.stop(), front?.close(), socks5?.stop(), socks4?.close()]);
+  await Promise.all([ftp?.close(), px?.close()]);
 });
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ferry-proxy-ftp-'));
@@ -58,55 +51,55 @@ const dataPorts = (targets: string[]): string[] => targets.filter((t) => t !== `
 
 describe('ftp through proxies', () => {
   it('through an HTTP proxy: CONNECT for the control and every data connection', async () => {
-    const before = (await tiny.requests()).length;
-    const { hash, debug } = await get(ftp.url('/pub/f.bin'), { ftpProxy: tiny.url });
+    const before = (await px.tiny.requests()).length;
+    const { hash, debug } = await get(ftp.url('/pub/f.bin'), { ftpProxy: px.tiny.url });
     expect(hash).toBe(sha256(BODY));
-    const connects = (await tiny.requests())
+    const connects = (await px.tiny.requests())
       .slice(before)
       .filter((l) => l.startsWith('CONNECT '))
       .map((l) => l.slice(8));
     expect(connects.filter((t) => t === `127.0.0.1:${ftp.port}`).length).toBeGreaterThanOrEqual(2);
     expect(dataPorts(connects).length).toBeGreaterThanOrEqual(4);
-    expect(debug.some((l) => l.includes(`new data connection via http proxy 127.0.0.1:${tiny.port} (CONNECT)`))).toBe(true);
+    expect(debug.some((l) => l.includes(`new data connection via http proxy 127.0.0.1:${px.tiny.port} (CONNECT)`))).toBe(true);
   });
 
   it('through an HTTPS proxy (TLS to the proxy)', async () => {
-    const before = front.connections;
-    const { hash } = await get(ftp.url('/pub/f.bin'), { allProxy: front.url });
+    const before = px.front.connections;
+    const { hash } = await get(ftp.url('/pub/f.bin'), { allProxy: px.front.url });
     expect(hash).toBe(sha256(BODY));
-    expect(front.connections - before).toBeGreaterThanOrEqual(4);
+    expect(px.front.connections - before).toBeGreaterThanOrEqual(4);
   });
 
   it('through socks5h with a login', async () => {
-    const before = socks5.connections().length;
-    const { hash } = await get(ftp.url('/pub/f.bin'), { allProxy: socks5.url('socks5h') });
+    const before = px.socks5.connections().length;
+    const { hash } = await get(ftp.url('/pub/f.bin'), { allProxy: px.socks5.url('socks5h') });
     expect(hash).toBe(sha256(BODY));
-    const seen = socks5.connections().slice(before);
+    const seen = px.socks5.connections().slice(before);
     expect(seen.filter((t) => t === `127.0.0.1:${ftp.port}`).length).toBeGreaterThanOrEqual(2);
     expect(dataPorts(seen).length).toBeGreaterThanOrEqual(4);
   });
 
   it('through socks4a, by name', async () => {
-    socks4.requests.length = 0;
-    const { hash } = await get(ftp.url('/pub/f.bin').replace('127.0.0.1', 'localhost'), { allProxy: socks4.url('socks4a') });
+    px.socks4.requests.length = 0;
+    const { hash } = await get(ftp.url('/pub/f.bin').replace('127.0.0.1', 'localhost'), { allProxy: px.socks4.url('socks4a') });
     expect(hash).toBe(sha256(BODY));
-    expect(socks4.requests.every((r) => r.version === '4a' && r.host === 'localhost')).toBe(true);
-    expect(socks4.requests.filter((r) => r.port !== ftp.port).length).toBeGreaterThanOrEqual(4);
+    expect(px.socks4.requests.every((r) => r.version === '4a' && r.host === 'localhost')).toBe(true);
+    expect(px.socks4.requests.filter((r) => r.port !== ftp.port).length).toBeGreaterThanOrEqual(4);
   });
 
   it.each(['explicit', 'implicit'] as const)('FTPS (%s TLS) through socks5, TLS end to end in the tunnel', async (mode) => {
     ftp.switches.tls = mode;
-    const before = socks5.connections().length;
+    const before = px.socks5.connections().length;
     const url = ftp.url('/pub/f.bin', { scheme: mode === 'implicit' ? 'ftps' : 'ftp' });
-    const { hash } = await get(url, { allProxy: socks5.url('socks5'), ftpSslRequired: mode === 'explicit' });
+    const { hash } = await get(url, { allProxy: px.socks5.url('socks5'), ftpSslRequired: mode === 'explicit' });
     expect(hash).toBe(sha256(BODY));
-    expect(dataPorts(socks5.connections().slice(before)).length).toBeGreaterThanOrEqual(4);
+    expect(dataPorts(px.socks5.connections().slice(before)).length).toBeGreaterThanOrEqual(4);
   });
 
   it('a 1-byte file through the HTTP proxy', async () => {
-    const before = (await tiny.requests()).length;
-    const { hash } = await get(ftp.url('/pub/one.bin'), { ftpProxy: tiny.url }, 'one.bin');
+    const before = (await px.tiny.requests()).length;
+    const { hash } = await get(ftp.url('/pub/one.bin'), { ftpProxy: px.tiny.url }, 'one.bin');
     expect(hash).toBe(sha256(Buffer.from('1')));
-    expect((await tiny.requests()).slice(before).filter((l) => l.startsWith('CONNECT ')).length).toBeGreaterThanOrEqual(2);
+    expect((await px.tiny.requests()).slice(before).filter((l) => l.startsWith('CONNECT ')).length).toBeGreaterThanOrEqual(2);
   });
 });
