@@ -10,10 +10,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderCompletion } from '../../src/cli/completion.js';
 import { HELP_TEXT } from '../../src/cli/help.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { renderMan } from '../../src/cli/man.js';
 import { COMPLETION_SHELLS, OPTION_NAMES, parseArgs } from '../../src/core/cli-args.js';
+import { recordingIO } from '../helpers/recording-io.js';
 
 const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
 const ACCEPTED = sorted(OPTION_NAMES);
@@ -21,22 +21,6 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 /** Flags named anywhere in a text: `-x` or `--long-name` after a space, a comma, a bracket or a quote. */
 const flagsIn = (text: string): string[] => [...text.matchAll(/(?<=^|[\s,([|'"])(--?[A-Za-z][\w-]*)/gm)].map((m) => m[1]);
-
-function recordingIO(): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    readStdin: async () => '',
-    onInterrupt: () => () => undefined,
-    exit: (code: number): never => {
-      throw new Error(`exit ${code}`);
-    },
-    env: {},
-  };
-  return { io, out: () => out, err: () => err };
-}
 
 describe('one option table for help, completion and the man page', () => {
   it('every flag named in --help is accepted by the parser, and every accepted flag is in --help', () => {

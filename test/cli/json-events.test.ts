@@ -8,10 +8,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
 import type { KeyInput } from '../../src/cli/keys.js';
 import { main } from '../../src/cli/main.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { recordingIO } from '../helpers/recording-io.js';
 import { FakeKeyboard, until } from './fake-terminal.js';
 import { type Schema, schemaErrors } from './json-schema-check.js';
 
@@ -37,29 +37,18 @@ async function runJson(
   during?: (out: () => string) => Promise<void>,
   stdin?: KeyInput,
 ): Promise<{ code: number; events: Event[]; stderr: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdin,
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s), isTTY: false },
-    readStdin: async () => '',
-    onInterrupt: () => () => undefined,
-    exit: (code: number): never => {
-      throw new Error(`exit ${code}`);
-    },
-    env: {},
-  };
-  const running = main([...args, '--json', ...FAST], io);
-  await during?.(() => out);
+  const rec = recordingIO({ stdin, terminal: { isTTY: false } });
+  const running = main([...args, '--json', ...FAST], rec.io);
+  await during?.(rec.out);
   const code = await running;
+  const out = rec.out();
   expect(out.endsWith('\n')).toBe(true);
   const events = out
     .trimEnd()
     .split('\n')
     .map((l) => JSON.parse(l) as Event);
   for (const e of events) expect(schemaErrors(SCHEMA, e), JSON.stringify(e)).toEqual([]);
-  return { code, events, stderr: err };
+  return { code, events, stderr: rec.err() };
 }
 
 /** One id per URL, the same in every event about it. */

@@ -7,12 +7,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { download } from '../../src/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { recordingIO } from '../helpers/recording-io.js';
 import { unsafeIn } from '../helpers/terminal.js';
 import { type RawServer, startRawServer } from '../sources/http-raw-server.js';
 
@@ -67,21 +67,8 @@ afterAll(async () => {
 });
 
 /** A CliIO that records what is written; `tty` makes stderr a terminal (the live views). */
-function recordingIO(tty: boolean): { io: CliIO; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s), isTTY: tty, columns: 120, rows: 30 },
-    readStdin: async () => '',
-    onInterrupt: () => () => undefined,
-    exit: (code: number): never => {
-      throw new Error(`exit ${code}`);
-    },
-    env: {},
-  };
-  return { io, out: () => out, err: () => err };
-}
+/** stderr as a 120x30 terminal. */
+const TERMINAL = { isTTY: true, columns: 120, rows: 30 };
 
 /** Output with ferry's own live-view sequences removed must hold no control other than line ends. */
 function expectClean(output: string): void {
@@ -133,7 +120,7 @@ describe('hostile server text never reaches the terminal raw', () => {
     http.setFaults({ throttleBytesPerSec: 48 * 1024 });
     try {
       const out = path.join(dir, 'tty-queue');
-      const rec = recordingIO(true);
+      const rec = recordingIO({ terminal: TERMINAL });
       const code = await main([`${raw.origin}/reason-c1`, http.url('/cd'), ftp.url('/missing.bin'), '-d', out, '-n', '1', ...FAST], rec.io);
       expect(code).not.toBe(0);
       const err = rec.err();
@@ -153,7 +140,7 @@ describe('hostile server text never reaches the terminal raw', () => {
   });
 
   it('the TTY view of one download and its error line stay clean', async () => {
-    const rec = recordingIO(true);
+    const rec = recordingIO({ terminal: TERMINAL });
     expect(await main([`${raw.origin}/reason-c1`, '-d', dir, ...FAST], rec.io)).not.toBe(0);
     expect(rec.err()).toMatch(/HTTP 404 Not Found/);
     expectClean(rec.err());
