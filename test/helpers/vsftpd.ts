@@ -11,9 +11,9 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { access, chmod, constants, copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { canConnect, freePort, freePortRange } from './free-port.js';
 
 /** The vsftpd binary: `$VSFTPD`, else Debian's location. */
 export const VSFTPD_PATH = process.env.VSFTPD ?? '/usr/sbin/vsftpd';
@@ -203,51 +203,12 @@ async function privateAccounts(dir: string, home: string, user: { name: string; 
   return { pamDir, passwd, shadow };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** The first port of `count` consecutive free ports. */
-async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = await freePort();
-    if (base + count > 65535) continue;
-    let ok = true;
-    for (let p = base + 1; p < base + count && ok; p++) ok = await canBind(p);
-    if (ok) return base;
-  }
-  throw new Error(`no ${count} consecutive free ports for the vsftpd passive range`);
-}
-
 /** True once 127.0.0.1:port accepts connections; false if the process exits or 5 s pass. */
 async function waitForPort(port: number, exited: Promise<void>): Promise<boolean> {
   let gone = false;
   void exited.then(() => (gone = true));
   for (let i = 0; i < 100 && !gone; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return true;
+    if (await canConnect(port)) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
