@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { download } from '../../src/index.js';
+import { useCleanups } from '../helpers/cleanups.js';
 import { startFtpServer, type TestFtpServer } from '../helpers/ftp-server.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -18,25 +19,25 @@ const MTIME = new Date(Date.UTC(2023, 4, 6, 7, 8, 9));
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
 
 let dir: string;
-const closers: Array<() => Promise<void>> = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ferry-single-'));
 });
 afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
   await rm(dir, { recursive: true, force: true });
 });
+// Registered after the hook above, so it runs before it: the servers close before the dir goes.
+const defer = useCleanups();
 
 async function http(): Promise<TestServer> {
   const s = await startTestServer();
-  closers.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 
 async function ftp(files: TestFtpServer['files'], rest = false): Promise<TestFtpServer> {
   const s = await startFtpServer({ files, switches: { rest } });
-  closers.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 

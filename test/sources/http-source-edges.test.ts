@@ -1,20 +1,17 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import type { Source } from '../../src/core/types.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { download } from '../../src/index.js';
-import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
 import { collect, failure } from '../helpers/assertions.js';
+import { useCleanups } from '../helpers/cleanups.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 import { lengthResponse, type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';
+import { httpSourceMaker } from './http-source-maker.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const defer = useCleanups();
+const source = httpSourceMaker(defer);
 
 let certs: TestCertificates;
 beforeAll(async () => {
@@ -25,7 +22,7 @@ const signal = (): AbortSignal => new AbortController().signal;
 
 async function raw(handler: (req: RawRequest) => void): Promise<RawServer> {
   const s = await startRawServer(handler);
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
 }
 
@@ -34,19 +31,13 @@ async function server(https = false): Promise<TestServer> {
     files: { '/f.bin': { body: Buffer.from('file') } },
     https: https ? { certPem: certs.certPem, keyPem: certs.keyPem } : undefined,
   });
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
-}
-
-function source(url: string, opts: Partial<HttpSourceOptions> = {}): Source {
-  const src = createHttpSource(url, { ...DEFAULT_OPTIONS, timeoutMs: 2000, connectTimeoutMs: 2000, connections: 4, ...opts });
-  cleanups.push(() => src.close());
-  return src;
 }
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ferry-edges-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  defer(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 

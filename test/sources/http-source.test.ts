@@ -1,12 +1,12 @@
 import http from 'node:http';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode, FerryError } from '../../src/core/errors.js';
-import { DEFAULT_OPTIONS } from '../../src/core/options.js';
-import type { ByteStream, Source, Validators } from '../../src/core/types.js';
-import { createHttpSource, type HttpSourceOptions } from '../../src/sources/http/source.js';
+import type { ByteStream, Validators } from '../../src/core/types.js';
 import { failure } from '../helpers/assertions.js';
+import { useCleanups } from '../helpers/cleanups.js';
 import { type Faults, randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
+import { httpSourceMaker } from './http-source-maker.js';
 
 const BIG = randomBytesSeeded(300_001, 'big');
 const ONE = randomBytesSeeded(1, 'one');
@@ -20,10 +20,8 @@ const FILES = {
 };
 const V: Validators = { etag: ETAG, lastModified: LAST_MODIFIED, size: BIG.length };
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const defer = useCleanups();
+const source = httpSourceMaker(defer);
 
 let certs: TestCertificates;
 beforeAll(async () => {
@@ -32,14 +30,8 @@ beforeAll(async () => {
 
 async function server(faults: Faults = {}, https = false): Promise<TestServer> {
   const s = await startTestServer({ files: FILES, faults, https: https ? { certPem: certs.certPem, keyPem: certs.keyPem } : undefined });
-  cleanups.push(() => s.close());
+  defer(() => s.close());
   return s;
-}
-
-function source(url: string, opts: Partial<HttpSourceOptions> = {}): Source {
-  const src = createHttpSource(url, { ...DEFAULT_OPTIONS, timeoutMs: 2000, connectTimeoutMs: 2000, connections: 4, ...opts });
-  cleanups.push(() => src.close());
-  return src;
 }
 
 const signal = (): AbortSignal => new AbortController().signal;

@@ -1,9 +1,9 @@
-import { afterEach } from 'vitest';
 import { HttpPool, type PoolOptions } from '../../src/sources/http/pool.js';
 import { requestHead } from '../../src/sources/http/request.js';
 import type { WireResponse } from '../../src/sources/http/wire.js';
 import { endpointOf } from '../../src/sources/net/socket.js';
 import { BatchPool } from '../../src/sources/stream/batch-pool.js';
+import { useCleanups } from '../helpers/cleanups.js';
 import { type RawRequest, type RawServer, startRawServer } from './http-raw-server.js';
 
 /** What the HTTP wire and pool tests make per test; everything made here is closed after it. */
@@ -22,17 +22,11 @@ export interface WireFixture {
 }
 
 /**
- * Registers the `afterEach` that closes what a test made (in reverse order). `timeoutMs` is the
+ * Registers the `afterEach` that closes what a test made (last first). `timeoutMs` is the
  * pools' connect, read and idle timeout; `batchCount` the most batches their pool keeps.
  */
 export function useWireFixture(defaults: { timeoutMs: number; batchCount: number }): WireFixture {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-  const defer = (close: () => Promise<void> | void): void => {
-    cleanups.push(close);
-  };
+  const defer = useCleanups();
   return {
     defer,
     async server(handler, tls) {

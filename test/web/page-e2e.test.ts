@@ -37,9 +37,6 @@ const waitingNames = async (): Promise<string[]> =>
   (await aria2.rpc<WaitingEntry[]>('aria2.tellWaiting', [0, 100, ['gid', 'files']])).map((w) => w.files[0].uris[0].uri.split('/').pop() ?? '');
 
 describe('the web page against aria2c', () => {
-  const ui = usePageSession();
-  const { row, add, waitFinished } = ui;
-
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first');
     await mkdir(ARTIFACTS, { recursive: true });
@@ -55,6 +52,9 @@ describe('the web page against aria2c', () => {
     await Promise.all([aria2?.stop(), http?.close(), web?.close()]);
     if (aria2 !== undefined) await rm(aria2.dir, { recursive: true, force: true });
   });
+  // Registered after the hooks above: the browser starts once the servers run, and closes first.
+  const ui = usePageSession();
+  const { row, add, waitFinished } = ui;
 
   it('asks for the secret once, keeps it out of the URL, and remembers it', async () => {
     const dialog = await ui.enterSecret(`${web.origin}/?rpc=ws://127.0.0.1:${aria2.port}/jsonrpc`, aria2.secret);

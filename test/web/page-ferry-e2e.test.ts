@@ -30,9 +30,6 @@ const fileSha = async (name: string): Promise<string> => sha256(await readFile(j
 const onDisk = async (prefix: string): Promise<string[]> => (await readdir(daemon.dir).catch(() => [])).filter((n) => n.startsWith(prefix));
 
 describe('the web page served by ferry daemon', () => {
-  const ui = usePageSession();
-  const { row, add, waitFinished } = ui;
-
   beforeAll(async () => {
     if (!existsSync(join(WEB, 'index.html')) || !existsSync(BIN)) throw new Error('dist is missing: run `npm run build` first');
     await mkdir(ARTIFACTS, { recursive: true });
@@ -48,6 +45,9 @@ describe('the web page served by ferry daemon', () => {
     // The first daemon made the temp directories; the restarted one reuses them.
     await first?.stop();
   });
+  // Registered after the hooks above: the browser starts once the servers run, and closes first.
+  const ui = usePageSession();
+  const { row, add, waitFinished } = ui;
 
   it('is served at / by the daemon, asks for the secret, and connects with ferry’s extensions', async () => {
     const dialog = await ui.enterSecret(`http://127.0.0.1:${daemon.port}/`, daemon.secret);

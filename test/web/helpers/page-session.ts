@@ -43,8 +43,8 @@ export interface PageSession {
 
 /**
  * Launch the browser in a `beforeAll` and close it (and its profile) in an `afterAll` of the
- * `describe` it is called in. Call it before the file's own hooks: the browser is then up before
- * the file's servers start.
+ * `describe` it is called in. Called after the file's own hooks, the browser starts once the
+ * file's servers run and closes before they stop (Vitest runs `afterAll` hooks last first).
  */
 export function usePageSession(): PageSession {
   let browser: Browser | undefined;
