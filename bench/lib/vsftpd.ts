@@ -13,6 +13,7 @@ import { execFile, spawn } from 'node:child_process';
 import { chmod, copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { vsftpdFtpsLines } from '../../test/helpers/vsftpd.js';
 import { exited, freePort, freePortRange, waitForPort } from './ports.js';
 
 /** Passive data ports per server: room for every data connection of 8 parallel segments. */
@@ -61,16 +62,7 @@ export function renderVsftpdConf(c: VsftpdConfigInput): string {
     ...(c.asRoot ? [] : ['run_as_launching_user=YES']),
   ];
   if (c.tls) {
-    lines.push(
-      'ssl_enable=YES',
-      'allow_anon_ssl=YES',
-      'force_anon_logins_ssl=YES',
-      'force_anon_data_ssl=YES',
-      'require_ssl_reuse=YES',
-      'ssl_ciphers=HIGH',
-      `rsa_cert_file=${c.tls.certFile}`,
-      `rsa_private_key_file=${c.tls.keyFile}`,
-    );
+    lines.push(...vsftpdFtpsLines(c.tls.certFile, c.tls.keyFile));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,6 +18,23 @@ import { canConnect, freePort, freePortRange } from './free-port.js';
 /** The vsftpd binary: `$VSFTPD`, else Debian's location. */
 export const VSFTPD_PATH = process.env.VSFTPD ?? '/usr/sbin/vsftpd';
 
+/**
+ * The vsftpd.conf lines of explicit FTPS with the certificate and key in these files: TLS forced
+ * for anonymous logins and data, TLS session reuse on the data connections, strong ciphers only.
+ */
+export function vsftpdFtpsLines(certFile: string, keyFile: string): string[] {
+  return [
+    'ssl_enable=YES',
+    'allow_anon_ssl=YES',
+    'force_anon_logins_ssl=YES',
+    'force_anon_data_ssl=YES',
+    'require_ssl_reuse=YES',
+    'ssl_ciphers=HIGH',
+    `rsa_cert_file=${certFile}`,
+    `rsa_private_key_file=${keyFile}`,
+  ];
+}
+
 export interface VsftpdOptions {
   /** Files to serve, by path relative to the FTP root (`big.bin`, `dir/f`), with their bytes. */
   files: Record<string, Buffer>;
@@ -98,16 +115,7 @@ export async function startVsftpd(options: VsftpdOptions): Promise<Vsftpd> {
   if (options.tls) {
     await writeFile(path.join(dir, 'cert.pem'), options.tls.certPem);
     await writeFile(path.join(dir, 'key.pem'), options.tls.keyPem, { mode: 0o600 });
-    conf.push(
-      'ssl_enable=YES',
-      'allow_anon_ssl=YES',
-      'force_anon_logins_ssl=YES',
-      'force_anon_data_ssl=YES',
-      'require_ssl_reuse=YES',
-      'ssl_ciphers=HIGH',
-      `rsa_cert_file=${path.join(dir, 'cert.pem')}`,
-      `rsa_private_key_file=${path.join(dir, 'key.pem')}`,
-    );
+    conf.push(...vsftpdFtpsLines(path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')));
   }
   const confFile = path.join(dir, 'vsftpd.conf');
   await writeFile(confFile, `${conf.join('\n')}\n`, { mode: 0o644 });
