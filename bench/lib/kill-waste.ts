@@ -93,14 +93,9 @@ export async function killWasteOnce(ctx: RunContext, p: Participant, t: KillWast
 
 /** All runs, interleaved (run 1 of everyone, then run 2, ...); records per participant name. */
 export function runKillWaste(ctx: RunContext, t: KillWasteTarget, ps: Participant[], runs: number): Promise<Map<string, KillWasteRecord[]>> {
-  return runInterleaved(
-    ctx,
-    'kill-waste'.padEnd(12),
-    ps,
-    runs,
-    (p, run) => killWasteOnce(ctx, p, t, run),
-    (r) => (r.ok ? `${r.kills} kills, sent ${r.ratio.toFixed(3)}x the file in ${r.wallSec.toFixed(1)} s` : `FAIL (${r.failure})`),
-  );
+  const say = (r: KillWasteRecord): string =>
+    r.ok ? `${r.kills} kills, sent ${r.ratio.toFixed(3)}x the file in ${r.wallSec.toFixed(1)} s` : `FAIL (${r.failure})`;
+  return runInterleaved(ctx, 'kill-waste'.padEnd(12), ps, runs, (p, run) => killWasteOnce(ctx, p, t, run), say);
 }
 
 /** Run the scenario over `file`. */

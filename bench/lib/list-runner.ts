@@ -57,13 +57,8 @@ export async function runListOnce(ctx: RunContext, p: ListParticipant, target: L
 
 /** All runs of all list participants; returns runs per participant name. */
 export function runListMatrix(ctx: RunContext, target: ListTarget, ps: ListParticipant[], runs: number): Promise<Map<string, RunRecord[]>> {
+  const tag = (p: ListParticipant, run: number): string => `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`;
   const n = target.files.length;
-  return runInterleaved(
-    ctx,
-    target.label.padEnd(17),
-    ps,
-    runs,
-    (p, run) => runListOnce(ctx, p, target, run, `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`),
-    (r) => (r.ok ? `${r.wallSec.toFixed(2)} s  ${(n / r.wallSec).toFixed(0)} files/s  ok` : `FAIL (${r.failure})`),
-  );
+  const say = (r: RunRecord): string => (r.ok ? `${r.wallSec.toFixed(2)} s  ${(n / r.wallSec).toFixed(0)} files/s  ok` : `FAIL (${r.failure})`);
+  return runInterleaved(ctx, target.label.padEnd(17), ps, runs, (p, run) => runListOnce(ctx, p, target, run, tag(p, run)), say);
 }

@@ -69,15 +69,9 @@ export async function resumeOnce(ctx: RunContext, p: Participant, t: ResumeTarge
 
 /** All resume runs, interleaved like the matrix; returns records per participant name. */
 export function runResume(ctx: RunContext, t: ResumeTarget, ps: Participant[], runs: number): Promise<Map<string, ResumeRecord[]>> {
-  return runInterleaved(
-    ctx,
-    'resume'.padEnd(12),
-    ps,
-    runs,
-    (p, run) => resumeOnce(ctx, p, t, run),
-    (r) =>
-      r.ok
-        ? `killed at ${r.killedAtSec.toFixed(2)} s, rerun ${r.rerunWallSec.toFixed(2)} s, re-downloaded ${(r.redownloadedBytes / 1048576).toFixed(1)} MiB = ${r.redownloadedSec.toFixed(2)} s`
-        : `FAIL (${r.failure})`,
-  );
+  const say = (r: ResumeRecord): string =>
+    r.ok
+      ? `killed at ${r.killedAtSec.toFixed(2)} s, rerun ${r.rerunWallSec.toFixed(2)} s, re-downloaded ${(r.redownloadedBytes / 1048576).toFixed(1)} MiB = ${r.redownloadedSec.toFixed(2)} s`
+      : `FAIL (${r.failure})`;
+  return runInterleaved(ctx, 'resume'.padEnd(12), ps, runs, (p, run) => resumeOnce(ctx, p, t, run), say);
 }

@@ -126,14 +126,10 @@ export async function runInterleaved<P extends { name: string }, R>(
 
 /** All runs of all participants against one target; returns runs per participant name. */
 export function runMatrix(ctx: RunContext, target: Target, ps: Participant[], runs: number): Promise<Map<string, RunRecord[]>> {
-  return runInterleaved(
-    ctx,
-    target.label.padEnd(12),
-    ps,
-    runs,
-    (p, run) => runOnce(ctx, p, target, run, `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`),
-    (r) => (r.ok ? `${r.wallSec.toFixed(2)} s  ${(target.size / 1048576 / r.wallSec).toFixed(1)} MiB/s  ok` : `FAIL (${r.failure})`),
-  );
+  const tag = (p: Participant, run: number): string => `${target.label}-${p.name}-${run}-${Date.now().toString(36)}`;
+  const say = (r: RunRecord): string =>
+    r.ok ? `${r.wallSec.toFixed(2)} s  ${(target.size / 1048576 / r.wallSec).toFixed(1)} MiB/s  ok` : `FAIL (${r.failure})`;
+  return runInterleaved(ctx, target.label.padEnd(12), ps, runs, (p, run) => runOnce(ctx, p, target, run, tag(p, run)), say);
 }
 
 /** Write every file system's dirty data to disk (`sync`), so that a run starts with none pending. */
