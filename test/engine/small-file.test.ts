@@ -10,6 +10,7 @@ import { fsyncDir } from '../../src/disk/data-file.js';
 import { DirSyncs } from '../../src/disk/dir-sync.js';
 import { useEngineFixture } from '../helpers/engine-fixture.js';
 import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
+import { namesDuring } from '../helpers/names-during.js';
 
 const KiB = 1024;
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
@@ -19,25 +20,6 @@ const fx = useEngineFixture('ferry-small-');
 
 const hashOf = async (name: string): Promise<string> => sha256(await readFile(path.join(fx.dir, name)));
 
-/** Every name seen in `dir` while `run` runs (looked at every few milliseconds). */
-async function namesDuring(run: () => Promise<void>): Promise<Set<string>> {
-  const seen = new Set<string>();
-  let going = true;
-  const watch = (async () => {
-    while (going) {
-      for (const n of await readdir(fx.dir).catch(() => [])) seen.add(n);
-      await new Promise((r) => setTimeout(r, 3));
-    }
-  })();
-  try {
-    await run();
-  } finally {
-    going = false;
-    await watch;
-  }
-  return seen;
-}
-
 describe('small files', () => {
   it('at the edges (0, 1, split-1, split bytes): byte-exact, never a control file or a .part, only NAME.ferry-tmp before the rename', async () => {
     const sizes = [0, 1, 16 * KiB - 1, 16 * KiB];
@@ -46,7 +28,7 @@ describe('small files', () => {
     // Slow enough that the watcher sees each file while it downloads.
     fx.server.setFaults({ throttleBytesPerSec: 64 * KiB });
     const e = fx.engine({ maxActive: 4, connections: 4, ...fast });
-    const seen = await namesDuring(async () => {
+    const seen = await namesDuring(fx.dir, async () => {
       for (let i = 0; i < sizes.length; i++) e.add(fx.server.url(`/f${i}`));
       await e.whenIdle();
     });
@@ -70,7 +52,7 @@ describe('small files', () => {
     fx.server.setFile('/over', { body, lastModified: DATE });
     fx.server.setFaults({ throttleBytesPerSec: 64 * KiB });
     const e = fx.engine({ maxActive: 1, connections: 1, ...fast });
-    const seen = await namesDuring(async () => {
+    const seen = await namesDuring(fx.dir, async () => {
       e.add(fx.server.url('/over'));
       await e.whenIdle();
     });
@@ -103,7 +85,7 @@ describe('small files', () => {
     fx.server.setFile('/d', { body, lastModified: DATE });
     fx.server.setFaults({ dropAfterBytes: 5000 });
     const e = fx.engine({ maxActive: 1, maxTries: 10, ...fast });
-    const seen = await namesDuring(async () => {
+    const seen = await namesDuring(fx.dir, async () => {
       e.add(fx.server.url('/d'));
       await e.whenIdle();
     });
