@@ -8,12 +8,12 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { wrap } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { BIN, BUNDLE } from '../helpers/cli.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/', import.meta.url));
+/** Where the build puts the launcher, the bundle and the bundle's code cache. */
+const CLI = path.dirname(BIN);
 let copy: string;
 
 beforeAll(async () => {
@@ -36,22 +36,20 @@ function run(bin: string, args: string[]): Promise<{ code: number | null; stdout
 
 describe('the launcher and its code cache', () => {
   it('V8 accepts the cache the build made for the bundle', async () => {
-    const bundle = path.join(CLI, 'ferry-main.cjs');
-    const script = new vm.Script(wrap(await readFile(bundle, 'utf8')), { filename: bundle, cachedData: await readFile(path.join(CLI, 'ferry-main.cache')) });
+    const script = new vm.Script(wrap(await readFile(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData: await readFile(path.join(CLI, 'ferry-main.cache')) });
     expect(script.cachedDataRejected).toBe(false);
   });
 
   it('a cache that does not fit is rejected, not trusted', async () => {
-    const bundle = path.join(CLI, 'ferry-main.cjs');
     const cache = await readFile(path.join(CLI, 'ferry-main.cache'));
-    const script = new vm.Script(wrap(`${await readFile(bundle, 'utf8')}\n// edited`), { filename: bundle, cachedData: cache });
+    const script = new vm.Script(wrap(`${await readFile(BUNDLE, 'utf8')}\n// edited`), { filename: BUNDLE, cachedData: cache });
     expect(script.cachedDataRejected).toBe(true);
   });
 
   it('runs without a cache file, and lends import() to the bundle (a subcommand)', { timeout: 30_000 }, async () => {
-    await copyFile(BIN, path.join(copy, 'ferry.cjs'));
-    await copyFile(path.join(CLI, 'ferry-main.cjs'), path.join(copy, 'ferry-main.cjs'));
-    const version = await run(path.join(copy, 'ferry.cjs'), ['--version']);
+    await copyFile(BIN, path.join(copy, path.basename(BIN)));
+    await copyFile(BUNDLE, path.join(copy, path.basename(BUNDLE)));
+    const version = await run(path.join(copy, path.basename(BIN)), ['--version']);
     expect(version).toMatchObject({ code: 0, stderr: '' });
     expect(version.stdout).toMatch(/^ferry /);
     // `ferry ls --help` is answered by the client module, loaded with import() at run time.
