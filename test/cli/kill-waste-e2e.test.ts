@@ -59,7 +59,8 @@ describe('kill -9 wastes almost nothing', () => {
       const random = seeded(seed);
       const boot = await readBootId(BOOT_ID_FILE);
       let kills = 0;
-      for (let i = 0; i < 5; i++) {
+      let finished = false;
+      for (let i = 0; i < 5 && !finished; i++) {
         const run = runCli(args);
         const delay = 350 + Math.floor(random() * 550);
         const timer = setTimeout(() => run.child.kill('SIGKILL'), delay);
@@ -69,12 +70,15 @@ describe('kill -9 wastes almost nothing', () => {
         expect(exit.signal).toBe('SIGKILL');
         kills++;
         const state = await control('big.bin');
+        // Killed after its last step (the control file removed) but before it exited: the file
+        // is complete. (A rerun could not tell it from a foreign file: this server sends no
+        // Last-Modified, so it would save the file again as big.bin.1, as aria2 does.)
+        finished = state === undefined && (await readdir(dir)).join() === 'big.bin';
         if (state === undefined) continue;
         await expectClaimsHold('big.bin', body, state);
         if (state.written !== undefined) expect(state.boot).toBe(boot);
       }
-      const final = await runCli(args).exited;
-      expect(final.code).toBe(0);
+      if (!finished) expect((await runCli(args).exited).code).toBe(0);
       expect(kills).toBeGreaterThanOrEqual(3);
       expect(sha256(await readFile(path.join(dir, 'big.bin')))).toBe(sha256(body));
       expect((await readdir(dir)).sort()).toEqual(['big.bin']);
