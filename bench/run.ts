@@ -25,7 +25,7 @@ import { measureNodeStartup } from './lib/node-startup.js';
 import { isSelected, type Participant, participants, unavailable, versionOf, which } from './lib/participants.js';
 import { type BenchResults, environment, renderReport, type ScenarioResult, writeResults } from './lib/report.js';
 import { runResume } from './lib/resume.js';
-import { type RunContext, runMatrix, type Target } from './lib/runner.js';
+import { flushDirtyData, type RunContext, runMatrix, type Target } from './lib/runner.js';
 import { runDaemonScenario } from './lib/scenario-daemon.js';
 import { once, type ScenarioEnv } from './lib/scenario-env.js';
 import { runFtpScenario } from './lib/scenario-ftp.js';
@@ -141,7 +141,9 @@ async function main(argv: string[]): Promise<number> {
       ? await measureNodeStartup(process.execPath, Math.max(5, config.runs), aborter.signal)
       : undefined;
     if (nodeStartupSec !== undefined) log(`bench: node -e 0 takes ${nodeStartupSec.toFixed(3)} s (median)`);
-    const ctx: RunContext = { workDir, timeBin, signal: aborter.signal, connections: config.connections, log };
+    // Every measured run starts with no dirty data pending (see RunContext.beforeRun): ferry syncs
+    // its file by default and must not also wait for the unsynced copies the runs before it left.
+    const ctx: RunContext = { workDir, timeBin, signal: aborter.signal, connections: config.connections, log, beforeRun: flushDirtyData };
     const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryScript, nginx, onCleanup: (fn) => void cleanups.push(fn) };
     const scenarios: ScenarioResult[] = [];
     let resume: BenchResults['resume'];

@@ -46,6 +46,7 @@ export async function runListOnce(ctx: RunContext, p: ListParticipant, target: L
   try {
     await writeFile(listFile, p.list(target.entries));
     const args = [...p.prefixArgs, ...p.args({ listFile, dir, jobs: target.jobs })];
+    await ctx.beforeRun?.();
     const m = await measuredRun(ctx, { cmd: p.program, args, dir, tag, timeoutMs: target.timeoutMs }, run);
     const failure = m.failure ?? (await verifyList(dir, target.files));
     return failure === undefined ? { ...m.base, ok: true } : { ...m.base, ok: false, failure };

@@ -21,9 +21,10 @@ export interface RunContext {
   /** Progress lines (stderr). */
   log(line: string): void;
   /**
-   * Runs before each run's command, untimed: the FTP scenarios flush the page cache's dirty data
+   * Runs before each run's command, untimed: the benchmark flushes the page cache's dirty data
    * (`sync`) so that a participant that syncs its file does not also wait for the previous
-   * participants' unsynced 256 MiB (measured: 3.5 s instead of 2.0-2.5 s for ferry over FTPS).
+   * participants' unsynced copies (measured: 3.5 s instead of 2.0-2.5 s for ferry over FTPS;
+   * 1 GiB unthrottled runs 2 and 3 at 2.6-3.7 s against 1.5 s for the first).
    */
   beforeRun?: () => Promise<void>;
 }

@@ -7,7 +7,7 @@ import { ensureDataFile } from './data.js';
 import { ftpParticipants } from './ftp-participants.js';
 import { isSelected, unavailable } from './participants.js';
 import type { ScenarioResult } from './report.js';
-import { flushDirtyData, runMatrix, type Target } from './runner.js';
+import { runMatrix, type Target } from './runner.js';
 import { inOrder, once, type ScenarioEnv } from './scenario-env.js';
 import { describe, timeoutFor } from './scenarios.js';
 import { naCell, summariseCell, withPercentages } from './summary.js';
@@ -41,8 +41,7 @@ export async function runFtpScenario(env: ScenarioEnv, name: FtpScenarioName, vs
         timeoutMs: timeoutFor(name, file.size, config),
       };
       const runnable = members.filter((p) => !why.has(p.name));
-      // ferry-n4 syncs its file; it must not also wait for the dirty pages of the run before it.
-      const runs = await runMatrix({ ...ctx, beforeRun: flushDirtyData }, target, runnable, config.runs);
+      const runs = await runMatrix(ctx, target, runnable, config.runs);
       for (const p of runnable) cells.push(summariseCell(name, p.name, runs.get(p.name) ?? [], file.size));
     } finally {
       await stop();
