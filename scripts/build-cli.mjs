@@ -47,9 +47,9 @@ async function makeCodeCache(out) {
   try {
     const url = `http://127.0.0.1:${server.address().port}/f`;
     const args = [path.join(cli, 'ferry.cjs'), url, '-n', '4', '--min-split-size', '256K', '-d', dir, '-o', 'f', '-q'];
-    // Asynchronous: the server answers from this process meanwhile.
     // The loopback server is asked directly, whatever proxy the building user's environment names.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|ftp|all|no)_proxy$/i.test(k)));
+    // Asynchronous: the server answers from this process meanwhile.
     const child = spawn(process.execPath, args, { env: { ...env, FERRY_CODE_CACHE_OUT: out }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -3,12 +3,13 @@
  * The `ferry` command as installed (dist/cli/ferry.cjs): compiles the bundle beside it
  * (ferry-main.cjs, built from bin.ts) with the V8 code cache the build made for it
  * (ferry-main.cache), then runs it. With the cache Node neither parses the bundle nor compiles the
- * functions a download runs: about 20 ms less before the first byte on the benchmark machine. A
+ * functions a download runs: the second connection of a download started 20-40 ms earlier on the
+ * benchmark machine (medians of 12 runs). A
  * cache that does not fit this Node (another version or flags) is rejected by V8 and the bundle
  * is compiled as usual; a missing one is the same.
  *
  * The build runs this with FERRY_CODE_CACHE_OUT=FILE on a small loopback download (see
- * scripts/build-code-cache.mjs): the cache is written at exit, holding what that run compiled.
+ * scripts/build-cli.mjs): the cache is written at exit, holding what that run compiled.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
