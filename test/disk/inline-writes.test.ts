@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataFile, type DataFileHandle, openDataFile, SLOW_INLINE_WRITE_MS } from '../../src/disk/data-file.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ferry-inline-'));
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+function seededBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed | 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/**
+ * An in-memory handle with both kinds of write, counting which one served each call. `max` caps
+ * the bytes per call (a short write); `inlineDelayMs` makes each inline write hold the thread.
+ */
+class TwoWayHandle implements DataFileHandle {
+  readonly data: Uint8Array;
+  inlineCalls = 0;
+  poolCalls = 0;
+  inlineDelayMs = 0;
+  inlineError?: Error;
+  constructor(
+    size: number,
+    private readonly max = Number.POSITIVE_INFINITY,
+  ) {
+    this.data = new Uint8Array(size);
+  }
+  private put(buffers: readonly Uint8Array[], position: number): number {
+    let written = 0;
+    for (const b of buffers) {
+      const n = Math.min(b.byteLength, this.max - written);
+      this.data.set(b.subarray(0, n), position + written);
+      written += n;
+      if (written === this.max) break;
+    }
+    return written;
+  }
+  writevNow(buffers: readonly Uint8Array[], position: number): number {
+    this.inlineCalls++;
+    if (this.inlineError) throw this.inlineError;
+    const until = performance.now() + this.inlineDelayMs;
+    while (performance.now() < until) {
+      // holding the thread, as a write into a throttled page cache does
+    }
+    return this.put(buffers, position);
+  }
+  async writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }> {
+    this.poolCalls++;
+    return { bytesWritten: this.put(buffers, position) };
+  }
+  async datasync(): Promise<void> {}
+  async truncate(): Promise<void> {}
+  async stat(): Promise<{ size: number }> {
+    return { size: this.data.length };
+  }
+  async close(): Promise<void> {}
+}
+
+describe('DataFile writes on the calling thread', () => {
+  it('a file opened by openDataFile writes inline, byte-exact at the edges (0, 1 byte, piece ends), also after a reopen', async () => {
+    const p = path.join(dir, 'f.part');
+    const data = seededBytes(1024 * 1024 + 1, 7);
+    const f = await openDataFile(p, { size: data.length, fresh: true });
+    expect(f.writesInline).toBe(true);
+    await f.write([data.subarray(0, 0)], 0);
+    await f.write([data.subarray(0, 1)], 0);
+    await f.write([data.subarray(1, 262_144), data.subarray(262_144, 524_288)], 1);
+    await f.write([data.subarray(data.length - 1)], data.length - 1);
+    await f.close();
+    const g = await openDataFile(p, { size: data.length });
+    expect(g.writesInline).toBe(true);
+    await g.write([data.subarray(524_288, data.length - 1)], 524_288);
+    await g.sync();
+    await g.close();
+    expect(sha256(await fs.readFile(p))).toBe(sha256(data));
+  });
+
+  it('continues short inline writes until every byte is written', async () => {
+    const data = seededBytes(10_001, 3);
+    const h = new TwoWayHandle(20_000, 7);
+    const f = new DataFile(h, 'mem');
+    await f.write([data.subarray(0, 5000), data.subarray(5000)], 100);
+    expect(sha256(h.data.subarray(100, 10_101))).toBe(sha256(data));
+    expect(h.inlineCalls).toBe(Math.ceil(10_001 / 7));
+    expect(h.poolCalls).toBe(0);
+  });
+
+  it(`a write that holds the thread longer than ${SLOW_INLINE_WRITE_MS} ms sends every later write to the thread pool`, async () => {
+    const h = new TwoWayHandle(300);
+    const f = new DataFile(h, 'mem');
+    await f.write([seededBytes(100, 1)], 0);
+    expect(f.writesInline).toBe(true);
+    h.inlineDelayMs = SLOW_INLINE_WRITE_MS + 5;
+    await f.write([seededBytes(100, 2)], 100);
+    expect(f.writesInline).toBe(false);
+    h.inlineDelayMs = 0;
+    await f.write([seededBytes(100, 3)], 200);
+    expect({ inline: h.inlineCalls, pool: h.poolCalls }).toEqual({ inline: 2, pool: 1 });
+    expect(sha256(h.data)).toBe(sha256(Buffer.concat([seededBytes(100, 1), seededBytes(100, 2), seededBytes(100, 3)])));
+  });
+
+  it('inlineWrites false, or a handle without writevNow, writes through the thread pool', async () => {
+    const off = new TwoWayHandle(10);
+    const f = new DataFile(off, 'mem', { inlineWrites: false });
+    expect(f.writesInline).toBe(false);
+    await f.write([seededBytes(10, 1)], 0);
+    expect({ inline: off.inlineCalls, pool: off.poolCalls }).toEqual({ inline: 0, pool: 1 });
+    const p = path.join(dir, 'pool.part');
+    const g = await openDataFile(p, { size: 10, fresh: true, inlineWrites: false });
+    expect(g.writesInline).toBe(false);
+    await g.write([seededBytes(10, 2)], 0);
+    await g.close();
+    expect(sha256(await fs.readFile(p))).toBe(sha256(seededBytes(10, 2)));
+  });
+
+  it('an inline write error is the same one-line file-system error as a pooled one (disk full)', async () => {
+    const h = new TwoWayHandle(10);
+    h.inlineError = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const e = await new DataFile(h, '/d/f.part').write([seededBytes(3, 1)], 0).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: 'FILE_SYSTEM', retryable: false });
+    expect((e as Error).message).toContain('/d/f.part');
+    expect((e as { hint?: string }).hint).toMatch(/disk is full/);
+  });
+});
