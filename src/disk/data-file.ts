@@ -26,6 +26,20 @@ export interface DataFileHandle {
  */
 export const WRITE_BACK_BYTES = 16 * 1024 * 1024;
 
+/** The smallest write-back step (see writeBackStep). */
+export const MIN_WRITE_BACK_BYTES = 1024 * 1024;
+
+/**
+ * The write-back step for a file with `left` bytes still to be written: WRITE_BACK_BYTES, and
+ * near the end a quarter of what is left (at least MIN_WRITE_BACK_BYTES), so the last sync, the
+ * one the download waits for, has about 1 MiB to write instead of up to 16 (on the benchmark
+ * machine the wait after the last byte of a capped 256 MiB download went from 35 to 28 ms,
+ * medians of 6; unthrottled 1 GiB did not get slower).
+ */
+export function writeBackStep(left: number): number {
+  return Math.min(WRITE_BACK_BYTES, Math.max(MIN_WRITE_BACK_BYTES, Math.floor(left / 4)));
+}
+
 /**
  * A write done on the calling thread that takes longer than this (ms) moves the file's later
  * writes to libuv's thread pool (see DataFileOptions.inlineWrites).
@@ -66,7 +80,7 @@ export class DataFile {
   /** The file's path, for messages. */
   readonly path: string;
   private readonly handle: DataFileHandle;
-  private readonly writeBackBytes: number;
+  private writeBackBytes: number;
   /** Writes go through `writevNow` (see DataFileOptions.inlineWrites). */
   private inline: boolean;
   private closed = false;
@@ -124,6 +138,11 @@ export class DataFile {
     } catch (e) {
       throw fileSystemError(e, 'write to', this.path);
     }
+  }
+
+  /** Change the write-back step (see DataFileOptions.writeBackBytes); 0 turns write-back off. */
+  setWriteBackBytes(bytes: number): void {
+    this.writeBackBytes = bytes;
   }
 
   /** One write on the calling thread; a slow one ends inline writes for this file. */

@@ -10,7 +10,7 @@ import type { ProbeResult } from '../core/types.js';
 import { formatBytes } from '../core/units.js';
 import { rangeBytes, rangesWithout, trustedRanges, writtenTrust } from '../core/written-ranges.js';
 import type { ControlState } from '../disk/control-file.js';
-import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
+import { openDataFile, removeIfExists, WRITE_BACK_BYTES, writeBackStep } from '../disk/data-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import { statOrUndefined } from './download-support.js';
 import { recordPacer } from './record-pacer.js';
@@ -112,6 +112,7 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
   );
   const writer: PositionalWriter = {
     write: async (buffers, position) => {
+      if (ctx.fsync) file.setWriteBackBytes(writeBackStep(size - map.doneBytes));
       await file.write(buffers, position);
       pacer.poke();
     },
