@@ -40,11 +40,25 @@ export function writeBackStep(left: number): number {
   return Math.min(WRITE_BACK_BYTES, Math.max(MIN_WRITE_BACK_BYTES, Math.floor(left / 4)));
 }
 
-/**
- * A write done on the calling thread that takes longer than this (ms) moves the file's later
- * writes to libuv's thread pool (see DataFileOptions.inlineWrites).
- */
+/** An inline write that takes longer than this (ms) counts as slow (see slowWritesEndInline). */
 export const SLOW_INLINE_WRITE_MS = 20;
+
+/** The inline writes looked back on: a file's last this many. */
+export const INLINE_WINDOW = 16;
+
+/**
+ * Whether a file's writes should leave the calling thread, given its recent inline writes as
+ * bits (bit i set: the i-th write back was slow; only the low INLINE_WINDOW bits count): when half
+ * of them were slow, the file system makes every write wait (a network or FUSE mount), so each one
+ * would stall the sockets. An occasional long write is the kernel pacing a fast writer to the
+ * disk (dirty-page throttling: 2-6 writes of 20-135 ms per GiB on the benchmark machine); the
+ * thread pool would not make the disk faster, only each write dearer.
+ */
+export function slowWritesEndInline(recent: number): boolean {
+  let slow = 0;
+  for (let bits = recent & ((1 << INLINE_WINDOW) - 1); bits !== 0; bits &= bits - 1) slow++;
+  return slow * 2 >= INLINE_WINDOW;
+}
 
 /** How an open data file behaves. */
 export interface DataFileOptions {
@@ -60,9 +74,9 @@ export interface DataFileOptions {
    * takes well under a millisecond, less than handing it to the thread pool and waiting for the
    * answer, whose queue lock the event loop contends for with the pool's threads (on the 2-core
    * benchmark machine, 1 GiB unthrottled took 3.8 s wall and 5.0 s CPU with thread-pool writes,
-   * 1.9 s and 2.0 s inline; medians of 5). A write that takes longer than SLOW_INLINE_WRITE_MS
-   * (a slow or network file system, the kernel throttling dirty pages) sends every later write
-   * of the file to the thread pool, so the sockets keep being read.
+   * 1.9 s and 2.0 s inline; medians of 5). A file system that makes most writes wait (see
+   * slowWritesEndInline) sends the file's later writes to the thread pool, so the sockets keep
+   * being read.
    */
   inlineWrites?: boolean;
 }
@@ -83,6 +97,8 @@ export class DataFile {
   private writeBackBytes: number;
   /** Writes go through `writevNow` (see DataFileOptions.inlineWrites). */
   private inline: boolean;
+  /** The last inline writes, newest in bit 0: set when one was slow. */
+  private recentSlow = 0;
   private closed = false;
   /** Bytes written since the last fdatasync began. */
   private unsynced = 0;
@@ -145,11 +161,13 @@ export class DataFile {
     this.writeBackBytes = bytes;
   }
 
-  /** One write on the calling thread; a slow one ends inline writes for this file. */
+  /** One write on the calling thread; enough slow ones end inline writes for this file. */
   private writeNow(buffers: readonly Uint8Array[], position: number): number {
     const started = performance.now();
     const n = (this.handle.writevNow as NonNullable<DataFileHandle['writevNow']>)(buffers, position);
-    if (performance.now() - started > SLOW_INLINE_WRITE_MS) this.inline = false;
+    const slow = performance.now() - started > SLOW_INLINE_WRITE_MS ? 1 : 0;
+    this.recentSlow = ((this.recentSlow << 1) | slow) & ((1 << INLINE_WINDOW) - 1);
+    if (slow === 1 && slowWritesEndInline(this.recentSlow)) this.inline = false;
     return n;
   }
 

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataFile, type DataFileHandle, openDataFile, SLOW_INLINE_WRITE_MS } from '../../src/disk/data-file.js';
+import { DataFile, type DataFileHandle, INLINE_WINDOW, openDataFile, SLOW_INLINE_WRITE_MS, slowWritesEndInline } from '../../src/disk/data-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -103,18 +103,41 @@ describe('DataFile writes on the calling thread', () => {
     expect(h.poolCalls).toBe(0);
   });
 
-  it(`a write that holds the thread longer than ${SLOW_INLINE_WRITE_MS} ms sends every later write to the thread pool`, async () => {
-    const h = new TwoWayHandle(300);
+  it('an occasional slow write (the kernel pacing a fast writer) keeps writes inline', async () => {
+    const h = new TwoWayHandle(64 * 100);
     const f = new DataFile(h, 'mem');
-    await f.write([seededBytes(100, 1)], 0);
+    for (let i = 0; i < 64; i++) {
+      // One slow write in four: a quarter of the window, below the half that ends inline writes.
+      h.inlineDelayMs = i % 4 === 0 ? SLOW_INLINE_WRITE_MS + 2 : 0;
+      await f.write([seededBytes(100, i + 1)], i * 100);
+    }
     expect(f.writesInline).toBe(true);
-    h.inlineDelayMs = SLOW_INLINE_WRITE_MS + 5;
-    await f.write([seededBytes(100, 2)], 100);
-    expect(f.writesInline).toBe(false);
-    h.inlineDelayMs = 0;
-    await f.write([seededBytes(100, 3)], 200);
-    expect({ inline: h.inlineCalls, pool: h.poolCalls }).toEqual({ inline: 2, pool: 1 });
-    expect(sha256(h.data)).toBe(sha256(Buffer.concat([seededBytes(100, 1), seededBytes(100, 2), seededBytes(100, 3)])));
+    expect({ inline: h.inlineCalls, pool: h.poolCalls }).toEqual({ inline: 64, pool: 0 });
+  });
+
+  it(`when half of the last ${INLINE_WINDOW} writes took longer than ${SLOW_INLINE_WRITE_MS} ms, later writes go to the thread pool, byte-exact`, async () => {
+    const n = INLINE_WINDOW / 2 + 3;
+    const h = new TwoWayHandle(100 * n);
+    const f = new DataFile(h, 'mem');
+    const parts: Uint8Array[] = [];
+    h.inlineDelayMs = SLOW_INLINE_WRITE_MS + 2;
+    for (let i = 0; i < n; i++) {
+      if (i === INLINE_WINDOW / 2) expect(f.writesInline).toBe(false);
+      parts.push(seededBytes(100, i + 1));
+      await f.write([parts[i]], i * 100);
+    }
+    expect({ inline: h.inlineCalls, pool: h.poolCalls }).toEqual({ inline: INLINE_WINDOW / 2, pool: 3 });
+    expect(sha256(h.data)).toBe(sha256(Buffer.concat(parts)));
+  });
+
+  it('slowWritesEndInline counts the slow writes of the window only', () => {
+    expect(slowWritesEndInline(0)).toBe(false);
+    expect(slowWritesEndInline(0b0101_0101_0101_0101)).toBe(true);
+    expect(slowWritesEndInline(0b0001_0001_0001_0001)).toBe(false);
+    expect(slowWritesEndInline(0b0111_1111)).toBe(false);
+    expect(slowWritesEndInline(0b1111_1111)).toBe(true);
+    // Bits older than the window do not count.
+    expect(slowWritesEndInline(0b1111_1111 << INLINE_WINDOW)).toBe(false);
   });
 
   it('inlineWrites false, or a handle without writevNow, writes through the thread pool', async () => {
