@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileSystemError, fsyncDir } from './data-file.js';
+import { fileSystemError, fsyncDir } from './file-ops.js';
 
 /**
  * Replace `filePath` with `text` atomically: write `filePath.tmp-<pid>` (or `tmpPath`), fsync it, rename it over

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { abortedError, FerryError } from '../core/errors.js';
 import type { Checksum } from '../core/options.js';
 import { cryptoModule } from '../lazy-builtins.js';
-import { fileSystemError } from './data-file.js';
+import { fileSystemError } from './file-ops.js';
 
 /** A supported hash algorithm, by its canonical name. */
 export type ChecksumAlgorithm = Checksum['algorithm'];

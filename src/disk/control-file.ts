@@ -36,7 +36,7 @@ import { FerryError } from '../core/errors.js';
 import { withoutUserinfo } from '../core/resume.js';
 import type { ByteRange } from '../core/types.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { errnoCode, fileSystemError, removeIfExists } from './data-file.js';
+import { errnoCode, fileSystemError, removeIfExists } from './file-ops.js';
 
 /** The newest control file version this build writes and reads. */
 export const CONTROL_VERSION = 1;

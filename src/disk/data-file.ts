@@ -1,11 +1,13 @@
 /**
- * The data file: positional writes at exact offsets into a preallocated partial file, then an
- * atomic rename to the final name. This is the hot write path of a download.
+ * The data file: positional writes at exact offsets into a preallocated partial file, with syncs
+ * during and after the download. This is the hot write path of a download (the rename into place
+ * is in file-ops.ts).
  */
 import { constants, promises as fs, writevSync } from 'node:fs';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FerryError, isFerryError } from '../core/errors.js';
+import { FerryError } from '../core/errors.js';
+import { fileSystemError } from './file-ops.js';
+import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS, slowWritesEndInline } from './write-policy.js';
 
 /** The part of an open file a DataFile needs (a `fs/promises` FileHandle satisfies it). */
 export interface DataFileHandle {
@@ -17,47 +19,6 @@ export interface DataFileHandle {
   truncate(len: number): Promise<void>;
   stat(): Promise<{ size: number }>;
   close(): Promise<void>;
-}
-
-/**
- * Bytes written between two background syncs when write-back is on: small enough that the last
- * sync of a download has little left to write (it waits for at most about this much plus what
- * arrived during the sync before it), large enough that the syncs stay few.
- */
-export const WRITE_BACK_BYTES = 16 * 1024 * 1024;
-
-/** The smallest write-back step (see writeBackStep). */
-export const MIN_WRITE_BACK_BYTES = 1024 * 1024;
-
-/**
- * The write-back step for a file with `left` bytes still to be written: WRITE_BACK_BYTES, and
- * near the end a quarter of what is left (at least MIN_WRITE_BACK_BYTES), so the last sync, the
- * one the download waits for, has about 1 MiB to write instead of up to 16 (on the benchmark
- * machine the wait after the last byte of a capped 256 MiB download went from 35 to 28 ms,
- * medians of 6; unthrottled 1 GiB did not get slower).
- */
-export function writeBackStep(left: number): number {
-  return Math.min(WRITE_BACK_BYTES, Math.max(MIN_WRITE_BACK_BYTES, Math.floor(left / 4)));
-}
-
-/** An inline write that takes longer than this (ms) counts as slow (see slowWritesEndInline). */
-export const SLOW_INLINE_WRITE_MS = 20;
-
-/** The inline writes looked back on: a file's last this many. */
-export const INLINE_WINDOW = 16;
-
-/**
- * Whether a file's writes should leave the calling thread, given its recent inline writes as
- * bits (bit i set: the i-th write back was slow; only the low INLINE_WINDOW bits count): when half
- * of them were slow, the file system makes every write wait (a network or FUSE mount), so each one
- * would stall the sockets. An occasional long write is the kernel pacing a fast writer to the
- * disk (dirty-page throttling: 2-6 writes of 20-135 ms per GiB on the benchmark machine); the
- * thread pool would not make the disk faster, only each write dearer.
- */
-export function slowWritesEndInline(recent: number): boolean {
-  let slow = 0;
-  for (let bits = recent & ((1 << INLINE_WINDOW) - 1); bits !== 0; bits &= bits - 1) slow++;
-  return slow * 2 >= INLINE_WINDOW;
 }
 
 /** How an open data file behaves. */
@@ -116,7 +77,7 @@ export class DataFile {
     this.inline = (options.inlineWrites ?? true) && handle.writevNow !== undefined;
   }
 
-  /** Writes are done on the calling thread (false once one was slow, or when never on). */
+  /** Writes are done on the calling thread (false once most recent ones were slow, or when never on). */
   get writesInline(): boolean {
     return this.inline;
   }
@@ -256,109 +217,6 @@ export async function openDataFile(filePath: string, options: { size?: number; f
     throw fileSystemError(e, 'preallocate', filePath);
   }
   return new DataFile(inlineCapable(handle), filePath, { writeBackBytes: options.writeBackBytes, inlineWrites: options.inlineWrites });
-}
-
-/**
- * Move the finished partial file to its final name (replacing any file there), then fsync the
- * directory so the rename itself survives a crash (unless `durable` is false). `syncDir` does
- * that sync (default fsyncDir; a DirSyncs shares one sync among renames close together).
- */
-export async function finalizeFile(
-  partPath: string,
-  finalPath: string,
-  options: { durable?: boolean; syncDir?: (dir: string) => Promise<void> } = {},
-): Promise<void> {
-  try {
-    await fs.rename(partPath, finalPath);
-  } catch (e) {
-    throw fileSystemError(e, `rename ${partPath} to`, finalPath);
-  }
-  if (options.durable === false) return;
-  const syncDir = options.syncDir ?? fsyncDir;
-  await syncDir(path.dirname(finalPath));
-  if (path.resolve(path.dirname(partPath)) !== path.resolve(path.dirname(finalPath))) {
-    await syncDir(path.dirname(partPath));
-  }
-}
-
-/** Set the modification (and access) time of a file, e.g. to the server's Last-Modified. */
-export async function setMtime(filePath: string, date: Date): Promise<void> {
-  try {
-    await fs.utimes(filePath, date, date);
-  } catch (e) {
-    throw fileSystemError(e, 'set the time of', filePath);
-  }
-}
-
-/** Delete a file; a missing file is not an error. Resolves true when a file was removed. */
-export async function removeIfExists(filePath: string): Promise<boolean> {
-  try {
-    await fs.unlink(filePath);
-    return true;
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return false;
-    throw fileSystemError(e, 'remove', filePath);
-  }
-}
-
-/**
- * fsync a directory so that renames and creations inside it are durable. File systems and
- * platforms that cannot sync a directory (EISDIR/EINVAL/ENOTSUP/EPERM) are tolerated.
- */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch (e) {
-    const code = errnoCode(e);
-    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EPERM') {
-      throw fileSystemError(e, 'sync the directory', dir);
-    }
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
-}
-
-const HINTS: Record<string, string> = {
-  ENOSPC: 'the disk is full: free some space, then resume',
-  EDQUOT: 'the disk quota is exceeded: free some space, then resume',
-  EACCES: 'permission denied: check the permissions of the file and its directory',
-  EPERM: 'operation not permitted: check the permissions of the file and its directory',
-  EROFS: 'the file system is read-only: choose another directory with -d/--dir',
-  ENOENT: 'the directory does not exist: create it or choose another with -d/--dir',
-  ENOTDIR: 'a part of the path is not a directory',
-  EISDIR: 'a directory is in the way: choose another output name',
-  EFBIG: 'the file is too large for this file system',
-  ENAMETOOLONG: 'the file name is too long: choose a shorter one with -o/--output',
-  EMFILE: 'too many open files: download fewer files at once',
-  ENFILE: 'too many open files on this system: download fewer files at once',
-  EIO: 'the disk reported an I/O error: check the drive',
-  EXDEV: 'the partial file and the output are on different file systems',
-  EBUSY: 'the file is in use by another program',
-};
-
-const RETRYABLE = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
-
-/**
- * Turn a Node.js file-system error into FerryError FILE_SYSTEM naming the path, with a hint for
- * common causes. A FerryError passes through unchanged.
- */
-export function fileSystemError(e: unknown, action: string, filePath: string): FerryError {
-  if (isFerryError(e)) return e;
-  const code = errnoCode(e);
-  const detail = e instanceof Error ? e.message : String(e);
-  return new FerryError('FILE_SYSTEM', `cannot ${action} ${filePath}: ${detail}`, {
-    hint: code === undefined ? undefined : HINTS[code],
-    retryable: code !== undefined && RETRYABLE.has(code),
-    cause: e,
-  });
-}
-
-/** The `code` of a Node.js system error (ENOENT, ...), if any. */
-export function errnoCode(e: unknown): string | undefined {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /** Invariant: positions and sizes are non-negative safe integers. */

@@ -3,7 +3,7 @@
  * the same time share one fsync of that directory instead of one each.
  */
 import path from 'node:path';
-import { fsyncDir } from './data-file.js';
+import { fsyncDir } from './file-ops.js';
 
 /** One directory's sync in flight, and the one queued to start after it, if any. */
 interface Pending {

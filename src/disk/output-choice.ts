@@ -9,7 +9,7 @@ import { FerryError } from '../core/errors.js';
 import { isAlreadyComplete, isControlFor, isFinishedBeside } from '../core/resume.js';
 import type { RemoteInfo } from '../core/types.js';
 import { type ControlState, loadControl } from './control-file.js';
-import { errnoCode, fileSystemError } from './data-file.js';
+import { errnoCode, fileSystemError } from './file-ops.js';
 import { candidateName, MAX_CANDIDATES, type OutputClaim, type OutputClaims } from './output-claims.js';
 
 /** What is on disk at one candidate. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import type { RemoteInfo } from '../core/types.js';
 import { type ControlState, saveControl } from './control-file.js';
-import { fileSystemError, fsyncDir } from './data-file.js';
+import { fileSystemError, fsyncDir } from './file-ops.js';
 import type { OutputPaths } from './output-claims.js';
 
 /** What to continue: the remote file as probed, and who records the control file. */

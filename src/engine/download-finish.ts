@@ -4,7 +4,7 @@ import type { Checksum } from '../core/options.js';
 import type { ProbeResult } from '../core/types.js';
 import { verifyChecksum } from '../disk/checksum.js';
 import { removeControl } from '../disk/control-file.js';
-import { finalizeFile, removeIfExists, setMtime } from '../disk/data-file.js';
+import { finalizeFile, removeIfExists, setMtime } from '../disk/file-ops.js';
 import type { OutputPaths } from '../disk/output-claims.js';
 import type { DownloadContext } from './download-context.js';
 

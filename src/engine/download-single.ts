@@ -1,7 +1,9 @@
 /** The single-connection phase of a Download into its `.part`: no ranges or no length, no resume. */
 import type { ProbeResult, Source } from '../core/types.js';
-import { openDataFile, removeIfExists, WRITE_BACK_BYTES } from '../disk/data-file.js';
+import { openDataFile } from '../disk/data-file.js';
+import { removeIfExists } from '../disk/file-ops.js';
 import type { OutputPaths } from '../disk/output-claims.js';
+import { WRITE_BACK_BYTES } from '../disk/write-policy.js';
 import { type DownloadContext, downloadLimiter } from './download-context.js';
 import { runSingleConnection, type SingleOutcome } from './single-connection.js';
 

@@ -7,7 +7,8 @@
  */
 import { PieceMap } from '../core/piece-map.js';
 import type { ProbeResult } from '../core/types.js';
-import { type DataFile, errnoCode, openDataFile, removeIfExists } from '../disk/data-file.js';
+import { type DataFile, openDataFile } from '../disk/data-file.js';
+import { errnoCode, removeIfExists } from '../disk/file-ops.js';
 import type { SegmentedOutcome } from './segmented-run.js';
 import type { Transfer } from './transfer.js';
 

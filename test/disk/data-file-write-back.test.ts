@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { DataFile, type DataFileHandle, MIN_WRITE_BACK_BYTES, openDataFile, WRITE_BACK_BYTES, writeBackStep } from '../../src/disk/data-file.js';
+import { DataFile, type DataFileHandle, openDataFile } from '../../src/disk/data-file.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -79,17 +79,6 @@ describe('DataFile write-back', () => {
     // Nothing written since: no third.
     expect(h.syncs.length).toBe(2);
     expect(f.writeBacks).toBe(2);
-  });
-
-  it('the step shrinks near the end: a quarter of what is left, between 1 and 16 MiB', () => {
-    const MiB = 1024 * 1024;
-    expect(writeBackStep(1024 * MiB)).toBe(WRITE_BACK_BYTES);
-    expect(writeBackStep(64 * MiB)).toBe(16 * MiB);
-    expect(writeBackStep(64 * MiB - 4)).toBe(16 * MiB - 1);
-    expect(writeBackStep(8 * MiB)).toBe(2 * MiB);
-    expect(writeBackStep(4 * MiB)).toBe(MIN_WRITE_BACK_BYTES);
-    expect(writeBackStep(1)).toBe(MIN_WRITE_BACK_BYTES);
-    expect(writeBackStep(0)).toBe(MIN_WRITE_BACK_BYTES);
   });
 
   it('a smaller step set during the download starts the next background fdatasync sooner; 0 stops them', async () => {

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
-import { DataFile, type DataFileHandle, fileSystemError, finalizeFile, fsyncDir, openDataFile, removeIfExists, setMtime } from '../../src/disk/data-file.js';
+import { DataFile, type DataFileHandle, openDataFile } from '../../src/disk/data-file.js';
+import { fileSystemError, finalizeFile, fsyncDir, removeIfExists, setMtime } from '../../src/disk/file-ops.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataFile, type DataFileHandle, INLINE_WINDOW, openDataFile, SLOW_INLINE_WRITE_MS, slowWritesEndInline } from '../../src/disk/data-file.js';
+import { DataFile, type DataFileHandle, openDataFile } from '../../src/disk/data-file.js';
+import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS } from '../../src/disk/write-policy.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -128,16 +129,6 @@ describe('DataFile writes on the calling thread', () => {
     }
     expect({ inline: h.inlineCalls, pool: h.poolCalls }).toEqual({ inline: INLINE_WINDOW / 2, pool: 3 });
     expect(sha256(h.data)).toBe(sha256(Buffer.concat(parts)));
-  });
-
-  it('slowWritesEndInline counts the slow writes of the window only', () => {
-    expect(slowWritesEndInline(0)).toBe(false);
-    expect(slowWritesEndInline(0b0101_0101_0101_0101)).toBe(true);
-    expect(slowWritesEndInline(0b0001_0001_0001_0001)).toBe(false);
-    expect(slowWritesEndInline(0b0111_1111)).toBe(false);
-    expect(slowWritesEndInline(0b1111_1111)).toBe(true);
-    // Bits older than the window do not count.
-    expect(slowWritesEndInline(0b1111_1111 << INLINE_WINDOW)).toBe(false);
   });
 
   it('inlineWrites false, or a handle without writevNow, writes through the thread pool', async () => {

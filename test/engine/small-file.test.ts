@@ -6,8 +6,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fsyncDir } from '../../src/disk/data-file.js';
 import { DirSyncs } from '../../src/disk/dir-sync.js';
+import { fsyncDir } from '../../src/disk/file-ops.js';
 import { useEngineFixture } from '../helpers/engine-fixture.js';
 import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
 import { namesDuring } from '../helpers/names-during.js';

@@ -1,0 +1,110 @@
+/**
+ * File-system steps on paths (the rename into place, times, removal, directory syncs) and the
+ * one-line errors every disk module gives for a failed system call.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { FerryError, isFerryError } from '../core/errors.js';
+
+/**
+ * Move the finished partial file to its final name (replacing any file there), then fsync the
+ * directory so the rename itself survives a crash (unless `durable` is false). `syncDir` does
+ * that sync (default fsyncDir; a DirSyncs shares one sync among renames close together).
+ */
+export async function finalizeFile(
+  partPath: string,
+  finalPath: string,
+  options: { durable?: boolean; syncDir?: (dir: string) => Promise<void> } = {},
+): Promise<void> {
+  try {
+    await fs.rename(partPath, finalPath);
+  } catch (e) {
+    throw fileSystemError(e, `rename ${partPath} to`, finalPath);
+  }
+  if (options.durable === false) return;
+  const syncDir = options.syncDir ?? fsyncDir;
+  await syncDir(path.dirname(finalPath));
+  if (path.resolve(path.dirname(partPath)) !== path.resolve(path.dirname(finalPath))) {
+    await syncDir(path.dirname(partPath));
+  }
+}
+
+/** Set the modification (and access) time of a file, e.g. to the server's Last-Modified. */
+export async function setMtime(filePath: string, date: Date): Promise<void> {
+  try {
+    await fs.utimes(filePath, date, date);
+  } catch (e) {
+    throw fileSystemError(e, 'set the time of', filePath);
+  }
+}
+
+/** Delete a file; a missing file is not an error. Resolves true when a file was removed. */
+export async function removeIfExists(filePath: string): Promise<boolean> {
+  try {
+    await fs.unlink(filePath);
+    return true;
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return false;
+    throw fileSystemError(e, 'remove', filePath);
+  }
+}
+
+/**
+ * fsync a directory so that renames and creations inside it are durable. File systems and
+ * platforms that cannot sync a directory (EISDIR/EINVAL/ENOTSUP/EPERM) are tolerated.
+ */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (e) {
+    const code = errnoCode(e);
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EPERM') {
+      throw fileSystemError(e, 'sync the directory', dir);
+    }
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+const HINTS: Record<string, string> = {
+  ENOSPC: 'the disk is full: free some space, then resume',
+  EDQUOT: 'the disk quota is exceeded: free some space, then resume',
+  EACCES: 'permission denied: check the permissions of the file and its directory',
+  EPERM: 'operation not permitted: check the permissions of the file and its directory',
+  EROFS: 'the file system is read-only: choose another directory with -d/--dir',
+  ENOENT: 'the directory does not exist: create it or choose another with -d/--dir',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'a directory is in the way: choose another output name',
+  EFBIG: 'the file is too large for this file system',
+  ENAMETOOLONG: 'the file name is too long: choose a shorter one with -o/--output',
+  EMFILE: 'too many open files: download fewer files at once',
+  ENFILE: 'too many open files on this system: download fewer files at once',
+  EIO: 'the disk reported an I/O error: check the drive',
+  EXDEV: 'the partial file and the output are on different file systems',
+  EBUSY: 'the file is in use by another program',
+};
+
+const RETRYABLE = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
+
+/**
+ * Turn a Node.js file-system error into FerryError FILE_SYSTEM naming the path, with a hint for
+ * common causes. A FerryError passes through unchanged.
+ */
+export function fileSystemError(e: unknown, action: string, filePath: string): FerryError {
+  if (isFerryError(e)) return e;
+  const code = errnoCode(e);
+  const detail = e instanceof Error ? e.message : String(e);
+  return new FerryError('FILE_SYSTEM', `cannot ${action} ${filePath}: ${detail}`, {
+    hint: code === undefined ? undefined : HINTS[code],
+    retryable: code !== undefined && RETRYABLE.has(code),
+    cause: e,
+  });
+}
+
+/** The `code` of a Node.js system error (ENOENT, ...), if any. */
+export function errnoCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
