@@ -39,6 +39,25 @@ function recordingWriter(): PositionalWriter & { writes: Array<[number, number]>
 }
 
 describe('pumpSegment', () => {
+  it('a chunk that arrives after its claim was split away goes back to the stream at once, and the request stops', async () => {
+    const map = new PieceMap(40);
+    map.assign(1, { start: 0, end: 40 });
+    const chunks = [0, 1, 2].map((i) => Buffer.alloc(10, i));
+    // Another connection takes [10, 40) after the first chunk was read: the second is past the claim.
+    const stream = streamOf(chunks, (i) => {
+      if (i === 1) map.assign(2, { start: 10, end: 40 }, 1);
+    });
+    const writer = recordingWriter();
+    await pump(stream, { map, requestEnd: 40, batchBytes: 1 << 20, writer });
+    expect(writer.writes).toEqual([[0, 10]]);
+    expect(stream.cancelled).toBe(true);
+    // Both chunks came back: the written one after its write, the dropped one without any.
+    expect(stream.released).toHaveLength(2);
+    expect(stream.released).toContain(chunks[1]);
+    expect(map.done.covers(0, 10)).toBe(true);
+    expect(map.done.covers(10, 11)).toBe(false);
+  });
+
   it('batches behind a write in flight, marks done only after the write, and hands chunks back', async () => {
     const map = new PieceMap(40);
     map.assign(1, { start: 0, end: 40 });
