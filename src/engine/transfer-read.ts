@@ -43,9 +43,12 @@ export async function readClaim(conn: Connection, r: ClaimRead): Promise<void> {
     stream = first.stream;
     requestEnd = first.end;
   } else {
+    // The end asked for, read before the request: a split while it is made shrinks `claim.end`,
+    // and the pump must see that the response runs past the claim (to stop it, not read it out).
+    const asked = claim.end;
     // Each mirror's own validators guard its own ranges (they differ between servers).
-    stream = await conn.lane.source.read({ start: claim.pos, end: claim.end }, conn.lane.validators, conn.ctrl.signal);
-    requestEnd = claim.end;
+    stream = await conn.lane.source.read({ start: claim.pos, end: asked }, conn.lane.validators, conn.ctrl.signal);
+    requestEnd = asked;
   }
   conn.stream = stream;
   // Taken over while the request was being made: its response is not wanted.
