@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { DataFile, type DataFileHandle, openDataFile } from '../../src/disk/data-file.js';
 import { fileSystemError, finalizeFile, fsyncDir, removeIfExists, setMtime } from '../../src/disk/file-ops.js';
+import { MemoryHandle } from '../helpers/memory-handle.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -52,35 +53,6 @@ async function expectFsError(p: Promise<unknown>): Promise<FerryError> {
   expect(e).toBeInstanceOf(FerryError);
   expect((e as FerryError).code).toBe('FILE_SYSTEM');
   return e as FerryError;
-}
-
-/** An in-memory handle that accepts at most `max` bytes per writev call, as a kernel may. */
-class ShortWriteHandle implements DataFileHandle {
-  readonly data: Uint8Array;
-  readonly calls: { buffers: readonly Uint8Array[]; position: number }[] = [];
-  constructor(
-    size: number,
-    private readonly max: number,
-  ) {
-    this.data = new Uint8Array(size);
-  }
-  async writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }> {
-    this.calls.push({ buffers, position });
-    let written = 0;
-    for (const b of buffers) {
-      const n = Math.min(b.byteLength, this.max - written);
-      this.data.set(b.subarray(0, n), position + written);
-      written += n;
-      if (written === this.max) break;
-    }
-    return { bytesWritten: written };
-  }
-  async datasync(): Promise<void> {}
-  async truncate(): Promise<void> {}
-  async stat(): Promise<{ size: number }> {
-    return { size: this.data.length };
-  }
-  async close(): Promise<void> {}
 }
 
 describe('openDataFile', () => {
@@ -168,7 +140,7 @@ describe('DataFile.write', () => {
   });
 
   it('treats empty buffer lists and zero-length buffers as no-ops', async () => {
-    const h = new ShortWriteHandle(4, 4);
+    const h = new MemoryHandle(4, 4);
     const f = new DataFile(h, 'mem');
     await f.write([], 0);
     await f.write([new Uint8Array(0), new Uint8Array(0)], 2);
@@ -178,7 +150,7 @@ describe('DataFile.write', () => {
   it.each([1, 3, 7, 4096])('continues short writes of at most %i bytes until every byte is written', async (max) => {
     const data = bytes(10_001, 11);
     const bufs = [new Uint8Array(0), ...chunks(data, [5, 1, 4096, 0, 333])];
-    const h = new ShortWriteHandle(20_000, max);
+    const h = new MemoryHandle(20_000, max);
     const f = new DataFile(h, 'mem');
     await f.write(bufs, 9_000);
     expect(sha256(h.data.subarray(9_000, 19_001))).toBe(sha256(data));
@@ -192,7 +164,7 @@ describe('DataFile.write', () => {
   });
 
   it('fails instead of looping when a write makes no progress', async () => {
-    const h = new ShortWriteHandle(10, 0);
+    const h = new MemoryHandle(10, 0);
     const e = await expectFsError(new DataFile(h, '/x/f.part').write([bytes(5, 1)], 0));
     expect(e.message).toContain('/x/f.part');
     expect(e.message).toContain('no progress');
@@ -225,7 +197,7 @@ describe('DataFile.write', () => {
   });
 
   it('refuses invalid positions', async () => {
-    const f = new DataFile(new ShortWriteHandle(10, 10), 'mem');
+    const f = new DataFile(new MemoryHandle(10, 10), 'mem');
     for (const pos of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       await expectFsError(f.write([bytes(1, 1)], pos));
     }

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataFile, type DataFileHandle, openDataFile } from '../../src/disk/data-file.js';
+import { DataFile, openDataFile } from '../../src/disk/data-file.js';
 import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS } from '../../src/disk/write-policy.js';
+import { randomBytesSeeded as seededBytes, sha256 } from '../helpers/http-server.js';
+import { InlineMemoryHandle } from '../helpers/memory-handle.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,67 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
-
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-function seededBytes(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed | 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-/**
- * An in-memory handle with both kinds of write, counting which one served each call. `max` caps
- * the bytes per call (a short write); `inlineDelayMs` makes each inline write hold the thread.
- */
-class TwoWayHandle implements DataFileHandle {
-  readonly data: Uint8Array;
-  inlineCalls = 0;
-  poolCalls = 0;
-  inlineDelayMs = 0;
-  inlineError?: Error;
-  constructor(
-    size: number,
-    private readonly max = Number.POSITIVE_INFINITY,
-  ) {
-    this.data = new Uint8Array(size);
-  }
-  private put(buffers: readonly Uint8Array[], position: number): number {
-    let written = 0;
-    for (const b of buffers) {
-      const n = Math.min(b.byteLength, this.max - written);
-      this.data.set(b.subarray(0, n), position + written);
-      written += n;
-      if (written === this.max) break;
-    }
-    return written;
-  }
-  writevNow(buffers: readonly Uint8Array[], position: number): number {
-    this.inlineCalls++;
-    if (this.inlineError) throw this.inlineError;
-    const until = performance.now() + this.inlineDelayMs;
-    while (performance.now() < until) {
-      // holding the thread, as a write into a throttled page cache does
-    }
-    return this.put(buffers, position);
-  }
-  async writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }> {
-    this.poolCalls++;
-    return { bytesWritten: this.put(buffers, position) };
-  }
-  async datasync(): Promise<void> {}
-  async truncate(): Promise<void> {}
-  async stat(): Promise<{ size: number }> {
-    return { size: this.data.length };
-  }
-  async close(): Promise<void> {}
-}
 
 describe('DataFile writes on the calling thread', () => {
   it('a file opened by openDataFile writes inline, byte-exact at the edges (0, 1 byte, piece ends), also after a reopen', async () => {
@@ -96,7 +36,7 @@ describe('DataFile writes on the calling thread', () => {
 
   it('continues short inline writes until every byte is written', async () => {
     const data = seededBytes(10_001, 3);
-    const h = new TwoWayHandle(20_000, 7);
+    const h = new InlineMemoryHandle(20_000, 7);
     const f = new DataFile(h, 'mem');
     await f.write([data.subarray(0, 5000), data.subarray(5000)], 100);
     expect(sha256(h.data.subarray(100, 10_101))).toBe(sha256(data));
@@ -105,7 +45,7 @@ describe('DataFile writes on the calling thread', () => {
   });
 
   it('an occasional slow write (the kernel pacing a fast writer) keeps writes inline', async () => {
-    const h = new TwoWayHandle(64 * 100);
+    const h = new InlineMemoryHandle(64 * 100);
     const f = new DataFile(h, 'mem');
     for (let i = 0; i < 64; i++) {
       // One slow write in four: a quarter of the window, below the half that ends inline writes.
@@ -118,7 +58,7 @@ describe('DataFile writes on the calling thread', () => {
 
   it(`when half of the last ${INLINE_WINDOW} writes took longer than ${SLOW_INLINE_WRITE_MS} ms, later writes go to the thread pool, byte-exact`, async () => {
     const n = INLINE_WINDOW / 2 + 3;
-    const h = new TwoWayHandle(100 * n);
+    const h = new InlineMemoryHandle(100 * n);
     const f = new DataFile(h, 'mem');
     const parts: Uint8Array[] = [];
     h.inlineDelayMs = SLOW_INLINE_WRITE_MS + 2;
@@ -132,7 +72,7 @@ describe('DataFile writes on the calling thread', () => {
   });
 
   it('inlineWrites false, or a handle without writevNow, writes through the thread pool', async () => {
-    const off = new TwoWayHandle(10);
+    const off = new InlineMemoryHandle(10);
     const f = new DataFile(off, 'mem', { inlineWrites: false });
     expect(f.writesInline).toBe(false);
     await f.write([seededBytes(10, 1)], 0);
@@ -146,7 +86,7 @@ describe('DataFile writes on the calling thread', () => {
   });
 
   it('an inline write error is the same one-line file-system error as a pooled one (disk full)', async () => {
-    const h = new TwoWayHandle(10);
+    const h = new InlineMemoryHandle(10);
     h.inlineError = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     const e = await new DataFile(h, '/d/f.part').write([seededBytes(3, 1)], 0).catch((err: unknown) => err);
     expect(e).toMatchObject({ code: 'FILE_SYSTEM', retryable: false });
