@@ -7,7 +7,7 @@ import { constants, promises as fs, writevSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
 import { fileSystemError } from './file-ops.js';
-import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS, slowWritesEndInline } from './write-policy.js';
+import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS, slowWritesEndInline, writeBackStep } from './write-policy.js';
 
 /** The part of an open file a DataFile needs (a `fs/promises` FileHandle satisfies it). */
 export interface DataFileHandle {
@@ -30,6 +30,12 @@ export interface DataFileOptions {
    * `sync()`).
    */
   writeBackBytes?: number;
+  /**
+   * The bytes still to be written into the file when it is opened: with write-back on, the step
+   * shrinks near their end (see writeBackStep), so the last sync has little left. Undefined: the
+   * step stays `writeBackBytes`.
+   */
+  bytesToWrite?: number;
   /**
    * Write on the calling thread (default true, when the handle can): a write into the page cache
    * takes well under a millisecond, less than handing it to the thread pool and waiting for the
@@ -55,9 +61,11 @@ export class DataFile {
   /** The file's path, for messages. */
   readonly path: string;
   private readonly handle: DataFileHandle;
-  private writeBackBytes: number;
-  /** Writes go through `writevNow` (see DataFileOptions.inlineWrites). */
-  private inline: boolean;
+  private readonly writeBackBytes: number;
+  /** Bytes still to be written (DataFileOptions.bytesToWrite), counted down by each write. */
+  private bytesToWrite: number | undefined;
+  /** The handle's write on the calling thread while writes are inline (see DataFileOptions.inlineWrites). */
+  private writevNow: DataFileHandle['writevNow'];
   /** The last inline writes, newest in bit 0: set when one was slow. */
   private recentSlow = 0;
   private closed = false;
@@ -74,12 +82,13 @@ export class DataFile {
     this.handle = handle;
     this.path = filePath;
     this.writeBackBytes = options.writeBackBytes ?? 0;
-    this.inline = (options.inlineWrites ?? true) && handle.writevNow !== undefined;
+    this.bytesToWrite = options.bytesToWrite;
+    this.writevNow = (options.inlineWrites ?? true) ? handle.writevNow?.bind(handle) : undefined;
   }
 
   /** Writes are done on the calling thread (false once most recent ones were slow, or when never on). */
   get writesInline(): boolean {
-    return this.inline;
+    return this.writevNow !== undefined;
   }
 
   /**
@@ -96,8 +105,10 @@ export class DataFile {
       let pending = buffers;
       let at = position;
       for (;;) {
-        const bytesWritten = this.inline ? this.writeNow(pending, at) : (await this.handle.writev(pending, at)).bytesWritten;
+        const inline = this.writevNow;
+        const bytesWritten = inline ? this.writeNow(inline, pending, at) : (await this.handle.writev(pending, at)).bytesWritten;
         this.unsynced += bytesWritten;
+        if (this.bytesToWrite !== undefined) this.bytesToWrite -= bytesWritten;
         if (bytesWritten === remaining) {
           this.maybeWriteBack();
           return;
@@ -117,18 +128,13 @@ export class DataFile {
     }
   }
 
-  /** Change the write-back step (see DataFileOptions.writeBackBytes); 0 turns write-back off. */
-  setWriteBackBytes(bytes: number): void {
-    this.writeBackBytes = bytes;
-  }
-
-  /** One write on the calling thread; enough slow ones end inline writes for this file. */
-  private writeNow(buffers: readonly Uint8Array[], position: number): number {
+  /** One write on the calling thread with `writevNow`; enough slow ones end inline writes for this file. */
+  private writeNow(writevNow: NonNullable<DataFileHandle['writevNow']>, buffers: readonly Uint8Array[], position: number): number {
     const started = performance.now();
-    const n = (this.handle.writevNow as NonNullable<DataFileHandle['writevNow']>)(buffers, position);
+    const n = writevNow(buffers, position);
     const slow = performance.now() - started > SLOW_INLINE_WRITE_MS ? 1 : 0;
     this.recentSlow = ((this.recentSlow << 1) | slow) & ((1 << INLINE_WINDOW) - 1);
-    if (slow === 1 && slowWritesEndInline(this.recentSlow)) this.inline = false;
+    if (slow === 1 && slowWritesEndInline(this.recentSlow)) this.writevNow = undefined;
     return n;
   }
 
@@ -162,7 +168,8 @@ export class DataFile {
   /** Start a background sync when write-back is on, enough was written, and none is running. */
   private maybeWriteBack(): void {
     if (this.writeBackBytes <= 0 || this.closed || this.flight || this.syncError !== undefined) return;
-    if (this.unsynced < this.writeBackBytes) return;
+    const step = this.bytesToWrite === undefined ? this.writeBackBytes : writeBackStep(this.bytesToWrite, this.writeBackBytes);
+    if (this.unsynced < step) return;
     this.writeBacks++;
     void this.startSync();
   }
@@ -199,7 +206,7 @@ export class DataFile {
  * preallocation: holes read as zeros and take no space until written).
  */
 export async function openDataFile(filePath: string, options: { size?: number; fresh?: boolean } & DataFileOptions = {}): Promise<DataFile> {
-  const { size, fresh } = options;
+  const { size, fresh, ...fileOptions } = options;
   if (size !== undefined) checkOffset(size, 'size', filePath);
   let handle: fs.FileHandle;
   try {
@@ -216,7 +223,7 @@ export async function openDataFile(filePath: string, options: { size?: number; f
     await handle.close().catch(() => undefined);
     throw fileSystemError(e, 'preallocate', filePath);
   }
-  return new DataFile(inlineCapable(handle), filePath, { writeBackBytes: options.writeBackBytes, inlineWrites: options.inlineWrites });
+  return new DataFile(inlineCapable(handle), filePath, fileOptions);
 }
 
 /** Invariant: positions and sizes are non-negative safe integers. */

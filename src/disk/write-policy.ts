@@ -14,14 +14,14 @@ export const WRITE_BACK_BYTES = 16 * 1024 * 1024;
 export const MIN_WRITE_BACK_BYTES = 1024 * 1024;
 
 /**
- * The write-back step for a file with `left` bytes still to be written: WRITE_BACK_BYTES, and
+ * The write-back step for a file with `left` bytes still to be written: `step` (at most), and
  * near the end a quarter of what is left (at least MIN_WRITE_BACK_BYTES), so the last sync, the
  * one the download waits for, has about 1 MiB to write instead of up to 16 (on the benchmark
  * machine the wait after the last byte of a capped 256 MiB download went from 35 to 28 ms,
  * medians of 6; unthrottled 1 GiB did not get slower).
  */
-export function writeBackStep(left: number): number {
-  return Math.min(WRITE_BACK_BYTES, Math.max(MIN_WRITE_BACK_BYTES, Math.floor(left / 4)));
+export function writeBackStep(left: number, step: number = WRITE_BACK_BYTES): number {
+  return Math.min(step, Math.max(MIN_WRITE_BACK_BYTES, Math.floor(left / 4)));
 }
 
 /** An inline write that takes longer than this (ms) counts as slow (see slowWritesEndInline). */

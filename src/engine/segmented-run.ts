@@ -13,7 +13,7 @@ import type { ControlState } from '../disk/control-file.js';
 import { openDataFile } from '../disk/data-file.js';
 import { removeIfExists } from '../disk/file-ops.js';
 import type { OutputPaths } from '../disk/output-claims.js';
-import { WRITE_BACK_BYTES, writeBackStep } from '../disk/write-policy.js';
+import { WRITE_BACK_BYTES } from '../disk/write-policy.js';
 import { statOrUndefined } from './download-support.js';
 import { recordPacer } from './record-pacer.js';
 import type { PositionalWriter } from './segment-pump.js';
@@ -80,8 +80,13 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     ctx.note(`${why}: ${lost} written but not yet synced are fetched again`);
   }
   // With syncs on, the disk writes while the download runs: the final sync has little left.
-  const file = await openDataFile(paths.part, { size, fresh: !decision.resume, writeBackBytes: ctx.fsync ? WRITE_BACK_BYTES : 0 });
   const map = new PieceMap(size, decision.resume ? decision.done : []);
+  const file = await openDataFile(paths.part, {
+    size,
+    fresh: !decision.resume,
+    writeBackBytes: ctx.fsync ? WRITE_BACK_BYTES : 0,
+    bytesToWrite: size - map.doneBytes,
+  });
   const state = (): ControlState => ({
     version: 1,
     url: probe.url,
@@ -114,7 +119,6 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
   );
   const writer: PositionalWriter = {
     write: async (buffers, position) => {
-      if (ctx.fsync) file.setWriteBackBytes(writeBackStep(size - map.doneBytes));
       await file.write(buffers, position);
       pacer.poke();
     },

@@ -81,21 +81,23 @@ describe('DataFile write-back', () => {
     expect(f.writeBacks).toBe(2);
   });
 
-  it('a smaller step set during the download starts the next background fdatasync sooner; 0 stops them', async () => {
+  it('with the bytes still to write given, the step shrinks near their end (a quarter of what is left, at least 1 MiB)', async () => {
+    const MiB = 1024 * 1024;
     const h = new ManualSyncHandle();
-    const f = new DataFile(h, '/x.part', { writeBackBytes: 1000 });
-    await f.write([new Uint8Array(300)], 0);
+    const f = new DataFile(h, '/x.part', { writeBackBytes: 16 * MiB, bytesToWrite: 20 * MiB });
+    const plain = new DataFile(new ManualSyncHandle(), '/y.part', { writeBackBytes: 16 * MiB });
+    await f.write([new Uint8Array(2 * MiB)], 0); // 18 MiB left: step 4.5 MiB, 2 written
     expect(h.syncs.length).toBe(0);
-    f.setWriteBackBytes(200);
-    await f.write([new Uint8Array(10)], 300); // 310 >= 200
+    await f.write([new Uint8Array(3 * MiB)], 2 * MiB); // 15 MiB left: step 3.75 MiB, 5 written
     expect(h.syncs.length).toBe(1);
     h.syncs[0].resolve();
     await settle();
-    f.setWriteBackBytes(0);
-    await f.write([new Uint8Array(5000)], 310);
-    await settle();
-    expect(h.syncs.length).toBe(1);
-    expect(f.writeBacks).toBe(1);
+    await f.write([new Uint8Array(14 * MiB)], 5 * MiB); // nothing left: step 1 MiB
+    expect(h.syncs.length).toBe(2);
+    // The same writes without the count: one 16 MiB step.
+    await plain.write([new Uint8Array(5 * MiB)], 0);
+    expect(plain.writeBacks).toBe(0);
+    expect(f.writeBacks).toBe(2);
   });
 
   it('a sync() waits for the background fdatasync under way, then runs its own', async () => {

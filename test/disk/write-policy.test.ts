@@ -11,6 +11,9 @@ describe('write policy', () => {
     expect(writeBackStep(4 * MiB)).toBe(MIN_WRITE_BACK_BYTES);
     expect(writeBackStep(1)).toBe(MIN_WRITE_BACK_BYTES);
     expect(writeBackStep(0)).toBe(MIN_WRITE_BACK_BYTES);
+    // A smaller base step is never raised to the minimum.
+    expect(writeBackStep(1024 * MiB, 100)).toBe(100);
+    expect(writeBackStep(8 * MiB, 1024)).toBe(1024);
   });
 
   it('slowWritesEndInline counts the slow writes of the window only', () => {
