@@ -158,7 +158,10 @@ describe('ftp download: servers and faults', () => {
       expect(r.error.code).toBe('NETWORK');
     });
     await h.done;
-    expect(retries).toBeGreaterThanOrEqual(8);
+    // Each of the 4 first claims (150 KiB) outlasts its data connection's first 50 KiB, so at least
+    // 4 drops cut a range still needed; how many more depends on how splits cut the claims later
+    // (always 8 in 12 runs before a split response was stopped at its claim's end; 5-8 since).
+    expect(retries).toBeGreaterThanOrEqual(4);
     expect(await hashOf('f.bin')).toBe(sha256(body));
     // Each retry continues at its connection's position: the file is sent about once.
     expect(server.stats.dataBytesSent).toBeLessThan(body.length * 1.3);
