@@ -3,13 +3,13 @@
  * during and after the download. This is the hot write path of a download (the rename into place
  * is in file-ops.ts).
  */
-import { constants, promises as fs, writevSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, writev, writevSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { FerryError } from '../core/errors.js';
-import { fileSystemError } from './file-ops.js';
+import { closeQuietly, fileSystemError, onPool } from './file-ops.js';
 import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS, slowWritesEndInline, writeBackStep } from './write-policy.js';
 
-/** The part of an open file a DataFile needs (a `fs/promises` FileHandle satisfies it). */
+/** The part of an open file a DataFile needs (see descriptorHandle). */
 export interface DataFileHandle {
   /** Write the buffers in order starting at `position`; may write fewer bytes than given. */
   writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }>;
@@ -208,22 +208,22 @@ export class DataFile {
 export async function openDataFile(filePath: string, options: { size?: number; fresh?: boolean } & DataFileOptions = {}): Promise<DataFile> {
   const { size, fresh, ...fileOptions } = options;
   if (size !== undefined) checkOffset(size, 'size', filePath);
-  let handle: fs.FileHandle;
+  let fd: number;
   try {
     // Never O_TRUNC or O_APPEND: keeps a partial file, honours positions.
     const create = fresh ? constants.O_CREAT | constants.O_EXCL : constants.O_CREAT;
-    handle = await fs.open(filePath, constants.O_RDWR | constants.O_NOFOLLOW | create, 0o666);
+    fd = openSync(filePath, constants.O_RDWR | constants.O_NOFOLLOW | create, 0o666);
   } catch (e) {
     throw fileSystemError(e, 'open', filePath);
   }
   try {
     // `fresh`: the caller knows the file did not exist, so it is empty (no need to look).
-    if (size !== undefined && (fresh ? size > 0 : (await handle.stat()).size !== size)) await handle.truncate(size);
+    if (size !== undefined && (fresh ? size > 0 : fstatSync(fd).size !== size)) ftruncateSync(fd, size);
   } catch (e) {
-    await handle.close().catch(() => undefined);
+    closeQuietly(fd);
     throw fileSystemError(e, 'preallocate', filePath);
   }
-  return new DataFile(inlineCapable(handle), filePath, fileOptions);
+  return new DataFile(descriptorHandle(fd), filePath, fileOptions);
 }
 
 /** Invariant: positions and sizes are non-negative safe integers. */
@@ -242,14 +242,17 @@ function skipBytes(buffers: readonly Uint8Array[], n: number): Uint8Array[] {
   return rest;
 }
 
-/** A FileHandle as a DataFileHandle that can also write on the calling thread. */
-function inlineCapable(handle: fs.FileHandle): DataFileHandle {
+/**
+ * An open descriptor as a DataFileHandle: writes on the calling thread or on the thread pool,
+ * fdatasync on the pool, the metadata calls on the calling thread (see file-ops.ts).
+ */
+function descriptorHandle(fd: number): DataFileHandle {
   return {
-    writev: (buffers, position) => handle.writev(buffers as Uint8Array[], position),
-    writevNow: (buffers, position) => writevSync(handle.fd, buffers as Uint8Array[], position),
-    datasync: () => handle.datasync(),
-    truncate: (len) => handle.truncate(len),
-    stat: () => handle.stat(),
-    close: () => handle.close(),
+    writev: (buffers, position) => onPool<number>((done) => writev(fd, buffers as Uint8Array[], position, done)).then((bytesWritten) => ({ bytesWritten })),
+    writevNow: (buffers, position) => writevSync(fd, buffers as Uint8Array[], position),
+    datasync: () => onPool((done) => fdatasync(fd, done)),
+    truncate: async (len) => ftruncateSync(fd, len),
+    stat: async () => fstatSync(fd),
+    close: async () => closeSync(fd),
   };
 }

@@ -3,8 +3,7 @@
  * no other download of the engine claims and whose files on disk are free or ferry's own for this
  * URL. Files that ferry did not write for this download are never reused or deleted.
  */
-import type { Stats } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { lstatSync, type Stats } from 'node:fs';
 import { FerryError } from '../core/errors.js';
 import { isAlreadyComplete, isControlFor, isFinishedBeside } from '../core/resume.js';
 import type { RemoteInfo } from '../core/types.js';
@@ -64,7 +63,9 @@ export interface OutputRequest {
  * URL, makes the candidate foreign; so does a `.part` (file or symlink) without our control file.
  */
 export async function inspectOutput(paths: { final: string; part: string; control: string }, urls: readonly string[]): Promise<OutputOnDisk> {
-  const [finalStat, partStat, controlStat] = await Promise.all([lstatOrUndefined(paths.final), lstatOrUndefined(paths.part), lstatOrUndefined(paths.control)]);
+  const finalStat = lstatOrUndefined(paths.final);
+  const partStat = lstatOrUndefined(paths.part);
+  const controlStat = lstatOrUndefined(paths.control);
   const out: OutputOnDisk = { final: finalStat, part: partStat };
   if (controlStat) {
     let state: ControlState | undefined;
@@ -142,14 +143,10 @@ function note(reason: string | undefined, claim: OutputClaim): string | undefine
   return reason === undefined ? undefined : `${reason}; saving as ${candidateName(claim.name, claim.index)}`;
 }
 
-/**
- * lstat on the thread pool, the three of a candidate at once: a synchronous look would block every
- * other download while the directory is busy with their creations and renames (a lookup waits for
- * the directory's lock).
- */
-async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
+/** lstat on the calling thread (see file-ops.ts); undefined when nothing is at `p`. */
+function lstatOrUndefined(p: string): Stats | undefined {
   try {
-    return await lstat(p);
+    return lstatSync(p);
   } catch (e) {
     if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return undefined;
     throw fileSystemError(e, 'look at', p);

@@ -315,8 +315,13 @@ describe('saveControl / loadControl / removeControl', () => {
     await saveControl(p, states[0]);
     let saving = true;
     const reads: (ControlState | undefined)[] = [];
+    // loadControl reads on the calling thread: yield to the event loop between reads, so the
+    // saves (whose steps run on the thread pool) go on while the reader keeps reading.
     const reader = (async () => {
-      while (saving) reads.push(await loadControl(p));
+      while (saving) {
+        reads.push(await loadControl(p));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     })();
     for (const s of states) await saveControl(p, s);
     saving = false;
