@@ -30,6 +30,10 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private readonly counts = new StatusCounts();
   /** Queue order: ids of every item, first = next to start. */
   private order: string[] = [];
+  /** Every entry of `order` before this index is not waiting (where schedule() starts looking). */
+  private scanFrom = 0;
+  /** Counts rescan() calls: a schedule() pass stops when the order changed under it. */
+  private rescans = 0;
   private defaults: Partial<DownloadOptions>;
   private maxActive: number;
   private closed = false;
@@ -61,7 +65,9 @@ export class Engine extends TypedEmitter<EngineEvents> {
     reserveOutput(this.shared.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
     this.counts.change(undefined, item.status);
-    this.order.splice(position ?? this.order.length, 0, id);
+    const index = position ?? this.order.length;
+    this.order.splice(index, 0, id);
+    this.rescan(index >= 0 ? Math.min(index, this.order.length - 1) : 0);
     this.emit('added', this.info(item));
     queueMicrotask(() => this.schedule());
     return id;
@@ -80,6 +86,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     this.items.delete(id);
     this.counts.change(item.status, undefined);
     this.order = this.order.filter((x) => x !== id);
+    this.rescan(0);
     return true;
   }
 
@@ -175,6 +182,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   move(id: string, position: number): void {
     this.require(id);
     this.order = this.order.filter((x) => x !== id);
+    this.rescan(0);
     const p = Math.max(0, Math.min(Math.trunc(position), this.order.length));
     this.order.splice(p, 0, id);
   }
@@ -233,6 +241,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const t = queueTransition(from, command);
     item.status = t.next;
     this.counts.change(from, t.next);
+    if (t.next === 'waiting') this.rescan(0);
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
     // must never take a finished file for its own (same size and date is not the same file).
@@ -253,6 +262,12 @@ export class Engine extends TypedEmitter<EngineEvents> {
     await work;
   }
 
+  /** The order changed at `index`, or an entry there may wait again: schedule() looks from there. */
+  private rescan(index: number): void {
+    this.scanFrom = Math.min(this.scanFrom, index);
+    this.rescans++;
+  }
+
   private isIdle(): boolean {
     return this.counts.active === 0 && this.counts.waiting === 0;
   }
@@ -269,11 +284,21 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private schedule(): void {
     if (!this.closed && this.counts.waiting > 0) {
       // The counts are kept as statuses change (a listener of a start's event may change the
-      // queue): one pass over the order, never a count of every item per entry.
-      for (const id of this.order) {
+      // queue): one pass over the order from the first entry that may wait, never a count of every
+      // item per entry, nor a walk over the finished ones (that made a 500-file list quadratic).
+      let rescans = this.rescans;
+      let prefix = true;
+      for (let i = this.scanFrom; i < this.order.length; i++) {
         if (this.counts.active >= this.maxActive || this.counts.waiting === 0) break;
-        const item = this.items.get(id) as Item;
+        const item = this.items.get(this.order[i]) as Item;
         if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
+        if (rescans !== this.rescans) {
+          // A listener of the start changed the order: look again from where it changed.
+          rescans = this.rescans;
+          prefix = true;
+          i = this.scanFrom - 1;
+        } else if (prefix && item.status !== 'waiting') this.scanFrom = i + 1;
+        else prefix = false;
       }
     }
     this.checkIdle();

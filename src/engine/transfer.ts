@@ -310,12 +310,10 @@ export class Transfer {
     // Not complete and nothing running: wait for a host slot (another download holds them).
     if (this.failure === undefined && !this.signal.aborted && !this.p.map.complete) return;
     this.settled = true;
-    // Ends the stall watch's sleep now: a finished transfer leaves no timer (that kept it, its
-    // file and its download in memory for another half stall period).
+    // Ends the stall watch's sleep and pending mirror probes now: a finished transfer leaves no
+    // timer (that kept it, its file and its download in memory for another half stall period).
     this.halt.abort();
     this.unsubscribe?.();
-    // Pending mirror probes and the stall watch end with the transfer.
-    this.halt.abort();
     if (this.heldSlot) {
       this.heldSlot = false;
       this.p.hostSlots.release(this.lanes.primary.host);
