@@ -30,7 +30,7 @@
  * Ranges are half-open [start, end), sorted, disjoint and non-empty. Every version ever written
  * keeps being readable; test/fixtures/control-v1.ferry pins version 1.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import { withoutUserinfo } from '../core/resume.js';
@@ -148,6 +148,8 @@ export async function saveControl(filePath: string, state: ControlState, options
 export async function loadControl(filePath: string): Promise<ControlState | undefined> {
   let text: string;
   try {
+    // Most downloads have none: a look first answers that without building an exception.
+    if (statSync(filePath, { throwIfNoEntry: false }) === undefined) return undefined;
     text = readFileSync(filePath, 'utf8');
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') return undefined;

@@ -143,10 +143,13 @@ function note(reason: string | undefined, claim: OutputClaim): string | undefine
   return reason === undefined ? undefined : `${reason}; saving as ${candidateName(claim.name, claim.index)}`;
 }
 
-/** lstat on the calling thread (see file-ops.ts); undefined when nothing is at `p`. */
+/**
+ * lstat on the calling thread (see file-ops.ts); undefined when nothing is at `p`. A missing name,
+ * the common case, is answered without an exception (building one cost more than the call).
+ */
 function lstatOrUndefined(p: string): Stats | undefined {
   try {
-    return lstatSync(p);
+    return lstatSync(p, { throwIfNoEntry: false });
   } catch (e) {
     if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return undefined;
     throw fileSystemError(e, 'look at', p);

@@ -14,8 +14,6 @@ import { loadControl } from '../disk/control-file.js';
 export async function firstMissingRange(controlPath: string | undefined, urls: readonly string[], bootId: string | undefined): Promise<ByteRange | undefined> {
   if (controlPath === undefined) return undefined;
   try {
-    // One read on the thread pool (none there: undefined), never a blocking look first: the
-    // directory may be busy with other downloads' creations and renames.
     const saved = await loadControl(controlPath);
     if (!saved || saved.size === undefined) return undefined;
     const have = trustedRanges(saved, bootId);
