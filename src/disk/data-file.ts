@@ -74,6 +74,8 @@ export class DataFile {
   /** The fdatasync under way, if any; it never rejects (its error goes to `syncError`). */
   private flight?: Promise<void>;
   private syncError: unknown;
+  /** Writes under way on the thread pool: close() waits for them (a descriptor closed under a write could be reused by another file). */
+  private readonly poolWrites = new Set<Promise<unknown>>();
   /** Background syncs started so far (for tests and measurements). */
   writeBacks = 0;
 
@@ -106,7 +108,7 @@ export class DataFile {
       let at = position;
       for (;;) {
         const inline = this.writevNow;
-        const bytesWritten = inline ? this.writeNow(inline, pending, at) : (await this.handle.writev(pending, at)).bytesWritten;
+        const bytesWritten = inline ? this.writeNow(inline, pending, at) : await this.writeOnPool(pending, at);
         this.unsynced += bytesWritten;
         if (this.bytesToWrite !== undefined) this.bytesToWrite -= bytesWritten;
         if (bytesWritten === remaining) {
@@ -125,6 +127,17 @@ export class DataFile {
       }
     } catch (e) {
       throw fileSystemError(e, 'write to', this.path);
+    }
+  }
+
+  /** One write on the thread pool, tracked until it ends. */
+  private async writeOnPool(buffers: readonly Uint8Array[], position: number): Promise<number> {
+    const run = this.handle.writev(buffers, position);
+    this.poolWrites.add(run);
+    try {
+      return (await run).bytesWritten;
+    } finally {
+      this.poolWrites.delete(run);
     }
   }
 
@@ -188,8 +201,11 @@ export class DataFile {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Never close the descriptor under a running fdatasync.
-    while (this.flight) await this.flight;
+    // Never close the descriptor under a running fdatasync or write.
+    while (this.flight || this.poolWrites.size > 0) {
+      if (this.flight) await this.flight;
+      await Promise.allSettled([...this.poolWrites]);
+    }
     try {
       await this.handle.close();
     } catch (e) {

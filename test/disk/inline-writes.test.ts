@@ -85,6 +85,28 @@ describe('DataFile writes on the calling thread', () => {
     expect(sha256(await fs.readFile(p))).toBe(sha256(seededBytes(10, 2)));
   });
 
+  it('close() waits for writes still under way on the thread pool before the descriptor is closed', async () => {
+    const log: string[] = [];
+    class SlowPool extends InlineMemoryHandle {
+      override async writev(buffers: readonly Uint8Array[], position: number): Promise<{ bytesWritten: number }> {
+        log.push(`write ${position} start`);
+        await new Promise((resolve) => setTimeout(resolve, 30 + position));
+        log.push(`write ${position} end`);
+        return super.writev(buffers, position);
+      }
+      override async close(): Promise<void> {
+        log.push('close');
+      }
+    }
+    const h = new SlowPool(20);
+    const f = new DataFile(h, 'mem', { inlineWrites: false });
+    const writes = [f.write([seededBytes(10, 1)], 0), f.write([seededBytes(10, 2)], 10)];
+    await f.close();
+    expect(log).toEqual(['write 0 start', 'write 10 start', 'write 0 end', 'write 10 end', 'close']);
+    await Promise.all(writes);
+    expect(sha256(h.data)).toBe(sha256(Buffer.concat([seededBytes(10, 1), seededBytes(10, 2)])));
+  });
+
   it('an inline write error is the same one-line file-system error as a pooled one (disk full)', async () => {
     const h = new InlineMemoryHandle(10);
     h.inlineError = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
