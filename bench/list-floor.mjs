@@ -22,6 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 const mode = process.argv[2] === 'plain' ? 'plain' : 'durable';
 const files = Number(process.argv[3] ?? 500);
@@ -34,6 +35,8 @@ const urls =
     : readFileSync(process.argv[5], 'utf8')
         .split('\n')
         .filter((l) => /^https?:/.test(l));
+const fdatasyncOnPool = promisify(fdatasync);
+const fsyncOnPool = promisify(fsync);
 const agent = new http.Agent({ keepAlive: true, maxSockets: JOBS });
 
 /** @param {string} url @returns {Promise<Buffer>} */
@@ -58,14 +61,9 @@ async function one(dir, i) {
   const data = urls === undefined ? body : await fetchBody(urls[i % urls.length]);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
   writeSync(fd, data, 0, data.length, 0);
-  if (mode === 'durable') await onPool((done) => fdatasync(fd, done));
+  if (mode === 'durable') await fdatasyncOnPool(fd);
   closeSync(fd);
   if (mode === 'durable') renameSync(tmp, final);
-}
-
-/** @param {(done: (e: Error | null) => void) => void} call */
-function onPool(call) {
-  return new Promise((resolve, reject) => call((e) => (e ? reject(e) : resolve(undefined))));
 }
 
 async function main() {
@@ -79,7 +77,7 @@ async function main() {
   await Promise.all(Array.from({ length: JOBS }, worker));
   if (mode === 'durable') {
     const d = openSync(dir, 'r');
-    await onPool((done) => fsync(d, done));
+    await fsyncOnPool(d);
     closeSync(d);
   }
   const wall = (performance.now() - t0) / 1000;

@@ -5,9 +5,14 @@
  */
 import { closeSync, constants, fdatasync, fstatSync, ftruncateSync, openSync, writev, writevSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { FerryError } from '../core/errors.js';
-import { closeQuietly, fileSystemError, onPool } from './file-ops.js';
+import { closeQuietly, fileSystemError } from './file-ops.js';
 import { INLINE_WINDOW, SLOW_INLINE_WRITE_MS, slowWritesEndInline, writeBackStep } from './write-policy.js';
+
+/** The calls of descriptorHandle that run on libuv's thread pool. */
+const writevOnPool = promisify(writev);
+const fdatasyncOnPool = promisify(fdatasync);
 
 /** The part of an open file a DataFile needs (see descriptorHandle). */
 export interface DataFileHandle {
@@ -17,7 +22,6 @@ export interface DataFileHandle {
   writevNow?(buffers: readonly Uint8Array[], position: number): number;
   datasync(): Promise<void>;
   truncate(len: number): Promise<void>;
-  stat(): Promise<{ size: number }>;
   close(): Promise<void>;
 }
 
@@ -264,11 +268,10 @@ function skipBytes(buffers: readonly Uint8Array[], n: number): Uint8Array[] {
  */
 function descriptorHandle(fd: number): DataFileHandle {
   return {
-    writev: (buffers, position) => onPool<number>((done) => writev(fd, buffers as Uint8Array[], position, done)).then((bytesWritten) => ({ bytesWritten })),
+    writev: (buffers, position) => writevOnPool(fd, buffers as Uint8Array[], position),
     writevNow: (buffers, position) => writevSync(fd, buffers as Uint8Array[], position),
-    datasync: () => onPool((done) => fdatasync(fd, done)),
+    datasync: () => fdatasyncOnPool(fd),
     truncate: async (len) => ftruncateSync(fd, len),
-    stat: async () => fstatSync(fd),
     close: async () => closeSync(fd),
   };
 }

@@ -11,6 +11,7 @@
  */
 import { closeSync as fsCloseSync, fsync, openSync, renameSync, unlinkSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { FerryError, isFerryError } from '../core/errors.js';
 
 /**
@@ -56,6 +57,8 @@ export async function removeIfExists(filePath: string): Promise<boolean> {
   }
 }
 
+const fsyncOnPool = promisify(fsync);
+
 /**
  * fsync a directory so that renames and creations inside it are durable. File systems and
  * platforms that cannot sync a directory (EISDIR/EINVAL/ENOTSUP/EPERM) are tolerated.
@@ -64,7 +67,7 @@ export async function fsyncDir(dir: string): Promise<void> {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
-    await onPool((done) => fsync(fd as number, done));
+    await fsyncOnPool(fd);
   } catch (e) {
     const code = errnoCode(e);
     if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EPERM') {
@@ -73,13 +76,6 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     if (fd !== undefined) closeQuietly(fd);
   }
-}
-
-/** Run a callback-style fs call (on libuv's thread pool) as a promise. */
-export function onPool<T = void>(call: (done: (e: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    call((e, value) => (e ? reject(e) : resolve(value as T)));
-  });
 }
 
 /** Close a descriptor on the calling thread, ignoring errors (a clean-up after another error). */

@@ -151,7 +151,8 @@ function lstatOrUndefined(p: string): Stats | undefined {
   try {
     return lstatSync(p, { throwIfNoEntry: false });
   } catch (e) {
-    if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return undefined;
+    // A part of the path that is a file: nothing can be at `p` either.
+    if (errnoCode(e) === 'ENOTDIR') return undefined;
     throw fileSystemError(e, 'look at', p);
   }
 }

@@ -26,10 +26,8 @@ interface PendingSync {
 class ManualSyncHandle implements DataFileHandle {
   readonly log: string[] = [];
   readonly syncs: PendingSync[] = [];
-  writeBytes = 0;
   async writev(buffers: readonly Uint8Array[], _position: number): Promise<{ bytesWritten: number }> {
     const n = buffers.reduce((s, b) => s + b.byteLength, 0);
-    this.writeBytes += n;
     this.log.push(`write ${n}`);
     return { bytesWritten: n };
   }
@@ -38,9 +36,6 @@ class ManualSyncHandle implements DataFileHandle {
     return new Promise<void>((resolve, reject) => this.syncs.push({ resolve, reject }));
   }
   async truncate(): Promise<void> {}
-  async stat(): Promise<{ size: number }> {
-    return { size: this.writeBytes };
-  }
   async close(): Promise<void> {
     this.log.push('close');
   }

@@ -179,7 +179,6 @@ describe('DataFile.write', () => {
         throw Object.assign(new Error(`${code}: simulated, fdatasync`), { code });
       },
       truncate: async () => {},
-      stat: async () => ({ size: 0 }),
       close: async () => {},
     });
     const full = new DataFile(failing('ENOSPC'), '/d/f.part');

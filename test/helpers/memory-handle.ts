@@ -32,9 +32,6 @@ export class MemoryHandle implements DataFileHandle {
   }
   async datasync(): Promise<void> {}
   async truncate(): Promise<void> {}
-  async stat(): Promise<{ size: number }> {
-    return { size: this.data.length };
-  }
   async close(): Promise<void> {}
 }
 
