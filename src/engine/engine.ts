@@ -32,7 +32,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private order: string[] = [];
   /** Every entry of `order` before this index is not waiting (where schedule() starts looking). */
   private scanFrom = 0;
-  /** Counts rescan() calls: a schedule() pass stops when the order changed under it. */
+  /** Counts rescan() calls: a schedule() pass that sees the count change looks again from scanFrom. */
   private rescans = 0;
   private defaults: Partial<DownloadOptions>;
   private maxActive: number;
@@ -67,7 +67,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     this.counts.change(undefined, item.status);
     const index = position ?? this.order.length;
     this.order.splice(index, 0, id);
-    this.rescan(index >= 0 ? Math.min(index, this.order.length - 1) : 0);
+    this.rescan(Math.max(0, index));
     this.emit('added', this.info(item));
     queueMicrotask(() => this.schedule());
     return id;
@@ -287,7 +287,6 @@ export class Engine extends TypedEmitter<EngineEvents> {
       // queue): one pass over the order from the first entry that may wait, never a count of every
       // item per entry, nor a walk over the finished ones (that made a 500-file list quadratic).
       let rescans = this.rescans;
-      let prefix = true;
       for (let i = this.scanFrom; i < this.order.length; i++) {
         if (this.counts.active >= this.maxActive || this.counts.waiting === 0) break;
         const item = this.items.get(this.order[i]) as Item;
@@ -295,10 +294,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
         if (rescans !== this.rescans) {
           // A listener of the start changed the order: look again from where it changed.
           rescans = this.rescans;
-          prefix = true;
           i = this.scanFrom - 1;
-        } else if (prefix && item.status !== 'waiting') this.scanFrom = i + 1;
-        else prefix = false;
+        } else if (i === this.scanFrom && item.status !== 'waiting') this.scanFrom = i + 1;
       }
     }
     this.checkIdle();
