@@ -61,8 +61,8 @@ export interface DownloadDeps {
   bootIdFile?: string;
   /**
    * The control file is saved without syncing right after writes, to list the bytes written since
-   * the last durable checkpoint, at most once per this many ms (default 5): a killed process loses
-   * about this much transfer time.
+   * the last durable checkpoint, at most once per this many ms (default 5), and never for more than
+   * a fifth of the time (see record-pacer.ts): a killed process loses about this much transfer time.
    */
   recordIntervalMs?: number;
 }

@@ -7,24 +7,53 @@ export interface RecordPacer {
 }
 
 /**
- * Calls `record` after each `poke()`, on a later macrotask (so that whatever marks the written
- * bytes done, in the promise callbacks of the write, has run first), and never more often than
- * once per `minGapMs`: pokes inside the gap share one call at its end. Nothing runs after `stop()`.
+ * The most of the time light checkpoints may take: the next one starts no sooner than its
+ * predecessor's own duration divided by this after the predecessor's start. A save costs a file
+ * creation and a rename on libuv's pool; while a data sync runs it can take tens of ms, and saving
+ * back to back would then keep a pool thread and the file system busy all the time.
  */
-export function recordPacer(record: () => void, minGapMs: number, now: () => number): RecordPacer {
+export const RECORD_TIME_SHARE = 0.2;
+
+/**
+ * Calls `record` after each `poke()`, on a later macrotask (so that whatever marks the written
+ * bytes done, in the promise callbacks of the write, has run first), one call at a time, and
+ * never sooner after the previous call's start than `minGapMs`, nor than the cost it reported
+ * (ms; a failed call: its whole duration) divided by `share`. Pokes in between share one call at
+ * the end of the gap. Nothing runs after `stop()`.
+ */
+export function recordPacer(record: () => Promise<number>, minGapMs: number, now: () => number, share: number = RECORD_TIME_SHARE): RecordPacer {
   let timer: NodeJS.Timeout | undefined;
-  let last = -Infinity;
+  /** Earliest start of the next call. */
+  let next = -Infinity;
+  let running = false;
+  /** A poke came after the last call started. */
+  let pending = false;
   let stopped = false;
+
+  const arm = (): void => {
+    if (stopped || running || timer !== undefined || !pending) return;
+    timer = setTimeout(fire, Math.max(0, next - now()));
+  };
+  const settle = (start: number, cost: number): void => {
+    running = false;
+    next = start + Math.max(minGapMs, cost / share);
+    arm();
+  };
   const fire = (): void => {
     timer = undefined;
     if (stopped) return;
-    last = now();
-    record();
+    pending = false;
+    running = true;
+    const start = now();
+    record().then(
+      (cost) => settle(start, cost),
+      () => settle(start, now() - start),
+    );
   };
   return {
     poke(): void {
-      if (stopped || timer !== undefined) return;
-      timer = setTimeout(fire, Math.max(0, last + minGapMs - now()));
+      pending = true;
+      arm();
     },
     stop(): void {
       stopped = true;

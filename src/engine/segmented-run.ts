@@ -113,7 +113,7 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
   timer.unref();
   // A light checkpoint follows the writes closely: a kill loses only what was written since.
   const pacer = recordPacer(
-    () => void checkpoint.record().catch(() => undefined),
+    () => checkpoint.record(),
     ctx.recordIntervalMs,
     () => performance.now(),
   );

@@ -24,8 +24,12 @@ import type { DataFile } from '../disk/data-file.js';
 export interface SerialCheckpoint {
   /** Durable checkpoint (unless nothing changed since the last one and `force` is false). */
   save(force: boolean): Promise<void>;
-  /** Light checkpoint: record the bytes written since the last durable one (when anything changed). */
-  record(): Promise<void>;
+  /**
+   * Light checkpoint: record the bytes written since the last durable one (when anything changed).
+   * Resolves with how long the save itself took (ms; 0 when nothing needed saving), not counting
+   * the wait for an earlier save.
+   */
+  record(): Promise<number>;
   /** Resolves once no save is running (whether the last one failed or not). */
   settled(): Promise<void>;
   /** True once a control file exists on disk for this download. */
@@ -44,6 +48,8 @@ export interface CheckpointSpec {
   fsync: boolean;
   /** The boot id of now; undefined: written ranges would never be trusted, so none are recorded. */
   bootId: string | undefined;
+  /** Clock of the light saves' durations (ms; default performance.now). */
+  now?: () => number;
 }
 
 /**
@@ -52,6 +58,7 @@ export interface CheckpointSpec {
  */
 export function serialCheckpoint(spec: CheckpointSpec): SerialCheckpoint {
   const { file, controlPath, state, fsync, bootId } = spec;
+  const now = spec.now ?? (() => performance.now());
   // Two queues: durable checkpoints one after another (each syncs the data), and every write of
   // the control file one after another. A data sync runs outside the second queue, so light
   // checkpoints go on while it takes its time; its claim is saved once the sync returned.
@@ -63,12 +70,13 @@ export function serialCheckpoint(spec: CheckpointSpec): SerialCheckpoint {
   let recordedBytes = syncedBytes;
   let written = spec.written;
   /** A light checkpoint queued and not started yet: one is enough, it reads the state when it runs. */
-  let lightQueued: Promise<void> | undefined;
+  let lightQueued: Promise<number> | undefined;
 
   // A failed save does not stop the later ones (each rereads the state and saves it whole).
-  const enqueueWrite = (step: () => Promise<void>): Promise<void> => {
-    writes = writes.catch(() => undefined).then(step);
-    return writes;
+  const enqueueWrite = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = writes.catch(() => undefined).then(step);
+    writes = run.then(() => undefined);
+    return run;
   };
 
   const durable = async (force: boolean): Promise<void> => {
@@ -91,22 +99,24 @@ export function serialCheckpoint(spec: CheckpointSpec): SerialCheckpoint {
     });
   };
 
-  const light = async (): Promise<void> => {
+  const light = async (): Promise<number> => {
+    const start = now();
     const snapshot = state();
     const bytes = rangeBytes(snapshot.done);
-    if (bytes === recordedBytes && written) return;
+    if (bytes === recordedBytes && written) return 0;
     // Without fsync `done` claims written bytes anyway: the light checkpoint is a full one, unsynced.
     if (!fsync) {
       await saveControl(controlPath, snapshot, { durable: false });
       synced = snapshot.done;
       syncedBytes = bytes;
     } else {
-      if (bootId === undefined) return;
+      if (bootId === undefined) return 0;
       const extra = rangesWithout(snapshot.done, synced);
       await saveControl(controlPath, { ...snapshot, done: synced, boot: bootId, written: extra }, { durable: false });
     }
     recordedBytes = bytes;
     written = true;
+    return now() - start;
   };
 
   return {
@@ -114,7 +124,7 @@ export function serialCheckpoint(spec: CheckpointSpec): SerialCheckpoint {
       durables = durables.catch(() => undefined).then(() => durable(force));
       return durables;
     },
-    record(): Promise<void> {
+    record(): Promise<number> {
       lightQueued ??= enqueueWrite(() => {
         lightQueued = undefined;
         return light();

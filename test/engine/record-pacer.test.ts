@@ -12,7 +12,10 @@ describe('recordPacer', () => {
   it('runs after a poke on a later macrotask, not within the poke', async () => {
     const calls: number[] = [];
     const p = recordPacer(
-      () => calls.push(Date.now()),
+      async () => {
+        calls.push(Date.now());
+        return 0;
+      },
       5,
       () => Date.now(),
     );
@@ -27,7 +30,10 @@ describe('recordPacer', () => {
   it('pokes within the gap share one call at its end; never two calls closer than the gap', async () => {
     const calls: number[] = [];
     const p = recordPacer(
-      () => calls.push(Date.now()),
+      async () => {
+        calls.push(Date.now());
+        return 0;
+      },
       5,
       () => Date.now(),
     );
@@ -46,7 +52,10 @@ describe('recordPacer', () => {
   it('nothing runs after stop, also when a call was pending', async () => {
     const calls: number[] = [];
     const p = recordPacer(
-      () => calls.push(Date.now()),
+      async () => {
+        calls.push(Date.now());
+        return 0;
+      },
       5,
       () => Date.now(),
     );
@@ -57,5 +66,73 @@ describe('recordPacer', () => {
     p.poke();
     await vi.advanceTimersByTimeAsync(50);
     expect(calls).toHaveLength(1);
+  });
+
+  it('spaces calls by their reported cost over the share, one call at a time', async () => {
+    const base = Date.now();
+    const starts: number[] = [];
+    let finish: ((cost: number) => void) | undefined;
+    const p = recordPacer(
+      () => {
+        starts.push(Date.now() - base);
+        return new Promise<number>((resolve) => {
+          finish = resolve;
+        });
+      },
+      5,
+      () => Date.now(),
+      0.1,
+    );
+    p.poke();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(starts).toEqual([0]);
+    // Pokes while the call runs start nothing, however long it takes.
+    for (let t = 0; t < 20; t++) {
+      p.poke();
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(starts).toHaveLength(1);
+    // It reports 3 ms of its own: the next starts 30 ms after the first started.
+    finish?.(3);
+    await vi.advanceTimersByTimeAsync(9);
+    expect(starts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(starts).toEqual([0, 30]);
+    // A cheap one: the minimum gap applies again.
+    finish?.(0.1);
+    p.poke();
+    await vi.advanceTimersByTimeAsync(4);
+    expect(starts).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(starts).toEqual([0, 30, 35]);
+    p.stop();
+  });
+
+  it('a failed call counts its whole duration, and pacing goes on after it', async () => {
+    const base = Date.now();
+    const starts: number[] = [];
+    let fail: ((e: Error) => void) | undefined;
+    const p = recordPacer(
+      () => {
+        starts.push(Date.now() - base);
+        return new Promise<number>((_resolve, reject) => {
+          fail = reject;
+        });
+      },
+      5,
+      () => Date.now(),
+      0.5,
+    );
+    p.poke();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(4);
+    p.poke();
+    fail?.(new Error('disk full'));
+    // 4 ms of failure over 0.5: 8 ms after the start.
+    await vi.advanceTimersByTimeAsync(3);
+    expect(starts).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(starts).toEqual([0, 8]);
+    p.stop();
   });
 });

@@ -18,7 +18,7 @@ afterEach(async () => {
 const BOOT = '0f6a5d1e-3c1b-4d7e-9a55-2b1f0c8e7d64';
 
 /** A data file whose syncs are counted and can be held open; `done` is what the piece map says. */
-function setup(options: { fsync?: boolean; bootId?: string | undefined; synced?: ByteRange[] } = {}) {
+function setup(options: { fsync?: boolean; bootId?: string | undefined; synced?: ByteRange[]; now?: () => number } = {}) {
   let done: ByteRange[] = [];
   const events: string[] = [];
   let release: (() => void) | undefined;
@@ -39,6 +39,7 @@ function setup(options: { fsync?: boolean; bootId?: string | undefined; synced?:
     written: true,
     fsync: options.fsync ?? true,
     bootId: 'bootId' in options ? options.bootId : BOOT,
+    now: options.now,
   });
   return {
     ck,
@@ -58,6 +59,16 @@ function setup(options: { fsync?: boolean; bootId?: string | undefined; synced?:
 }
 
 describe('serialCheckpoint', () => {
+  it('a light checkpoint resolves with its own duration, 0 when nothing changed', async () => {
+    let clock = 100;
+    const t = setup({ now: () => (clock += 7) });
+    t.setDone([[0, 30]]);
+    // One clock reading before the save, one after it.
+    expect(await t.ck.record()).toBe(7);
+    expect(await t.read()).toMatchObject({ written: [{ start: 0, end: 30 }] });
+    expect(await t.ck.record()).toBe(0);
+  });
+
   it('a light checkpoint never syncs, keeps the synced claim in done and lists the rest as written, with the boot id', async () => {
     const t = setup({ synced: [{ start: 0, end: 10 }] });
     t.setDone([[0, 30]]);
