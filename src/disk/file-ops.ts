@@ -57,7 +57,8 @@ export async function removeIfExists(filePath: string): Promise<boolean> {
   }
 }
 
-const fsyncOnPool = promisify(fsync);
+/** fsync on libuv's pool: it waits for the disk. */
+export const fsyncOnPool = promisify(fsync);
 
 /**
  * fsync a directory so that renames and creations inside it are durable. File systems and
