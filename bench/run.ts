@@ -205,7 +205,7 @@ async function main(argv: string[]): Promise<number> {
       }
       let target: Target | undefined;
       let close = async (): Promise<void> => undefined;
-      const common = { label: name, size: file.size, sha256: file.sha256, timeoutMs: timeoutFor(name, file.size, config) };
+      const common = { label: name, size: file.size, sha256: file.sha256, timeoutMs: timeoutFor(name, file.size, config), sourcePath: file.path };
       if (name === 'latency') {
         const server = await startLatencyServer({
           choice: config.latencyServer,

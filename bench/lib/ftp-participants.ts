@@ -7,6 +7,7 @@
  * Every participant fetches the same URL, so the same file. Pure.
  */
 import { join } from 'node:path';
+import { durableCopy } from './durable-copy.js';
 import type { Participant } from './participants.js';
 import type { FtpScenarioName } from './types.js';
 
@@ -70,5 +71,6 @@ export function ftpParticipants(node: string, ferryScript: string, tls: boolean)
       args: (j) => ['-sS', '-f', ...(tls ? ['--ssl-reqd', '-k'] : []), '-o', join(j.dir, j.file), j.url],
       versionArgs: ['--version'],
     },
+    durableCopy(BOTH),
   ];
 }

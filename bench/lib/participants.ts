@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { durableCopy } from './durable-copy.js';
 import { lftpQuote } from './ftp-participants.js';
 import type { ScenarioName } from './types.js';
 
@@ -15,6 +16,8 @@ export interface Job {
   dir: string;
   file: string;
   connections: number;
+  /** A local copy of the same bytes (the file the server serves), where the scenario has one. */
+  source?: string;
 }
 
 export interface Participant {
@@ -115,6 +118,7 @@ export function participants(node: string, ferryScript: string): Participant[] {
       args: (j) => ['-q', '-O', join(j.dir, j.file), j.url],
       versionArgs: ['--version'],
     },
+    durableCopy([...MATRIX]),
   ];
 }
 

@@ -36,6 +36,8 @@ export interface Target {
   size: number;
   sha256: string;
   timeoutMs: number;
+  /** The local file the server serves (for the dd conv=fdatasync), when there is one. */
+  sourcePath?: string;
 }
 
 /** Full argv of a participant for a job. */
@@ -87,7 +89,7 @@ export async function measuredRun(
 export async function runOnce(ctx: RunContext, p: Participant, target: Target, run: number, tag: string): Promise<RunRecord> {
   const dir = await mkdtemp(join(ctx.workDir, `${p.name}-`));
   try {
-    const job: Job = { url: target.url(tag), dir, file: 'out.bin', connections: ctx.connections };
+    const job: Job = { url: target.url(tag), dir, file: 'out.bin', connections: ctx.connections, source: target.sourcePath };
     const { cmd, args } = commandFor(p, job);
     await ctx.beforeRun?.();
     const { base, failure } = await measuredRun(ctx, { cmd, args, dir, tag, timeoutMs: target.timeoutMs }, run);

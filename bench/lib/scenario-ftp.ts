@@ -39,6 +39,7 @@ export async function runFtpScenario(env: ScenarioEnv, name: FtpScenarioName, vs
         size: file.size,
         sha256: file.sha256,
         timeoutMs: timeoutFor(name, file.size, config),
+        sourcePath: file.path,
       };
       const runnable = members.filter((p) => !why.has(p.name));
       const runs = await runMatrix(ctx, target, runnable, config.runs);

@@ -2,6 +2,8 @@
  * From raw runs to the reported numbers, and the targets ferry is held to. Pure functions.
  * Invariant: a cell with any failed run is FAIL and carries no time, speed or percentage.
  */
+import { DURABLE_COPY } from './durable-copy.js';
+import { copyNote } from './single-file-targets.js';
 import { median, percent } from './stats.js';
 import { check, f1, listAndFtpTargets, mirrorTargets, type TargetCheck } from './targets.js';
 import type { CellSummary, ResumeRecord, ResumeSummary, RunRecord, ScenarioName } from './types.js';
@@ -46,7 +48,7 @@ export function naCell(scenario: ScenarioName, participant: string, note: string
  * fastest successful participant of the scenario (100 = the fastest).
  */
 export function withPercentages(cells: CellSummary[], size: number, idealBytesPerSec?: number): CellSummary[] {
-  const ok = cells.filter((c) => c.status === 'ok' && c.medianWallSec !== undefined);
+  const ok = cells.filter((c) => c.status === 'ok' && c.medianWallSec !== undefined && c.participant !== DURABLE_COPY);
   const fastest = Math.min(...ok.map((c) => c.medianWallSec as number));
   return cells.map((c) => {
     if (c.status !== 'ok' || c.medianWallSec === undefined) return c;
@@ -107,7 +109,7 @@ export function evaluateTargets(cells: CellSummary[], resume: ResumeSummary[] | 
       check(
         'unthrottled: wall no worse than curl',
         fw !== undefined && c ? fw <= (c.medianWallSec as number) : undefined,
-        `ferry ${f2(fw)} s, curl ${f2(c?.medianWallSec)} s`,
+        `ferry ${f2(fw)} s, curl ${f2(c?.medianWallSec)} s${copyNote(cells.filter((c) => c.scenario === 'unthrottled'))}`,
       ),
     );
     out.push(

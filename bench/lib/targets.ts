@@ -10,6 +10,7 @@
  * - daemon-load: with the pollers, ferry's RPC p99 below 20 ms and its throughput within 5 % of
  *   its own throughput without them (aria2c's numbers are given beside, for comparison).
  */
+import { DURABLE_COPY } from './durable-copy.js';
 import { type CellSummary, type DaemonRow, LIST_SCENARIOS, type ScenarioName } from './types.js';
 
 /** One target check; `pass` undefined = could not be judged (ferry or the reference missing). */
@@ -44,13 +45,15 @@ export function listAndFtpTargets(cells: CellSummary[]): TargetCheck[] {
     if (!present.has(s)) continue;
     const f = cell(s, 'ferry-n4')?.mibPerSec;
     const f8 = cell(s, 'ferry-n8')?.mibPerSec;
+    const copy = cell(s, DURABLE_COPY)?.mibPerSec;
+    const copyNote = copy === undefined ? '' : `; dd conv=fdatasync ${f1(copy)} MiB/s`;
     for (const peer of s === 'ftp' ? ['aria2c', 'lftp', 'curl'] : ['lftp', 'curl']) {
       const p = cell(s, peer)?.mibPerSec;
       out.push(
         check(
           `${s}: ferry -n 4 at least ${peer}'s throughput`,
           f !== undefined && p !== undefined ? f >= p : undefined,
-          `ferry-n4 ${f1(f)} MiB/s (ferry-n8 ${f1(f8)}), ${peer} ${f1(p)} MiB/s`,
+          `ferry-n4 ${f1(f)} MiB/s (ferry-n8 ${f1(f8)}), ${peer} ${f1(p)} MiB/s${copyNote}`,
         ),
       );
     }

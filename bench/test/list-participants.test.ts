@@ -42,7 +42,7 @@ describe('list participants', () => {
 });
 
 describe('FTP participants', () => {
-  const job = { url: 'ftp://127.0.0.1:21/data.bin', dir: '/out', file: 'out.bin', connections: 16 };
+  const job = { url: 'ftp://127.0.0.1:21/data.bin', dir: '/out', file: 'out.bin', connections: 16, source: '/data/data.bin' };
   const lines = (tls: boolean): Record<string, string> =>
     Object.fromEntries(ftpParticipants('/usr/bin/node', '/repo/bin.js', tls).map((p) => [p.name, [p.program, ...p.prefixArgs, ...p.args(job)].join(' ')]));
   it('builds plain FTP command lines with fixed connection counts', () => {
@@ -54,6 +54,7 @@ describe('FTP participants', () => {
       aria2c: 'aria2c -x4 -s4 -k1M -d /out -o out.bin --quiet=true --summary-interval=0 --console-log-level=error ftp://127.0.0.1:21/data.bin',
       lftp: 'lftp -c pget -n 4 "ftp://127.0.0.1:21/data.bin" -o "/out/out.bin"',
       curl: 'curl -sS -f -o /out/out.bin ftp://127.0.0.1:21/data.bin',
+      'dd-fdatasync': 'dd if=/data/data.bin of=/out/out.bin bs=4M conv=fdatasync status=none',
     });
   });
   it('asks every tool for explicit FTPS, and marks aria2c n/a', () => {

@@ -27,6 +27,11 @@ describe('participants', () => {
     expect(line('wget')).toBe('wget -q -O /out/out.bin http://127.0.0.1:1/f?run=x');
     expect(line('lftp')).toBe('lftp -c pget -n 16 "http://127.0.0.1:1/f?run=x" -o "/out/out.bin"');
     expect(byName('lftp')?.scenarios).toEqual(['capped', 'latency']);
+    const copy = byName('dd-fdatasync');
+    expect(copy && [copy.program, ...copy.args({ ...job, source: '/data/f' })].join(' ')).toBe(
+      'dd if=/data/f of=/out/out.bin bs=4M conv=fdatasync status=none',
+    );
+    expect(() => copy?.args(job)).toThrow(/needs the local file/);
   });
 
   it('keeps aria2c within its 16-connection limit', () => {

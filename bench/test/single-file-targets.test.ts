@@ -55,6 +55,14 @@ describe('single-file targets', () => {
     expect(renderTargets([rss])).toBe('- MISS capped: peak RSS <= 64 MiB (ferry 64.5 MiB)');
   });
 
+  it('never takes the dd conv=fdatasync for the best peer, and names it beside the peer', () => {
+    const size = 256 * MIB;
+    const cells = [cell('capped', 'ferry', 0.9, size), cell('capped', 'lftp', 0.86, size), cell('capped', 'dd-fdatasync', 0.5, size)];
+    const [wall] = singleFileTargets([{ name: 'capped', size, cells }], 0.06);
+    expect(wall.pass).toBe(true);
+    expect(wall.detail).toBe('ferry 0.90 s, lftp 0.86 s, node -e 0 0.06 s, dd conv=fdatasync 0.50 s');
+  });
+
   it('checks only the RSS of unthrottled, ignores other scenarios, and cannot judge without ferry', () => {
     const checks = singleFileTargets(
       [

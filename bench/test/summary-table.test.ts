@@ -51,6 +51,13 @@ describe('withPercentages', () => {
     expect(pb.pctIdeal).toBe(50);
     expect(pf.pctIdeal).toBeUndefined();
   });
+  it('leaves the dd conv=fdatasync out of the fastest (it is not a downloader)', () => {
+    const copy = summariseCell('unthrottled', 'dd-fdatasync', [run(1, 1)], 64 * MIB);
+    const [pa, pb, pcopy] = withPercentages([a, b, copy], 64 * MIB);
+    expect(pa.pctIdeal).toBe(100);
+    expect(pb.pctIdeal).toBe(50);
+    expect(pcopy.pctIdeal).toBe(200);
+  });
   it('is relative to the ideal speed when given (may exceed 100)', () => {
     const [pa, pb] = withPercentages([a, b], 64 * MIB, 16 * MIB);
     expect(pa.pctIdeal).toBe(200);
