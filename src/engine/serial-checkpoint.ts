@@ -74,8 +74,12 @@ export function serialCheckpoint(spec: CheckpointSpec): SerialCheckpoint {
 
   // A failed save does not stop the later ones (each rereads the state and saves it whole).
   const enqueueWrite = <T>(step: () => Promise<T>): Promise<T> => {
-    const run = writes.catch(() => undefined).then(step);
-    writes = run.then(() => undefined);
+    const run = writes.then(step);
+    // The queue only orders the saves: a failure is the caller's (through `run`), not the next one's.
+    writes = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   };
 
@@ -133,7 +137,7 @@ export function serialCheckpoint(spec: CheckpointSpec): SerialCheckpoint {
     },
     async settled(): Promise<void> {
       await durables.catch(() => undefined);
-      await writes.catch(() => undefined);
+      await writes; // never rejects
     },
     written: (): boolean => written,
   };
