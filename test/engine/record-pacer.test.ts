@@ -8,6 +8,28 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/**
+ * A pacer (5 ms minimum gap, `share`) whose calls stay open until the test ends them: `starts`
+ * (ms since the pacer was made), `finish(cost)` and `fail(error)` end the last call.
+ */
+function heldPacer(share: number) {
+  const base = Date.now();
+  const starts: number[] = [];
+  let end: { resolve: (cost: number) => void; reject: (e: Error) => void } | undefined;
+  const pacer = recordPacer(
+    () => {
+      starts.push(Date.now() - base);
+      return new Promise<number>((resolve, reject) => {
+        end = { resolve, reject };
+      });
+    },
+    5,
+    () => Date.now(),
+    share,
+  );
+  return { pacer, starts, finish: (cost: number) => end?.resolve(cost), fail: (e: Error) => end?.reject(e) };
+}
+
 describe('recordPacer', () => {
   it('runs after a poke on a later macrotask, not within the poke', async () => {
     const calls: number[] = [];
@@ -69,20 +91,7 @@ describe('recordPacer', () => {
   });
 
   it('spaces calls by their reported cost over the share, one call at a time', async () => {
-    const base = Date.now();
-    const starts: number[] = [];
-    let finish: ((cost: number) => void) | undefined;
-    const p = recordPacer(
-      () => {
-        starts.push(Date.now() - base);
-        return new Promise<number>((resolve) => {
-          finish = resolve;
-        });
-      },
-      5,
-      () => Date.now(),
-      0.1,
-    );
+    const { pacer: p, starts, finish } = heldPacer(0.1);
     p.poke();
     await vi.advanceTimersByTimeAsync(0);
     expect(starts).toEqual([0]);
@@ -93,13 +102,13 @@ describe('recordPacer', () => {
     }
     expect(starts).toHaveLength(1);
     // It reports 3 ms of its own: the next starts 30 ms after the first started.
-    finish?.(3);
+    finish(3);
     await vi.advanceTimersByTimeAsync(9);
     expect(starts).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(starts).toEqual([0, 30]);
     // A cheap one: the minimum gap applies again.
-    finish?.(0.1);
+    finish(0.1);
     p.poke();
     await vi.advanceTimersByTimeAsync(4);
     expect(starts).toHaveLength(2);
@@ -109,25 +118,12 @@ describe('recordPacer', () => {
   });
 
   it('a failed call counts its whole duration, and pacing goes on after it', async () => {
-    const base = Date.now();
-    const starts: number[] = [];
-    let fail: ((e: Error) => void) | undefined;
-    const p = recordPacer(
-      () => {
-        starts.push(Date.now() - base);
-        return new Promise<number>((_resolve, reject) => {
-          fail = reject;
-        });
-      },
-      5,
-      () => Date.now(),
-      0.5,
-    );
+    const { pacer: p, starts, fail } = heldPacer(0.5);
     p.poke();
     await vi.advanceTimersByTimeAsync(0);
     await vi.advanceTimersByTimeAsync(4);
     p.poke();
-    fail?.(new Error('disk full'));
+    fail(new Error('disk full'));
     // 4 ms of failure over 0.5: 8 ms after the start.
     await vi.advanceTimersByTimeAsync(3);
     expect(starts).toEqual([0]);
