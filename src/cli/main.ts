@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { type ParsedArgs, parseArgs } from '../core/cli-args.js';
 import { FerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
@@ -106,7 +106,7 @@ function checkStdoutRun(io: CliIO, args: ParsedArgs): void {
 async function readInputFile(io: CliIO, file: string, quiet: boolean): Promise<QueueEntry[]> {
   let text: string;
   try {
-    text = file === '-' ? await io.readStdin() : await readFile(file, 'utf8');
+    text = file === '-' ? await io.readStdin() : readFileSync(file, 'utf8');
   } catch (e) {
     throw new FerryError('USAGE', `cannot read the input file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
       hint: 'check the path given to -i',

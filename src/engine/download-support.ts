@@ -1,13 +1,14 @@
 /** Small helpers of a Download: errors, host names, file-system checks. */
-import { existsSync, type Stats } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdirSync, type Stats, statSync } from 'node:fs';
 import { FerryError, isFerryError } from '../core/errors.js';
 
-/** Stat a path that usually does not exist: the cheap synchronous check spares a thrown error. */
+/**
+ * Stat a path that usually does not exist, on the calling thread (a metadata call, see
+ * disk/file-ops.ts); a missing path answers undefined without building an error.
+ */
 export async function statOrUndefined(p: string): Promise<Stats | undefined> {
-  if (!existsSync(p)) return undefined;
   try {
-    return await stat(p);
+    return statSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -16,7 +17,8 @@ export async function statOrUndefined(p: string): Promise<Stats | undefined> {
 /** Create `dir` and its parents; a failure is one FILE_SYSTEM error naming it. */
 export async function mkdirOrFail(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    // On the calling thread, as the other metadata calls: an existing directory answers at once.
+    mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new FerryError('FILE_SYSTEM', `cannot create directory ${dir}: ${(e as Error).message}`, {
       hint: 'check the path and its permissions',

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
@@ -58,7 +57,7 @@ function cookieSaver(): CookieSaver {
 /** Fail early (before any request) when the directory of the `--save-cookies` file cannot be written. */
 async function checkWritable(file: string): Promise<void> {
   try {
-    await access(path.dirname(path.resolve(file)), constants.W_OK);
+    accessSync(path.dirname(path.resolve(file)), constants.W_OK);
   } catch (err) {
     throw new FerryError('USAGE', `cannot write the cookie file ${file}: ${(err as Error).message}`, { hint: 'check the path given to --save-cookies' });
   }

@@ -3,7 +3,7 @@
  * curl's `--netrc-optional` meaning: a missing default `~/.netrc` is no error) and find the entry
  * for a host.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FerryError } from '../core/errors.js';
@@ -26,7 +26,7 @@ export async function lookupNetrc(host: string, options: NetrcOptions, login?: s
   const file = options.netrcPath ?? path.join(options.homeDir ?? os.homedir(), '.netrc');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     if (options.netrcPath === undefined) return undefined;
     throw new FerryError('USAGE', `cannot read netrc file ${file}: ${(err as Error).message}`, {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type tls from 'node:tls';
 import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
@@ -182,7 +182,7 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
   if (options.caCertificate !== undefined) {
     let pem: string;
     try {
-      pem = await readFile(options.caCertificate, 'utf8');
+      pem = readFileSync(options.caCertificate, 'utf8');
     } catch (err) {
       const why = (err as Error).message;
       throw new FerryError('USAGE', `cannot read CA certificate file ${options.caCertificate}: ${why}`);

@@ -4,7 +4,7 @@
  * at a time), and GET requests with redirects followed by hand. Body bytes land in pooled batch
  * buffers that the consumer hands back, so a steady download allocates nothing.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { SecureContext } from 'node:tls';
 import { FerryError } from '../../core/errors.js';
 import { basicAuthorization } from '../../core/http-auth.js';
@@ -125,7 +125,7 @@ async function secureContext(options: HttpSourceOptions): Promise<SecureContext>
   if (options.caCertificate === undefined) return createSecureContext({});
   let pem: string;
   try {
-    pem = await readFile(options.caCertificate, 'utf8');
+    pem = readFileSync(options.caCertificate, 'utf8');
   } catch (err) {
     throw new FerryError('USAGE', `cannot read the CA certificate file ${options.caCertificate}`, { cause: err });
   }

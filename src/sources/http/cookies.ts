@@ -4,7 +4,7 @@
  * plus Netscape cookie files in and out (see core/cookie-file.ts). One jar may serve every source
  * of an engine, so the downloads of a queue share their cookies.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { Cookie, CookieJar } from 'tough-cookie';
 import { type FileCookie, formatCookieFile, parseCookieFile } from '../../core/cookie-file.js';
 import { FerryError } from '../../core/errors.js';
@@ -52,7 +52,7 @@ export function createHttpCookies(now: () => number = Date.now): HttpCookies {
   async function loadFile(file: string): Promise<void> {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       throw new FerryError('USAGE', `cannot read the cookie file ${file}: ${(err as Error).message}`, {
         hint: 'check the path given to --load-cookies',
