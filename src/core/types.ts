@@ -73,6 +73,12 @@ export interface Source {
    * If-Range (HTTP) or compared (FTP); a change yields FerryError code CHANGED.
    */
   read(range: { start: number; end?: number }, validators: Validators, signal: AbortSignal): Promise<ByteStream>;
+  /**
+   * Open up to `connections` more connections to the file's server ahead of the reads that will
+   * use them (while the probe is on its way): best effort, failures are silent, and one not used
+   * closes after the idle timeout. Sources without it connect when asked to read.
+   */
+  warm?(connections: number): void;
   /** Release pooled connections. */
   close(): Promise<void>;
 }

@@ -176,6 +176,10 @@ export class Download extends TypedEmitter<DownloadEvents> {
     await this.deps.hostSlots.acquire(host, this.options.maxConnectionsPerHost, signal);
     slot.held = true;
     let probe: ProbeResult | undefined;
+    // The other connections of a segmented transfer open while the probe is on its way: once the
+    // probe has its connection (its request is on its way within this turn of the event loop).
+    const others = Math.min(this.options.connections, this.options.maxConnectionsPerHost) - 1;
+    if (others > 0 && source.warm) setImmediate(() => source.warm?.(others));
     try {
       probe = await probeWithRetries({
         source,

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import { download } from '../../src/index.js';
 import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const KiB = 1024;
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
@@ -53,6 +54,35 @@ describe('download: sizes and connections', () => {
     expect(await fileHash(path.join(dir, 'big'))).toBe(sha256(body));
     // No byte requested twice beyond a little overlap: the server sent about the file once.
     expect(server.stats.bodyBytesSent).toBeLessThan(body.length * 1.3);
+  });
+});
+
+describe('download: connections opened ahead', () => {
+  it('opens the other connections while the probe waits for its answer', async () => {
+    const body = randomBytesSeeded(2 * 1024 * KiB, 11);
+    server.setFile('/f', { body });
+    server.setFaults({ firstByteDelayMs: 600 });
+    const h = download(server.url('/f'), { dir, connections: 4, ...fast });
+    // Long before the probe's answer (600 ms) the server holds all four connections.
+    await waitFor(() => server.stats.connections === 4, { ms: 500, everyMs: 5 });
+    expect(server.stats.requests).toBe(1);
+    const r = await h.done;
+    expect(r.status).toBe('complete');
+    expect(await fileHash(path.join(dir, 'f'))).toBe(sha256(body));
+  });
+
+  it('within the per-host limit, and none with one connection', async () => {
+    server.setFile('/f', { body: randomBytesSeeded(64 * KiB, 12) });
+    server.setFaults({ firstByteDelayMs: 300 });
+    const a = download(server.url('/f'), { dir, connections: 8, maxConnectionsPerHost: 2, ...fast });
+    await waitFor(() => server.stats.connections === 2, { ms: 250, everyMs: 5 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(server.stats.connections).toBe(2);
+    expect((await a.done).status).toBe('complete');
+    server.resetStats();
+    const b = download(server.url('/f'), { dir, out: 'g', connections: 1, ...fast });
+    expect((await b.done).status).toBe('complete');
+    expect(server.stats.connections).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import { createHttpClient, type HttpSourceOptions } from '../../src/sources/http/client.js';
 import type { HttpPool, PoolOptions } from '../../src/sources/http/pool.js';
+import { requestHead } from '../../src/sources/http/request.js';
 import { endpointOf } from '../../src/sources/net/socket.js';
 import type { ResponseBody } from '../../src/sources/stream/response-body.js';
 import { sleep, waitFor } from '../helpers/wait-for.js';
@@ -104,6 +105,62 @@ describe('pool limit', () => {
     expect(await text((await first).body)).toBe('ok');
     expect(await text((await after).body)).toBe('ok');
     expect(s.stats.requests).toBe(2);
+  });
+});
+
+describe('warm', () => {
+  it('opens the connections before their requests, within the limit, and the requests take them', async () => {
+    const s = await server((req) => void sleep(10).then(() => req.socket.write(lengthResponse(Buffer.from(req.path)))));
+    const p = pool({ connections: 3 });
+    const endpoint = endpointOf(new URL(s.origin));
+    p.warm(endpoint, 5);
+    await until(() => s.stats.connections === 3);
+    expect(s.stats.requests).toBe(0);
+    expect(stats(p, s.origin)).toEqual({ open: 3, idle: 3 });
+    const leases = await Promise.all([0, 1, 2].map(() => p.acquire(endpoint, new AbortController().signal)));
+    // None of them carried a request: a failure on one is not taken for a stale keep-alive.
+    expect(leases.map((l) => l.reused)).toEqual([false, false, false]);
+    const got = await Promise.all(
+      ['/a', '/b', '/c'].map(async (path, i) =>
+        text((await leases[i].conn.request(requestHead(new URL(s.origin + path), {}), new AbortController().signal)).body),
+      ),
+    );
+    expect(got).toEqual(['/a', '/b', '/c']);
+    expect(s.stats.connections).toBe(3);
+    p.warm(endpoint, 2);
+    await sleep(30);
+    expect(s.stats.connections).toBe(3);
+  });
+
+  it('takes connections that already carried a response before warmed ones', async () => {
+    const s = await server((req) => req.socket.write(lengthResponse(Buffer.from('ok'))));
+    const p = pool({ connections: 4 });
+    const endpoint = endpointOf(new URL(s.origin));
+    await text((await get(p, s.origin)).body);
+    await until(() => stats(p, s.origin).idle === 1);
+    p.warm(endpoint, 2);
+    await until(() => s.stats.connections === 3);
+    const lease = await p.acquire(endpoint, new AbortController().signal);
+    expect(lease.reused).toBe(true);
+  });
+
+  it('closes a warmed connection nobody used after the idle timeout', async () => {
+    const s = await server((req) => req.socket.write(lengthResponse(Buffer.from('ok'))));
+    const p = pool({ idleTimeoutMs: 60 });
+    p.warm(endpointOf(new URL(s.origin)), 2);
+    await until(() => s.stats.open === 2);
+    await until(() => s.stats.open === 0, 1000);
+    expect(stats(p, s.origin)).toEqual({ open: 0, idle: 0 });
+    expect(s.stats.requests).toBe(0);
+  });
+
+  it('a warmed connection that cannot connect is dropped without a word, and requests still work', async () => {
+    const s = await server((req) => req.socket.write(lengthResponse(Buffer.from('ok'))));
+    const p = pool();
+    const closed = 'http://127.0.0.1:1';
+    p.warm(endpointOf(new URL(closed)), 2);
+    await until(() => stats(p, closed).open === 0);
+    expect(await text((await get(p, s.origin)).body)).toBe('ok');
   });
 });
 

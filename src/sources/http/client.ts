@@ -50,6 +50,11 @@ export interface HttpClient {
    * redirects. Throws FerryError (REDIRECT, NETWORK, TIMEOUT, TLS, ABORTED, ...).
    */
   get(url: string, extra: Record<string, string>, signal: AbortSignal): Promise<FinalResponse>;
+  /**
+   * Open up to `count` connections to the origin of `url`, by the route its requests take,
+   * ahead of those requests (best effort: nothing is reported).
+   */
+  warm(url: string, count: number): void;
   /** Close pooled connections; requests in flight fail with ABORTED. */
   close(): Promise<void>;
 }
@@ -205,13 +210,31 @@ export function createHttpClient(
   const auth = new AuthHeaders(userUrl, options, cookies ?? createHttpCookies());
   const state: { closed: boolean } = { closed: false };
 
-  async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
-    if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
+  /** The pool, endpoint and proxy plan of the requests to `u`. */
+  async function wayTo(u: URL) {
     const endpoint = endpointOf(u);
     const route = proxyRouteFor(u, options, context.proxyEnv);
     const pool = await transport.pool(endpoint.secure || route?.kind === 'https');
-    if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
     const plan = route === undefined ? undefined : httpProxyPlan(route, endpoint, pool.options, pool.options.connectTimeoutMs);
+    return { endpoint, route, pool, plan };
+  }
+
+  function warm(url: string, count: number): void {
+    if (state.closed || count <= 0 || !URL.canParse(url)) return;
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return;
+    wayTo(u).then(
+      ({ endpoint, pool, plan }) => {
+        if (!state.closed) pool.warm(endpoint, count, plan?.pool);
+      },
+      () => undefined,
+    );
+  }
+
+  async function requestOnce(u: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpResponse> {
+    if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
+    const { endpoint, route, pool, plan } = await wayTo(u);
+    if (state.closed) throw new FerryError('ABORTED', `${u.host}: the HTTP source is closed`);
     // The proxy's login goes to the proxy only: on a forwarded request, never through a tunnel.
     const head = requestHead(u, plan?.authorization === undefined ? headers : { ...headers, 'proxy-authorization': plan.authorization }, plan?.absolute);
     for (let attempt = 0; ; attempt++) {
@@ -303,5 +326,5 @@ export function createHttpClient(
     if (!shared) transport.close();
   }
 
-  return { get, close };
+  return { get, warm, close };
 }

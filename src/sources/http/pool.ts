@@ -53,7 +53,8 @@ class OriginPool implements WireHooks {
   acquire(signal: AbortSignal, fresh: boolean): Promise<Lease> {
     if (!fresh) {
       const conn = this.idle.pop();
-      if (conn !== undefined) return Promise.resolve({ conn, reused: true });
+      // A warmed connection (see warm) has carried no request yet.
+      if (conn !== undefined) return Promise.resolve({ conn, reused: conn.requests > 0 });
     }
     if (this.all.size >= this.options.connections && fresh && this.idle.length > 0) {
       // Make room for a fresh connection by closing the least recently used idle one.
@@ -76,6 +77,19 @@ class OriginPool implements WireHooks {
       signal.addEventListener('abort', waiter.onAbort, { once: true });
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * Open up to `count` connections now, within the limit, for requests about to come: they wait
+   * among the idle ones, behind those that already carried a response (taken first).
+   */
+  warm(count: number): void {
+    const n = Math.min(count, this.options.connections - this.all.size);
+    for (let i = 0; i < n; i++) {
+      const conn = this.open();
+      conn.park();
+      this.idle.unshift(conn);
+    }
   }
 
   private open(): WireConnection {
@@ -106,7 +120,7 @@ class OriginPool implements WireHooks {
       conn.destroy();
       return;
     }
-    this.nextWaiter()?.resolve({ conn, reused: true });
+    this.nextWaiter()?.resolve({ conn, reused: conn.requests > 0 });
   }
 
   onClosed(conn: WireConnection): void {
@@ -148,13 +162,22 @@ export class HttpPool {
   acquire(endpoint: Endpoint, signal: AbortSignal, fresh = false, route?: PoolRoute): Promise<Lease> {
     if (this.closed) return Promise.reject(abortedError(`${endpoint.label}: the HTTP source is closed`));
     if (signal.aborted) return Promise.reject(abortedError(`${endpoint.label}: aborted`));
+    return this.originFor(endpoint, route).acquire(signal, fresh);
+  }
+
+  /** Open up to `count` connections to `endpoint` ahead of their requests (see OriginPool.warm). */
+  warm(endpoint: Endpoint, count: number, route?: PoolRoute): void {
+    if (!this.closed && count > 0) this.originFor(endpoint, route).warm(count);
+  }
+
+  private originFor(endpoint: Endpoint, route?: PoolRoute): OriginPool {
     const key = poolKey(endpoint, route);
     let origin = this.origins.get(key);
     if (origin === undefined) {
       origin = new OriginPool(endpoint, this.options, route?.via);
       this.origins.set(key, origin);
     }
-    return origin.acquire(signal, fresh);
+    return origin;
   }
 
   /** Sockets open to an origin (connecting, busy or idle) and how many are idle. */

@@ -226,6 +226,7 @@ export function createHttpSource(
       return rangeBody(r, start, end, validators, extra['if-range'] !== undefined, signal);
     },
 
+    warm: (connections: number) => client.warm(state.url, connections),
     close: () => client.close(),
   };
 }

@@ -77,6 +77,8 @@ export class WireConnection {
   /** The current response's body, while it is being read. */
   private framed: FramedBody | undefined;
   private keepAlive = false;
+  /** Opened ahead of its first request (see park). */
+  private parked = false;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -122,6 +124,7 @@ export class WireConnection {
       return;
     }
     this.socket = socket;
+    if (this.parked) this.idleSocket();
     socket.setNoDelay(true);
     socket.on('error', (err) => this.fail(err));
     socket.on('end', () => this.onEnd());
@@ -149,6 +152,22 @@ export class WireConnection {
     }
   }
 
+  /**
+   * Nobody waits for this new connection yet (it was opened ahead of a request): until its first
+   * request it keeps the process alive no more than an idle one, and closes after as long.
+   */
+  park(): void {
+    if (this.phase !== 'new' || this.requests > 0) return;
+    this.parked = true;
+    this.connectTimer?.unref();
+    this.idleSocket();
+  }
+
+  private idleSocket(): void {
+    this.socket?.setTimeout(this.options.idleTimeoutMs);
+    this.socket?.unref();
+  }
+
   /** True while the connection can take a request: new (maybe still connecting) or idle. */
   get usable(): boolean {
     return this.phase === 'idle' || this.phase === 'new';
@@ -173,6 +192,12 @@ export class WireConnection {
     this.strayBeforeHead = false;
     this.heads.reset();
     if (this.phase === 'idle') this.socket?.ref();
+    if (this.parked) {
+      // Someone waits for it now: its connect and its socket keep the process alive again.
+      this.parked = false;
+      this.socket?.ref();
+      this.connectTimer?.ref();
+    }
     this.phase = 'head';
     this.signal = signal;
     signal.addEventListener('abort', this.onAbort);
@@ -288,8 +313,7 @@ export class WireConnection {
     this.phase = 'idle';
     // The body may have paused the socket: an idle connection must notice the server closing it.
     this.socket?.resume();
-    this.socket?.setTimeout(this.options.idleTimeoutMs);
-    this.socket?.unref();
+    this.idleSocket();
     // Bytes the server sent after the body (a stray CRLF) are read in this same turn of the
     // event loop, after the read that ended the body: the connection goes back to its pool only
     // after that turn, so such a connection is closed (see onRead) instead of being reused with
