@@ -2,7 +2,7 @@ import type { FerryError } from '../core/errors.js';
 import { plan } from '../core/planner.js';
 import { SpeedMeter } from '../core/speed-meter.js';
 import type { Lane, MirrorLanes } from './mirror-lanes.js';
-import { backOff, type Connection, connectionSpeed, connectionViews, newConnection, STALL_MS, YOUNG_MS } from './transfer-connection.js';
+import { backOff, type Connection, connectionSpeed, connectionViews, HALTED, newConnection, STALL_MS, YOUNG_MS } from './transfer-connection.js';
 import { describeFailure, failureAction } from './transfer-failures.js';
 import { readClaim } from './transfer-read.js';
 import type { ConnectionView, FirstStream, TransferParams } from './transfer-types.js';
@@ -67,11 +67,11 @@ export class Transfer {
       this.resolve = resolve;
       this.reject = reject;
       const onAbort = (): void => {
-        this.halt.abort();
-        for (const c of this.conns.values()) c.ctrl.abort();
+        this.halt.abort(HALTED);
+        for (const c of this.conns.values()) c.ctrl.abort(HALTED);
         this.settleIfIdle();
       };
-      if (signal.aborted) this.halt.abort();
+      if (signal.aborted) this.halt.abort(HALTED);
       else signal.addEventListener('abort', onAbort, { once: true });
       this.unsubscribe = this.p.hostSlots.onRelease((host) => {
         if (this.lanes.usesHost(host)) this.fill();
@@ -235,7 +235,7 @@ export class Transfer {
     const owner = this.conns.get(ownerId);
     if (owner && claim && claim.pos >= claim.end) {
       owner.replaced = true;
-      owner.ctrl.abort();
+      owner.ctrl.abort(HALTED);
       // The probe's response is not tied to the connection's signal: close it directly.
       owner.stream?.cancel();
     }
@@ -292,7 +292,7 @@ export class Transfer {
     this.p.onNote(`mirror ${lane.label} failed (${describeFailure(e)}): not used any more; ${left} mirror${left === 1 ? '' : 's'} left`);
     for (const c of this.conns.values()) {
       if (c.lane !== lane) continue;
-      c.ctrl.abort();
+      c.ctrl.abort(HALTED);
       c.stream?.cancel();
     }
     return true;
@@ -301,8 +301,8 @@ export class Transfer {
   private fail(e: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = e;
-    this.halt.abort();
-    for (const c of this.conns.values()) c.ctrl.abort();
+    this.halt.abort(HALTED);
+    for (const c of this.conns.values()) c.ctrl.abort(HALTED);
   }
 
   private settleIfIdle(): void {
@@ -312,7 +312,7 @@ export class Transfer {
     this.settled = true;
     // Ends the stall watch's sleep and pending mirror probes now: a finished transfer leaves no
     // timer (that kept it, its file and its download in memory for another half stall period).
-    this.halt.abort();
+    this.halt.abort(HALTED);
     this.unsubscribe?.();
     if (this.heldSlot) {
       this.heldSlot = false;
