@@ -1,6 +1,7 @@
 /**
- * The shapes around one HTTP/1.1 client connection (see http-wire.ts): its settings and the
- * response it resolves with (the pool hooks stay beside the connection).
+ * The shapes around one HTTP/1.1 client connection (see wire.ts): its settings and the
+ * response it resolves with (the pool hooks stay beside the connection, the way to the origin in
+ * wire-dial.ts).
  */
 
 import type { SocketTls } from '../net/socket.js';

@@ -7,25 +7,17 @@
 import type net from 'node:net';
 import { abortedError, FerryError } from '../../core/errors.js';
 import { terminalSafe } from '../../core/terminal-text.js';
-import { toFerryError } from '../net/network-errors.js';
-import { type Endpoint, openSocket } from '../net/socket.js';
+import type { Endpoint } from '../net/socket.js';
 import { type BodyControl, ResponseBody } from '../stream/response-body.js';
 import { FramedBody } from './framed-body.js';
 import { HeadReader } from './head.js';
 import { bodyFraming, keepsAlive, ProtocolError } from './parser.js';
+import { dialWire, type WireVia } from './wire-dial.js';
 import type { WireOptions, WireResponse } from './wire-types.js';
 
 export type { Endpoint } from '../net/socket.js';
+export type { WireVia } from './wire-dial.js';
 export type { WireOptions, WireResponse } from './wire-types.js';
-
-/**
- * How a connection reaches its origin when not directly: `forward` opens the socket to an HTTP
- * proxy (requests in absolute form); `tunnel` gets a ready byte stream to the origin (CONNECT or
- * SOCKS, TLS on top for https) from `dial`, which `signal` aborts.
- */
-export type WireVia =
-  | { kind: 'forward'; proxy: Endpoint /** `http proxy 127.0.0.1:3128`: failures to connect name the proxy. */; where: string }
-  | { kind: 'tunnel'; dial(signal: AbortSignal): Promise<net.Socket> };
 
 /** Told when a connection can take another request, and when it is gone. */
 export interface WireHooks {
@@ -91,26 +83,11 @@ export class WireConnection {
     // or copied out at once.
     const onread: net.OnReadOpts = { buffer: () => this.nextBuffer(), callback: (n, buf) => this.onRead(n, buf as Buffer) };
     this.connectTimer = setTimeout(() => this.fail(this.timeout('connection timed out')), options.connectTimeoutMs);
-    if (via?.kind === 'tunnel') {
-      via.dial(this.dialing.signal).then(
-        (socket) => this.attach(socket, true),
-        (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))),
-      );
-      return;
-    }
-    const target = via?.kind === 'forward' ? via.proxy : endpoint;
-    const socket = openSocket(target, onread, options);
-    const connected = (): void => {
-      clearTimeout(this.connectTimer);
-      socket.removeListener('error', proxyFailed);
-    };
-    // Until the proxy answers, a socket error is the proxy's (refused, unreachable, TLS).
-    const proxyFailed = (err: Error): void => {
-      if (via?.kind === 'forward') this.fail(toFerryError(err, via.where, this.dialing.signal));
-    };
-    if (via?.kind === 'forward') socket.once('error', proxyFailed);
-    socket.once(target.secure ? 'secureConnect' : 'connect', connected);
-    this.attach(socket, false);
+    dialWire(endpoint, via, options, onread, this.dialing.signal, {
+      socket: (socket, dialled) => this.attach(socket, dialled),
+      connected: () => clearTimeout(this.connectTimer),
+      failed: (err) => this.fail(err),
+    });
   }
 
   /**
