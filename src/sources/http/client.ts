@@ -220,9 +220,13 @@ export function createHttpClient(
   }
 
   function warm(url: string, count: number): void {
-    if (state.closed || count <= 0 || !URL.canParse(url)) return;
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return;
+    if (state.closed || count <= 0) return;
+    let u: URL;
+    try {
+      u = parseUrl(url);
+    } catch {
+      return; // its requests will say what is wrong with it
+    }
     wayTo(u).then(
       ({ endpoint, pool, plan }) => {
         if (!state.closed) pool.warm(endpoint, count, plan?.pool);

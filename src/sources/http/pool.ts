@@ -120,7 +120,7 @@ class OriginPool implements WireHooks {
       conn.destroy();
       return;
     }
-    this.nextWaiter()?.resolve({ conn, reused: conn.requests > 0 });
+    this.nextWaiter()?.resolve({ conn, reused: true });
   }
 
   onClosed(conn: WireConnection): void {

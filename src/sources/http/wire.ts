@@ -134,7 +134,8 @@ export class WireConnection {
    * request it keeps the process alive no more than an idle one, and closes after as long.
    */
   park(): void {
-    if (this.phase !== 'new' || this.requests > 0) return;
+    // Only before the first request: the phase never comes back to 'new'.
+    if (this.phase !== 'new') return;
     this.parked = true;
     this.connectTimer?.unref();
     this.idleSocket();
