@@ -1,6 +1,5 @@
 /** What a Download takes from the outside world, and the defaults of what is not given. */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { DownloadOptions } from '../core/options.js';
 import type { TokenBucket } from '../core/token-bucket.js';
 import { readBootId } from '../disk/boot-id.js';
@@ -9,6 +8,7 @@ import { OutputClaims } from '../disk/output-claims.js';
 import type { ByteSink } from '../disk/stdout-writer.js';
 import { HostSlots } from './host-slots.js';
 import { MadeDirs } from './made-dirs.js';
+import { sleep } from './sleep.js';
 import { createSource, type SourceFactory } from './source-factory.js';
 
 /** Everything a Download uses from the outside world; tests and the engine pass their own. */
@@ -85,7 +85,7 @@ export function resolveDownloadDeps(url: string, options: DownloadOptions, deps:
     globalBucket: deps.globalBucket,
     now: deps.now ?? (() => performance.now()),
     random: deps.random ?? Math.random,
-    sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
+    sleep: deps.sleep ?? sleep,
     progressIntervalMs: deps.progressIntervalMs ?? 1000,
     claims: deps.claims ?? new OutputClaims(),
     claimOwner: deps.claimOwner ?? owner,

@@ -4,9 +4,9 @@
  * buckets requires (typically the global bucket shared by all downloads, and the download's own).
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import { abortedError, FerryError } from '../core/errors.js';
 import type { TokenBucket } from '../core/token-bucket.js';
+import { sleep as realSleep } from './sleep.js';
 
 /** Resolve after `ms`, or reject early when `signal` aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -15,7 +15,7 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 export interface RateLimiterDeps {
   /** Monotonic milliseconds; default performance.now(). */
   now?: () => number;
-  /** Default: setTimeout from node:timers/promises. */
+  /** Default: the engine's sleep (sleep.ts). */
   sleep?: Sleep;
 }
 
@@ -27,7 +27,6 @@ export interface RateLimiterBuckets {
 }
 
 const realNow = (): number => performance.now();
-const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
 
 /**
  * Waits as needed so that bytes pass no faster than every one of its buckets allows.
