@@ -71,7 +71,7 @@ export class OutputClaims {
     const paths = outputPathsFor(dir, candidateName(name, index));
     // Each path is resolved once per claim (a long list claims every entry twice: at the check
     // of the command line and at add).
-    const keys = [key(paths.final), key(paths.part), key(paths.control)];
+    const keys = pathKeys(paths);
     for (const k of keys) {
       const holder = this.byPath.get(k);
       if (holder !== undefined && holder !== owner) return undefined;
@@ -129,4 +129,15 @@ export class OutputClaims {
 
 function key(p: string): string {
   return path.resolve(p);
+}
+
+/**
+ * The keys of a claim's three paths. The part and control files are the final path with a suffix,
+ * so their keys are its key with that suffix (one resolution instead of three), unless the final
+ * path ends with a separator (then the suffix is a name of its own inside it).
+ */
+function pathKeys(paths: OutputPaths): string[] {
+  if (paths.final.endsWith(path.sep) || paths.final.endsWith('/')) return [key(paths.final), key(paths.part), key(paths.control)];
+  const final = key(paths.final);
+  return [final, partPathFor(final), controlPathFor(final)];
 }

@@ -34,6 +34,8 @@ export function smallTempPathFor(outPath: string): string {
 export function resolveInside(dir: string, name: string): string {
   if (name.length === 0) throw refuse(dir, name, 'the name is empty');
   if (name.includes('\0')) throw refuse(dir, name, 'the name contains a NUL byte');
+  // One plain segment (the usual name: sanitized from a URL or a server) is inside by construction.
+  if (name !== '.' && name !== '..' && !name.includes('/') && !name.includes(path.sep)) return path.join(dir, name);
   if (path.isAbsolute(name)) throw refuse(dir, name, 'the name is an absolute path');
   const base = path.resolve(dir);
   const rel = path.relative(base, path.resolve(base, name));

@@ -52,6 +52,24 @@ describe('OutputClaims', () => {
     expect(err.message).toMatch(/^output .*x is also used by another download of this queue$/);
   });
 
+  it('the .part and control keys follow the resolved final path: x in ./d and x.part in d clash', () => {
+    const claims = new OutputClaims();
+    const rel = path.relative(process.cwd(), dir);
+    claims.reserve({}, `./${rel}`, 'x', { explicit: true, rename: false });
+    expect(thrown(() => claims.reserve({}, dir, 'x.part', { explicit: true, rename: false })).code).toBe('USAGE');
+    expect(thrown(() => claims.reserve({}, `${rel}/.`, 'x.ferry', { explicit: true, rename: false })).code).toBe('USAGE');
+    expect(claims.reserve({}, dir, 'x.partial', { explicit: true, rename: false }).index).toBe(0);
+  });
+
+  it('a name that ends in a separator: its .part and control files are names inside it', () => {
+    const claims = new OutputClaims();
+    const held = claims.reserve({}, dir, 'sub/', { explicit: true, rename: false });
+    expect(held.paths.part).toBe(path.join(dir, 'sub', '.part'));
+    expect(thrown(() => claims.reserve({}, dir, 'sub/.part', { explicit: true, rename: false })).code).toBe('USAGE');
+    expect(thrown(() => claims.reserve({}, dir, 'sub/.ferry', { explicit: true, rename: false })).code).toBe('USAGE');
+    expect(claims.reserve({}, dir, 'sub.part', { explicit: true, rename: false }).index).toBe(0);
+  });
+
   it('an explicit name that another download takes from its URL says so, and which to rename', () => {
     const claims = new OutputClaims();
     claims.reserve({}, dir, 'a.bin', { explicit: false, rename: true });

@@ -48,6 +48,17 @@ describe('resolveInside', () => {
     expect(e.hint).toBeTruthy();
   });
 
+  it.each([
+    ['dl', 'file.iso', 'dl/file.iso'],
+    ['./dl/', 'file.iso', 'dl/file.iso'],
+    ['/srv/dl', '...', '/srv/dl/...'],
+    ['/srv/dl', 'a\\b', '/srv/dl/a\\b'],
+    ['/srv/dl', 'sub/x', '/srv/dl/sub/x'],
+    ['/srv/dl', 'sub/../x', '/srv/dl/x'],
+  ])('joins %j and %j as %j', (dir, name, joined) => {
+    expect(resolveInside(dir, name)).toBe(joined);
+  });
+
   it('refuses escapes from a relative directory', () => {
     usageError(() => resolveInside('dl', '../dl-other/x'));
     usageError(() => resolveInside('.', '../x'));
