@@ -23,6 +23,8 @@ export interface DownloadContext {
   note(message: string): void;
   retry(info: RetryInfo): void;
   started(info: StartInfo): void;
+  /** Every byte is in the file; only disk work is left (the 'received' event). */
+  received(): void;
 }
 
 /**

@@ -50,6 +50,7 @@ export async function segmentedToFile(ctx: DownloadContext, p: SegmentedPhase): 
     signal: ctx.signal,
     claimNothing: (createdAt) => output.claimNothing(paths, probe, createdAt),
     note: (m) => ctx.note(m),
+    received: () => ctx.received(),
     started: (map) => {
       progress.map = map;
       progress.resumedBytes = map.doneBytes;

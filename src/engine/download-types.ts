@@ -51,6 +51,11 @@ export type DownloadEvents = {
   /** Something the user should know: a fallback, a restart and its reason, fewer connections. */
   note: [string];
   retry: [RetryInfo];
+  /**
+   * Every byte is in the file and the connections are free: only disk work is left (the final
+   * sync, the checksum, the rename). A queue lets the next download start meanwhile.
+   */
+  received: [];
   complete: [DownloadResult];
   error: [FerryError];
 };

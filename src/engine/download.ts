@@ -77,6 +77,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
       note: (m) => this.emit('note', m),
       retry: (r) => this.emit('retry', r),
       started: (info) => this.emit('start', info),
+      received: () => this.emit('received'),
     };
   }
 

@@ -2,7 +2,7 @@ import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
 import { isActive, type QueueCommand, queueTransition } from '../core/queue-transitions.js';
 import { randomId } from '../core/random-id.js';
-import type { DownloadDeps } from './download.js';
+import type { Download, DownloadDeps } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
 import { type EngineShared, engineShared } from './engine-shared.js';
 import { runItem } from './item-run.js';
@@ -21,8 +21,11 @@ const DEFAULT_MAX_ACTIVE = 3;
  * Downloads share one per-host connection limit and one global rate limit.
  *
  * Invariant: a Download runs for an item exactly while its status is active, so the number of
- * running Downloads is always the number of active items (which never exceeds `maxActive`, except
- * after `setMaxActive` lowered it: nothing new starts until the count is under it).
+ * running Downloads is always the number of active items. Of those, the ones still receiving bytes
+ * never exceed `maxActive` (except after `setMaxActive` lowered it: nothing new starts until the
+ * count is under it). A Download that has every byte and only its disk work left (the final sync,
+ * the checksum, the rename: it holds no connection) gives its slot to the next entry; at most
+ * `maxActive` such finishing ones count so, so no more than twice `maxActive` run at once.
  */
 export class Engine extends TypedEmitter<EngineEvents> {
   private readonly items = new Map<string, Item>();
@@ -40,6 +43,8 @@ export class Engine extends TypedEmitter<EngineEvents> {
   private idleWaiters: Array<() => void> = [];
   /** What every download of the engine shares (its output claims last from add() to completion or cancel). */
   private readonly shared: EngineShared;
+  /** Active items whose Download has every byte and only disk work left (see the invariant). */
+  private readonly finishing = new Set<Item>();
 
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
@@ -241,6 +246,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const t = queueTransition(from, command);
     item.status = t.next;
     this.counts.change(from, t.next);
+    if (!isActive(t.next) || t.action === 'run') this.finishing.delete(item);
     if (t.next === 'waiting') this.rescan(0);
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
@@ -280,6 +286,18 @@ export class Engine extends TypedEmitter<EngineEvents> {
     for (const w of waiters) w();
   }
 
+  /** Active items that still receive bytes (finishing ones count as such beyond `maxActive`). */
+  private receiving(): number {
+    return this.counts.active - Math.min(this.finishing.size, this.maxActive);
+  }
+
+  /** `item`'s current Download has every byte: its slot goes to the next entry. */
+  private received(item: Item, download: Download): void {
+    if (item.download !== download || !isActive(item.status) || this.finishing.has(item)) return;
+    this.finishing.add(item);
+    this.schedule();
+  }
+
   /** Start waiting downloads, in order, while slots are free. */
   private schedule(): void {
     if (!this.closed && this.counts.waiting > 0) {
@@ -288,7 +306,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
       // item per entry, nor a walk over the finished ones (that made a 500-file list quadratic).
       let rescans = this.rescans;
       for (let i = this.scanFrom; i < this.order.length; i++) {
-        if (this.counts.active >= this.maxActive || this.counts.waiting === 0) break;
+        if (this.receiving() >= this.maxActive || this.counts.waiting === 0) break;
         const item = this.items.get(this.order[i]) as Item;
         if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
         if (rescans !== this.rescans) {
@@ -309,6 +327,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
       note: (m) => this.emit('note', this.info(item), m),
       retry: (r) => this.emit('retry', this.info(item), r),
       started: () => this.emit('start', this.info(item)),
+      received: (download) => this.received(item, download),
       ended: (command, end) => void this.apply(item, command, end),
     });
   }

@@ -20,6 +20,8 @@ export interface ItemRunHooks {
   retry(info: RetryInfo): void;
   /** Told once the Download exists, before it starts. */
   started(): void;
+  /** The Download has every byte: only its disk work (sync, checksum, rename) is left. */
+  received(download: Download): void;
   /** The run ended: the queue applies `command` (an 'ended' command) with the run's result or error. */
   ended(command: QueueCommand, end: { result?: DownloadResult; error?: FerryError }): void;
 }
@@ -48,6 +50,7 @@ export function runItem(item: Item, h: ItemRunHooks): void {
   d.on('progress', (p) => h.progress(p));
   d.on('note', (m) => h.note(m));
   d.on('retry', (r) => h.retry(r));
+  d.on('received', () => h.received(d));
   h.started();
   const settle = (outcome: RunOutcome, result?: DownloadResult, error?: FerryError): void => {
     item.activeMs += shared.now() - startedAt;

@@ -46,6 +46,8 @@ export interface SegmentedContext {
   note(message: string): void;
   /** The piece map is known (with the bytes resumed): progress and the start event. */
   started(map: PieceMap): void;
+  /** Every byte is in the `.part`: what is left is the final sync and the finish. */
+  received(): void;
   /** The connections into `writer` (the `.part`; they take the probe's host slot and body). */
   newTransfer(writer: PositionalWriter, map: PieceMap): Transfer;
 }
@@ -149,6 +151,7 @@ export async function runSegmented(ctx: SegmentedContext): Promise<SegmentedOutc
     await file.close();
     return { done: false, onDisk: map.doneBytes };
   }
+  ctx.received();
   if (ctx.fsync) await file.sync();
   await file.close();
   return { done: true, hasControl: checkpoint.written() };

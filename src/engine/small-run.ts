@@ -34,6 +34,8 @@ export interface SmallContext {
   fsync: boolean;
   signal: AbortSignal;
   started(map: PieceMap): void;
+  /** Every byte is in the temp file: what is left is the final sync and the finish. */
+  received(): void;
   newTransfer(file: DataFile, map: PieceMap): Transfer;
 }
 
@@ -50,6 +52,7 @@ export async function runSmall(ctx: SmallContext): Promise<SegmentedOutcome> {
   try {
     if (!map.complete) await ctx.newTransfer(file, map).run(ctx.signal);
     if (!ctx.signal.aborted) {
+      ctx.received();
       if (ctx.fsync) await file.sync();
       await file.close();
       return { done: true, hasControl: false };
