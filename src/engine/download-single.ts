@@ -44,5 +44,6 @@ export async function singleToFile(ctx: DownloadContext, source: Source, probe: 
     },
     onBytes: (n) => ctx.progress.count(n),
     onRetry: (r) => ctx.retry(r),
+    received: () => ctx.received(),
   });
 }

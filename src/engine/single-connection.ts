@@ -36,6 +36,8 @@ export interface SingleConnectionParams {
   onAttempt(map: PieceMap, view: () => ConnectionView[], attempt: number): void;
   onBytes(n: number): void;
   onRetry(info: RetryInfo): void;
+  /** Every byte is in the output: what is left is its sync and close (and the caller's finish). */
+  received?(): void;
 }
 
 /** How a single-connection run ended: every byte received, or stopped with `onDisk` bytes written. */
@@ -83,6 +85,7 @@ export async function runSingleConnection(p: SingleConnectionParams): Promise<Si
       if (probe.size !== undefined && got !== probe.size) {
         throw new FerryError('NETWORK', `the connection to ${hostOf(probe.url)} closed after ${got} of ${probe.size} bytes`, { retryable: true });
       }
+      p.received?.();
       if (p.fsync) await file.sync();
       await file.close();
       return { done: true, bytes: got };

@@ -24,11 +24,13 @@ function gatedDirSyncs(): { dirSyncs: DirSyncs; calls: () => number; open: () =>
 const fx = useEngineFixture('ferry-finishing-');
 
 describe('a download that only has its disk work left', () => {
-  for (const [kind, size, connections] of [
-    ['small files (one response, a temp file)', 64 * KiB, 1],
-    ['segmented files (ranges, a control file)', 512 * KiB, 2],
+  for (const [kind, size, connections, ranges] of [
+    ['small files (one response, a temp file)', 64 * KiB, 1, true],
+    ['segmented files (ranges, a control file)', 512 * KiB, 2, true],
+    ['files from a server without ranges (one connection)', 256 * KiB, 2, false],
   ] as const) {
     it(`gives its slot to the next entry, at most maxActive such: ${kind}`, async () => {
+      fx.server.setFaults({ ranges });
       const names = ['a', 'b', 'c', 'd'];
       const bodies = names.map((n) => randomBytesSeeded(size, `${kind}-${n}`));
       // A Last-Modified lets a small file take the small path (a rerun recognizes it).
