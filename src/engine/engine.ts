@@ -8,8 +8,8 @@ import { type EngineShared, engineShared } from './engine-shared.js';
 import { runItem } from './item-run.js';
 import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo, replaceUrls } from './queue-item.js';
+import { QueueSlots } from './queue-slots.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
-import { StatusCounts } from './status-counts.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const DEFAULT_MAX_ACTIVE = 3;
@@ -29,8 +29,8 @@ const DEFAULT_MAX_ACTIVE = 3;
  */
 export class Engine extends TypedEmitter<EngineEvents> {
   private readonly items = new Map<string, Item>();
-  /** Active and waiting items, counted as their statuses change. */
-  private readonly counts = new StatusCounts();
+  /** Active and waiting items, counted as their statuses change, and the finishing ones (see the invariant). */
+  private readonly slots: QueueSlots<Item>;
   /** Queue order: ids of every item, first = next to start. */
   private order: string[] = [];
   /** Every entry of `order` before this index is not waiting (where schedule() starts looking). */
@@ -38,20 +38,17 @@ export class Engine extends TypedEmitter<EngineEvents> {
   /** Counts rescan() calls: a schedule() pass that sees the count change looks again from scanFrom. */
   private rescans = 0;
   private defaults: Partial<DownloadOptions>;
-  private maxActive: number;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
   /** What every download of the engine shares (its output claims last from add() to completion or cancel). */
   private readonly shared: EngineShared;
-  /** Active items whose Download has every byte and only disk work left (see the invariant). */
-  private readonly finishing = new Set<Item>();
 
   constructor(options: EngineOptions = {}, deps: DownloadDeps = {}) {
     super();
     this.shared = engineShared(options, deps);
     const { maxActive, limitRate, downloadLimitRate, ...defaults } = options;
     this.defaults = { ...defaults, ...(downloadLimitRate ? { limitRate: downloadLimitRate } : {}) };
-    this.maxActive = Math.max(1, maxActive ?? DEFAULT_MAX_ACTIVE);
+    this.slots = new QueueSlots(Math.max(1, maxActive ?? DEFAULT_MAX_ACTIVE));
   }
 
   /**
@@ -69,7 +66,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const item: Item = { id, urls, mirror: 0, formerUrls: [], options: { ...options }, status: at.paused ? 'paused' : 'waiting', activeMs: 0 };
     reserveOutput(this.shared.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
-    this.counts.change(undefined, item.status);
+    this.slots.change(item, undefined, item.status);
     const index = position ?? this.order.length;
     this.order.splice(index, 0, id);
     this.rescan(Math.max(0, index));
@@ -89,7 +86,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     // a later download of the same name, size and date must not take it for its own.
     if (item.status !== 'complete') this.shared.claims.release(item);
     this.items.delete(id);
-    this.counts.change(item.status, undefined);
+    this.slots.change(item, item.status, undefined);
     this.order = this.order.filter((x) => x !== id);
     this.rescan(0);
     return true;
@@ -194,7 +191,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** Change how many run at once. */
   setMaxActive(n: number): void {
-    this.maxActive = Math.max(1, Math.trunc(n));
+    this.slots.maxActive = Math.max(1, Math.trunc(n));
     this.schedule();
   }
 
@@ -214,7 +211,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
 
   /** How many Downloads run now (always the number of items whose state is 'active'). */
   activeCount(): number {
-    return this.counts.active;
+    return this.slots.active;
   }
 
   /** Resolves when nothing is active or waiting (paused ones do not count). */
@@ -245,8 +242,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const from = item.status;
     const t = queueTransition(from, command);
     item.status = t.next;
-    this.counts.change(from, t.next);
-    if (!isActive(t.next) || t.action === 'run') this.finishing.delete(item);
+    this.slots.change(item, from, t.next, t.action === 'run');
     if (t.next === 'waiting') this.rescan(0);
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
@@ -275,7 +271,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   private isIdle(): boolean {
-    return this.counts.active === 0 && this.counts.waiting === 0;
+    return this.slots.active === 0 && this.slots.waiting === 0;
   }
 
   private checkIdle(): void {
@@ -286,27 +282,21 @@ export class Engine extends TypedEmitter<EngineEvents> {
     for (const w of waiters) w();
   }
 
-  /** Active items that still receive bytes (finishing ones count as such beyond `maxActive`). */
-  private receiving(): number {
-    return this.counts.active - Math.min(this.finishing.size, this.maxActive);
-  }
-
   /** `item`'s current Download has every byte: its slot goes to the next entry. */
   private received(item: Item, download: Download): void {
-    if (item.download !== download || !isActive(item.status) || this.finishing.has(item)) return;
-    this.finishing.add(item);
+    if (item.download !== download || !isActive(item.status) || !this.slots.finished(item)) return;
     this.schedule();
   }
 
   /** Start waiting downloads, in order, while slots are free. */
   private schedule(): void {
-    if (!this.closed && this.counts.waiting > 0) {
+    if (!this.closed && this.slots.waiting > 0) {
       // The counts are kept as statuses change (a listener of a start's event may change the
       // queue): one pass over the order from the first entry that may wait, never a count of every
       // item per entry, nor a walk over the finished ones (that made a 500-file list quadratic).
       let rescans = this.rescans;
       for (let i = this.scanFrom; i < this.order.length; i++) {
-        if (this.receiving() >= this.maxActive || this.counts.waiting === 0) break;
+        if (!this.slots.free || this.slots.waiting === 0) break;
         const item = this.items.get(this.order[i]) as Item;
         if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
         if (rescans !== this.rescans) {
