@@ -27,6 +27,8 @@ describe('resolveInside', () => {
     ['/srv/dl', '...', '/srv/dl/...'],
     ['.', 'file.iso', 'file.iso'],
     ['dl', 'file.iso', path.join('dl', 'file.iso')],
+    ['./dl/', 'file.iso', path.join('dl', 'file.iso')],
+    ['/srv/dl', 'a\\b', '/srv/dl/a\\b'],
   ])('joins %s + %s', (dir, name, want) => {
     expect(resolveInside(dir, name)).toBe(want);
   });
@@ -46,17 +48,6 @@ describe('resolveInside', () => {
     const e = usageError(() => resolveInside('/srv/dl', name));
     expect(e.message).toContain(why);
     expect(e.hint).toBeTruthy();
-  });
-
-  it.each([
-    ['dl', 'file.iso', 'dl/file.iso'],
-    ['./dl/', 'file.iso', 'dl/file.iso'],
-    ['/srv/dl', '...', '/srv/dl/...'],
-    ['/srv/dl', 'a\\b', '/srv/dl/a\\b'],
-    ['/srv/dl', 'sub/x', '/srv/dl/sub/x'],
-    ['/srv/dl', 'sub/../x', '/srv/dl/x'],
-  ])('joins %j and %j as %j', (dir, name, joined) => {
-    expect(resolveInside(dir, name)).toBe(joined);
   });
 
   it('refuses escapes from a relative directory', () => {
