@@ -137,7 +137,7 @@ class OriginPool implements WireHooks {
       waiter.signal.removeEventListener('abort', waiter.onAbort);
       waiter.reject(abortedError(`${this.endpoint.label}: the HTTP source is closed`));
     }
-    for (const conn of [...this.all]) conn.destroy(() => abortedError(`${this.endpoint.label}: the HTTP source is closed`));
+    for (const conn of [...this.all]) conn.destroy(abortedError(`${this.endpoint.label}: the HTTP source is closed`));
   }
 }
 

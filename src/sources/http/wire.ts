@@ -33,9 +33,6 @@ export interface WireHooks {
  */
 export const READ_BUFFER_BYTES = 16 * 1024;
 
-/** The abort reason of a connection's dial once the connection closes. */
-const DIAL_STOPPED = 'connection closed';
-
 /** new: no request yet (maybe still connecting); head/body: a response is being read. */
 type Phase = 'new' | 'head' | 'body' | 'idle' | 'closed';
 
@@ -192,11 +189,8 @@ export class WireConnection {
     });
   }
 
-  /**
-   * Close the connection; a request or body in flight fails with `err` (made only when one is:
-   * closing an idle connection builds no error).
-   */
-  destroy(err: Error | (() => Error) = () => abortedError(`${this.endpoint.label}: connection closed`)): void {
+  /** Close the connection; a request or body in flight fails with `err`. */
+  destroy(err: Error = abortedError(`${this.endpoint.label}: connection closed`)): void {
     this.fail(err);
   }
 
@@ -336,11 +330,11 @@ export class WireConnection {
   private close(): void {
     if (this.phase === 'closed') return;
     this.framed = undefined;
-    this.fail(() => abortedError(`${this.endpoint.label}: connection closed`));
+    this.fail(abortedError(`${this.endpoint.label}: connection closed`));
   }
 
-  /** Fail whatever is in flight with `err` (or what it makes), then close the socket (once). */
-  private fail(err: Error | (() => Error)): void {
+  /** Fail whatever is in flight with `err`, then close the socket (once). */
+  private fail(err: Error): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     clearTimeout(this.connectTimer);
@@ -348,16 +342,11 @@ export class WireConnection {
     this.signal?.removeEventListener('abort', this.onAbort);
     this.signal = undefined;
     const pending = this.pending;
-    const body = this.framed?.body;
     this.pending = undefined;
+    pending?.reject(err);
+    this.framed?.body.fail(err);
     this.framed = undefined;
-    if (pending !== undefined || body !== undefined) {
-      const e = typeof err === 'function' ? err() : err;
-      pending?.reject(e);
-      body?.fail(e);
-    }
-    // Only a tunnel being dialled listens; a reason spares building a DOMException.
-    this.dialing.abort(DIAL_STOPPED);
+    this.dialing.abort();
     this.socket?.destroy();
     this.hooks.onClosed(this);
   }
