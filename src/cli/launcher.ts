@@ -10,15 +10,24 @@
  *
  * The build runs this with FERRY_CODE_CACHE_OUT=FILE on a small loopback download (see
  * scripts/build-cli.mjs): the cache is written at exit, holding what that run compiled.
+ *
+ * Before anything is compiled, TurboFan is turned off for the first seconds of the run (see
+ * jit-tiers.ts); the build's cache run has the same flags, so the cache fits.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import path from 'node:path';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import { RUN_TIME_IMPORT } from '../run-time-import.js';
+import { startCompilerTiers } from './jit-tiers.js';
 
 const bundle = path.join(__dirname, 'ferry-main.cjs');
 const cacheOut = process.env.FERRY_CODE_CACHE_OUT;
+startCompilerTiers(
+  { execArgv: process.execArgv, setFlags: (flags) => v8.setFlagsFromString(flags), later: (fn, ms) => setTimeout(fn, ms).unref() },
+  cacheOut !== undefined,
+);
 let cachedData: Buffer | undefined;
 if (cacheOut === undefined) {
   try {

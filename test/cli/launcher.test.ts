@@ -4,12 +4,11 @@
  * launcher must still work without it, and lend `import()` to the bundle (subcommands, daemon).
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { wrap } from 'node:module';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { START_FLAGS } from '../../src/cli/jit-tiers.js';
 import { BIN, BUNDLE } from '../helpers/cli.js';
 
 /** Where the build puts the launcher, the bundle and the bundle's code cache. */
@@ -34,16 +33,31 @@ function run(bin: string, args: string[]): Promise<{ code: number | null; stdout
   });
 }
 
+/**
+ * Whether V8 rejects the build's cache for the bundle at `file`, compiled as the launcher compiles
+ * it: in a process of its own, with the launcher's start flags set before compiling.
+ */
+async function cacheRejected(file: string): Promise<boolean> {
+  const check = [
+    `require('node:v8').setFlagsFromString(${JSON.stringify(START_FLAGS)});`,
+    `const { readFileSync } = require('node:fs');`,
+    `const s = new (require('node:vm').Script)(require('node:module').wrap(readFileSync(process.argv[1], 'utf8')), { filename: ${JSON.stringify(BUNDLE)}, cachedData: readFileSync(process.argv[2]) });`,
+    `process.stdout.write(String(s.cachedDataRejected));`,
+  ].join('\n');
+  const { code, stdout, stderr } = await run('-e', [check, file, path.join(CLI, 'ferry-main.cache')]);
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  return JSON.parse(stdout) as boolean;
+}
+
 describe('the launcher and its code cache', () => {
-  it('V8 accepts the cache the build made for the bundle', async () => {
-    const script = new vm.Script(wrap(await readFile(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData: await readFile(path.join(CLI, 'ferry-main.cache')) });
-    expect(script.cachedDataRejected).toBe(false);
+  it('V8 accepts the cache the build made, under the flags the launcher starts with', { timeout: 30_000 }, async () => {
+    expect(await cacheRejected(BUNDLE)).toBe(false);
   });
 
-  it('a cache that does not fit is rejected, not trusted', async () => {
-    const cache = await readFile(path.join(CLI, 'ferry-main.cache'));
-    const script = new vm.Script(wrap(`${await readFile(BUNDLE, 'utf8')}\n// edited`), { filename: BUNDLE, cachedData: cache });
-    expect(script.cachedDataRejected).toBe(true);
+  it('a cache that does not fit is rejected, not trusted', { timeout: 30_000 }, async () => {
+    const edited = path.join(copy, 'edited.cjs');
+    await writeFile(edited, `${await readFile(BUNDLE, 'utf8')}\n// edited`);
+    expect(await cacheRejected(edited)).toBe(true);
   });
 
   it('runs without a cache file, and lends import() to the bundle (a subcommand)', { timeout: 30_000 }, async () => {
@@ -56,5 +70,11 @@ describe('the launcher and its code cache', () => {
     const help = await run(BIN, ['ls', '--help']);
     expect(help).toMatchObject({ code: 0, stderr: '' });
     expect(help.stdout).toMatch(/ls/);
+  });
+
+  it("runs under a TurboFan flag of Node's own (the cache no longer fits: the bundle is compiled)", { timeout: 30_000 }, async () => {
+    const version = await run('--turbofan', [BIN, '--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    expect(version.stdout).toMatch(/^ferry /);
   });
 });
