@@ -22,3 +22,8 @@ export function dnsModule(): typeof import('node:dns') {
 export function cryptoModule(): typeof import('node:crypto') {
   return load('node:crypto') as typeof import('node:crypto');
 }
+
+/** `node:v8` (loaded by the first call; later calls return the same module). */
+export function v8Module(): typeof import('node:v8') {
+  return load('node:v8') as typeof import('node:v8');
+}

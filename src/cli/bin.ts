@@ -6,11 +6,15 @@
  * static so that the bundle is one scope, as an ES module bundle would be.
  */
 import './thread-pool-size.js';
+import { v8Module } from '../lazy-builtins.js';
 import { processIO } from './io.js';
+import { optimizeNow } from './jit-tiers.js';
 import { main } from './main.js';
 import { shown } from './shown.js';
 
-main(process.argv.slice(2), processIO()).then(
+const optimize = (): void => void optimizeNow({ execArgv: process.execArgv, setFlags: (flags) => v8Module().setFlagsFromString(flags) });
+
+main(process.argv.slice(2), processIO(), { optimize }).then(
   (code) => {
     // Standard streams are synchronous for files and pipes on POSIX: nothing is lost by leaving
     // now instead of waiting for idle keep-alive sockets and timers to wind down.

@@ -10,6 +10,7 @@ import { renderCompletion } from './completion.js';
 import { EXIT } from './exit-codes.js';
 import { HELP_TEXT } from './help.js';
 import type { CliIO } from './io.js';
+import { usesTls } from './jit-tiers.js';
 import { type QueueEntry, runQueue } from './queue-run.js';
 import { reportError } from './report-error.js';
 import { runOne } from './run-one.js';
@@ -30,6 +31,11 @@ const DAEMON_MODULE = '../daemon/main.js';
 export interface MainDeps {
   /** Runs `ferry daemon`; default: the daemon module, when this build has one. */
   startDaemon?: StartDaemon;
+  /**
+   * Called once when the run pays for V8's optimizing compiler from its start: the daemon, or
+   * work that goes through TLS (see jit-tiers.ts). The command's entry point turns TurboFan on.
+   */
+  optimize?: () => void;
 }
 
 /** Run the `ferry` command with `argv` (without the program name); resolves to the exit code. */
@@ -37,6 +43,7 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
   // `ferry help` alone is `ferry --help`; `ferry help COMMAND` is that command's help.
   const plainHelp = argv.length === 1 && argv[0] === 'help';
   if (argv.length > 0 && SUBCOMMANDS.has(argv[0]) && !plainHelp) {
+    if (argv[0] === 'daemon') deps.optimize?.();
     // runSubcommand reports its own errors: it may be a separate copy of ferry's modules.
     const { runSubcommand } = await runTimeImport<typeof import('./client/subcommand.js')>(CLIENT_MODULE, import.meta.url);
     return await runSubcommand(argv[0], argv.slice(1), io, { loadDaemon: async () => deps.startDaemon ?? (await loadDaemon()) });
@@ -69,6 +76,8 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
       throw new FerryError('USAGE', '-o/--output names one file but several URLs were given', { hint: 'use -d DIR instead' });
     }
     if (args.options.out === STDOUT_OUT) checkStdoutRun(io, args);
+    const urls = [...args.urls, ...fromFile.flatMap((e) => e.urls)];
+    if (usesTls({ urls, options: [args.options, ...fromFile.map((e) => e.options)], env: io.env })) deps.optimize?.();
     if (args.urls.length === 1 && args.inputFile === undefined && args.saveSession === undefined) {
       return await runOne(io, args.urls[0], args.options, { quiet: args.quiet, json: args.json, debug: args.debug });
     }
