@@ -73,7 +73,9 @@ describe('a download that only has its disk work left', () => {
       const engine = fx.engine({ maxActive: 1, connections: 2, ...fast }, { dirSyncs: g.dirSyncs });
       const first = engine.add(fx.server.url(`/a${round}`));
       const second = engine.add(fx.server.url(`/b${round}`));
-      await waitFor(() => g.calls() >= 1 && engine.get(second)?.state === 'active');
+      // The first is renamed and waits for a directory sync (its own, or the second's if that
+      // small one got there first: syncs of one directory are shared) while the second runs.
+      await waitFor(() => g.calls() >= 1 && existsSync(path.join(fx.dir, `a${round}`)) && engine.get(second)?.state === 'active');
       const cancel = round % 2 === 1;
       const stopping = cancel ? engine.cancel(first) : engine.pause(first);
       if (round % 4 < 2) await sleep(round % 3);
