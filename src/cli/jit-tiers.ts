@@ -16,6 +16,7 @@
  * V8's code cache carries a hash of the flags it was made under, so the build makes the cache
  * with these same flags (it runs the launcher) and keeps TurboFan off until that run's exit.
  */
+import type { DownloadOptions } from '../core/options.js';
 
 /** The V8 flags the command starts with. */
 export const START_FLAGS = '--no-turbofan';
@@ -63,7 +64,7 @@ export function optimizeNow(host: Pick<TierHost, 'execArgv' | 'setFlags'>): bool
 export interface RunWork {
   urls: readonly string[];
   /** The options in force (command line, input-file entries): proxies and `ftpSsl`. */
-  options: readonly Partial<Record<'allProxy' | 'httpProxy' | 'httpsProxy' | 'ftpProxy', string> & Record<'ftpSsl' | 'ftpSslRequired', boolean>>[];
+  options: readonly Pick<Partial<DownloadOptions>, 'allProxy' | 'httpProxy' | 'httpsProxy' | 'ftpProxy' | 'ftpSsl' | 'ftpSslRequired'>[];
   /** The environment (proxy variables). */
   env: Readonly<Record<string, string | undefined>>;
 }
