@@ -2,9 +2,9 @@
  * Which of V8's compilers the command runs with. Most runs of `ferry` last a second or two, and
  * in so short a run TurboFan (V8's optimizing compiler) costs more than it gives back: it compiles
  * on background threads and maps more of Node's binary. Measured on the benchmark machine (medians,
- * interleaved runs): the 500-file list took 0.72-0.75 s and 0.76-0.79 s of CPU without it against
- * 0.80-0.88 s and 1.07-1.19 s with it; 1 GiB from nginx peaked at 62.3-62.9 MiB of RSS against
- * 65.0-68.7. So the launcher starts with TurboFan off (the interpreter and the Sparkplug baseline
+ * interleaved runs): the 500-file list took 0.73-0.76 s and 0.78-0.81 s of CPU without it against
+ * 0.80-0.88 s and 1.07-1.19 s with it; 1 GiB from nginx peaked at 60.8-61.4 MiB of RSS against
+ * 64.0-67.4. So the launcher starts with TurboFan off (the interpreter and the Sparkplug baseline
  * compiler run everything) and turns it on once the run has lasted `TURBOFAN_AFTER_MS`: a long
  * download gets optimized code for its steady state.
  *
