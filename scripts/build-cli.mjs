@@ -13,8 +13,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'cli');
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: root };
 
-await build({
+const bundled = await build({
   ...common,
+  metafile: true,
   entryPoints: ['src/cli/bin.ts'],
   outfile: path.join(cli, 'ferry-main.cjs'),
   // Loaded on first use, from node_modules.
@@ -23,7 +24,17 @@ await build({
   inject: ['scripts/cjs-import-meta-url.js'],
   define: { 'import.meta.url': 'ferryModuleUrl' },
 });
-await build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: path.join(cli, 'ferry.cjs') });
+// The built-in modules the bundle requires as it loads: the launcher loads them before it changes
+// V8's flags, so that Node's own code cache for them still fits (see src/cli/launcher.ts).
+const builtins = [
+  ...new Set(Object.values(bundled.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && i.path.startsWith('node:')).map((i) => i.path))),
+].sort();
+await build({
+  ...common,
+  entryPoints: ['src/cli/launcher.ts'],
+  outfile: path.join(cli, 'ferry.cjs'),
+  define: { FERRY_BUNDLE_BUILTINS: JSON.stringify(builtins) },
+});
 // Without a cache the command still works (it compiles the bundle), so a failed run only warns;
 // the tests check that the cache is there and fits.
 await makeCodeCache(path.join(cli, 'ferry-main.cache')).catch((e) => console.warn(`ferry build: no code cache: ${e.message}`));

@@ -72,6 +72,27 @@ describe('the launcher and its code cache', () => {
     expect(help.stdout).toMatch(/ls/);
   });
 
+  it("loads the built-ins the bundle imports before it changes V8's flags (their code cache then fits)", { timeout: 30_000 }, async () => {
+    const preload = path.join(copy, 'flags-watch.cjs');
+    const out = path.join(copy, 'after-flags.json');
+    // Records which modules were loaded after the launcher's first change of V8's flags.
+    await writeFile(
+      preload,
+      [
+        `const v8 = require('node:v8'); const set = v8.setFlagsFromString; let at;`,
+        `v8.setFlagsFromString = (flags) => { at ??= process.moduleLoadList.length; return set.call(v8, flags); };`,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(at === undefined ? null : process.moduleLoadList.slice(at))));`,
+      ].join('\n'),
+    );
+    const version = await run('--require', [preload, BIN, '--version']);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    const after = JSON.parse(await readFile(out, 'utf8')) as string[] | null;
+    expect(after).not.toBeNull();
+    const imported = [...(await readFile(BUNDLE, 'utf8')).matchAll(/require\("node:([^"]+)"\)/g)].map((m) => `NativeModule ${m[1]}`);
+    expect(new Set(imported).size).toBeGreaterThan(5);
+    expect(after?.filter((m) => imported.includes(m))).toEqual([]);
+  });
+
   it("runs under a TurboFan flag of Node's own (the cache no longer fits: the bundle is compiled)", { timeout: 30_000 }, async () => {
     const version = await run('--turbofan', [BIN, '--version']);
     expect(version).toMatchObject({ code: 0, stderr: '' });
