@@ -7,28 +7,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
 import { recordingIO } from '../helpers/recording-io.js';
-import { makeTestCertificates } from '../helpers/tls.js';
+import { type ServerPair, startServerPair } from '../helpers/tls.js';
 
 const BODY = randomBytesSeeded(64 * 1024 + 1, 'main-optimize');
 
 let dir: string;
-let plain: TestServer;
-let secure: TestServer;
-let caFile: string;
+let servers: ServerPair;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ferry-main-optimize-'));
-  const certs = await makeTestCertificates();
-  caFile = certs.caFile;
-  plain = await startTestServer({ files: { '/f': { body: BODY } } });
-  secure = await startTestServer({ https: { certPem: certs.certPem, keyPem: certs.keyPem }, files: { '/f': { body: BODY } } });
+  servers = await startServerPair({ '/f': { body: BODY } });
 });
 
 afterAll(async () => {
-  await plain.close();
-  await secure.close();
+  await servers.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -43,21 +37,21 @@ async function optimizeCalls(argv: string[], env: Record<string, string> = {}): 
 
 describe('main and the optimizing compiler', () => {
   it('an HTTPS download asks for it once, and is byte-exact', { timeout: 30_000 }, async () => {
-    const r = await optimizeCalls([secure.url('/f'), '--ca-certificate', caFile, '-d', dir, '-o', 'tls.bin', '-q']);
+    const r = await optimizeCalls([servers.secure.url('/f'), '--ca-certificate', servers.caFile, '-d', dir, '-o', 'tls.bin', '-q']);
     expect(r).toEqual({ code: 0, calls: 1, err: '' });
     expect(sha256(await readFile(path.join(dir, 'tls.bin')))).toBe(sha256(BODY));
   });
 
   it('a plain HTTP download does not ask', { timeout: 30_000 }, async () => {
-    const r = await optimizeCalls([plain.url('/f'), '-d', dir, '-o', 'plain.bin', '-q']);
+    const r = await optimizeCalls([servers.plain.url('/f'), '-d', dir, '-o', 'plain.bin', '-q']);
     expect(r).toEqual({ code: 0, calls: 0, err: '' });
     expect(sha256(await readFile(path.join(dir, 'plain.bin')))).toBe(sha256(BODY));
   });
 
   it('a list with one HTTPS entry among plain ones asks once', { timeout: 30_000 }, async () => {
     const list = path.join(dir, 'list.txt');
-    await writeFile(list, `${plain.url('/f')}\n  out=a.bin\n${secure.url('/f')}\n  out=b.bin\n`);
-    const r = await optimizeCalls(['-i', list, '--ca-certificate', caFile, '-d', dir, '-q']);
+    await writeFile(list, `${servers.plain.url('/f')}\n  out=a.bin\n${servers.secure.url('/f')}\n  out=b.bin\n`);
+    const r = await optimizeCalls(['-i', list, '--ca-certificate', servers.caFile, '-d', dir, '-q']);
     expect(r).toEqual({ code: 0, calls: 1, err: '' });
     for (const f of ['a.bin', 'b.bin']) expect(sha256(await readFile(path.join(dir, f)))).toBe(sha256(BODY));
   });

@@ -10,31 +10,25 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
-import { randomBytesSeeded, sha256, startTestServer, type TestServer } from '../helpers/http-server.js';
-import { makeTestCertificates } from '../helpers/tls.js';
+import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
+import { type ServerPair, startServerPair } from '../helpers/tls.js';
 
 const BODY = randomBytesSeeded(3 * 1024 * 1024 + 1, 'startup-modules');
 
 let dir: string;
-let plain: TestServer;
-let secure: TestServer;
-let caFile: string;
+let servers: ServerPair;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ferry-startup-modules-'));
-  const certs = await makeTestCertificates();
-  caFile = certs.caFile;
   await writeFile(
     path.join(dir, 'preload.cjs'),
     `process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULES_OUT, process.moduleLoadList.join('\\n')));\n`,
   );
-  plain = await startTestServer({ files: { '/f': { body: BODY } } });
-  secure = await startTestServer({ https: { certPem: certs.certPem, keyPem: certs.keyPem }, files: { '/f': { body: BODY } } });
+  servers = await startServerPair({ '/f': { body: BODY } });
 });
 
 afterAll(async () => {
-  await plain.close();
-  await secure.close();
+  await servers.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -55,13 +49,13 @@ async function modulesOf(url: string, name: string, extra: string[] = []): Promi
 
 describe('built-in modules the CLI loads', () => {
   it('a plain HTTP download loads neither node:tls nor node:crypto', { timeout: 30_000 }, async () => {
-    const modules = await modulesOf(plain.url('/f'), 'plain.bin');
+    const modules = await modulesOf(servers.plain.url('/f'), 'plain.bin');
     expect(modules).toContain('NativeModule net');
     expect(modules.filter((m) => /^NativeModule (tls|_tls_wrap|crypto|internal\/crypto\/)/.test(m))).toEqual([]);
   });
 
   it('an HTTPS download loads TLS on first use and is byte-exact', { timeout: 30_000 }, async () => {
-    const modules = await modulesOf(secure.url('/f'), 'secure.bin', ['--ca-certificate', caFile]);
+    const modules = await modulesOf(servers.secure.url('/f'), 'secure.bin', ['--ca-certificate', servers.caFile]);
     expect(modules).toContain('NativeModule tls');
   });
 });

@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startTestServer, type TestFile, type TestServer } from './http-server.js';
 
 const run = promisify(execFile);
 
@@ -124,4 +125,20 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
   const made = await readCached(dir);
   if (made === undefined) throw new Error(`test certificates missing in ${dir}`);
   return made;
+}
+
+/** A plain HTTP and an HTTPS test server with the same files, and the CA file that verifies the latter. */
+export interface ServerPair {
+  plain: TestServer;
+  secure: TestServer;
+  caFile: string;
+  close(): Promise<void>;
+}
+
+/** Start a plain and an HTTPS test server (a certificate from makeTestCertificates) serving `files`. */
+export async function startServerPair(files: Record<string, TestFile>): Promise<ServerPair> {
+  const certs = await makeTestCertificates();
+  const plain = await startTestServer({ files });
+  const secure = await startTestServer({ https: { certPem: certs.certPem, keyPem: certs.keyPem }, files });
+  return { plain, secure, caFile: certs.caFile, close: async () => void (await Promise.all([plain.close(), secure.close()])) };
 }
