@@ -8,10 +8,11 @@ import type net from 'node:net';
 import { abortedError, FerryError } from '../../core/errors.js';
 import { terminalSafe } from '../../core/terminal-text.js';
 import type { Endpoint } from '../net/socket.js';
-import { type BodyControl, ResponseBody } from '../stream/response-body.js';
+import { ResponseBody } from '../stream/response-body.js';
 import { FramedBody } from './framed-body.js';
 import { HeadReader } from './head.js';
 import { bodyFraming, keepsAlive, ProtocolError } from './parser.js';
+import { socketBodyControl } from './socket-body-control.js';
 import { dialWire, type WireVia } from './wire-dial.js';
 import type { WireOptions, WireResponse } from './wire-types.js';
 
@@ -305,23 +306,12 @@ export class WireConnection {
   /** A body whose requests to pause, resume or abandon count only while it is the current one. */
   private newBody(): ResponseBody {
     let self: ResponseBody | undefined;
-    const current = (): boolean => self !== undefined && this.framed?.body === self && this.phase === 'body';
-    const control: BodyControl = {
-      pause: () => {
-        if (!current()) return;
-        this.socket?.pause();
-        // A consumer that is behind is not a stalled server.
-        this.socket?.setTimeout(0);
-      },
-      resume: () => {
-        if (!current()) return;
-        this.socket?.setTimeout(this.options.timeoutMs);
-        this.socket?.resume();
-      },
-      abandon: () => {
-        if (current()) this.close();
-      },
-    };
+    const control = socketBodyControl({
+      socket: () => this.socket,
+      current: () => self !== undefined && this.framed?.body === self && this.phase === 'body',
+      timeoutMs: this.options.timeoutMs,
+      close: () => this.close(),
+    });
     self = new ResponseBody(this.options.pool, control, this.options.highWater);
     return self;
   }
