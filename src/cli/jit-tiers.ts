@@ -10,8 +10,9 @@
  *
  * Two kinds of run get TurboFan from their start (`optimizeNow`), as before: the daemon, which
  * lives long, and a run whose work goes through TLS, where Node's own stream code runs for every
- * record: 1 GiB over HTTPS from nginx took 2.37 s and 1.45 s of user CPU with TurboFan off for its
- * first 5 s, against 2.17 s and 1.34 s with it on (and 2.08 s, 1.35 s turned on at `main`).
+ * record: 1 GiB over HTTPS from nginx took 2.37-2.47 s and 1.43-1.46 s of user CPU with TurboFan
+ * off for its first 5 s, against 2.17 s and 1.34-1.36 s with it on (2.04-2.08 s and 1.27-1.35 s
+ * turned on at `main`; medians of two rounds of 4 runs).
  *
  * V8's code cache carries a hash of the flags it was made under, so the build makes the cache
  * with these same flags (it runs the launcher) and keeps TurboFan off until that run's exit.
