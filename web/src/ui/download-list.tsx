@@ -59,8 +59,11 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
 
   useEffect(() => {
     if (!wantFocus.current) return;
+    // Only rows in view are rendered: a row scrolled to (Home, End) may come with a later render.
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-gid="${focused}"]`);
+    if (row == null) return;
     wantFocus.current = false;
-    listRef.current?.querySelector<HTMLElement>(`[data-gid="${focused}"]`)?.focus({ preventScroll: false });
+    row.focus({ preventScroll: false });
   });
 
   const focusRow = (index: number): void => {
