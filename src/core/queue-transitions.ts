@@ -11,8 +11,9 @@
  * - cancel is final: nothing leaves `cancelled`, and a cancel in flight ignores pause and resume;
  * - remove is a cancel that keeps the files: its stop in flight is `stopping-cancel` too, so the
  *   one that reached `stopping-cancel` first decides whether the partial files are deleted;
- * - `complete` is final too, except that a cancel asked while the run was finishing wins (the
- *   finished file is kept).
+ * - `complete` is final too, and a run that ends complete is complete whatever was asked while it
+ *   finished: its file is whole and in place, so a cancel or remove that came during its final
+ *   sync or rename came too late to stop it (as with aria2, curl and wget).
  */
 
 /** What `get()` and `list()` report. */
@@ -120,8 +121,8 @@ export function queueTransition(s: QueueStatus, command: QueueCommand): QueueTra
 }
 
 function ended(s: ActiveStatus, outcome: RunOutcome, mirror: boolean): QueueTransition {
-  if (s === 'stopping-cancel' || outcome === 'cancelled') return { next: 'cancelled', action: 'none', event: 'cancel' };
   if (outcome === 'complete') return { next: 'complete', action: 'none', event: 'complete' };
+  if (s === 'stopping-cancel' || outcome === 'cancelled') return { next: 'cancelled', action: 'none', event: 'cancel' };
   if (s === 'stopping-pause') return { next: 'paused', action: 'none', event: 'pause' };
   // A resume asked while the pause was stopping: back in line, whatever ended the old run.
   if (s === 'stopping-restart') return { next: 'waiting', action: 'none' };

@@ -92,7 +92,7 @@ const TABLE: Record<QueueStatus, Record<keyof typeof COMMANDS, string>> = {
     move: 'stopping-cancel reorder -',
     close: 'stopping-cancel - -',
     start: 'stopping-cancel - -',
-    'ended:complete': 'cancelled - cancel',
+    'ended:complete': 'complete - complete',
     'ended:stopped': 'cancelled - cancel',
     'ended:cancelled': 'cancelled - cancel',
     'ended:error': 'cancelled - cancel',
