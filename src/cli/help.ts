@@ -65,6 +65,3 @@ export function renderHelp(): string {
   lines.push('', ...VALUES_TEXT, '', ...COMMANDS_TEXT.split('\n'), '', 'Examples:', ...EXAMPLES.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }
-
-/** The help text, rendered once. */
-export const HELP_TEXT: string = renderHelp();

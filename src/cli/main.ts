@@ -8,7 +8,7 @@ import { runTimeImport } from '../run-time-import.js';
 import type { StartDaemon } from './client/subcommand.js';
 import { renderCompletion } from './completion.js';
 import { EXIT } from './exit-codes.js';
-import { HELP_TEXT } from './help.js';
+import { renderHelp } from './help.js';
 import type { CliIO } from './io.js';
 import { usesTls } from './jit-tiers.js';
 import { type QueueEntry, runQueue } from './queue-run.js';
@@ -56,7 +56,7 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
     return reportError(io, e, argv.includes('--debug'));
   }
   if (args.help) {
-    io.stdout.write(HELP_TEXT);
+    io.stdout.write(renderHelp());
     return EXIT.success;
   }
   if (args.completion !== undefined) {

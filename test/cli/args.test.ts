@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT } from '../../src/cli/help.js';
+import { renderHelp } from '../../src/cli/help.js';
 import { OPTION_NAMES, type ParsedArgs, parseArgs } from '../../src/core/cli-args.js';
 import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS, type DownloadOptions } from '../../src/core/options.js';
+
+const HELP_TEXT = renderHelp();
 
 const U = 'http://127.0.0.1/f.bin';
 const SHA256 = 'a'.repeat(64);

@@ -9,11 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderCompletion } from '../../src/cli/completion.js';
-import { HELP_TEXT } from '../../src/cli/help.js';
+import { renderHelp } from '../../src/cli/help.js';
 import { main } from '../../src/cli/main.js';
 import { renderMan } from '../../src/cli/man.js';
 import { COMPLETION_SHELLS, OPTION_NAMES, parseArgs } from '../../src/core/cli-args.js';
 import { recordingIO } from '../helpers/recording-io.js';
+
+const HELP_TEXT = renderHelp();
 
 const sorted = (names: Iterable<string>): string[] => [...new Set(names)].sort();
 const ACCEPTED = sorted(OPTION_NAMES);
