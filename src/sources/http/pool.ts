@@ -43,6 +43,8 @@ class OriginPool implements WireHooks {
   readonly idle: WireConnection[] = [];
   readonly settling = new Set<WireConnection>();
   readonly waiters: Waiter[] = [];
+  /** The latest TLS session a server of this origin sent: new connections resume it. */
+  private session?: Buffer;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -102,6 +104,14 @@ class OriginPool implements WireHooks {
     const waiter = this.waiters.shift();
     waiter?.signal.removeEventListener('abort', waiter.onAbort);
     return waiter;
+  }
+
+  tlsSession(): Buffer | undefined {
+    return this.session;
+  }
+
+  keepTlsSession(session: Buffer): void {
+    this.session = session;
   }
 
   onSettling(conn: WireConnection): void {

@@ -28,6 +28,10 @@ export interface DialHooks {
   connected(): void;
   /** The way there failed: the tunnel, or the proxy before it answered. */
   failed(err: Error): void;
+  /** A TLS session to offer for resumption on a new TLS socket, if there is one. */
+  tlsSession?(): Buffer | undefined;
+  /** The server of a new TLS socket sent a session (a TLS 1.3 ticket, or a TLS 1.2 session). */
+  keepTlsSession?(session: Buffer): void;
 }
 
 /** Open the way to `endpoint` (by `via`); `signal` aborts a tunnel being dialled. */
@@ -47,7 +51,8 @@ export function dialWire(
     return;
   }
   const target = via?.kind === 'forward' ? via.proxy : endpoint;
-  const socket = openSocket(target, onread, options);
+  const socket = openSocket(target, onread, options, target.secure ? hooks.tlsSession?.() : undefined);
+  if (target.secure && hooks.keepTlsSession) socket.on('session', hooks.keepTlsSession);
   // Until the proxy answers, a socket error is the proxy's (refused, unreachable, TLS).
   const proxyFailed = (err: Error): void => {
     if (via?.kind === 'forward') hooks.failed(toFerryError(err, via.where, signal));

@@ -26,6 +26,10 @@ export interface WireHooks {
   onSettling(conn: WireConnection): void;
   onIdle(conn: WireConnection): void;
   onClosed(conn: WireConnection): void;
+  /** The TLS session a new connection offers for resumption (the origin's latest), if any. */
+  tlsSession?(): Buffer | undefined;
+  /** A session the server sent on one of the origin's connections. */
+  keepTlsSession?(session: Buffer): void;
 }
 
 /**
@@ -88,6 +92,8 @@ export class WireConnection {
       socket: (socket, dialled) => this.attach(socket, dialled),
       connected: () => clearTimeout(this.connectTimer),
       failed: (err) => this.fail(err),
+      tlsSession: () => hooks.tlsSession?.(),
+      keepTlsSession: (session) => hooks.keepTlsSession?.(session),
     });
   }
 

@@ -34,9 +34,10 @@ export function endpointOf(u: URL): Endpoint {
 /**
  * Start connecting to `endpoint`; reads are delivered through `onread` (tls.connect supports it
  * too, although its typings do not say so). TLS: SNI is the host name (none for an IP address),
- * ALPN offers http/1.1 only.
+ * ALPN offers http/1.1 only; `session` (one the same endpoint sent before) is offered for
+ * resumption, which a server may refuse: the handshake is then a full one, checked as always.
  */
-export function openSocket(endpoint: Endpoint, onread: net.OnReadOpts, secure: SocketTls): net.Socket {
+export function openSocket(endpoint: Endpoint, onread: net.OnReadOpts, secure: SocketTls, session?: Buffer): net.Socket {
   const { host, port } = endpoint;
   if (!endpoint.secure) return net.connect({ host, port, onread });
   const options: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
@@ -47,6 +48,7 @@ export function openSocket(endpoint: Endpoint, onread: net.OnReadOpts, secure: S
     ALPNProtocols: ['http/1.1'],
     secureContext: secure.secureContext,
     rejectUnauthorized: secure.rejectUnauthorized,
+    session,
   };
   return tlsModule().connect(options);
 }
