@@ -8,6 +8,7 @@ import { type EngineShared, engineShared } from './engine-shared.js';
 import { runItem } from './item-run.js';
 import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo, replaceUrls } from './queue-item.js';
+import { QueueOrder } from './queue-order.js';
 import { QueueSlots } from './queue-slots.js';
 import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -32,11 +33,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   /** Active and waiting items, counted as their statuses change, and the finishing ones (see the invariant). */
   private readonly slots: QueueSlots<Item>;
   /** Queue order: ids of every item, first = next to start. */
-  private order: string[] = [];
-  /** Every entry of `order` before this index is not waiting (where schedule() starts looking). */
-  private scanFrom = 0;
-  /** Counts rescan() calls: a schedule() pass that sees the count change looks again from scanFrom. */
-  private rescans = 0;
+  private readonly order = new QueueOrder();
   private defaults: Partial<DownloadOptions>;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
@@ -67,9 +64,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     reserveOutput(this.shared.claims, item, urls[0], { ...this.defaults, ...options });
     this.items.set(id, item);
     this.slots.change(item, undefined, item.status);
-    const index = position ?? this.order.length;
-    this.order.splice(index, 0, id);
-    this.rescan(Math.max(0, index));
+    this.order.insert(id, position);
     this.emit('added', this.info(item));
     queueMicrotask(() => this.schedule());
     return id;
@@ -87,8 +82,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     if (item.status !== 'complete') this.shared.claims.release(item);
     this.items.delete(id);
     this.slots.change(item, item.status, undefined);
-    this.order = this.order.filter((x) => x !== id);
-    this.rescan(0);
+    this.order.remove(id);
     return true;
   }
 
@@ -177,16 +171,13 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   resumeAll(): void {
-    for (const id of this.order) this.resume(id);
+    for (const id of this.order.list) this.resume(id);
   }
 
   /** Move a download to `position` in the queue (0 = next to start). */
   move(id: string, position: number): void {
     this.require(id);
-    this.order = this.order.filter((x) => x !== id);
-    this.rescan(0);
-    const p = Math.max(0, Math.min(Math.trunc(position), this.order.length));
-    this.order.splice(p, 0, id);
+    this.order.move(id, position);
   }
 
   /** Change how many run at once. */
@@ -206,7 +197,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
   }
 
   list(): DownloadInfo[] {
-    return this.order.map((id) => this.info(this.items.get(id) as Item));
+    return this.order.list.map((id) => this.info(this.items.get(id) as Item));
   }
 
   /** How many Downloads run now (always the number of items whose state is 'active'). */
@@ -243,7 +234,7 @@ export class Engine extends TypedEmitter<EngineEvents> {
     const t = queueTransition(from, command);
     item.status = t.next;
     this.slots.change(item, from, t.next, t.action === 'run');
-    if (t.next === 'waiting') this.rescan(0);
+    if (t.next === 'waiting') this.order.changed(0);
     // A cancelled entry gives its name back. A paused or failed one keeps it for its resume, and a
     // complete one keeps it while the engine knows it: another download whose name is the same
     // must never take a finished file for its own (same size and date is not the same file).
@@ -262,12 +253,6 @@ export class Engine extends TypedEmitter<EngineEvents> {
     else if (t.next !== 'running' && isActive(t.next) && command.kind !== 'ended') work = d?.stop();
     if (t.next !== from && command.kind !== 'start') this.schedule();
     await work;
-  }
-
-  /** The order changed at `index`, or an entry there may wait again: schedule() looks from there. */
-  private rescan(index: number): void {
-    this.scanFrom = Math.min(this.scanFrom, index);
-    this.rescans++;
   }
 
   private isIdle(): boolean {
@@ -294,17 +279,14 @@ export class Engine extends TypedEmitter<EngineEvents> {
       // The counts are kept as statuses change (a listener of a start's event may change the
       // queue): one pass over the order from the first entry that may wait, never a count of every
       // item per entry, nor a walk over the finished ones (that made a 500-file list quadratic).
-      let rescans = this.rescans;
-      for (let i = this.scanFrom; i < this.order.length; i++) {
-        if (!this.slots.free || this.slots.waiting === 0) break;
-        const item = this.items.get(this.order[i]) as Item;
-        if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
-        if (rescans !== this.rescans) {
-          // A listener of the start changed the order: look again from where it changed.
-          rescans = this.rescans;
-          i = this.scanFrom - 1;
-        } else if (i === this.scanFrom && item.status !== 'waiting') this.scanFrom = i + 1;
-      }
+      this.order.pass(
+        () => this.slots.free && this.slots.waiting > 0,
+        (id) => {
+          const item = this.items.get(id) as Item;
+          if (item.status === 'waiting') void this.apply(item, { kind: 'start' });
+          return item.status === 'waiting';
+        },
+      );
     }
     this.checkIdle();
   }
