@@ -7,7 +7,8 @@
  * thread pool. Handing a call of a few microseconds to the pool and waiting for its answer cost
  * more than the call: in the 500-file list of the benchmark, the main thread spent 0.3 s of its
  * 1.3 s in those hand-overs (`--cpu-prof`); with the calls on the thread the list took 0.94 s
- * instead of 1.10 s (medians of 5 interleaved runs).
+ * instead of 1.10 s (medians of 5 interleaved runs). Creating a data file is the exception (see
+ * data-file.ts): it waits for the journal the other downloads' syncs keep committing.
  */
 import { closeSync as fsCloseSync, fsync, openSync, renameSync, unlinkSync, utimesSync } from 'node:fs';
 import * as path from 'node:path';
