@@ -86,6 +86,18 @@ describe('parseResponseHead', () => {
     expect(() => parseResponseHead(text)).toThrow(ProtocolError);
   });
 
+  it('takes every latin1 character in a value and the reason but a C0 control other than HTAB, and DEL', () => {
+    for (let c = 0; c < 256; c++) {
+      if (c === 0x0a || c === 0x0d) continue; // line ends: the line structure, tested above
+      const ch = String.fromCharCode(c);
+      const control = (c < 0x20 && c !== 0x09) || c === 0x7f;
+      for (const text of [head(['HTTP/1.1 200 OK', `A: b${ch}c`]), head([`HTTP/1.1 200 O${ch}K`])]) {
+        if (control) expect(() => parseResponseHead(text), `0x${c.toString(16)}`).toThrow(ProtocolError);
+        else expect(() => parseResponseHead(text), `0x${c.toString(16)}`).not.toThrow();
+      }
+    }
+  });
+
   it('refuses a head larger than the limit', () => {
     const big = head(['HTTP/1.1 200 OK', `X: ${'a'.repeat(MAX_HEAD_BYTES)}`]);
     expect(() => parseResponseHead(big)).toThrow(/larger than/);
