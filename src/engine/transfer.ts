@@ -82,7 +82,8 @@ export class Transfer {
       }
       this.fill();
       this.settleIfIdle();
-      void this.watchStalls();
+      // One connection never has a helper to call back: its own stall is for the retry policy.
+      if (this.target > 1) void this.watchStalls();
       this.p.discoverLanes?.(this.halt.signal, (lane) => {
         if (this.settled || this.halt.signal.aborted) return;
         this.lanes.add(lane);

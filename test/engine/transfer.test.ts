@@ -124,6 +124,31 @@ describe('Transfer: stopping connections', () => {
     }
   });
 
+  it('one connection arms no stall watch (no helper could answer it); two do, and the bytes are exact', async () => {
+    for (const connections of [1, 2]) {
+      const size = 64 * KiB + 1;
+      const body = randomBytesSeeded(size, `watch-${connections}`);
+      const clock = fakeClock(1);
+      const source: Source = {
+        probe: async () => ({ url: 'x', acceptsRanges: true }),
+        read: async (r, _v, signal) => sliceStream(body, r.start, r.end ?? size, 4 * KiB, clock.tick, signal),
+        close: async () => {},
+      };
+      const map = new PieceMap(size);
+      const writer = memoryWriter(size);
+      const sleeps: number[] = [];
+      const sleep = (ms: number, signal: AbortSignal) => {
+        sleeps.push(ms);
+        return delay(ms, undefined, { signal });
+      };
+      await within(new Transfer(params({ source, writer, map, now: clock.now, connections, sleep })).run(new AbortController().signal), 10_000);
+      expect(sha(writer.out)).toBe(sha(body));
+      // Nothing failed, so no backoff slept: every sleep is the stall watch's.
+      if (connections === 1) expect(sleeps).toEqual([]);
+      else expect(sleeps.length).toBeGreaterThan(0);
+    }
+  });
+
   it('a helper that retired comes back when the other connection stalls later (two connections)', async () => {
     for (let run = 0; run < 3; run++) {
       const size = 256 * KiB;
