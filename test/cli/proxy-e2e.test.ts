@@ -61,6 +61,18 @@ describe('ferry through proxies', () => {
     expect(r.stderr).toContain(`new connection via http proxy 127.0.0.1:${tiny.port} (forward)`);
   });
 
+  it('a queue of several URLs (the engine) uses http_proxy too, and no_proxy sends one of them direct', async () => {
+    const before = (await tiny.requests()).length;
+    const a = server.url('/f.bin');
+    const b = server.url('/f.bin').replace('127.0.0.1', 'localhost');
+    const r = await ferry([...fast, '--debug', a, b], { http_proxy: tiny.url, no_proxy: 'localhost' });
+    expect(r.code).toBe(0);
+    for (const n of ['f.bin', 'f.bin.1']) expect(sha256(await readFile(path.join(dir, n)))).toBe(sha256(BODY));
+    expect((await tiny.requests()).length - before).toBeGreaterThanOrEqual(2);
+    expect(r.stderr).toContain(`new connection via http proxy 127.0.0.1:${tiny.port} (forward)`);
+    expect(r.stderr).toMatch(/localhost:\d+: new connection direct/);
+  });
+
   it('-x is the proxy (curl), through socks5h with its login in the URL; the password is never printed', async () => {
     const before = socks5.connections().length;
     const r = await ferry([...fast, '--debug', '-x', socks5.url('socks5h'), server.url('/f.bin')]);

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isFerryError } from '../../src/core/errors.js';
-import { describeRoute, noProxyMatches, type ProxyEnv, type ProxySettings, parseProxyUrl, proxyEnvFrom, proxyRouteFor } from '../../src/core/proxy-route.js';
+import {
+  describeRoute,
+  noProxyMatches,
+  type ProxyEnv,
+  type ProxySettings,
+  parseProxyUrl,
+  proxyEnvFrom,
+  proxyRouteFor,
+  proxyVariables,
+} from '../../src/core/proxy-route.js';
 
 /** The route of `url` as `kind://host:port` (or `direct`). */
 function via(url: string, settings: ProxySettings = {}, env: ProxyEnv = {}): string {
@@ -27,6 +36,28 @@ describe('proxyEnvFrom: the variables as curl reads them', () => {
   ])('%o', (env, want) => {
     const got = Object.fromEntries(Object.entries(proxyEnvFrom(env)).filter(([, v]) => v !== undefined));
     expect(got).toEqual(want);
+    // The copy an engine keeps reads the same.
+    expect(proxyEnvFrom(proxyVariables(env))).toEqual(proxyEnvFrom(env));
+  });
+
+  it('proxyVariables keeps every proxy variable, empty ones too, and nothing else', () => {
+    const env = {
+      http_proxy: 'a',
+      HTTP_PROXY: 'ignored-by-curl',
+      https_proxy: 'b',
+      HTTPS_PROXY: 'B',
+      ftp_proxy: '',
+      FTP_PROXY: 'F',
+      all_proxy: 'c',
+      ALL_PROXY: 'C',
+      no_proxy: 'd',
+      NO_PROXY: 'D',
+      PATH: '/bin',
+      HOME: '/root',
+    };
+    const { HTTP_PROXY: _, PATH: _p, HOME: _h, ...kept } = env;
+    expect(proxyVariables(env)).toEqual(kept);
+    expect(proxyEnvFrom(proxyVariables(env))).toEqual(proxyEnvFrom(env));
   });
 });
 
