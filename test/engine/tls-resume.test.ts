@@ -49,37 +49,38 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
+/**
+ * Serve `bodies` as /NAME0, /NAME1, ... and download them one at a time over one connection each
+ * with one engine; every file must be complete and byte-exact. Returns the server's handshakes.
+ */
+async function downloadOneByOne(bodies: Buffer[], name: string, version: 'TLSv1.2' | 'TLSv1.3', rotate = false): Promise<boolean[]> {
+  const s = await startClosingServer(Object.fromEntries(bodies.map((b, i) => [`/${name}${i}`, b])), version, rotate);
+  servers.push(s);
+  const { caFile } = await makeTestCertificates();
+  const engine = fx.engine({ maxActive: 1, connections: 1, caCertificate: caFile });
+  for (let i = 0; i < bodies.length; i++) engine.add(s.url(`/${name}${i}`));
+  await engine.whenIdle();
+  for (const d of engine.list()) expect(d.state).toBe('complete');
+  for (const [i, b] of bodies.entries()) expect(sha256(await readFile(path.join(fx.dir, `${name}${i}`)))).toBe(sha256(b));
+  return s.handshakes;
+}
+
 describe('HTTPS connections of one engine resume the TLS session of their origin', () => {
   for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     it(`${version}: every connection after the first resumes, files at the edges byte-exact`, async () => {
       const sizes = [0, 1, 16 * KiB - 1, 16 * KiB, 16 * KiB + 1, 200 * KiB];
       const bodies = sizes.map((n, i) => randomBytesSeeded(n, `tls-${version}-${i}`));
-      const s = await startClosingServer(Object.fromEntries(bodies.map((b, i) => [`/f${i}`, b])), version);
-      servers.push(s);
-      const { caFile } = await makeTestCertificates();
-      const engine = fx.engine({ maxActive: 1, connections: 1, caCertificate: caFile });
-      for (let i = 0; i < bodies.length; i++) engine.add(s.url(`/f${i}`));
-      await engine.whenIdle();
-      for (const d of engine.list()) expect(d.state).toBe('complete');
-      for (const [i, b] of bodies.entries()) expect(sha256(await readFile(path.join(fx.dir, `f${i}`)))).toBe(sha256(b));
+      const handshakes = await downloadOneByOne(bodies, 'f', version);
       // One connection per response (the server closes each): the first handshake is a full one.
-      expect(s.handshakes.length).toBe(bodies.length);
-      expect(s.handshakes[0]).toBe(false);
-      expect(s.handshakes.slice(1)).toEqual(bodies.slice(1).map(() => true));
+      expect(handshakes.length).toBe(bodies.length);
+      expect(handshakes[0]).toBe(false);
+      expect(handshakes.slice(1)).toEqual(bodies.slice(1).map(() => true));
     });
   }
 
   it('a session the server no longer knows gets a full handshake, and the download goes on', async () => {
     const bodies = [0, 1, 2].map((i) => randomBytesSeeded(40 * KiB + i, `tls-rotate-${i}`));
-    const s = await startClosingServer(Object.fromEntries(bodies.map((b, i) => [`/r${i}`, b])), 'TLSv1.3', true);
-    servers.push(s);
-    const { caFile } = await makeTestCertificates();
-    const engine = fx.engine({ maxActive: 1, connections: 1, caCertificate: caFile });
-    for (let i = 0; i < bodies.length; i++) engine.add(s.url(`/r${i}`));
-    await engine.whenIdle();
-    for (const d of engine.list()) expect(d.state).toBe('complete');
-    for (const [i, b] of bodies.entries()) expect(sha256(await readFile(path.join(fx.dir, `r${i}`)))).toBe(sha256(b));
     // New ticket keys at each request: no session can be resumed.
-    expect(s.handshakes).toEqual([false, false, false]);
+    expect(await downloadOneByOne(bodies, 'r', 'TLSv1.3', true)).toEqual([false, false, false]);
   });
 });
