@@ -3,7 +3,7 @@
  * busy or idle), idle ones reused most-recent first, requests beyond the limit queued in order.
  */
 import { abortedError } from '../../core/errors.js';
-import { type Endpoint, WireConnection, type WireHooks, type WireOptions, type WireVia } from './wire.js';
+import { type Endpoint, type TlsSessions, WireConnection, type WireHooks, type WireOptions, type WireVia } from './wire.js';
 
 /** A way to an origin other than directly (a proxy), with a key that tells such ways apart. */
 export interface PoolRoute {
@@ -44,7 +44,7 @@ class OriginPool implements WireHooks {
   readonly settling = new Set<WireConnection>();
   readonly waiters: Waiter[] = [];
   /** The latest TLS session a server of this origin sent: new connections resume it. */
-  private session?: Buffer;
+  readonly sessions: TlsSessions = latestSession();
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -106,14 +106,6 @@ class OriginPool implements WireHooks {
     return waiter;
   }
 
-  tlsSession(): Buffer | undefined {
-    return this.session;
-  }
-
-  keepTlsSession(session: Buffer): void {
-    this.session = session;
-  }
-
   onSettling(conn: WireConnection): void {
     this.settling.add(conn);
   }
@@ -149,6 +141,17 @@ class OriginPool implements WireHooks {
     }
     for (const conn of [...this.all]) conn.destroy(abortedError(`${this.endpoint.label}: the HTTP source is closed`));
   }
+}
+
+/** A store that keeps only the latest session. */
+function latestSession(): TlsSessions {
+  let session: Buffer | undefined;
+  return {
+    latest: () => session,
+    keep: (s) => {
+      session = s;
+    },
+  };
 }
 
 function poolKey(endpoint: Endpoint, route?: PoolRoute): string {

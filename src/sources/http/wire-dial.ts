@@ -28,10 +28,16 @@ export interface DialHooks {
   connected(): void;
   /** The way there failed: the tunnel, or the proxy before it answered. */
   failed(err: Error): void;
-  /** A TLS session to offer for resumption on a new TLS socket, if there is one. */
-  tlsSession?(): Buffer | undefined;
-  /** The server of a new TLS socket sent a session (a TLS 1.3 ticket, or a TLS 1.2 session). */
-  keepTlsSession?(session: Buffer): void;
+  /** Where a new TLS socket finds the session it offers and keeps the ones its server sends. */
+  sessions?: TlsSessions;
+}
+
+/** The TLS sessions of one origin (see OriginPool). */
+export interface TlsSessions {
+  /** The session to offer for resumption, if there is one. */
+  latest(): Buffer | undefined;
+  /** A session the server sent (a TLS 1.3 ticket, or a TLS 1.2 session). */
+  keep(session: Buffer): void;
 }
 
 /** Open the way to `endpoint` (by `via`); `signal` aborts a tunnel being dialled. */
@@ -51,8 +57,9 @@ export function dialWire(
     return;
   }
   const target = via?.kind === 'forward' ? via.proxy : endpoint;
-  const socket = openSocket(target, onread, options, target.secure ? hooks.tlsSession?.() : undefined);
-  if (target.secure && hooks.keepTlsSession) socket.on('session', hooks.keepTlsSession);
+  const sessions = target.secure ? hooks.sessions : undefined;
+  const socket = openSocket(target, onread, options, sessions?.latest());
+  if (sessions) socket.on('session', (session: Buffer) => sessions.keep(session));
   // Until the proxy answers, a socket error is the proxy's (refused, unreachable, TLS).
   const proxyFailed = (err: Error): void => {
     if (via?.kind === 'forward') hooks.failed(toFerryError(err, via.where, signal));

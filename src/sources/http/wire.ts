@@ -13,11 +13,11 @@ import { FramedBody } from './framed-body.js';
 import { HeadReader } from './head.js';
 import { bodyFraming, keepsAlive, ProtocolError } from './parser.js';
 import { socketBodyControl } from './socket-body-control.js';
-import { dialWire, type WireVia } from './wire-dial.js';
+import { dialWire, type TlsSessions, type WireVia } from './wire-dial.js';
 import type { WireOptions, WireResponse } from './wire-types.js';
 
 export type { Endpoint } from '../net/socket.js';
-export type { WireVia } from './wire-dial.js';
+export type { TlsSessions, WireVia } from './wire-dial.js';
 export type { WireOptions, WireResponse } from './wire-types.js';
 
 /** Told when a connection can take another request, and when it is gone. */
@@ -26,10 +26,8 @@ export interface WireHooks {
   onSettling(conn: WireConnection): void;
   onIdle(conn: WireConnection): void;
   onClosed(conn: WireConnection): void;
-  /** The TLS session a new connection offers for resumption (the origin's latest), if any. */
-  tlsSession?(): Buffer | undefined;
-  /** A session the server sent on one of the origin's connections. */
-  keepTlsSession?(session: Buffer): void;
+  /** The origin's TLS sessions: a new connection offers the latest, and keeps what its server sends. */
+  readonly sessions?: TlsSessions;
 }
 
 /**
@@ -92,8 +90,7 @@ export class WireConnection {
       socket: (socket, dialled) => this.attach(socket, dialled),
       connected: () => clearTimeout(this.connectTimer),
       failed: (err) => this.fail(err),
-      tlsSession: () => hooks.tlsSession?.(),
-      keepTlsSession: (session) => hooks.keepTlsSession?.(session),
+      sessions: hooks.sessions,
     });
   }
 
