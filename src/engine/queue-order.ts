@@ -15,10 +15,6 @@ export class QueueOrder {
     return this.ids;
   }
 
-  get length(): number {
-    return this.ids.length;
-  }
-
   /** Put `id` at `index` (none: the end). */
   insert(id: string, index: number = this.ids.length): void {
     this.ids.splice(index, 0, id);

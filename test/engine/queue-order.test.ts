@@ -72,6 +72,6 @@ describe('QueueOrder', () => {
     expect(order.list).toEqual(['b', 'a', 'c']);
     order.remove('a');
     expect(order.list).toEqual(['b', 'c']);
-    expect(order.length).toBe(2);
+    expect(order.list.length).toBe(2);
   });
 });
