@@ -84,8 +84,8 @@ function splitLines(text: string): string[] {
 /**
  * A character a head decoded as latin1 may not hold outside its line ends: anything but HTAB, the
  * visible ASCII range with SP, and obs-text (0x80-0xFF), i.e. a C0 control other than HTAB, or DEL.
- * One regular expression, not a loop over the characters: the heads of a 500-file list spent
- * 7.8 ms in such a loop.
+ * One regular expression, not a loop over the characters: for the values of 500 heads, 1.2-1.3 ms
+ * against 3.5-6.3 ms for the loop (TurboFan off, as the command runs).
  */
 const NOT_FIELD_TEXT = /[^\t -~\x80-\xff]/;
 
