@@ -29,15 +29,24 @@ export interface ProgressSummary {
  * restored download reports nothing itself: the stored summary stands in.
  */
 export function liveView(info: DownloadInfo, defaultDir: string, stored?: ProgressSummary): RpcDownload {
-  const unknown = info.totalBytes === undefined;
-  const summary = unknown && stored ? stored : undefined;
+  const summary = info.totalBytes === undefined ? stored : undefined;
+  // Every field written out (no spread): this runs for each entry of every list answer.
   const where = summary?.path ?? info.path;
   return {
-    ...info,
+    id: info.id,
+    url: info.url,
+    urls: info.urls,
     path: where,
-    name: where === undefined ? undefined : path.basename(where),
+    name: where === info.path ? info.name : where === undefined ? undefined : path.basename(where),
+    state: info.state,
     totalBytes: summary?.totalBytes ?? info.totalBytes,
     completedBytes: summary?.completedBytes ?? info.completedBytes,
+    speed: info.speed,
+    connections: info.connections,
+    elapsedMs: info.elapsedMs,
+    errorCode: info.errorCode,
+    errorMessage: info.errorMessage,
+    options: info.options,
     dir: info.options.dir ?? defaultDir,
   };
 }

@@ -13,7 +13,7 @@ import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
 import type { ConnectionView } from '../engine/download-types.js';
 import type { Engine } from '../engine/engine.js';
-import type { DownloadInfo } from '../engine/queue-types.js';
+import type { DownloadInfo, QueueState } from '../engine/queue-types.js';
 import { saveSessionFile, unfinishedEntries } from '../engine/session.js';
 import { writeGlobalOptions } from '../rpc/options.js';
 import type { MoveHow, RpcDownload, RpcEvent, RpcGlobalOptions, RpcService, RpcStat } from '../rpc/service.js';
@@ -40,6 +40,8 @@ export interface DaemonServiceDeps {
 }
 
 const HISTORY_PAGE = 1000;
+/** The engine states of aria2's waiting queue (tellWaiting shows paused downloads too). */
+const WAITING: readonly QueueState[] = ['waiting', 'paused'];
 
 /** Engine + store behind the RPC interface (see the module comment). */
 export class DaemonService implements RpcService {
@@ -133,15 +135,14 @@ export class DaemonService implements RpcService {
 
   async pauseAll(force: boolean): Promise<void> {
     const ids = this.engine
-      .list()
-      .filter((d) => d.state === 'active' || d.state === 'waiting')
+      .list(['active', 'waiting'])
       .map((d) => d.id)
       .reverse();
     await Promise.all(ids.map((id) => this.pause(id, force)));
   }
 
   async unpauseAll(): Promise<void> {
-    for (const d of this.engine.list()) if (d.state === 'paused') await this.unpause(d.id);
+    for (const d of this.engine.list(['paused'])) await this.unpause(d.id);
   }
 
   get(gid: string): RpcDownload | undefined {
@@ -161,10 +162,7 @@ export class DaemonService implements RpcService {
   }
 
   active(): RpcDownload[] {
-    return this.engine
-      .list()
-      .filter((d) => d.state === 'active')
-      .map((d) => this.view(d));
+    return this.engine.list(['active']).map((d) => this.view(d));
   }
 
   waiting(offset: number, num: number): RpcDownload[] {
@@ -178,12 +176,11 @@ export class DaemonService implements RpcService {
   }
 
   stat(): RpcStat {
-    const list = this.engine.list();
-    const active = list.filter((d) => d.state === 'active');
+    const active = this.engine.list(['active']);
     return {
       downloadSpeed: active.reduce((n, d) => n + d.speed, 0),
       numActive: active.length,
-      numWaiting: list.filter((d) => d.state === 'waiting' || d.state === 'paused').length,
+      numWaiting: this.engine.count(WAITING),
       numStopped: this.store.stoppedCount(),
       numStoppedTotal: this.stoppedTotal,
     };
@@ -276,8 +273,8 @@ export class DaemonService implements RpcService {
   /** Save the progress of every running download in one batch. */
   saveProgress(): void {
     const batch: ProgressUpdate[] = [];
-    for (const d of this.engine.list()) {
-      if (d.state !== 'active' || (d.totalBytes === undefined && d.completedBytes === 0)) continue;
+    for (const d of this.engine.list(['active'])) {
+      if (d.totalBytes === undefined && d.completedBytes === 0) continue;
       batch.push({ gid: d.id, completedBytes: d.completedBytes, totalBytes: d.totalBytes, path: d.path });
     }
     if (batch.length > 0) this.store.saveProgress(batch);
@@ -292,7 +289,7 @@ export class DaemonService implements RpcService {
   }
 
   private waitingInfos(): DownloadInfo[] {
-    return this.engine.list().filter((d) => d.state === 'waiting' || d.state === 'paused');
+    return this.engine.list(WAITING);
   }
 
   private orderEntries(): OrderEntry[] {

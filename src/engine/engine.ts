@@ -1,6 +1,6 @@
 import { FerryError } from '../core/errors.js';
 import type { DownloadOptions } from '../core/options.js';
-import { isActive, type QueueCommand, queueTransition } from '../core/queue-transitions.js';
+import { isActive, publicState, type QueueCommand, queueTransition } from '../core/queue-transitions.js';
 import { randomId } from '../core/random-id.js';
 import type { Download, DownloadDeps } from './download.js';
 import type { DownloadResult, ProgressSnapshot } from './download-types.js';
@@ -10,7 +10,7 @@ import { reserveOutput } from './output-reservation.js';
 import { type Item, itemInfo, replaceUrls } from './queue-item.js';
 import { QueueOrder } from './queue-order.js';
 import { QueueSlots } from './queue-slots.js';
-import type { DownloadInfo, EngineEvents, EngineOptions } from './queue-types.js';
+import type { DownloadInfo, EngineEvents, EngineOptions, QueueState } from './queue-types.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 const DEFAULT_MAX_ACTIVE = 3;
@@ -196,8 +196,21 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return item ? this.info(item) : undefined;
   }
 
-  list(): DownloadInfo[] {
-    return this.order.list.map((id) => this.info(this.items.get(id) as Item));
+  /** Every download in queue order, or only those in one of `states` (the others cost nothing). */
+  list(states?: readonly QueueState[]): DownloadInfo[] {
+    const out: DownloadInfo[] = [];
+    for (const id of this.order.list) {
+      const item = this.items.get(id) as Item;
+      if (states === undefined || states.includes(publicState(item.status))) out.push(this.info(item));
+    }
+    return out;
+  }
+
+  /** How many downloads are in one of `states` (`list(states).length`, without building the views). */
+  count(states: readonly QueueState[]): number {
+    let n = 0;
+    for (const item of this.items.values()) if (states.includes(publicState(item.status))) n++;
+    return n;
   }
 
   /** How many Downloads run now (always the number of items whose state is 'active'). */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FerryError } from '../../src/core/errors.js';
 import type { Source } from '../../src/core/types.js';
+import type { QueueState } from '../../src/engine/queue-types.js';
 import { createSource } from '../../src/engine/source-factory.js';
 import type { EngineOptions } from '../../src/index.js';
 import { useEngineFixture } from '../helpers/engine-fixture.js';
@@ -19,6 +20,7 @@ const KiB = 1024;
 const fast = { minSplitSize: 16 * KiB, retryWaitMs: 10, checkpointIntervalMs: 50 };
 
 const fx = useEngineFixture('ferry-qc-');
+const STATE_SETS: QueueState[][] = [['active'], ['waiting', 'paused'], ['paused'], ['complete', 'cancelled', 'error'], []];
 
 /** An engine whose runs are counted: a run holds its source from its start until its end. */
 function countedEngine(options: EngineOptions) {
@@ -135,7 +137,7 @@ describe('queue commands', () => {
     expect(fx.server.stats.requests).toBe(0);
   });
 
-  it('random commands, many times: the running downloads are always the ones counted active; the last command wins', async () => {
+  it('random commands, many times: the running downloads are always the ones counted active, lists by state agree; the last command wins', async () => {
     const sizes = [0, 1, 16 * KiB + 1, 200 * KiB];
     const bodies = sizes.map((n, i) => randomBytesSeeded(n, `r${i}`));
     bodies.forEach((b, i) => {
@@ -155,6 +157,13 @@ describe('queue commands', () => {
         const active = e.list().filter((d) => d.state === 'active').length;
         // Two receiving at most, and two more that only finish on disk (sync, rename).
         if (runs.live !== active || active !== e.activeCount() || active > 4) violations.push(`${when}: ${runs.live} running, ${active} counted`);
+        // The lists by state are the whole list filtered, in queue order, and the counts their lengths.
+        const all = e.list();
+        for (const states of STATE_SETS) {
+          const want = all.filter((d) => states.includes(d.state)).map((d) => d.id);
+          const got = e.list(states).map((d) => d.id);
+          if (got.join() !== want.join() || e.count(states) !== want.length) violations.push(`${when}: list(${states}) ${got} for ${want}`);
+        }
       };
       const sampler = setInterval(() => check('sampled'), 1);
       const ids = bodies.map((_b, i) => e.add(fx.server.url(`/r${i}`)));
