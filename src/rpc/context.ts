@@ -1,6 +1,7 @@
 /** What a method handler is given besides its params. */
 import type { RpcService } from './service.js';
 import type { SharedAnswers } from './shared-answers.js';
+import type { StatusTexts } from './status-texts.js';
 
 export interface RpcContext {
   service: RpcService;
@@ -16,6 +17,8 @@ export interface RpcContext {
   version: string;
   /** Identical reads share one answer for a moment (none: every call is answered afresh). */
   shared?: SharedAnswers;
+  /** The status lists' texts, kept entry by entry between answers (one per server). */
+  statuses: StatusTexts;
 }
 
 /** A method's implementation: the params after the token, checked against its schema. */

@@ -50,14 +50,18 @@ export const INFO_METHODS: Record<string, MethodDef> = {
   },
   'aria2.tellActive': {
     params: [KEYS],
-    run: ({ params, context }) => context.service.active().map((d) => toAria2Status(d, keyList(params, 0))),
+    run: ({ params, context }) => context.statuses.encode('active', context.service.active(), keyList(params, 0)),
   },
   'aria2.tellWaiting': {
     params: PAGE,
     run: ({ params, context }) => {
       const s = context.service;
       const size = s.stat().numWaiting;
-      return paged((o, n) => s.waiting(o, n), size, params[0] as number, params[1] as number).map((d) => toAria2Status(d, keyList(params, 2)));
+      return context.statuses.encode(
+        'waiting',
+        paged((o, n) => s.waiting(o, n), size, params[0] as number, params[1] as number),
+        keyList(params, 2),
+      );
     },
   },
   'aria2.tellStopped': {
@@ -65,7 +69,11 @@ export const INFO_METHODS: Record<string, MethodDef> = {
     run: ({ params, context }) => {
       const s = context.service;
       const size = s.stat().numStopped;
-      return paged((o, n) => s.stopped(o, n), size, params[0] as number, params[1] as number).map((d) => toAria2Status(d, keyList(params, 2)));
+      return context.statuses.encode(
+        'stopped',
+        paged((o, n) => s.stopped(o, n), size, params[0] as number, params[1] as number),
+        keyList(params, 2),
+      );
     },
   },
   'aria2.getOption': {

@@ -17,6 +17,7 @@ import { serveHttp, type TransportOptions } from './http.js';
 import { startNotifier } from './notifier.js';
 import type { RpcService } from './service.js';
 import { SharedAnswers } from './shared-answers.js';
+import { StatusTexts } from './status-texts.js';
 import { RpcWebSockets } from './ws.js';
 
 export interface RpcServerOptions {
@@ -96,6 +97,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     sessionId: randomBytes(20).toString('hex'),
     version: options.version,
     shared: options.sharedAnswersMs === 0 ? undefined : new SharedAnswers(undefined, options.sharedAnswersMs ?? 100),
+    statuses: new StatusTexts(),
   };
   // A queue event may change any read's answer: shared answers are dropped at once.
   const unsubscribeShared = options.service.subscribe((e) => {

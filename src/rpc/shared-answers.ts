@@ -10,13 +10,25 @@
  * effect of its own action in its next read.
  */
 
-/** A result already encoded as JSON; `toJSON` keeps any plain JSON.stringify of it correct. */
+/**
+ * A result already encoded as JSON; `toJSON` keeps any plain JSON.stringify of it correct. Its
+ * value is parsed from the text when first asked for (only a multicall or a batch asks), unless
+ * given.
+ */
 export class EncodedResult {
   private utf8?: Buffer;
+  private parsed?: { value: unknown };
   constructor(
-    readonly value: unknown,
     readonly json: string,
-  ) {}
+    value?: unknown,
+  ) {
+    if (value !== undefined) this.parsed = { value };
+  }
+  /** The result as a value. */
+  get value(): unknown {
+    this.parsed ??= { value: JSON.parse(this.json) };
+    return this.parsed.value;
+  }
   /** The JSON as UTF-8 bytes, made once and written by every response that shares it. */
   get bytes(): Buffer {
     this.utf8 ??= Buffer.from(this.json, 'utf8');
@@ -74,7 +86,7 @@ export class SharedAnswers {
     const hit = this.answers.get(key);
     if (hit && t - hit.at <= this.ttlMs) return hit.result;
     const value = await build();
-    const result = value instanceof EncodedResult ? value : new EncodedResult(value, JSON.stringify(value));
+    const result = value instanceof EncodedResult ? value : new EncodedResult(JSON.stringify(value), value);
     if (this.answers.size > 256) this.answers.clear();
     this.answers.set(key, { at: t, result });
     return result;

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../src/rpc/context.js';
 import { handle, handleText, type RpcResponse } from '../../src/rpc/handle.js';
+import { encodeBody } from '../../src/rpc/shared-answers.js';
+import { StatusTexts } from '../../src/rpc/status-texts.js';
 import { answerChecks } from './answer-checks.js';
 import { FakeService } from './fake-service.js';
 
@@ -10,7 +12,7 @@ let context: RpcContext;
 
 beforeEach(() => {
   service = new FakeService();
-  context = { service, secret: SECRET, downloadRoot: '/srv/dl', sessionId: 'ab'.repeat(20), version: '0.1.0' };
+  context = { service, secret: SECRET, downloadRoot: '/srv/dl', sessionId: 'ab'.repeat(20), version: '0.1.0', statuses: new StatusTexts() };
 });
 
 async function call(method: string, ...params: unknown[]): Promise<RpcResponse> {
@@ -87,8 +89,10 @@ describe('token', () => {
       expect((await handle({ id: 1, method, params: ['token:whatever'] }, context)).body).toHaveProperty('result');
     }
     context.secret = undefined;
-    expect((await handle({ id: 1, method: 'aria2.tellActive', params: ['token:x'] }, context)).body).toMatchObject({ result: [] });
-    expect((await handle({ id: 1, method: 'aria2.tellActive', params: [] }, context)).body).toMatchObject({ result: [] });
+    // As a client reads it: the list is already encoded.
+    const onWire = async (params: unknown[]) => JSON.parse(encodeBody((await handle({ id: 1, method: 'aria2.tellActive', params }, context)).body));
+    expect(await onWire(['token:x'])).toMatchObject({ result: [] });
+    expect(await onWire([])).toMatchObject({ result: [] });
   });
 });
 

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../src/rpc/context.js';
 import { handle, type RpcResponse } from '../../src/rpc/handle.js';
 import { METHODS, NOTIFICATIONS } from '../../src/rpc/methods.js';
+import { StatusTexts } from '../../src/rpc/status-texts.js';
 import { answerChecks } from './answer-checks.js';
 import { FakeService } from './fake-service.js';
 
@@ -11,7 +12,7 @@ let after: (() => void)[];
 
 beforeEach(() => {
   service = new FakeService();
-  context = { service, downloadRoot: '/srv/dl', sessionId: 'ab'.repeat(20), version: '0.1.0' };
+  context = { service, downloadRoot: '/srv/dl', sessionId: 'ab'.repeat(20), version: '0.1.0', statuses: new StatusTexts() };
 });
 
 async function call(method: string, ...params: unknown[]): Promise<RpcResponse> {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RpcContext } from '../../src/rpc/context.js';
 import { handle } from '../../src/rpc/handle.js';
 import { EncodedResult, encodeBody, SharedAnswers } from '../../src/rpc/shared-answers.js';
+import { StatusTexts } from '../../src/rpc/status-texts.js';
 import { FakeService } from './fake-service.js';
 
 const SECRET = 's3cret';
@@ -19,7 +20,15 @@ beforeEach(() => {
     waitingCalls++;
     return waiting(offset, num);
   };
-  context = { service, secret: SECRET, downloadRoot: '/srv/dl', sessionId: 'ab'.repeat(20), version: '0.1.0', shared: new SharedAnswers(() => clock.t, 100) };
+  context = {
+    service,
+    secret: SECRET,
+    downloadRoot: '/srv/dl',
+    sessionId: 'ab'.repeat(20),
+    version: '0.1.0',
+    shared: new SharedAnswers(() => clock.t, 100),
+    statuses: new StatusTexts(),
+  };
 });
 
 const request = (id: unknown, method: string, ...params: unknown[]) => ({ id, method, params: [`token:${SECRET}`, ...params] });
