@@ -11,10 +11,14 @@ const SQL = {
   prefix: `SELECT ${DOWNLOAD_COLUMNS} FROM downloads WHERE gid >= ? AND gid < ? ORDER BY gid LIMIT 2`,
   queue: `SELECT ${DOWNLOAD_COLUMNS} FROM downloads WHERE position IS NOT NULL ORDER BY position`,
   queueLength: 'SELECT count(*) FROM downloads WHERE position IS NOT NULL',
+  /** The position after the last of the queue. */
+  queueEnd: 'SELECT coalesce(max(position), -1) + 1 FROM downloads WHERE position IS NOT NULL',
+  /** The position of the download at place ? of the queue (0-based). */
+  positionAt: 'SELECT position FROM downloads WHERE position IS NOT NULL ORDER BY position LIMIT 1 OFFSET ?',
+  /** The place in the queue (0-based) of position ?: how many come before it. */
+  placeOf: 'SELECT count(*) FROM downloads WHERE position IS NOT NULL AND position < ?',
   /** Make room: positions >= ? move one down the queue. */
   openGap: 'UPDATE downloads SET position = position + 1 WHERE position >= ?',
-  /** Close a gap: positions > ? move one up the queue. */
-  closeGap: 'UPDATE downloads SET position = position - 1 WHERE position > ?',
   /** Positions in [?, ?) move one down (a download moved up to the first of them). */
   shiftDown: 'UPDATE downloads SET position = position + 1 WHERE position >= ? AND position < ?',
   /** Positions in (?, ?] move one up (a download moved down to the last of them). */
@@ -47,7 +51,17 @@ const SQL = {
 } as const;
 
 /** Statements that answer one value (the first column) instead of a row. */
-const PLUCKED: ReadonlySet<string> = new Set(['exists', 'queueLength', 'stopOrder', 'nextStopOrder', 'stoppedCount', 'setting']);
+const PLUCKED: ReadonlySet<string> = new Set([
+  'exists',
+  'queueLength',
+  'queueEnd',
+  'positionAt',
+  'placeOf',
+  'stopOrder',
+  'nextStopOrder',
+  'stoppedCount',
+  'setting',
+]);
 
 /** The prepared statements of one database, by name. */
 export type Statements = { [K in keyof typeof SQL]: Database.Statement };

@@ -106,7 +106,7 @@ export interface Store {
   /** Unfinished downloads (active, waiting, paused) in queue order. */
   queue(): StoredDownload[];
   /**
-   * Move an unfinished download to `position` (clamped to 0..length-1), renumbering the others.
+   * Move an unfinished download to place `position` (clamped to 0..length-1); the others keep their order.
    * @returns the new position, or undefined when the gid is unknown or stopped
    */
   move(gid: string, position: number): number | undefined;

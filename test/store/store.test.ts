@@ -177,6 +177,63 @@ describe('setStatus', () => {
   });
 });
 
+describe('queue order through stops (positions with gaps)', () => {
+  it('random adds, moves, stops and restarts, with and without a reopen: the order, places and answers match a plain list', () => {
+    let seed = 99;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const queue: string[] = [];
+    const stopped: string[] = [];
+    for (let step = 0; step < 1500; step++) {
+      const op = rnd(10);
+      if (op < 3 || queue.length === 0) {
+        const atEnd = rnd(3) === 0;
+        const at = rnd(queue.length + 3) - 1;
+        const d = store.add({ uris: [uri(step)] }, atEnd ? undefined : at);
+        expect(d.position).toBe(atEnd ? queue.length : Math.min(Math.max(at, 0), queue.length));
+        queue.splice(d.position as number, 0, d.gid);
+      } else if (op < 5) {
+        const gid = queue[rnd(queue.length)];
+        const to = rnd(queue.length + 2) - 1;
+        const placed = store.move(gid, to);
+        const want = Math.min(Math.max(to, 0), queue.length - 1);
+        expect(placed).toBe(want);
+        queue.splice(queue.indexOf(gid), 1);
+        queue.splice(want, 0, gid);
+      } else if (op < 8) {
+        const gid = queue[rnd(queue.length)];
+        store.setStatus(gid, (['complete', 'error', 'removed'] as const)[rnd(3)]);
+        queue.splice(queue.indexOf(gid), 1);
+        stopped.push(gid);
+      } else if (op < 9 && stopped.length > 0) {
+        const gid = stopped.splice(rnd(stopped.length), 1)[0];
+        expect(store.setStatus(gid, 'waiting')?.position).toBe(queue.length);
+        queue.push(gid);
+      } else if (queue.length > 0) {
+        const gid = queue[rnd(queue.length)];
+        expect(store.setStatus(gid, (['active', 'paused', 'waiting'] as const)[rnd(3)])?.position).toBe(queue.indexOf(gid));
+      }
+      if (step % 500 === 499) {
+        store.close();
+        store = openStore(file, { now: steppingClock(5000) });
+      }
+      const q = store.queue();
+      expect(q.map((d) => d.gid)).toEqual(queue);
+      expect(q.map((d) => d.position)).toEqual(queue.map((_, i) => i));
+      const probe = queue[rnd(queue.length)];
+      if (probe !== undefined) expect(store.get(probe)?.position).toBe(queue.indexOf(probe));
+    }
+    expect(
+      store
+        .stopped(0, 5000)
+        .map((d) => d.gid)
+        .sort(),
+    ).toEqual([...stopped].sort());
+  });
+});
+
 describe('saveProgress / setOptions / setUris', () => {
   it('records many downloads at once and skips unknown gids', () => {
     const [a, b] = ['a', 'b'].map((n) => store.add({ uris: [uri(n)] }).gid);
