@@ -51,7 +51,7 @@ export class StatusTexts {
       }
       let k = byGid.get(d.id);
       if (k === undefined || !sameStatusInput(k.input, d)) {
-        k = { input: statusInput(d), json: JSON.stringify(toAria2Status(d, keys)), seen: call };
+        k = { input: statusInput(d), json: JSON.stringify(toAria2Status(d, keys)), seen: 0 };
         byGid.set(d.id, k);
       }
       k.seen = call;

@@ -102,60 +102,37 @@ const FIELDS: Record<string, (d: RpcDownload) => unknown> = {
 };
 
 /** The fields of a download that FIELDS reads (a new reader there must be listed here too). */
-export type StatusInput = Pick<
-  RpcDownload,
-  | 'id'
-  | 'state'
-  | 'totalBytes'
-  | 'completedBytes'
-  | 'speed'
-  | 'connections'
-  | 'dir'
-  | 'path'
-  | 'urls'
-  | 'pieceLength'
-  | 'bitfield'
-  | 'errorCode'
-  | 'errorMessage'
->;
+const STATUS_INPUT = [
+  'id',
+  'state',
+  'totalBytes',
+  'completedBytes',
+  'speed',
+  'connections',
+  'dir',
+  'path',
+  'urls',
+  'pieceLength',
+  'bitfield',
+  'errorCode',
+  'errorMessage',
+] as const;
+
+/** What `toAria2Status` reads of a download. */
+export type StatusInput = Pick<RpcDownload, (typeof STATUS_INPUT)[number]>;
 
 /** A copy of what `toAria2Status` reads of `d` (its own copy of the URLs: `d` may change later). */
 export function statusInput(d: RpcDownload): StatusInput {
-  return {
-    id: d.id,
-    state: d.state,
-    totalBytes: d.totalBytes,
-    completedBytes: d.completedBytes,
-    speed: d.speed,
-    connections: d.connections,
-    dir: d.dir,
-    path: d.path,
-    urls: [...d.urls],
-    pieceLength: d.pieceLength,
-    bitfield: d.bitfield,
-    errorCode: d.errorCode,
-    errorMessage: d.errorMessage,
-  };
+  const copy: Record<string, unknown> = {};
+  for (const f of STATUS_INPUT) copy[f] = d[f];
+  copy.urls = [...d.urls];
+  return copy as unknown as StatusInput;
 }
 
 /** True when `toAria2Status` gives the same object for `d` as for the download `was` was copied from, with any key list. */
 export function sameStatusInput(was: StatusInput, d: RpcDownload): boolean {
-  return (
-    was.id === d.id &&
-    was.state === d.state &&
-    was.totalBytes === d.totalBytes &&
-    was.completedBytes === d.completedBytes &&
-    was.speed === d.speed &&
-    was.connections === d.connections &&
-    was.dir === d.dir &&
-    was.path === d.path &&
-    was.pieceLength === d.pieceLength &&
-    was.bitfield === d.bitfield &&
-    was.errorCode === d.errorCode &&
-    was.errorMessage === d.errorMessage &&
-    was.urls.length === d.urls.length &&
-    was.urls.every((u, i) => u === d.urls[i])
-  );
+  for (const f of STATUS_INPUT) if (f !== 'urls' && was[f] !== d[f]) return false;
+  return was.urls.length === d.urls.length && was.urls.every((u, i) => u === d.urls[i]);
 }
 
 /** Every key tellStatus may answer. */
