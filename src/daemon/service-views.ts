@@ -37,7 +37,7 @@ export function liveView(info: DownloadInfo, defaultDir: string, stored?: Progre
     url: info.url,
     urls: info.urls,
     path: where,
-    name: where === info.path ? info.name : where === undefined ? undefined : path.basename(where),
+    name: where === undefined ? undefined : path.basename(where),
     state: info.state,
     totalBytes: summary?.totalBytes ?? info.totalBytes,
     completedBytes: summary?.completedBytes ?? info.completedBytes,

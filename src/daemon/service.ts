@@ -293,7 +293,7 @@ export class DaemonService implements RpcService {
   }
 
   private orderEntries(): OrderEntry[] {
-    return this.engine.list().map((d) => ({ id: d.id, waiting: d.state === 'waiting' || d.state === 'paused' }));
+    return this.engine.list().map((d) => ({ id: d.id, waiting: WAITING.includes(d.state) }));
   }
 
   private emit(event: RpcEvent): void {
