@@ -7,8 +7,9 @@
  *   copy of migration 1 and a test compares them).
  * - `position` is set exactly for unfinished downloads (active, waiting, paused); positions are
  *   distinct and order the queue, with gaps where downloads stopped (a stop renumbers nothing).
- *   The store reports a download's place, 0..n-1, not its position. `stop_order` is set exactly for stopped ones (complete,
- *   error, removed) and grows with each stop, so it orders the history oldest first.
+ *   The store reports a download's place, 0..n-1, not its position.
+ * - `stop_order` is set exactly for stopped ones (complete, error, removed) and grows with each
+ *   stop, so it orders the history oldest first.
  */
 
 /** `PRAGMA application_id` of a ferry state database ("FRRY"), to refuse other SQLite files. */
