@@ -19,6 +19,8 @@ import { toAria2Status } from '../../src/rpc/status.js';
 import { StatusTexts } from '../../src/rpc/status-texts.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { randomBytesSeeded, startTestServer, type TestServer } from '../helpers/http-server.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { until } from './ferry-daemon.js';
 
 const KiB = 1024;
 let base: string;
@@ -74,11 +76,7 @@ async function call(method: string, ...params: unknown[]): Promise<unknown> {
 }
 
 it('every list answer equals the list encoded afresh, through a random run of queue actions', async () => {
-  let seed = 7;
-  const rnd = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed % n;
-  };
+  const rnd = seededRandom(7);
   const url = (i: number) => {
     const which = rnd(5);
     const name = which === 0 ? 'missing.bin' : which < 3 ? 'small.bin' : 'big.bin';
@@ -90,6 +88,13 @@ it('every list answer equals the list encoded afresh, through a random run of qu
     expect(gid).toMatch(/^[0-9a-f]{16}$/);
     gids.push(gid as string);
   };
+  // One failed download in the history from the start, whatever the random run does.
+  const failed = (await call('aria2.addUri', [server.url('/missing.bin?first')], { out: 'failed.bin' })) as string;
+  await until(
+    async () => ((await call('aria2.tellStatus', failed, ['status'])) as { status: string }).status === 'error',
+    10_000,
+    'the first download failing',
+  );
   for (let i = 0; i < 30; i++) await add(i, { out: `f${i}.bin`, pause: String(rnd(3) === 0) });
   const keyLists = [[], [['gid', 'status', 'files']], [['gid', 'totalLength', 'completedLength', 'dir', 'errorCode', 'errorMessage']]];
   let compared = 0;

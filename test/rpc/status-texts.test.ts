@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RpcDownload } from '../../src/rpc/service.js';
 import { STATUS_KEYS, sameStatusInput, statusInput, toAria2Status } from '../../src/rpc/status.js';
 import { StatusTexts } from '../../src/rpc/status-texts.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const sample = (id: string): RpcDownload => ({
   id,
@@ -73,11 +74,7 @@ describe('sameStatusInput', () => {
 
 describe('StatusTexts', () => {
   it('encodes exactly what a fresh encoding gives, through random changes, orders and key lists', () => {
-    let seed = 12345;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rnd = seededRandom(12345);
     const texts = new StatusTexts();
     const downloads = Array.from({ length: 40 }, (_, i) => sample(i.toString(16).padStart(16, '0')));
     const keyLists = [undefined, ['gid', 'status'], ['gid', 'files', 'errorMessage'], [...STATUS_KEYS]];

@@ -5,6 +5,7 @@ import { isGid } from '../../src/store/gid.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/types.js';
 import { thrown } from '../helpers/assertions.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { steppingClock, tempDir } from './helpers.js';
 
 let dir: string;
@@ -179,11 +180,7 @@ describe('setStatus', () => {
 
 describe('queue order through stops (positions with gaps)', () => {
   it('random adds, moves, stops and restarts, with and without a reopen: the order, places and answers match a plain list', () => {
-    let seed = 99;
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rnd = seededRandom(99);
     const queue: string[] = [];
     const stopped: string[] = [];
     for (let step = 0; step < 1500; step++) {
