@@ -14,6 +14,8 @@ import type { RetryInfo } from './transfer-types.js';
  */
 export interface DownloadContext {
   readonly url: string;
+  /** The URL's `host[:port]`, parsed once: the key of its per-host connection slots. */
+  readonly host: string;
   readonly options: DownloadOptions;
   readonly deps: ResolvedDownloadDeps;
   /** The download's stop (aborted by stop() and cancel()). */

@@ -5,10 +5,8 @@
  */
 import type { DownloadOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
-import { redactUrl } from '../core/redact.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { type DownloadContext, downloadLimiter } from './download-context.js';
-import { hostOf } from './download-support.js';
 import type { HostSlots } from './host-slots.js';
 import { MirrorLanes, newLane } from './mirror-lanes.js';
 import { probeMirrors } from './mirror-probe.js';
@@ -20,6 +18,8 @@ import type { RetryInfo } from './transfer-types.js';
 
 export interface TransferRecipe {
   url: string;
+  /** The URL's `host[:port]` (its per-host slots). */
+  host: string;
   /** Other URLs of the file, read at the same time once checked. */
   alternates: readonly string[];
   options: DownloadOptions;
@@ -56,9 +56,9 @@ export function buildTransfer(r: TransferRecipe): Transfer {
   if (options.connections > wanted) r.onNote(`using ${wanted} connections (the per-host limit)`);
   const primary = newLane({
     index: 0,
-    label: redactUrl(r.url),
+    url: r.url,
     source: r.source,
-    host: hostOf(r.url),
+    host: r.host,
     validators: { etag: probe.etag, lastModified: probe.lastModified, size },
     limit: perHost,
   });
@@ -117,6 +117,7 @@ export function downloadTransfer(
   const { deps } = ctx;
   const transfer = buildTransfer({
     url: ctx.url,
+    host: ctx.host,
     alternates: deps.alternates,
     options: ctx.options,
     source,

@@ -69,6 +69,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
     this.mirrorSources = new MirrorSources((u) => this.newSource(u));
     this.ctx = {
       url,
+      host: hostOf(url),
       options: this.options,
       deps: this.deps,
       signal: this.ctrl.signal,
@@ -172,7 +173,7 @@ export class Download extends TypedEmitter<DownloadEvents> {
           await this.readBootId(),
         );
     // The probe's connection counts against the per-host limit; the transfer inherits its slot.
-    const host = hostOf(this.url);
+    const { host } = this.ctx;
     const slot = { held: false };
     await this.deps.hostSlots.acquire(host, this.options.maxConnectionsPerHost, signal);
     slot.held = true;

@@ -4,14 +4,17 @@
  * the size (see probeMirrors). A lane that fails drops out; the transfer goes on while one is left.
  */
 import { type LaneLoad, laneOrder } from '../core/mirror-check.js';
+import { redactUrl } from '../core/redact.js';
 import type { Source, Validators } from '../core/types.js';
 
 /** One mirror of the file, as a transfer uses it. */
 export interface Lane {
   /** Position in the download's URL list (0: the download's URL). */
   index: number;
-  /** The mirror's URL, redacted: for notes and progress views. */
-  label: string;
+  /** The mirror's URL. */
+  readonly url: string;
+  /** The mirror's URL, redacted: for notes and progress views (made when first read). */
+  readonly label: string;
   source: Source;
   /** `host[:port]`: the key of the per-host connection slots. */
   host: string;
@@ -25,8 +28,18 @@ export interface Lane {
 }
 
 /** Make a lane (alive, no failures yet). */
-export function newLane(fields: Omit<Lane, 'dropped' | 'failures'>): Lane {
-  return { ...fields, dropped: false, failures: 0 };
+export function newLane(fields: Omit<Lane, 'dropped' | 'failures' | 'label'>): Lane {
+  let label: string | undefined;
+  return {
+    ...fields,
+    dropped: false,
+    failures: 0,
+    // Only notes and the views of a download with mirrors read it: most lanes never redact.
+    get label() {
+      label ??= redactUrl(fields.url);
+      return label;
+    },
+  };
 }
 
 /**

@@ -53,7 +53,7 @@ async function probeOne(p: MirrorProbeParams, url: string, index: number): Promi
     p.add(
       newLane({
         index,
-        label,
+        url,
         source,
         host,
         validators: { etag: probe.etag, lastModified: probe.lastModified, size: p.size },

@@ -29,10 +29,13 @@ export class Transfer {
   private latencyMs?: number;
   private signal!: AbortSignal;
   /**
-   * Aborted by the caller's abort or by the first fatal error: every request and every backoff
-   * sleep listens to it, so either ends the whole transfer at once.
+   * Set by the caller's abort, by the first fatal error and when the transfer settles: every
+   * backoff sleep, the stall watch and the mirror probes listen to `haltSignal()`, so any of these
+   * ends them at once.
    */
-  private readonly halt = new AbortController();
+  private halted = false;
+  /** Made only when something listens (most transfers never back off, watch or probe mirrors). */
+  private haltCtrl?: AbortController;
   private resolve!: () => void;
   private reject!: (e: unknown) => void;
   private unsubscribe?: () => void;
@@ -67,11 +70,11 @@ export class Transfer {
       this.resolve = resolve;
       this.reject = reject;
       const onAbort = (): void => {
-        this.halt.abort(HALTED);
+        this.halt();
         for (const c of this.conns.values()) c.ctrl.abort(HALTED);
         this.settleIfIdle();
       };
-      if (signal.aborted) this.halt.abort(HALTED);
+      if (signal.aborted) this.halt();
       else signal.addEventListener('abort', onAbort, { once: true });
       this.unsubscribe = this.p.hostSlots.onRelease((host) => {
         if (this.lanes.usesHost(host)) this.fill();
@@ -84,8 +87,8 @@ export class Transfer {
       this.settleIfIdle();
       // One connection never has a helper to call back: its own stall is for the retry policy.
       if (this.target > 1) void this.watchStalls();
-      this.p.discoverLanes?.(this.halt.signal, (lane) => {
-        if (this.settled || this.halt.signal.aborted) return;
+      this.p.discoverLanes?.(this.haltSignal(), (lane) => {
+        if (this.settled || this.halted) return;
         this.lanes.add(lane);
         this.fill();
       });
@@ -97,9 +100,9 @@ export class Transfer {
    * retired (nothing worth splitting then) comes back when an owner stalls later.
    */
   private async watchStalls(): Promise<void> {
-    while (!this.settled && !this.halt.signal.aborted) {
+    while (!this.settled && !this.halted) {
       try {
-        await this.p.sleep(STALL_MS / 2, this.halt.signal);
+        await this.p.sleep(STALL_MS / 2, this.haltSignal());
       } catch {
         return;
       }
@@ -277,7 +280,7 @@ export class Transfer {
       conn,
       action.delayMs,
       e as FerryError,
-      this.halt.signal,
+      this.haltSignal(),
       (ms, signal) => p.sleep(ms, signal),
       (info) => p.onRetry(info),
     );
@@ -302,8 +305,24 @@ export class Transfer {
   private fail(e: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = e;
-    this.halt.abort(HALTED);
+    this.halt();
     for (const c of this.conns.values()) c.ctrl.abort(HALTED);
+  }
+
+  /** Halt the whole transfer (see `halted`); a second call does nothing. */
+  private halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.haltCtrl?.abort(HALTED);
+  }
+
+  /** The signal of `halted`: aborted already when the transfer halted before it was asked for. */
+  private haltSignal(): AbortSignal {
+    if (!this.haltCtrl) {
+      this.haltCtrl = new AbortController();
+      if (this.halted) this.haltCtrl.abort(HALTED);
+    }
+    return this.haltCtrl.signal;
   }
 
   private settleIfIdle(): void {
@@ -313,7 +332,7 @@ export class Transfer {
     this.settled = true;
     // Ends the stall watch's sleep and pending mirror probes now: a finished transfer leaves no
     // timer (that kept it, its file and its download in memory for another half stall period).
-    this.halt.abort(HALTED);
+    this.halt();
     this.unsubscribe?.();
     if (this.heldSlot) {
       this.heldSlot = false;

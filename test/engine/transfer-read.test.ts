@@ -50,7 +50,7 @@ describe('readClaim', () => {
       },
       close: async () => {},
     } as unknown as Source;
-    const lane = newLane({ index: 0, label: 'x', source, host: 'h:1', validators: { size }, limit: 4 });
+    const lane = newLane({ index: 0, url: 'http://x/', source, host: 'h:1', validators: { size }, limit: 4 });
     const conn = newConnection(1, lane, 0);
     const written: Array<[number, number]> = [];
     await readClaim(conn, {

@@ -78,7 +78,7 @@ type ParamsIn = Partial<TransferParams> & Pick<TransferParams, 'writer' | 'map' 
 function params(over: ParamsIn): TransferParams {
   const { source, ...rest } = over;
   return {
-    lanes: new MirrorLanes(newLane({ index: 0, label: 'x', source, host: HOST, validators: { size: over.map.size }, limit: 16 })),
+    lanes: new MirrorLanes(newLane({ index: 0, url: 'http://x/', source, host: HOST, validators: { size: over.map.size }, limit: 16 })),
     hostSlots: new HostSlots(16),
     connections: 3,
     minSplitSize: 8 * KiB,
