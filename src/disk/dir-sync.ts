@@ -13,6 +13,9 @@ interface Pending {
 
 const ignore = (): void => undefined;
 
+/** Directories whose keys are kept (a queue uses a few; a long-running daemon may use many). */
+const MAX_KEYS = 256;
+
 /**
  * Invariant: `sync(dir)` resolves only after an fsync of `dir` that *began* after the call has
  * completed, so every rename (or creation) in `dir` made before the call is durable once it
@@ -22,13 +25,15 @@ const ignore = (): void => undefined;
  */
 export class DirSyncs {
   private readonly pending = new Map<string, Pending>();
+  /** The keys of absolute directories asked for (their resolution does not depend on the working directory). */
+  private readonly keys = new Map<string, string>();
 
   /** @param syncDir the sync itself (default: fsyncDir, tolerant of file systems that cannot). */
   constructor(private readonly syncDir: (dir: string) => Promise<void> = fsyncDir) {}
 
   /** Make everything renamed into `dir` so far durable; rejects with the sync's error. */
   sync(dir: string): Promise<void> {
-    const key = path.resolve(dir);
+    const key = this.keyOf(dir);
     const p = this.pending.get(key);
     if (p === undefined) return this.start(key);
     p.next ??= p.running.then(ignore, ignore).then(() => this.start(key));
@@ -38,6 +43,17 @@ export class DirSyncs {
   /** How many directories have a sync in flight (for tests). */
   get busy(): number {
     return this.pending.size;
+  }
+
+  private keyOf(dir: string): string {
+    if (!path.isAbsolute(dir)) return path.resolve(dir);
+    let key = this.keys.get(dir);
+    if (key === undefined) {
+      if (this.keys.size >= MAX_KEYS) this.keys.clear();
+      key = path.resolve(dir);
+      this.keys.set(dir, key);
+    }
+    return key;
   }
 
   private start(key: string): Promise<void> {

@@ -32,10 +32,10 @@ export async function finalizeFile(
   }
   if (options.durable === false) return;
   const syncDir = options.syncDir ?? fsyncDir;
-  await syncDir(path.dirname(finalPath));
-  if (path.resolve(path.dirname(partPath)) !== path.resolve(path.dirname(finalPath))) {
-    await syncDir(path.dirname(partPath));
-  }
+  const finalDir = path.dirname(finalPath);
+  const partDir = path.dirname(partPath);
+  await syncDir(finalDir);
+  if (partDir !== finalDir && path.resolve(partDir) !== path.resolve(finalDir)) await syncDir(partDir);
 }
 
 /** Set the modification (and access) time of a file, e.g. to the server's Last-Modified. */

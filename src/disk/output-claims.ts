@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { FerryError } from '../core/errors.js';
-import { controlPathFor, partPathFor, resolveInside } from './paths.js';
+import { controlPathFor, isPlainName, partPathFor, resolveInside } from './paths.js';
 
 /** The three files of one download. */
 export interface OutputPaths {
@@ -32,9 +32,34 @@ export function candidateName(name: string, index: number): string {
 
 /** The final, partial and control paths of `name` inside `dir` (see resolveInside). */
 export function outputPathsFor(dir: string, name: string): OutputPaths {
-  const final = resolveInside(dir, name);
+  return pathsOf(resolveInside(dir, name));
+}
+
+function pathsOf(final: string): OutputPaths {
   return { final, part: partPathFor(final), control: controlPathFor(final) };
 }
+
+/**
+ * What `path.join(dir, name)` puts before a plain name (see isPlainName): a plain last segment is
+ * never changed by the join, so `joinPrefix(dir) + name` is the join.
+ */
+export function joinPrefix(dir: string): string {
+  return path.join(dir, 'x').slice(0, -1);
+}
+
+/** The same for `path.resolve(dir, name)`, at the working directory of the moment. */
+export function resolvePrefix(dir: string): string {
+  return path.resolve(dir, 'x').slice(0, -1);
+}
+
+/** A directory's two prefixes; `key` only for an absolute one (it does not depend on the working directory). */
+interface DirPrefix {
+  join: string;
+  key?: string;
+}
+
+/** Directories whose prefixes are kept (a queue uses a few; a long-running daemon may use many). */
+const MAX_DIRS = 256;
 
 /** Most candidates tried before giving up on a name. */
 export const MAX_CANDIDATES = 10_000;
@@ -48,6 +73,8 @@ export class OutputClaims {
   private readonly byPath = new Map<string, object>();
   /** Each owner's claim and the resolved keys of its paths (in byPath). */
   private readonly byOwner = new Map<object, { claim: OutputClaim; keys: string[] }>();
+  /** Each directory's join and key prefixes: a long list claims each entry three times in one directory. */
+  private readonly prefixes = new Map<string, DirPrefix>();
 
   /**
    * Claim for `owner` the first candidate of `name` in `dir`, from `from` on, that no other owner
@@ -68,10 +95,10 @@ export class OutputClaims {
 
   /** Claim candidate `index` of `name` for `owner` when no other owner holds any of its paths. */
   tryClaim(owner: object, dir: string, name: string, index: number, explicit: boolean): OutputClaim | undefined {
-    const paths = outputPathsFor(dir, candidateName(name, index));
-    // Each path is resolved once per claim (a long list claims every entry twice: at the check
-    // of the command line and at add).
-    const keys = pathKeys(paths);
+    const candidate = candidateName(name, index);
+    const prefix = isPlainName(candidate) ? this.prefixOf(dir) : undefined;
+    const paths = prefix ? pathsOf(prefix.join + candidate) : outputPathsFor(dir, candidate);
+    const keys = prefix?.key !== undefined ? suffixed(prefix.key + candidate) : pathKeys(paths);
     for (const k of keys) {
       const holder = this.byPath.get(k);
       if (holder !== undefined && holder !== owner) return undefined;
@@ -81,6 +108,16 @@ export class OutputClaims {
     for (const k of keys) this.byPath.set(k, owner);
     this.byOwner.set(owner, { claim, keys });
     return claim;
+  }
+
+  private prefixOf(dir: string): DirPrefix {
+    let prefix = this.prefixes.get(dir);
+    if (!prefix) {
+      if (this.prefixes.size >= MAX_DIRS) this.prefixes.clear();
+      prefix = { join: joinPrefix(dir), key: path.isAbsolute(dir) ? resolvePrefix(dir) : undefined };
+      this.prefixes.set(dir, prefix);
+    }
+    return prefix;
   }
 
   /** The claim `owner` holds, if any. */
@@ -138,6 +175,10 @@ function key(p: string): string {
  */
 function pathKeys(paths: OutputPaths): string[] {
   if (paths.final.endsWith(path.sep) || paths.final.endsWith('/')) return [key(paths.final), key(paths.part), key(paths.control)];
-  const final = key(paths.final);
+  return suffixed(key(paths.final));
+}
+
+/** The keys of a final path's three files, from its own key. */
+function suffixed(final: string): string[] {
   return [final, partPathFor(final), controlPathFor(final)];
 }

@@ -35,7 +35,7 @@ export function resolveInside(dir: string, name: string): string {
   if (name.length === 0) throw refuse(dir, name, 'the name is empty');
   if (name.includes('\0')) throw refuse(dir, name, 'the name contains a NUL byte');
   // One plain segment (the usual name: sanitized from a URL or a server) is inside by construction.
-  if (name !== '.' && name !== '..' && !name.includes('/') && !name.includes(path.sep)) return path.join(dir, name);
+  if (isPlainName(name)) return path.join(dir, name);
   if (path.isAbsolute(name)) throw refuse(dir, name, 'the name is an absolute path');
   const base = path.resolve(dir);
   const rel = path.relative(base, path.resolve(base, name));
@@ -43,6 +43,11 @@ export function resolveInside(dir: string, name: string): string {
     throw refuse(dir, name, 'the name points outside the directory');
   }
   return path.join(dir, name);
+}
+
+/** One path segment that is neither `.` nor `..`: joined to a directory, it stays the last segment as it is. */
+export function isPlainName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/') && !name.includes(path.sep) && !name.includes('\0');
 }
 
 function refuse(dir: string, name: string, why: string): FerryError {

@@ -65,7 +65,7 @@ export async function claimPaths(req: ClaimRequest): Promise<PathsChoice | undef
   const { options, claims, owner, probe } = req;
   const { dir, name } = chooseLocation(options.dir, { out: options.out, contentDispositionName: probe.filename, url: probe.url });
   const held = claims.current(owner);
-  const same = held !== undefined && held.name === name && path.resolve(held.dir) === path.resolve(dir);
+  const same = held !== undefined && held.name === name && (held.dir === dir || path.resolve(held.dir) === path.resolve(dir));
   if (same && req.current?.final === held.paths.final) return undefined;
   const choice = await chooseOutput({
     claims,

@@ -1,6 +1,7 @@
 import { chooseLocation, STDOUT_OUT } from '../core/filename.js';
 import type { DownloadOptions } from '../core/options.js';
 import { type OutputClaim, type OutputClaims, outputPathsFor } from '../disk/output-claims.js';
+import { isPlainName } from '../disk/paths.js';
 
 /**
  * Claim, when a download is added, the name its URL (or `out`) gives, in queue order: so
@@ -18,7 +19,8 @@ export function reserveOutput(claims: OutputClaims, owner: object, url: string, 
   let name: string;
   try {
     ({ dir, name } = chooseLocation(options.dir ?? '.', { out: options.out, url }));
-    outputPathsFor(dir, name);
+    // A plain name is valid in any directory; any other is checked (see resolveInside).
+    if (!isPlainName(name)) outputPathsFor(dir, name);
   } catch {
     return undefined;
   }

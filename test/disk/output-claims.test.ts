@@ -6,7 +6,7 @@ import type { FerryError } from '../../src/core/errors.js';
 import { saveControl } from '../../src/disk/control-file.js';
 import { openDataFile } from '../../src/disk/data-file.js';
 import { chooseOutput, inspectOutput } from '../../src/disk/output-choice.js';
-import { candidateName, OutputClaims } from '../../src/disk/output-claims.js';
+import { candidateName, joinPrefix, OutputClaims, outputPathsFor, resolvePrefix } from '../../src/disk/output-claims.js';
 import { reserveOutput } from '../../src/engine/output-reservation.js';
 
 let dir: string;
@@ -68,6 +68,49 @@ describe('OutputClaims', () => {
     expect(thrown(() => claims.reserve({}, dir, 'sub/.part', { explicit: true, rename: false })).code).toBe('USAGE');
     expect(thrown(() => claims.reserve({}, dir, 'sub/.ferry', { explicit: true, rename: false })).code).toBe('USAGE');
     expect(claims.reserve({}, dir, 'sub.part', { explicit: true, rename: false }).index).toBe(0);
+  });
+
+  it('a directory prefix plus a plain name is the join and the resolution of the two, for any directory', () => {
+    const dirs = [
+      '',
+      '.',
+      './',
+      '..',
+      '../..',
+      'a',
+      'a/',
+      'a//b',
+      './a/./b/',
+      'a/..',
+      'a/../..',
+      '/',
+      '//',
+      '/a',
+      '/a/',
+      '/a/../b',
+      '/..',
+      '/a/b/../../..',
+      dir,
+    ];
+    const names = ['x', 'x.1', '.x', '..x', 'x..', ' ', 'x y', 'é', '.part'];
+    for (const d of dirs) {
+      for (const n of names) {
+        expect(joinPrefix(d) + n, `${d} + ${n}`).toBe(path.join(d, n));
+        expect(resolvePrefix(d) + n, `${d} + ${n}`).toBe(path.resolve(d, n));
+      }
+    }
+  });
+
+  it('claims through kept prefixes match the paths and keys of the plain join (the same directory spelled two ways clashes)', () => {
+    const c = new OutputClaims();
+    const [a, b, e] = [{}, {}, {}];
+    const claim = c.tryClaim(a, dir, 'f', 0, false);
+    expect(claim?.paths).toEqual(outputPathsFor(dir, 'f'));
+    expect(c.tryClaim(a, dir, 'f', 3, false)?.paths).toEqual(outputPathsFor(dir, 'f.3'));
+    // The same directory through `..`, and the .part of another name: both held by a.
+    expect(c.tryClaim(b, `${dir}/sub/..`, 'f.3', 0, false)).toBeUndefined();
+    expect(c.tryClaim(e, `${dir}/`, 'f.3.part', 0, false)).toBeUndefined();
+    expect(c.tryClaim(e, `${dir}/`, 'f', 0, false)?.paths.final).toBe(path.join(dir, 'f'));
   });
 
   it('an explicit name that another download takes from its URL says so, and which to rename', () => {
