@@ -39,12 +39,13 @@ export class AuthHeaders {
   /** For `--referer '*'`: the URL each redirect target was reached from. */
   private readonly cameFrom = new Map<string, string>();
 
+  /** @param userUrl the URL the user gave, parsed (undefined when it does not parse). */
   constructor(
-    userUrl: string,
+    userUrl: URL | undefined,
     private readonly options: AuthHeaderOptions,
     private readonly cookies: HttpCookies,
   ) {
-    this.login = new HttpLogin(URL.canParse(userUrl) ? new URL(userUrl) : undefined, options);
+    this.login = new HttpLogin(userUrl, options);
   }
 
   /** Remember that `to` was reached by a redirect from `from` (for `--referer '*'`). */

@@ -205,9 +205,11 @@ export function createHttpClient(
   context: ConnectionContext = {},
 ): HttpClient {
   const base = baseHeaders(options);
-  const trustedOrigin = URL.canParse(userUrl) ? new URL(userUrl).origin : undefined;
+  // Parsed once: its origin is the one trusted with secret headers, its userinfo is the login.
+  const user = URL.canParse(userUrl) ? new URL(userUrl) : undefined;
+  const trustedOrigin = user?.origin;
   const transport = shared ?? createHttpTransport(options);
-  const auth = new AuthHeaders(userUrl, options, cookies ?? createHttpCookies());
+  const auth = new AuthHeaders(user, options, cookies ?? createHttpCookies());
   const state: { closed: boolean } = { closed: false };
 
   /** The pool, endpoint and proxy plan of the requests to `u`. */
