@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { abortedError, FerryError } from '../../src/core/errors.js';
 import { DEFAULT_MAX_DELAY_MS, DEFAULT_MAX_RETRY_AFTER_MS, nextRetry, type RetryInput } from '../../src/core/retry-policy.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const net = (retryAfterMs?: number) => new FerryError('NETWORK', 'reset', { retryable: true, retryAfterMs });
 const fixed = (r: number) => () => r;
@@ -80,11 +81,8 @@ describe('nextRetry: full jitter backoff', () => {
   });
 
   it('stays within [0, min(cap, base * 2^(attempt-1))] and is an integer', () => {
-    let seed = 42;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const rnd = seededRandom(42);
+    const random = () => rnd(65_536) / 65_536;
     for (let attempt = 1; attempt <= 20; attempt++) {
       for (let i = 0; i < 50; i++) {
         const d = nextRetry(input({ attempt, random, maxTries: 0, baseDelayMs: 250 }));

@@ -4,6 +4,7 @@ import { parseInputFile } from '../../src/core/input-file.js';
 import { OPTION_KEYS } from '../../src/core/input-file-keys.js';
 import type { DownloadOptions } from '../../src/core/options.js';
 import { encodeSession, type SessionEntry } from '../../src/core/session-file.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** Encode, read back, and drop the line numbers. */
 function roundTrip(entries: SessionEntry[]): SessionEntry[] {
@@ -119,12 +120,8 @@ describe('encodeSession', () => {
   });
 
   it('round-trips generated entries (seeded)', () => {
-    let seed = 12345;
-    // A small linear congruential generator: the same entries on every run.
-    const next = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    // The same entries on every run.
+    const next = seededRandom(12345);
     const pick = <T>(values: readonly T[]): T => values[next(values.length)];
     const pools: { [K in keyof DownloadOptions]?: ReadonlyArray<DownloadOptions[K]> } = {
       out: ['a', 'a b/c.bin', '.hidden', 'x=y', 'é'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../src/core/token-bucket.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 describe('TokenBucket', () => {
   it('lets a full burst pass at once, then makes the next byte wait', () => {
@@ -49,12 +50,11 @@ describe('TokenBucket', () => {
     const b = new TokenBucket(rate, 16_384, 0);
     let t = 0;
     let sent = 0;
-    // Irregular chunk sizes from an LCG, including 0, 1, and larger than the burst.
-    let seed = 7;
+    // Irregular chunk sizes from a seeded source, including 0, 1, and larger than the burst.
+    const rnd = seededRandom(7);
     const sizes = [0, 1, 16_383, 16_384, 16_385, 100_000];
     for (let i = 0; i < 2000; i++) {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      const bytes = i < sizes.length ? sizes[i] : seed % 40_000;
+      const bytes = i < sizes.length ? sizes[i] : rnd(40_000);
       t += b.take(bytes, t); // wait, then the bytes pass
       sent += bytes;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ByteRange } from '../../src/core/types.js';
 import { rangeBytes, rangesWithout, trustedRanges, writtenTrust } from '../../src/core/written-ranges.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const r = (pairs: Array<[number, number]>): ByteRange[] => pairs.map(([start, end]) => ({ start, end }));
 const BOOT = 'b0a1c2d3-0000-4000-8000-000000000001';
@@ -49,11 +50,7 @@ describe('trustedRanges', () => {
 
   it('never returns less than done, whatever the written ranges and boot ids', () => {
     for (let seed = 1; seed <= 200; seed++) {
-      let x = seed;
-      const rand = (n: number): number => {
-        x = (x * 1103515245 + 12345) % 2147483648;
-        return x % n;
-      };
+      const rand = seededRandom(seed);
       const pick = (): ByteRange[] => {
         const out: ByteRange[] = [];
         for (let pos = rand(5); pos < 100; pos += 1 + rand(20)) {

@@ -14,6 +14,7 @@ import { createSource } from '../../src/engine/source-factory.js';
 import type { EngineOptions } from '../../src/index.js';
 import { useEngineFixture } from '../helpers/engine-fixture.js';
 import { randomBytesSeeded, sha256 } from '../helpers/http-server.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { sleep, waitFor } from '../helpers/wait-for.js';
 
 const KiB = 1024;
@@ -144,11 +145,7 @@ describe('queue commands', () => {
       fx.server.setFile(`/r${i}`, { body: b });
     });
     fx.server.setFaults({ firstByteDelayMs: 3, throttleBytesPerSec: 4096 * KiB });
-    let seed = 12345;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
-    };
+    const rand = seededRandom(12345);
     for (let round = 0; round < 15; round++) {
       const out = path.join(fx.dir, `round${round}`);
       const { engine: e, runs, errors } = countedEngine({ dir: out, maxActive: 2, connections: 2, ...fast });

@@ -3,6 +3,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { QUEUE_STATUSES } from '../../src/core/queue-transitions.js';
 import { StatusCounts } from '../../src/engine/status-counts.js';
 import { createEngine } from '../../src/index.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 describe('StatusCounts', () => {
   it('counts arrivals, changes and removals by kind', () => {
@@ -26,11 +27,7 @@ describe('StatusCounts', () => {
   it('agrees with a scan after every change of a random walk over all statuses', () => {
     const c = new StatusCounts();
     const items: (string | undefined)[] = Array.from({ length: 20 }, () => undefined);
-    let seed = 7;
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rnd = seededRandom(7);
     for (let step = 0; step < 2000; step++) {
       const i = rnd(items.length);
       const to = rnd(QUEUE_STATUSES.length + 1);

@@ -8,6 +8,7 @@ import { FerryError } from '../../src/core/errors.js';
 import { DEFAULT_OPTIONS } from '../../src/core/options.js';
 import type { ProbeResult, Source } from '../../src/core/types.js';
 import { createFtpSource, type FtpSourceOptions } from '../../src/sources/ftp/source.js';
+import { randomBytesSeeded } from '../helpers/http-server.js';
 import { makeTestCertificates } from '../helpers/tls.js';
 import { startVsftpd, type Vsftpd } from '../helpers/vsftpd.js';
 
@@ -15,15 +16,7 @@ const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
 const never = new AbortController().signal;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function payload(size: number): Buffer {
-  const b = Buffer.alloc(size);
-  let x = 7;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    b[i] = x >>> 24;
-  }
-  return b;
-}
+const payload = (size: number): Buffer => randomBytesSeeded(size, 7);
 
 const BIG = payload(3 * 1024 * 1024 + 1);
 

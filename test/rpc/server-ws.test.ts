@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { MAX_IN_FLIGHT } from '../../src/rpc/ws.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 import { FakeService } from './fake-service.js';
 import { post, raw } from './rpc-client.js';
 import { stat, T, useTestServer } from './test-server.js';
@@ -112,11 +113,7 @@ describe('hostile input', () => {
   it('a fuzz of malformed JSON, deep nesting, wrong types and unknown methods never crashes or stalls the server', async () => {
     // Some shapes carry no token: failures are delayed only briefly here, and never block.
     await t.start({ auth: { delayMs: 5, maxFailures: 1_000_000 } });
-    let seed = 42;
-    const rand = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const rand = seededRandom(42);
     const shapes: (() => string)[] = [
       () => '['.repeat(100_000 / 2),
       () => `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
