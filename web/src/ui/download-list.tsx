@@ -69,7 +69,6 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
   const focusRow = (index: number): void => {
     const d = downloads[Math.max(0, Math.min(downloads.length - 1, index))];
     if (d === undefined) return;
-    wantFocus.current = true;
     setFocused(d.gid);
     const list = listRef.current;
     if (list === null) return;
@@ -77,6 +76,13 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
     const rowTop = list.getBoundingClientRect().top + window.scrollY + index * rowHeight;
     if (rowTop < window.scrollY) window.scrollTo({ top: rowTop });
     else if (rowTop + rowHeight > window.scrollY + window.innerHeight) window.scrollTo({ top: rowTop + rowHeight - window.innerHeight });
+    // A row in the page takes the focus now: waiting for a render would wait forever when the
+    // state does not change (the row was the focused one already, and the focus is elsewhere).
+    const row = list.querySelector<HTMLElement>(`[data-gid="${d.gid}"]`);
+    if (row !== null) {
+      wantFocus.current = false;
+      row.focus({ preventScroll: false });
+    } else wantFocus.current = true;
   };
 
   const moveBy = (d: Download, delta: number): void => {
