@@ -20,10 +20,19 @@ export function requestTarget(u: URL): string {
   return `${u.pathname === '' ? '/' : u.pathname}${u.search}`;
 }
 
+/** `url` parsed, or undefined when it does not parse (one parse: no `canParse` first). */
+export function parsedUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `url` fit for a Referer: no userinfo, no fragment (RFC 9110 section 10.1.3). */
 function refererText(url: string): string | undefined {
-  if (!URL.canParse(url)) return undefined;
-  const u = new URL(url);
+  const u = parsedUrl(url);
+  if (u === undefined) return undefined;
   u.username = '';
   u.password = '';
   u.hash = '';

@@ -17,7 +17,7 @@ import { endpointOf } from '../net/socket.js';
 import { BATCH_BYTES, BatchPool } from '../stream/batch-pool.js';
 import type { ResponseBody } from '../stream/response-body.js';
 import { safeDecode } from './auth.js';
-import { AuthHeaders, requestTarget } from './auth-headers.js';
+import { AuthHeaders, parsedUrl, requestTarget } from './auth-headers.js';
 import { createHttpCookies, type HttpCookies } from './cookies.js';
 import type { HttpHeaders } from './parser.js';
 import { HttpPool } from './pool.js';
@@ -206,7 +206,7 @@ export function createHttpClient(
 ): HttpClient {
   const base = baseHeaders(options);
   // Parsed once: its origin is the one trusted with secret headers, its userinfo is the login.
-  const user = URL.canParse(userUrl) ? new URL(userUrl) : undefined;
+  const user = parsedUrl(userUrl);
   const trustedOrigin = user?.origin;
   const transport = shared ?? createHttpTransport(options);
   const auth = new AuthHeaders(user, options, cookies ?? createHttpCookies());
