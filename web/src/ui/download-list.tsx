@@ -57,18 +57,23 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
   for (let i = win.first; i < win.last; i++) indexes.push(i);
   if (downloads.length > 0 && !indexes.includes(focusIndex)) indexes.push(focusIndex);
 
-  useEffect(() => {
-    if (!wantFocus.current) return;
-    // Only rows in view are rendered: a row scrolled to (Home, End) may come with a later render.
-    const row = listRef.current?.querySelector<HTMLElement>(`[data-gid="${focused}"]`);
-    if (row == null) return;
-    wantFocus.current = false;
+  /** Focus the row of `gid` when it is in the page; true when it was (a render focuses it later). */
+  const focusRendered = (gid: string | undefined): boolean => {
+    const row = listRef.current?.querySelector<HTMLElement>(`[data-gid="${gid}"]`);
+    if (row == null) return false;
     row.focus({ preventScroll: false });
+    return true;
+  };
+
+  useEffect(() => {
+    // Only rows in view are rendered: a row scrolled to (Home, End) may come with a later render.
+    if (wantFocus.current && focusRendered(focused)) wantFocus.current = false;
   });
 
   const focusRow = (index: number): void => {
     const d = downloads[Math.max(0, Math.min(downloads.length - 1, index))];
     if (d === undefined) return;
+    wantFocus.current = true;
     setFocused(d.gid);
     const list = listRef.current;
     if (list === null) return;
@@ -78,11 +83,7 @@ export function DownloadList({ downloads, queue, move, handlers }: ListProps) {
     else if (rowTop + rowHeight > window.scrollY + window.innerHeight) window.scrollTo({ top: rowTop + rowHeight - window.innerHeight });
     // A row in the page takes the focus now: waiting for a render would wait forever when the
     // state does not change (the row was the focused one already, and the focus is elsewhere).
-    const row = list.querySelector<HTMLElement>(`[data-gid="${d.gid}"]`);
-    if (row !== null) {
-      wantFocus.current = false;
-      row.focus({ preventScroll: false });
-    } else wantFocus.current = true;
+    if (focusRendered(d.gid)) wantFocus.current = false;
   };
 
   const moveBy = (d: Download, delta: number): void => {
