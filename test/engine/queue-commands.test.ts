@@ -169,11 +169,14 @@ describe('queue commands', () => {
       for (let k = 0; k < 12; k++) {
         const id = ids[rand(ids.length)];
         const c = ['pause', 'resume', 'cancel', 'move', 'pause', 'resume'][rand(6)];
+        // A cancel that comes after the final rename (during the last directory sync) finds the
+        // file whole: the download ends complete (see queue-transitions), so it is not obeyed.
+        const late = c === 'cancel' && existsSync(path.join(out, `r${ids.indexOf(id)}`));
         if (c === 'pause') pending.push(e.pause(id));
         else if (c === 'resume') e.resume(id);
         else if (c === 'cancel') pending.push(e.cancel(id));
         else e.move(id, rand(ids.length));
-        if (c !== 'move' && last.get(id) !== 'cancel' && e.get(id)?.state !== 'complete') last.set(id, c);
+        if (c !== 'move' && !late && last.get(id) !== 'cancel' && e.get(id)?.state !== 'complete') last.set(id, c);
         check(`after ${c}`);
         await sleep(rand(3) === 0 ? 0 : rand(25));
       }
