@@ -49,6 +49,23 @@ export interface ConnectionContext {
   proxyEnv?: ProxyEnv;
   /** With `--debug`: one line per new connection, saying the route it took. */
   debug?: (line: string) => void;
+  /**
+   * The environment's extra CA file when Node did not load it at start (see `extraCaFileOf`): TLS
+   * clients add it to the default roots, as Node adds NODE_EXTRA_CA_CERTS.
+   */
+  extraCaFile?: string;
+}
+
+/**
+ * The variable the `ferry` command (dist/cli/ferry) moves NODE_EXTRA_CA_CERTS into before it
+ * starts Node, so that Node does not parse the file and its own roots at every start.
+ */
+export const EXTRA_CA_VARIABLE = 'FERRY_EXTRA_CA_CERTS';
+
+/** The extra CA file `env` hands on (an empty value is none, as for Node). */
+export function extraCaFileOf(env: Record<string, string | undefined>): string | undefined {
+  const file = env[EXTRA_CA_VARIABLE];
+  return file === undefined || file === '' ? undefined : file;
 }
 
 /** The default port of each proxy kind (curl: 1080, except 443 for an HTTPS proxy). */
@@ -87,17 +104,16 @@ const PROXY_NAMES: Record<keyof ProxyEnv, string[]> = {
 };
 
 /**
- * Only the proxy variables of `env`, copied once: an engine's downloads then read a small plain
- * object instead of `process.env` (each read of which is a call into the C++ side: about 17 us per
- * download of a list).
+ * Only the variables of `env` a download's connections read (the proxy variables and
+ * `EXTRA_CA_VARIABLE`), copied once: an engine's downloads then read a small plain object instead
+ * of `process.env` (each read of which is a call into the C++ side: about 17 us per download of a
+ * list).
  */
-export function proxyVariables(env: Record<string, string | undefined>): Record<string, string> {
+export function connectionVariables(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const names of Object.values(PROXY_NAMES)) {
-    for (const name of names) {
-      const v = env[name];
-      if (v !== undefined) out[name] = v;
-    }
+  for (const name of [...Object.values(PROXY_NAMES).flat(), EXTRA_CA_VARIABLE]) {
+    const v = env[name];
+    if (v !== undefined) out[name] = v;
   }
   return out;
 }

@@ -34,7 +34,8 @@ export async function startDaemon(config: DaemonConfig, io: CliIO): Promise<numb
   const { global, ignored } = globalSettings(config, downloadRoot, store.settings());
   for (const line of ignored) log.line(`ignoring the stored setting ${line}`);
   const { saveSession: _, ...engineOptions } = global;
-  const engine = createEngine(engineOptions);
+  // The environment's proxy variables and extra CA file apply, as for the command line.
+  const engine = createEngine(engineOptions, { env: io.env });
 
   let stopping: Promise<void> | undefined;
   let resolveExit: (code: number) => void = () => undefined;

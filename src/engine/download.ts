@@ -2,7 +2,7 @@ import { isFerryError } from '../core/errors.js';
 import { STDOUT_OUT } from '../core/filename.js';
 import { type DownloadOptions, resolveOptions } from '../core/options.js';
 import type { PieceMap } from '../core/piece-map.js';
-import { proxyEnvFrom } from '../core/proxy-route.js';
+import { extraCaFileOf, proxyEnvFrom } from '../core/proxy-route.js';
 import type { ProbeResult, Source } from '../core/types.js';
 import { removeControl } from '../disk/control-file.js';
 import type { OutputPaths } from '../disk/output-claims.js';
@@ -157,10 +157,11 @@ export class Download extends TypedEmitter<DownloadEvents> {
     }
   }
 
-  /** The source of `url` (the download's own or an alternate's), with the proxies of `deps.env`. */
+  /** The source of `url` (the download's own or an alternate's), with the proxies and extra CA file of `deps.env`. */
   private newSource(url: string): Source {
-    const env = this.deps.env === undefined ? undefined : proxyEnvFrom(this.deps.env);
-    return this.deps.createSource(url, this.options, { proxyEnv: env, debug: this.deps.debug });
+    const env = this.deps.env;
+    if (env === undefined) return this.deps.createSource(url, this.options, { debug: this.deps.debug });
+    return this.deps.createSource(url, this.options, { proxyEnv: proxyEnvFrom(env), debug: this.deps.debug, extraCaFile: extraCaFileOf(env) });
   }
 
   private async attempt(source: Source, fresh: boolean): Promise<DownloadResult> {

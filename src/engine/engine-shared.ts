@@ -1,7 +1,7 @@
 /** What every Download of one engine shares: sources, boot id, directory syncs, limits, claims. */
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_OPTIONS } from '../core/options.js';
-import { proxyVariables } from '../core/proxy-route.js';
+import { connectionVariables } from '../core/proxy-route.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import { readBootId } from '../disk/boot-id.js';
 import { DirSyncs } from '../disk/dir-sync.js';
@@ -39,8 +39,8 @@ export function engineShared(options: EngineOptions, deps: DownloadDeps): Engine
   const readBoot = deps.bootId ?? (() => readBootId(deps.bootIdFile));
   const all: DownloadDeps = {
     ...withSource,
-    // Read once for every download (see proxyVariables).
-    env: deps.env === undefined ? undefined : proxyVariables(deps.env),
+    // Read once for every download (see connectionVariables).
+    env: deps.env === undefined ? undefined : connectionVariables(deps.env),
     bootId: () => (bootId ??= readBoot().catch(() => undefined)),
     dirSyncs: deps.dirSyncs ?? new DirSyncs(),
     dirs: deps.dirs ?? new MadeDirs(),

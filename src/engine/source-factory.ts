@@ -108,10 +108,11 @@ export function createSharedSourceFactory(): { createSource: SourceFactory; clos
       const scheme = schemeOf(url);
       if (scheme !== 'http:' && scheme !== 'https:') return createSource(url, options, context);
       const net = { ...options, connections: options.maxConnectionsPerHost };
-      const key = JSON.stringify([net.connections, net.timeoutMs, net.connectTimeoutMs, net.insecure, net.caCertificate ?? null]);
+      const extraCa = context?.extraCaFile;
+      const key = JSON.stringify([net.connections, net.timeoutMs, net.connectTimeoutMs, net.insecure, net.caCertificate ?? null, extraCa ?? null]);
       let transport = transports.get(key);
       if (!transport) {
-        transport = createHttpTransport(net);
+        transport = createHttpTransport(net, extraCa);
         transports.set(key, transport);
       }
       return httpSource(url, net, transport, cookies, save, context);

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { isFerryError } from '../../src/core/errors.js';
 import {
+  connectionVariables,
   describeRoute,
+  extraCaFileOf,
   noProxyMatches,
   type ProxyEnv,
   type ProxySettings,
   parseProxyUrl,
   proxyEnvFrom,
   proxyRouteFor,
-  proxyVariables,
 } from '../../src/core/proxy-route.js';
 
 /** The route of `url` as `kind://host:port` (or `direct`). */
@@ -37,10 +38,10 @@ describe('proxyEnvFrom: the variables as curl reads them', () => {
     const got = Object.fromEntries(Object.entries(proxyEnvFrom(env)).filter(([, v]) => v !== undefined));
     expect(got).toEqual(want);
     // The copy an engine keeps reads the same.
-    expect(proxyEnvFrom(proxyVariables(env))).toEqual(proxyEnvFrom(env));
+    expect(proxyEnvFrom(connectionVariables(env))).toEqual(proxyEnvFrom(env));
   });
 
-  it('proxyVariables keeps every proxy variable, empty ones too, and nothing else', () => {
+  it('connectionVariables keeps every proxy variable, empty ones too, the extra CA file, and nothing else', () => {
     const env = {
       http_proxy: 'a',
       HTTP_PROXY: 'ignored-by-curl',
@@ -52,12 +53,21 @@ describe('proxyEnvFrom: the variables as curl reads them', () => {
       ALL_PROXY: 'C',
       no_proxy: 'd',
       NO_PROXY: 'D',
+      FERRY_EXTRA_CA_CERTS: '/etc/extra.pem',
+      NODE_EXTRA_CA_CERTS: '/etc/node.pem',
       PATH: '/bin',
       HOME: '/root',
     };
-    const { HTTP_PROXY: _, PATH: _p, HOME: _h, ...kept } = env;
-    expect(proxyVariables(env)).toEqual(kept);
-    expect(proxyEnvFrom(proxyVariables(env))).toEqual(proxyEnvFrom(env));
+    const { HTTP_PROXY: _, PATH: _p, HOME: _h, NODE_EXTRA_CA_CERTS: _n, ...kept } = env;
+    expect(connectionVariables(env)).toEqual(kept);
+    expect(proxyEnvFrom(connectionVariables(env))).toEqual(proxyEnvFrom(env));
+    expect(extraCaFileOf(connectionVariables(env))).toBe('/etc/extra.pem');
+  });
+
+  it('extraCaFileOf: the file FERRY_EXTRA_CA_CERTS names; unset or empty is none', () => {
+    expect(extraCaFileOf({ FERRY_EXTRA_CA_CERTS: '/x.pem' })).toBe('/x.pem');
+    expect(extraCaFileOf({ FERRY_EXTRA_CA_CERTS: '' })).toBeUndefined();
+    expect(extraCaFileOf({ NODE_EXTRA_CA_CERTS: '/x.pem' })).toBeUndefined();
   });
 });
 

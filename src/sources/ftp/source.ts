@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type tls from 'node:tls';
 import { abortedError, FerryError, isFerryError } from '../../core/errors.js';
@@ -7,8 +6,8 @@ import type { NetworkOptions } from '../../core/options.js';
 import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core/proxy-route.js';
 import { terminalSafe } from '../../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
-import { tlsModule } from '../../lazy-builtins.js';
 import { tunnelHow } from '../net/dial.js';
+import { addsTrust, trustedContext } from '../net/trust.js';
 import { BatchPool } from '../stream/batch-pool.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
 import { replyError } from './errors.js';
@@ -174,24 +173,21 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
   if (/[\r\n\0]/.test(user + password)) {
     throw new FerryError('USAGE', `${target.display}: FTP user or password contains control characters`);
   }
+  const proxy = proxyRouteFor(new URL(url), options, context.proxyEnv);
+  const implicitTls = target.scheme === 'ftps';
+  const explicitTls = target.scheme === 'ftp' && (options.ftpSsl === true || options.ftpSslRequired === true);
+  const trust = { caCertificate: options.caCertificate, extraCaFile: context.extraCaFile };
+  // With a CA file, one context per source (built only when TLS is used) serves every connection.
+  const withFile = addsTrust(trust);
+  const ciphers = ftpsCiphers();
   const tlsOptions: tls.ConnectionOptions = {
-    ciphers: ftpsCiphers(),
+    ciphers,
     rejectUnauthorized: !options.insecure,
     servername: net.isIP(target.host) === 0 ? target.host : undefined,
+    secureContext: withFile && (implicitTls || explicitTls) ? trustedContext(trust, { ciphers }) : undefined,
   };
-  if (options.caCertificate !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(options.caCertificate, 'utf8');
-    } catch (err) {
-      const why = (err as Error).message;
-      throw new FerryError('USAGE', `cannot read CA certificate file ${options.caCertificate}: ${why}`);
-    }
-    tlsOptions.ca = [...tlsModule().rootCertificates, pem];
-  }
-  const proxy = proxyRouteFor(new URL(url), options, context.proxyEnv);
   const proxyTls = {
-    secureContext: tlsOptions.ca === undefined ? undefined : tlsModule().createSecureContext({ ca: tlsOptions.ca }),
+    secureContext: withFile && proxy?.kind === 'https' ? trustedContext(trust) : undefined,
     rejectUnauthorized: !options.insecure,
   };
   const route = describeRoute(proxy, proxy === undefined ? undefined : tunnelHow(proxy));
@@ -205,8 +201,8 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
     where: target.display,
     timeoutMs: options.timeoutMs,
     connectTimeoutMs: options.connectTimeoutMs,
-    implicitTls: target.scheme === 'ftps',
-    explicitTls: target.scheme === 'ftp' && (options.ftpSsl === true || options.ftpSslRequired === true),
+    implicitTls,
+    explicitTls,
     tlsRequired: target.scheme === 'ftps' || options.ftpSslRequired === true,
     tlsOptions,
     user,

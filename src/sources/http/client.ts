@@ -4,16 +4,14 @@
  * at a time), and GET requests with redirects followed by hand. Body bytes land in pooled batch
  * buffers that the consumer hands back, so a steady download allocates nothing.
  */
-import { readFileSync } from 'node:fs';
-import type { SecureContext } from 'node:tls';
 import { FerryError } from '../../core/errors.js';
 import { basicAuthorization } from '../../core/http-auth.js';
 import type { NetworkOptions } from '../../core/options.js';
 import { type ConnectionContext, proxyRouteFor } from '../../core/proxy-route.js';
-import { tlsModule } from '../../lazy-builtins.js';
 import { proxyStatusError } from '../net/http-connect.js';
 import { quoted, toFerryError } from '../net/network-errors.js';
 import { endpointOf } from '../net/socket.js';
+import { trustedContext } from '../net/trust.js';
 import { BATCH_BYTES, BatchPool } from '../stream/batch-pool.js';
 import type { ResponseBody } from '../stream/response-body.js';
 import { safeDecode } from './auth.js';
@@ -124,24 +122,6 @@ function parseUrl(url: string): URL {
   return u;
 }
 
-/** The TLS context of a source: the built-in roots, plus the user's CA file when given. */
-async function secureContext(options: HttpSourceOptions): Promise<SecureContext> {
-  const { createSecureContext, rootCertificates } = tlsModule();
-  if (options.caCertificate === undefined) return createSecureContext({});
-  let pem: string;
-  try {
-    pem = readFileSync(options.caCertificate, 'utf8');
-  } catch (err) {
-    throw new FerryError('USAGE', `cannot read the CA certificate file ${options.caCertificate}`, { cause: err });
-  }
-  try {
-    // Extra CAs are added to the built-in roots, not substituted for them.
-    return createSecureContext({ ca: [...rootCertificates, pem] });
-  } catch (err) {
-    throw new FerryError('USAGE', `invalid CA certificate file ${options.caCertificate}`, { cause: err });
-  }
-}
-
 /** The lowercase-named headers sent with every request; ours win over the user's. */
 function baseHeaders(options: HttpSourceOptions): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': options.userAgent };
@@ -166,8 +146,11 @@ export interface HttpTransport {
   close(): void;
 }
 
-/** Make a transport with at most `options.connections` connections per origin. */
-export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
+/**
+ * Make a transport with at most `options.connections` connections per origin. Its TLS context
+ * trusts the default roots plus `options.caCertificate`, else `extraCaFile` (see net/trust.ts).
+ */
+export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: string): HttpTransport {
   const { timeoutMs, connectTimeoutMs } = options;
   const connections = Math.max(1, options.connections);
   const batches = new BatchPool(BATCH_BYTES, connections * 8);
@@ -176,7 +159,11 @@ export function createHttpTransport(options: HttpSourceOptions): HttpTransport {
   let secure: Promise<HttpPool> | undefined;
   const securePool = (): Promise<HttpPool> => {
     if (secure === undefined) {
-      secure = secureContext(options).then((context) => new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure }));
+      // A promise, so that a CA file that cannot be read fails the requests that need TLS.
+      secure = Promise.resolve().then(() => {
+        const context = trustedContext({ caCertificate: options.caCertificate, extraCaFile });
+        return new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure });
+      });
     }
     return secure;
   };
@@ -208,7 +195,7 @@ export function createHttpClient(
   // Parsed once: its origin is the one trusted with secret headers, its userinfo is the login.
   const user = parsedUrl(userUrl);
   const trustedOrigin = user?.origin;
-  const transport = shared ?? createHttpTransport(options);
+  const transport = shared ?? createHttpTransport(options, context.extraCaFile);
   const auth = new AuthHeaders(user, options, cookies ?? createHttpCookies());
   const state: { closed: boolean } = { closed: false };
 
