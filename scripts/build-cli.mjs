@@ -1,13 +1,16 @@
 // Builds the `ferry` command: the bundle of src/cli/bin.ts (dist/cli/ferry-main.cjs), its
-// launcher (dist/cli/ferry.cjs), and the launcher's V8 code cache (dist/cli/ferry-main.cache),
-// made by one small download from a loopback server with the command itself.
+// launcher (dist/cli/ferry.cjs), the script that starts Node on the launcher (dist/cli/ferry, from
+// src/cli/ferry.sh and src/cli/start-script.ts), and the launcher's V8 code cache
+// (dist/cli/ferry-main.cache), made by one small download from a loopback server with the command
+// itself. Runs after tsc (it reads dist/cli/start-script.js).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { startScript } from '../dist/cli/start-script.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = path.join(root, 'dist', 'cli');
@@ -35,6 +38,8 @@ await build({
   outfile: path.join(cli, 'ferry.cjs'),
   define: { FERRY_BUNDLE_BUILTINS: JSON.stringify(builtins) },
 });
+writeFileSync(path.join(cli, 'ferry'), startScript(readFileSync(path.join(root, 'src', 'cli', 'ferry.sh'), 'utf8')));
+chmodSync(path.join(cli, 'ferry'), 0o755);
 // Without a cache the command still works (it compiles the bundle), so a failed run only warns;
 // the tests check that the cache is there and fits.
 await makeCodeCache(path.join(cli, 'ferry-main.cache')).catch((e) => console.warn(`ferry build: no code cache: ${e.message}`));
@@ -57,11 +62,12 @@ async function makeCodeCache(out) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ferry-build-'));
   try {
     const url = `http://127.0.0.1:${server.address().port}/f`;
-    const args = [path.join(cli, 'ferry.cjs'), url, '-n', '4', '--min-split-size', '256K', '-d', dir, '-o', 'f', '-q'];
+    const args = [url, '-n', '4', '--min-split-size', '256K', '-d', dir, '-o', 'f', '-q'];
     // The loopback server is asked directly, whatever proxy the building user's environment names.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|ftp|all|no)_proxy$/i.test(k)));
-    // Asynchronous: the server answers from this process meanwhile.
-    const child = spawn(process.execPath, args, { env: { ...env, FERRY_CODE_CACHE_OUT: out }, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Asynchronous: the server answers from this process meanwhile. Through the command itself,
+    // so that the cache is made under the Node flags it starts with.
+    const child = spawn(path.join(cli, 'ferry'), args, { env: { ...env, FERRY_CODE_CACHE_OUT: out }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const status = await new Promise((resolve) => child.on('close', resolve));

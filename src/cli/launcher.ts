@@ -17,7 +17,7 @@
  * requires as it loads are loaded first: compiled after the change, each was compiled anew (about
  * 4 ms more for `ferry --version`, in a CPU profile).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -27,6 +27,18 @@ import { startCompilerTiers } from './jit-tiers.js';
 
 /** The `node:` modules the bundle imports (set by the build, scripts/build-cli.mjs). */
 declare const FERRY_BUNDLE_BUILTINS: readonly string[];
+
+// NODE_EXTRA_CA_CERTS as the `ferry` command hands it on (see start-script.ts). Node warns at start
+// about a file it cannot read and goes on without it; so does ferry, which reads it later.
+const extraCa = process.env.FERRY_EXTRA_CA_CERTS;
+if (extraCa) {
+  try {
+    accessSync(extraCa, constants.R_OK);
+  } catch (e) {
+    const name = JSON.stringify(extraCa).slice(1, -1);
+    process.stderr.write(`ferry: warning: ignoring the extra CA certificates of NODE_EXTRA_CA_CERTS (${name}): ${(e as NodeJS.ErrnoException).code}\n`);
+  }
+}
 
 const bundle = path.join(__dirname, 'ferry-main.cjs');
 const cacheOut = process.env.FERRY_CODE_CACHE_OUT;

@@ -1,15 +1,18 @@
 /**
- * The installed command (dist/cli/ferry.cjs) runs the bundle (ferry-main.cjs) with the code cache
- * the build made (ferry-main.cache): the cache must fit this Node (V8 accepts it), and the
- * launcher must still work without it, and lend `import()` to the bundle (subcommands, daemon).
+ * The installed command (dist/cli/ferry, a sh script) starts Node on the launcher
+ * (dist/cli/ferry.cjs), which runs the bundle (ferry-main.cjs) with the code cache the build made
+ * (ferry-main.cache): the cache must fit this Node under the command's flags (V8 accepts it), the
+ * launcher must still work without it and lend `import()` to the bundle (subcommands, daemon), and
+ * the command must find the launcher through the links npm makes to it.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { START_FLAGS } from '../../src/cli/jit-tiers.js';
-import { BIN, BUNDLE } from '../helpers/cli.js';
+import { NODE_START_FLAGS } from '../../src/cli/start-script.js';
+import { BIN, BUNDLE, COMMAND } from '../helpers/cli.js';
 
 /** Where the build puts the launcher, the bundle and the bundle's code cache. */
 const CLI = path.dirname(BIN);
@@ -22,9 +25,9 @@ afterAll(async () => {
   await rm(copy, { recursive: true, force: true });
 });
 
-function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(bin: string, args: string[], file = process.execPath): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -35,7 +38,8 @@ function run(bin: string, args: string[]): Promise<{ code: number | null; stdout
 
 /**
  * Whether V8 rejects the build's cache for the bundle at `file`, compiled as the launcher compiles
- * it: in a process of its own, with the launcher's start flags set before compiling.
+ * it: in a process of its own started with the command's Node flags, with the launcher's start
+ * flags set before compiling.
  */
 async function cacheRejected(file: string): Promise<boolean> {
   const check = [
@@ -44,7 +48,7 @@ async function cacheRejected(file: string): Promise<boolean> {
     `const s = new (require('node:vm').Script)(require('node:module').wrap(readFileSync(process.argv[1], 'utf8')), { filename: ${JSON.stringify(BUNDLE)}, cachedData: readFileSync(process.argv[2]) });`,
     `process.stdout.write(String(s.cachedDataRejected));`,
   ].join('\n');
-  const { code, stdout, stderr } = await run('-e', [check, file, path.join(CLI, 'ferry-main.cache')]);
+  const { code, stdout, stderr } = await run(NODE_START_FLAGS[0], [...NODE_START_FLAGS.slice(1), '-e', check, file, path.join(CLI, 'ferry-main.cache')]);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   return JSON.parse(stdout) as boolean;
 }
@@ -52,6 +56,33 @@ async function cacheRejected(file: string): Promise<boolean> {
 describe('the launcher and its code cache', () => {
   it('V8 accepts the cache the build made, under the flags the launcher starts with', { timeout: 30_000 }, async () => {
     expect(await cacheRejected(BUNDLE)).toBe(false);
+  });
+
+  it("the cache made under the command's Node flags does not fit a plain `node ferry.cjs` (the launcher then compiles)", { timeout: 30_000 }, async () => {
+    expect(NODE_START_FLAGS.length).toBeGreaterThan(0);
+    const check = [
+      `require('node:v8').setFlagsFromString(${JSON.stringify(START_FLAGS)});`,
+      `const { readFileSync } = require('node:fs');`,
+      `const s = new (require('node:vm').Script)(require('node:module').wrap(readFileSync(${JSON.stringify(BUNDLE)}, 'utf8')), { filename: ${JSON.stringify(BUNDLE)}, cachedData: readFileSync(${JSON.stringify(path.join(CLI, 'ferry-main.cache'))}) });`,
+      `process.stdout.write(String(s.cachedDataRejected));`,
+    ].join('\n');
+    expect(await run('-e', [check])).toEqual({ code: 0, stdout: 'true', stderr: '' });
+  });
+
+  it('the command finds the launcher through absolute and relative links, in other directories', { timeout: 30_000 }, async () => {
+    const bin = path.join(copy, 'prefix', 'bin');
+    await mkdir(bin, { recursive: true });
+    // npm's global link: bin/ferry -> a relative path to the package's command; then a link to it.
+    await symlink(path.relative(bin, COMMAND), path.join(bin, 'ferry'));
+    await symlink(path.join(bin, 'ferry'), path.join(copy, 'abs-link'));
+    await symlink('prefix/bin/ferry', path.join(copy, 'rel-link'));
+    for (const link of [path.join(bin, 'ferry'), path.join(copy, 'abs-link'), path.join(copy, 'rel-link')]) {
+      const version = await run(link, ['--version'], '/bin/sh');
+      expect(version).toMatchObject({ code: 0, stderr: '' });
+      expect(version.stdout).toMatch(/^ferry /);
+    }
+    const direct = await run('--version', [], COMMAND);
+    expect(direct.stdout).toMatch(/^ferry /);
   });
 
   it('a cache that does not fit is rejected, not trusted', { timeout: 30_000 }, async () => {

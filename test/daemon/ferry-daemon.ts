@@ -1,5 +1,5 @@
 /**
- * ferry's own daemon as a child process (`node BIN daemon ...`: the built CLI, named in
+ * ferry's own daemon as a child process (`ferry daemon ...`: the built command, named in
  * helpers/cli.ts) on a free loopback port, with a secret, its own state directory and download
  * directory. Build first (`npm run build`). It can be killed (SIGKILL) and started again on the
  * same directories.
@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BIN } from '../helpers/cli.js';
+import { COMMAND } from '../helpers/cli.js';
 import { type RpcDaemon, rawCall, spawnRpcDaemon } from '../helpers/rpc-daemon.js';
 
 /** A ferry daemon process and what it was started with. */
@@ -44,8 +44,8 @@ export async function startFerryDaemon(options: FerryDaemonOptions = {}): Promis
   const secret = options.secret ?? `s3cret-${process.pid}`;
   const d = await spawnRpcDaemon({
     name: 'ferry daemon',
-    command: process.execPath,
-    args: (port) => [BIN, 'daemon', '--rpc-listen-port', String(port), '--rpc-secret', secret, '-d', dir, '--state-dir', stateDir, ...(options.args ?? [])],
+    command: COMMAND,
+    args: (port) => ['daemon', '--rpc-listen-port', String(port), '--rpc-secret', secret, '-d', dir, '--state-dir', stateDir, ...(options.args ?? [])],
     secret,
     port: options.port,
     startMs: 20_000,

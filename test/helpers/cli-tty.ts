@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { BIN } from './cli.js';
+import { COMMAND } from './cli.js';
 
 export interface TtyRun {
   child: ChildProcess;
@@ -18,7 +18,7 @@ const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
  * are on, as for a user at a terminal. `script -e` exits with ferry's exit code.
  */
 export function runCliTty(args: string[], options: { cwd?: string } = {}): TtyRun {
-  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const command = [COMMAND, ...args].map(quote).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],

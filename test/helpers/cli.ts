@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The built command line (npm test builds first). */
+/** The built command as installed (npm test builds first): the sh script that starts Node on BIN. */
+export const COMMAND = fileURLToPath(new URL('../../dist/cli/ferry', import.meta.url));
+/** The command's launcher, for tests that start Node on it themselves (`node BIN ARGS`). */
 export const BIN = fileURLToPath(new URL('../../dist/cli/ferry.cjs', import.meta.url));
 /** The bundle of the command's code that BIN runs (what the start-up checks read). */
 export const BUNDLE = fileURLToPath(new URL('../../dist/cli/ferry-main.cjs', import.meta.url));
@@ -15,7 +17,7 @@ export interface CliRun {
 /** Start `ferry ARGS` as a real process (`env`: variables added to this process's environment). */
 export function runCli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
   const env = options.env === undefined ? undefined : { ...process.env, ...options.env };
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(COMMAND, args, { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
