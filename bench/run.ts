@@ -91,8 +91,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const timeBin = await gnuTime(workDir);
     if (timeBin === undefined) log('bench: GNU time not found (apt-get install -y time): CPU and RSS will be n/a');
-    const ferryScript = join(ROOT, 'dist', 'cli', 'ferry.cjs');
-    const all = participants(process.execPath, ferryScript).filter((p) => isSelected(config.participants, p.name));
+    const ferryCommand = join(ROOT, 'dist', 'cli', 'ferry');
+    const all = participants(ferryCommand).filter((p) => isSelected(config.participants, p.name));
     const order = (name: string): number => all.findIndex((p) => p.name === name);
     const missing = new Map<string, string>();
     const versions: Record<string, string | undefined> = {};
@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
     // Every measured run starts with no dirty data pending (see RunContext.beforeRun): ferry syncs
     // its file by default and must not also wait for the unsynced copies the runs before it left.
     const ctx: RunContext = { workDir, timeBin, signal: aborter.signal, connections: config.connections, log, beforeRun: flushDirtyData };
-    const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryScript, nginx, onCleanup: (fn) => void cleanups.push(fn) };
+    const env: ScenarioEnv = { config, ctx, dataDir, node: process.execPath, ferryCommand, nginx, onCleanup: (fn) => void cleanups.push(fn) };
     const scenarios: ScenarioResult[] = [];
     let resume: BenchResults['resume'];
     let killWaste: KillWasteResult | undefined;

@@ -31,13 +31,13 @@ export interface DaemonParticipant extends Pick<Participant, 'name' | 'program' 
  * `--no-conf` keeps the user's aria2.conf out; everything else is left at its defaults, as it is
  * for ferry.
  */
-export function daemonParticipants(node: string, ferryScript: string): DaemonParticipant[] {
+export function daemonParticipants(ferryCommand: string): DaemonParticipant[] {
   return [
     {
       name: 'ferry',
-      program: node,
-      prefixArgs: [ferryScript],
-      requires: ferryScript,
+      program: ferryCommand,
+      prefixArgs: [],
+      requires: ferryCommand,
       versionArgs: ['--version'],
       args: (j) => ['daemon', '--rpc-listen-port', String(j.port), '--rpc-secret', j.secret, '-d', j.dir, '-j', String(j.jobs), '--state-dir', j.stateDir],
     },

@@ -24,12 +24,12 @@ export function lftpQuote(s: string): string {
 const BOTH: readonly FtpScenarioName[] = ['ftp', 'ftps'];
 
 /** The FTP participants of one scenario (`tls`: explicit FTPS). */
-export function ftpParticipants(node: string, ferryScript: string, tls: boolean): FtpParticipant[] {
+export function ftpParticipants(ferryCommand: string, tls: boolean): FtpParticipant[] {
   const ferry = (n: number, extra: string[] = []): FtpParticipant => ({
     name: `ferry-n${n}${extra.length > 0 ? '-nofsync' : ''}`,
-    program: node,
-    prefixArgs: [ferryScript],
-    requires: ferryScript,
+    program: ferryCommand,
+    prefixArgs: [],
+    requires: ferryCommand,
     scenarios: BOTH,
     args: (j) => [j.url, '-n', String(n), '-o', j.file, '-d', j.dir, '-q', ...(tls ? ['--ftp-ssl', '--insecure'] : []), ...extra],
     versionArgs: ['--version'],

@@ -102,7 +102,7 @@ export function runKillWaste(ctx: RunContext, t: KillWasteTarget, ps: Participan
 export async function runKillWasteScenario(env: ScenarioEnv, file: DataFile): Promise<KillWasteResult> {
   const { config } = env;
   const ctx = { ...env.ctx, connections: KILL_WASTE_CONNECTIONS };
-  const members = participants(env.node, env.ferryScript).filter((p) => p.scenarios.includes('kill-waste') && isSelected(config.participants, p.name));
+  const members = participants(env.ferryCommand).filter((p) => p.scenarios.includes('kill-waste') && isSelected(config.participants, p.name));
   const why = new Map<string, string>();
   for (const p of members) {
     const w = await unavailable(p);

@@ -58,17 +58,17 @@ export function aria2cListArgs(j: ListJob, perList: string[]): string[] {
 const BOTH: readonly ListScenarioName[] = ['files-500', 'files-500-latency'];
 
 /**
- * All list participants. `ferryScript` is the built CLI; `node` the Node binary. wget downloads
+ * All list participants. `ferryCommand` is the built command (dist/cli/ferry). wget downloads
  * one file after another, so it only takes part in `files-500` (with a first-byte delay its time
  * is the number of files times the delay, whatever the client does).
  */
-export function listParticipants(node: string, ferryScript: string): ListParticipant[] {
+export function listParticipants(ferryCommand: string): ListParticipant[] {
   return [
     {
       name: 'ferry',
-      program: node,
-      prefixArgs: [ferryScript],
-      requires: ferryScript,
+      program: ferryCommand,
+      prefixArgs: [],
+      requires: ferryCommand,
       scenarios: BOTH,
       list: aria2List,
       args: (j) => ['-i', j.listFile, '-j', String(j.jobs), '-n', '1', '-d', j.dir, '-q'],

@@ -25,14 +25,14 @@ export function mirrorEntry(urls: readonly string[], name: string): ListEntry {
 }
 
 /** ferry and aria2c, for the `mirrors` scenarios. */
-export function mirrorParticipants(node: string, ferryScript: string, m: MirrorSplit): ListParticipant[] {
+export function mirrorParticipants(ferryCommand: string, m: MirrorSplit): ListParticipant[] {
   const scenarios = [] as const;
   return [
     {
       name: 'ferry',
-      program: node,
-      prefixArgs: [ferryScript],
-      requires: ferryScript,
+      program: ferryCommand,
+      prefixArgs: [],
+      requires: ferryCommand,
       scenarios,
       list: (entries) => mirrorList(entries, m.split),
       args: (j) => [

@@ -39,16 +39,16 @@ export interface Participant {
 const MATRIX: readonly ScenarioName[] = ['unthrottled', 'capped', 'latency', 'no-ranges'];
 
 /**
- * All participants. `ferryScript` is the built CLI (dist/cli/ferry.cjs); `node` the Node binary.
+ * All participants. `ferryCommand` is the built command (dist/cli/ferry), run as a user runs it.
  * Peers keep their defaults except what a fair, quiet, non-interactive run needs.
  */
-export function participants(node: string, ferryScript: string): Participant[] {
+export function participants(ferryCommand: string): Participant[] {
   return [
     {
       name: 'ferry',
-      program: node,
-      prefixArgs: [ferryScript],
-      requires: ferryScript,
+      program: ferryCommand,
+      prefixArgs: [],
+      requires: ferryCommand,
       scenarios: [...MATRIX, 'resume', 'kill-waste'],
       args: (j) => [j.url, '-n', String(j.connections), '-o', j.file, '-d', j.dir, '-q'],
       versionArgs: ['--version'],
@@ -57,9 +57,9 @@ export function participants(node: string, ferryScript: string): Participant[] {
       // The same without waiting for the disk (no fdatasync/fsync), as the peers do: shows what
       // power-cut safety costs, not a different download path.
       name: 'ferry-nofsync',
-      program: node,
-      prefixArgs: [ferryScript],
-      requires: ferryScript,
+      program: ferryCommand,
+      prefixArgs: [],
+      requires: ferryCommand,
       scenarios: [...MATRIX],
       args: (j) => [j.url, '-n', String(j.connections), '-o', j.file, '-d', j.dir, '-q', '--no-fsync'],
       versionArgs: ['--version'],
@@ -151,7 +151,7 @@ export async function which(program: string, path = process.env.PATH ?? ''): Pro
 
 /** Why a participant cannot run here (`not installed: ...`), or undefined when it can. */
 export async function unavailable(p: Pick<Participant, 'program' | 'requires'>): Promise<string | undefined> {
-  if ((await which(p.program)) === undefined) return `not installed: ${p.program}`;
+  // First: ferry's program is the built command itself.
   if (
     p.requires !== undefined &&
     !(await access(p.requires).then(
@@ -161,6 +161,7 @@ export async function unavailable(p: Pick<Participant, 'program' | 'requires'>):
   ) {
     return `not built: ${p.requires} (npm run build)`;
   }
+  if ((await which(p.program)) === undefined) return `not installed: ${p.program}`;
   return undefined;
 }
 

@@ -42,7 +42,7 @@ export function runLine(p: string, r: DaemonRunRecord, runs: number): string {
 export async function runDaemonScenario(env: ScenarioEnv): Promise<DaemonScenarioResult> {
   const { config, ctx } = env;
   const loads = loadsOf(config);
-  const members = daemonParticipants(env.node, env.ferryScript).filter((p) => isSelected(config.participants, p.name));
+  const members = daemonParticipants(env.ferryCommand).filter((p) => isSelected(config.participants, p.name));
   const why = new Map<string, string>();
   for (const p of members) {
     const w = (await unavailable(p)) ?? (env.nginx === undefined ? 'nginx not installed' : undefined);

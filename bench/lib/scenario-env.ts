@@ -10,7 +10,7 @@ export interface ScenarioEnv {
   dataDir: string;
   /** The Node binary and the built CLI of ferry. */
   node: string;
-  ferryScript: string;
+  ferryCommand: string;
   /** The running nginx, when installed. */
   nginx?: Nginx;
   /** Register a cleanup that runs at exit, also after a signal (it must tolerate a second call). */

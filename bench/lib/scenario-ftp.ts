@@ -19,7 +19,7 @@ export async function runFtpScenario(env: ScenarioEnv, name: FtpScenarioName, vs
   const { config, ctx } = env;
   await mkdir(env.dataDir, { recursive: true });
   const file = await ensureDataFile(env.dataDir, config.sizes[name]);
-  const members = ftpParticipants(env.node, env.ferryScript, name === 'ftps').filter((p) => isSelected(config.participants, p.name));
+  const members = ftpParticipants(env.ferryCommand, name === 'ftps').filter((p) => isSelected(config.participants, p.name));
   const why = new Map<string, string>();
   for (const p of members) {
     const w = p.unsupported ?? (await unavailable(p));

@@ -26,7 +26,7 @@ export interface ListScenarioOutcome {
 export async function runListScenario(env: ScenarioEnv, name: ListScenarioName): Promise<ListScenarioOutcome> {
   const { config, ctx } = env;
   const set = await ensureFileSet(env.dataDir, config.listFiles, config.sizes[name]);
-  const members = listParticipants(env.node, env.ferryScript).filter((p) => p.scenarios.includes(name) && isSelected(config.participants, p.name));
+  const members = listParticipants(env.ferryCommand).filter((p) => p.scenarios.includes(name) && isSelected(config.participants, p.name));
   const why = new Map<string, string>();
   for (const p of members) {
     const w = await unavailable(p);

@@ -32,7 +32,7 @@ export const MIXED_DELAYS_MS = [0, 30, 80];
 /** Run one mirror scenario with ferry and aria2c (each as selected and installed). */
 export async function runMirrorScenario(env: ScenarioEnv, name: MirrorScenarioName, file: DataFile): Promise<ScenarioResult> {
   const { config, ctx } = env;
-  const members = mirrorParticipants(env.node, env.ferryScript, { split: MIRROR_SPLIT, perHost: MIRROR_SLOTS, minSplit: '1M' }).filter((p) =>
+  const members = mirrorParticipants(env.ferryCommand, { split: MIRROR_SPLIT, perHost: MIRROR_SLOTS, minSplit: '1M' }).filter((p) =>
     isSelected(config.participants, p.name),
   );
   const why = new Map<string, string>();

@@ -12,7 +12,7 @@ import { which } from '../lib/participants.js';
 import { clockTicks } from '../lib/proc-stats.js';
 import type { DaemonRunRecord } from '../lib/types.js';
 
-const aria2c = daemonParticipants(process.execPath, '/nonexistent/bin.js').find((p) => p.name === 'aria2c') as DaemonParticipant;
+const aria2c = daemonParticipants('/nonexistent/bin.js').find((p) => p.name === 'aria2c') as DaemonParticipant;
 
 describe('one daemon-load run (aria2c, nginx, loopback)', () => {
   let dir = '';

@@ -68,7 +68,7 @@ describe('summariseKillWaste and its target', () => {
 
 describe('killWasteArgs', () => {
   const job = { url: 'http://127.0.0.1:1/f?run=x', dir: '/d', file: 'out.bin', connections: 8 };
-  const all = participants('node', 'ferry.js');
+  const all = participants('ferry');
   const get = (name: string) => all.find((p) => p.name === name) as (typeof all)[number];
 
   it('curl resumes with -C - on one connection; aria2c gets -c before the URL; ferry and axel as elsewhere', () => {
@@ -78,7 +78,7 @@ describe('killWasteArgs', () => {
     expect(aria).toContain('-x8');
     expect(aria).toContain('-s8');
     expect(killWasteArgs(get('axel'), job).args).toEqual(['-n', '8', '-q', '-o', '/d/out.bin', job.url]);
-    expect(killWasteArgs(get('ferry'), job).args).toEqual(['ferry.js', job.url, '-n', '8', '-o', 'out.bin', '-d', '/d', '-q']);
+    expect(killWasteArgs(get('ferry'), job).args).toEqual([job.url, '-n', '8', '-o', 'out.bin', '-d', '/d', '-q']);
   });
 
   it('the participants of the scenario are ferry, aria2c, axel and curl', () => {

@@ -23,14 +23,14 @@ describe('list files', () => {
 });
 
 describe('list participants', () => {
-  const all = listParticipants('/usr/bin/node', '/repo/dist/cli/ferry.cjs');
+  const all = listParticipants('/repo/dist/cli/ferry');
   const line = (name: string): string => {
     const p = all.find((x) => x.name === name);
     if (!p) throw new Error(name);
     return [p.program, ...p.prefixArgs, ...p.args({ listFile: '/w/l.txt', dir: '/out', jobs: 16 })].join(' ');
   };
   it('builds the documented command lines', () => {
-    expect(line('ferry')).toBe('/usr/bin/node /repo/dist/cli/ferry.cjs -i /w/l.txt -j 16 -n 1 -d /out -q');
+    expect(line('ferry')).toBe('/repo/dist/cli/ferry -i /w/l.txt -j 16 -n 1 -d /out -q');
     expect(line('aria2c')).toBe('aria2c -i /w/l.txt -j16 -x1 -s1 -d /out --allow-overwrite=true --quiet=true --summary-interval=0 --console-log-level=error');
     expect(line('curl')).toBe('curl --parallel --parallel-max 16 -sS --no-progress-meter -f --output-dir /out -K /w/l.txt');
     expect(line('wget')).toBe('wget -q -nd -P /out -i /w/l.txt');
@@ -44,13 +44,13 @@ describe('list participants', () => {
 describe('FTP participants', () => {
   const job = { url: 'ftp://127.0.0.1:21/data.bin', dir: '/out', file: 'out.bin', connections: 16, source: '/data/data.bin' };
   const lines = (tls: boolean): Record<string, string> =>
-    Object.fromEntries(ftpParticipants('/usr/bin/node', '/repo/bin.js', tls).map((p) => [p.name, [p.program, ...p.prefixArgs, ...p.args(job)].join(' ')]));
+    Object.fromEntries(ftpParticipants('/repo/bin.js', tls).map((p) => [p.name, [p.program, ...p.prefixArgs, ...p.args(job)].join(' ')]));
   it('builds plain FTP command lines with fixed connection counts', () => {
     expect(lines(false)).toEqual({
-      'ferry-n4': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 4 -o out.bin -d /out -q',
-      'ferry-n8': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 8 -o out.bin -d /out -q',
-      'ferry-n1': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 1 -o out.bin -d /out -q',
-      'ferry-n4-nofsync': '/usr/bin/node /repo/bin.js ftp://127.0.0.1:21/data.bin -n 4 -o out.bin -d /out -q --no-fsync',
+      'ferry-n4': '/repo/bin.js ftp://127.0.0.1:21/data.bin -n 4 -o out.bin -d /out -q',
+      'ferry-n8': '/repo/bin.js ftp://127.0.0.1:21/data.bin -n 8 -o out.bin -d /out -q',
+      'ferry-n1': '/repo/bin.js ftp://127.0.0.1:21/data.bin -n 1 -o out.bin -d /out -q',
+      'ferry-n4-nofsync': '/repo/bin.js ftp://127.0.0.1:21/data.bin -n 4 -o out.bin -d /out -q --no-fsync',
       aria2c: 'aria2c -x4 -s4 -k1M -d /out -o out.bin --quiet=true --summary-interval=0 --console-log-level=error ftp://127.0.0.1:21/data.bin',
       lftp: 'lftp -c pget -n 4 "ftp://127.0.0.1:21/data.bin" -o "/out/out.bin"',
       curl: 'curl -sS -f -o /out/out.bin ftp://127.0.0.1:21/data.bin',
@@ -64,8 +64,8 @@ describe('FTP participants', () => {
     expect(l.lftp).toBe(
       'lftp -c set ssl:verify-certificate no; set ftp:ssl-force true; set ftp:ssl-allow-anonymous true; set ftp:ssl-protect-data true; pget -n 4 "ftp://127.0.0.1:21/data.bin" -o "/out/out.bin"',
     );
-    expect(ftpParticipants('n', 's', true).find((p) => p.name === 'aria2c')?.unsupported).toBe('aria2 has no FTPS');
-    expect(ftpParticipants('n', 's', false).every((p) => p.unsupported === undefined)).toBe(true);
+    expect(ftpParticipants('s', true).find((p) => p.name === 'aria2c')?.unsupported).toBe('aria2 has no FTPS');
+    expect(ftpParticipants('s', false).every((p) => p.unsupported === undefined)).toBe(true);
   });
   it('quotes lftp words', () => {
     expect(lftpQuote('/a b/"c"\\')).toBe('"/a b/\\"c\\"\\\\"');

@@ -49,7 +49,7 @@ describe('list runner (real tools, loopback)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const tools = listParticipants(process.execPath, '/nonexistent/bin.js').filter((p) => p.name !== 'ferry');
+  const tools = listParticipants('/nonexistent/bin.js').filter((p) => p.name !== 'ferry');
   for (const size of [0, 1, 64 * 1024 + 1]) {
     it(`aria2c, curl and wget fetch a list of 12 files of ${size} bytes byte-exact`, async () => {
       const { target } = await serve(12, size);

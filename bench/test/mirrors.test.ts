@@ -10,7 +10,7 @@ describe('mirror participants', () => {
   });
 
   it('ferry and aria2c: the same split, per-mirror limit and minimum split', () => {
-    const [ferry, aria2c] = mirrorParticipants('node', 'ferry.js', { split: 6, perHost: 2, minSplit: '1M' });
+    const [ferry, aria2c] = mirrorParticipants('ferry', { split: 6, perHost: 2, minSplit: '1M' });
     const job = { listFile: 'l', dir: 'd', jobs: 1 };
     expect(ferry.args(job)).toEqual(['-i', 'l', '-n', '6', '--max-connections-per-host', '2', '--min-split-size', '1M', '-d', 'd', '-q']);
     expect(aria2c.args(job).slice(0, 5)).toEqual(['-i', 'l', '-x2', '-s6', '--min-split-size=1M']);

@@ -9,7 +9,7 @@ import type { BenchConfig } from '../lib/types.js';
 const job = { url: 'http://127.0.0.1:1/f?run=x', dir: '/out', file: 'out.bin', connections: 16 };
 
 describe('participants', () => {
-  const all = participants('/usr/bin/node', '/repo/dist/cli/ferry.cjs');
+  const all = participants('/repo/dist/cli/ferry');
   const byName = (n: string) => all.find((p) => p.name === n);
 
   it('builds the documented command lines', () => {
@@ -18,7 +18,7 @@ describe('participants', () => {
       if (!p) throw new Error(n);
       return [p.program, ...p.prefixArgs, ...p.args(job)].join(' ');
     };
-    expect(line('ferry')).toBe('/usr/bin/node /repo/dist/cli/ferry.cjs http://127.0.0.1:1/f?run=x -n 16 -o out.bin -d /out -q');
+    expect(line('ferry')).toBe('/repo/dist/cli/ferry http://127.0.0.1:1/f?run=x -n 16 -o out.bin -d /out -q');
     expect(line('aria2c')).toBe(
       'aria2c -x16 -s16 -k1M -d /out -o out.bin --quiet=true --summary-interval=0 --console-log-level=error http://127.0.0.1:1/f?run=x',
     );
@@ -53,8 +53,8 @@ describe('participants', () => {
     expect(await which('ferry-bench-no-such-tool')).toBeUndefined();
     const ferry = byName('ferry');
     if (!ferry) throw new Error('ferry');
-    expect(await unavailable({ ...ferry, program: 'sh' })).toBe('not built: /repo/dist/cli/ferry.cjs (npm run build)');
-    expect(await unavailable({ ...ferry, program: 'ferry-bench-no-such-tool' })).toBe('not installed: ferry-bench-no-such-tool');
+    expect(await unavailable({ ...ferry, program: 'sh' })).toBe('not built: /repo/dist/cli/ferry (npm run build)');
+    expect(await unavailable({ ...ferry, program: 'ferry-bench-no-such-tool', requires: '/' })).toBe('not installed: ferry-bench-no-such-tool');
     expect(await unavailable({ ...ferry, program: 'sh', requires: '/' })).toBeUndefined();
   });
 

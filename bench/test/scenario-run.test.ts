@@ -18,7 +18,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
     ctx: { workDir: dir, timeBin: '/usr/bin/time', signal: new AbortController().signal, connections: 4, log: () => undefined },
     dataDir: join(dir, 'data'),
     node: process.execPath,
-    ferryScript: '/nonexistent/dist/cli/ferry.cjs',
+    ferryCommand: '/nonexistent/dist/cli/ferry',
     onCleanup: (fn) => void cleanups.push(fn),
   });
   beforeAll(async () => {
@@ -52,7 +52,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
       ['aria2c', 'ok'],
       ['curl', 'ok'],
     ]);
-    expect(result.cells[0].note).toBe('not built: /nonexistent/dist/cli/ferry.cjs (npm run build)');
+    expect(result.cells[0].note).toBe('not built: /nonexistent/dist/cli/ferry (npm run build)');
     for (const c of result.cells.slice(1)) {
       expect(c.runs.length).toBe(2);
       expect(c.filesPerSec).toBeCloseTo(6 / (c.medianWallSec as number), 9);
@@ -63,7 +63,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
   it('files-500 without nginx: every member is n/a, nothing runs', async () => {
     const { result } = await runListScenario(env(['--list-files', '2', '--size', 'files-500=1']), 'files-500');
     expect(result.cells.map((c) => [c.participant, c.status, c.note])).toEqual([
-      ['ferry', 'n/a', 'not built: /nonexistent/dist/cli/ferry.cjs (npm run build)'],
+      ['ferry', 'n/a', 'not built: /nonexistent/dist/cli/ferry (npm run build)'],
       ['aria2c', 'n/a', 'nginx not installed'],
       ['curl', 'n/a', 'nginx not installed'],
       ['wget', 'n/a', 'nginx not installed'],

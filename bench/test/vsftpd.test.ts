@@ -70,7 +70,7 @@ describe('vsftpd (real, loopback) with curl and lftp', () => {
       try {
         if (tls) expect(await readFile(server.certFile ?? '', 'utf8')).toContain('BEGIN CERTIFICATE');
         else expect(server.certFile).toBeUndefined();
-        const peers = ftpParticipants(process.execPath, '/nonexistent/bin.js', tls).filter((p) => p.name === 'curl' || p.name === 'lftp');
+        const peers = ftpParticipants('/nonexistent/bin.js', tls).filter((p) => p.name === 'curl' || p.name === 'lftp');
         for (const f of files) {
           const target = { label: 'ftp', url: () => server.url(f.name), size: f.size, sha256: f.sha256, timeoutMs: 15_000 };
           const runs = await runMatrix(ctx, target, peers, 1);
@@ -78,7 +78,7 @@ describe('vsftpd (real, loopback) with curl and lftp', () => {
         }
         if (tls) {
           // Without TLS the server refuses the anonymous login: the FTPS runs above really used TLS.
-          const plainCurl = ftpParticipants(process.execPath, '/x', false).filter((p) => p.name === 'curl');
+          const plainCurl = ftpParticipants('/x', false).filter((p) => p.name === 'curl');
           const big = files[2];
           const runs = await runMatrix(
             ctx,
