@@ -8,7 +8,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFerryError } from '../../src/core/errors.js';
-import { addsTrust, type TrustFiles, trustedContext } from '../../src/sources/net/trust.js';
+import { addsTrust, type TrustFiles, trustedContext, trustFilesFor } from '../../src/sources/net/trust.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 
 let certs: TestCertificates;
@@ -74,6 +74,12 @@ describe('trustedContext', () => {
   it("the environment's file that cannot be read, or holds no certificate, leaves the default roots", async () => {
     expect(await handshake({ extraCaFile: path.join(dir, 'missing.pem') })).not.toBe('ok');
     expect(await handshake({ extraCaFile: path.join(dir, 'empty.pem') })).not.toBe('ok');
+  });
+
+  it("trustFilesFor: with certificates not verified, the environment's file is not read", () => {
+    expect(trustFilesFor({ caCertificate: 'a' }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: 'b' });
+    expect(trustFilesFor({ insecure: false }, 'b')).toEqual({ caCertificate: undefined, extraCaFile: 'b' });
+    expect(trustFilesFor({ caCertificate: 'a', insecure: true }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: undefined });
   });
 
   it('addsTrust: whether either file is named', () => {

@@ -7,7 +7,7 @@ import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core
 import { terminalSafe } from '../../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
 import { tunnelHow } from '../net/dial.js';
-import { addsTrust, trustedContext } from '../net/trust.js';
+import { addsTrust, trustedContext, trustFilesFor } from '../net/trust.js';
 import { BatchPool } from '../stream/batch-pool.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
 import { replyError } from './errors.js';
@@ -176,7 +176,7 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
   const proxy = proxyRouteFor(new URL(url), options, context.proxyEnv);
   const implicitTls = target.scheme === 'ftps';
   const explicitTls = target.scheme === 'ftp' && (options.ftpSsl === true || options.ftpSslRequired === true);
-  const trust = { caCertificate: options.caCertificate, extraCaFile: context.extraCaFile };
+  const trust = trustFilesFor(options, context.extraCaFile);
   // With a CA file, one context per source (built only when TLS is used) serves every connection.
   const withFile = addsTrust(trust);
   const ciphers = ftpsCiphers();

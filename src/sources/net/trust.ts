@@ -26,6 +26,14 @@ export interface TrustFiles {
   extraCaFile?: string;
 }
 
+/**
+ * The files of a client with `options`: with certificates not verified (`--insecure`) the
+ * environment's file could change nothing, and is not read.
+ */
+export function trustFilesFor(options: { caCertificate?: string; insecure?: boolean }, extraCaFile: string | undefined): TrustFiles {
+  return { caCertificate: options.caCertificate, extraCaFile: options.insecure === true ? undefined : extraCaFile };
+}
+
 /** Whether `files` name a file to add (a client without one can use Node's defaults as they are). */
 export function addsTrust(files: TrustFiles): boolean {
   return files.caCertificate !== undefined || files.extraCaFile !== undefined;
