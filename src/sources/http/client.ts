@@ -131,12 +131,6 @@ function baseHeaders(options: HttpSourceOptions): Record<string, string> {
 }
 
 /**
- * Create the transport; the TLS context is built on first use (reading the CA file is
- * asynchronous). `userUrl` is the URL the user asked for: the user's Authorization and Cookie
- * headers are sent to its origin only, also when later requests start from a redirect target
- * elsewhere.
- */
-/**
  * The connections of one or more HTTP sources: keep-alive pools for http and https (the https
  * one built on first use) and the body buffers. Sources of one engine share a transport, so the
  * files of a list reuse each other's connections.
@@ -183,6 +177,8 @@ export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: st
 /**
  * The client of one source. `cookies` is the jar its requests use (shared by the sources of an
  * engine; default: a jar of its own).
+ * `userUrl` is the URL the user asked for: the user's Authorization and Cookie headers are sent to
+ * its origin only, also when later requests start from a redirect target elsewhere.
  */
 export function createHttpClient(
   options: HttpSourceOptions,
