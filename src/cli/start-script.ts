@@ -4,12 +4,12 @@
  * start.
  *
  * - `NODE_START_FLAGS`: V8's young generation is capped at 2 MiB semi-spaces (16 MiB by default).
- *   A list of 500 small files peaked at 60.8-61.4 MiB instead of 69.9-70.2 MiB, with no change in
- *   the wall time of one 1 GiB download (docs/benchmarks.md). V8 takes this only at start: set from a
- *   running script it leaves the heap as it was. The build makes the code cache under the same
+ *   A list of 500 small files peaked at 59.3-61.4 MiB instead of 69.0-70.2 MiB; one 1 GiB download
+ *   took 1.30 s against 1.28 s (medians of 5, within the noise). V8 takes this only at start: set
+ *   from a running script it leaves the heap as it was. The build makes the code cache under the same
  *   flags (V8 rejects a cache made under others).
  * - NODE_EXTRA_CA_CERTS is handed on as FERRY_EXTRA_CA_CERTS and taken out of Node's environment.
- *   Node 20 parses that file and all of its own roots at every start (about 0.08 s here, with the
+ *   Node 20 parses that file and all of its own roots at every start (about 0.07 s here, with the
  *   system bundle); ferry adds the file to the default roots when a TLS connection first needs it
  *   (src/sources/net/trust.ts), so a plain-HTTP or FTP run never parses it.
  *

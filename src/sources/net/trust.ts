@@ -6,7 +6,7 @@
  *   extra certificates out, the environment's file is then not used.
  * - Otherwise the environment's file: NODE_EXTRA_CA_CERTS as the `ferry` command hands it on
  *   (`FERRY_EXTRA_CA_CERTS`, see core/proxy-route.ts). Node 20 parses that file and all its own
- *   roots at every start, which costs a plain-HTTP or FTP run about 0.08 s; ferry parses them when
+ *   roots at every start, which costs a plain-HTTP or FTP run about 0.07 s; ferry parses them when
  *   its first TLS connection needs them.
  *
  * The file is added to the context's copy of the default store, the one Node's flags chose
