@@ -2,14 +2,20 @@
  * trustedContext: the default roots plus the user's CA file, else the environment's, checked by
  * real TLS handshakes with a loopback server whose certificate a private CA signed.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFerryError } from '../../src/core/errors.js';
-import { addsTrust, type TrustFiles, trustedContext, trustFilesFor } from '../../src/sources/net/trust.js';
+import { type Trust, trustedContext, trustFor } from '../../src/sources/net/trust.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHILD = fileURLToPath(new URL('./trust-roots-child.ts', import.meta.url));
 
 let certs: TestCertificates;
 let server: tls.Server;
@@ -28,10 +34,10 @@ afterAll(async () => {
 });
 
 /** 'ok', or the code of the handshake's error. */
-function handshake(files: TrustFiles): Promise<string> {
+function handshake(files: Partial<Trust>, rejectUnauthorized = true): Promise<string> {
   const { port } = server.address() as { port: number };
   return new Promise((resolve) => {
-    const s = tls.connect({ host: '127.0.0.1', port, secureContext: trustedContext(files) });
+    const s = tls.connect({ host: '127.0.0.1', port, secureContext: trustedContext({ verify: true, ...files }), rejectUnauthorized });
     s.on('secureConnect', () => {
       resolve('ok');
       s.destroy();
@@ -40,9 +46,9 @@ function handshake(files: TrustFiles): Promise<string> {
   });
 }
 
-function usageError(files: TrustFiles): string {
+function usageError(files: Partial<Trust>): string {
   try {
-    trustedContext(files);
+    trustedContext({ verify: true, ...files });
   } catch (e) {
     if (isFerryError(e) && e.code === 'USAGE') return e.message;
     throw e;
@@ -76,15 +82,26 @@ describe('trustedContext', () => {
     expect(await handshake({ extraCaFile: path.join(dir, 'empty.pem') })).not.toBe('ok');
   });
 
-  it("trustFilesFor: with certificates not verified, the environment's file is not read", () => {
-    expect(trustFilesFor({ caCertificate: 'a' }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: 'b' });
-    expect(trustFilesFor({ insecure: false }, 'b')).toEqual({ caCertificate: undefined, extraCaFile: 'b' });
-    expect(trustFilesFor({ caCertificate: 'a', insecure: true }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: undefined });
+  it('without verification the context trusts nothing, not even a CA file named (and is used with rejectUnauthorized off)', async () => {
+    expect(await handshake({ caCertificate: certs.caFile, verify: false })).not.toBe('ok');
+    expect(await handshake({ extraCaFile: certs.caFile, verify: false })).not.toBe('ok');
+    expect(await handshake({ caCertificate: certs.caFile, verify: false }, false)).toBe('ok');
+    expect(await handshake({ verify: false }, false)).toBe('ok');
+    // The user's file is still checked: a wrong path is the same error with --insecure.
+    expect(usageError({ caCertificate: path.join(dir, 'missing.pem'), verify: false })).toMatch(/^cannot read the CA certificate file/);
   });
 
-  it('addsTrust: whether either file is named', () => {
-    expect(addsTrust({})).toBe(false);
-    expect(addsTrust({ caCertificate: 'a' })).toBe(true);
-    expect(addsTrust({ extraCaFile: 'b' })).toBe(true);
+  it('without verification not even the default roots are loaded (the private CA standing in for them)', async () => {
+    const { port } = server.address() as { port: number };
+    const env = { ...process.env, SSL_CERT_FILE: certs.caFile, SSL_CERT_DIR: dir };
+    delete env.NODE_EXTRA_CA_CERTS;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--use-openssl-ca', '--import', 'tsx', CHILD, String(port)], { cwd: ROOT, env });
+    expect(JSON.parse(stdout)).toEqual({ roots: 'ok', none: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+  });
+
+  it("trustFor: with certificates not verified, the environment's file is not read", () => {
+    expect(trustFor({ caCertificate: 'a' }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: 'b', verify: true });
+    expect(trustFor({ insecure: false }, 'b')).toEqual({ caCertificate: undefined, extraCaFile: 'b', verify: true });
+    expect(trustFor({ caCertificate: 'a', insecure: true }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: undefined, verify: false });
   });
 });

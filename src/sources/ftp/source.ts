@@ -7,7 +7,7 @@ import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core
 import { terminalSafe } from '../../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
 import { tunnelHow } from '../net/dial.js';
-import { addsTrust, trustedContext, trustFilesFor } from '../net/trust.js';
+import { trustedContext, trustFor } from '../net/trust.js';
 import { BatchPool } from '../stream/batch-pool.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
 import { replyError } from './errors.js';
@@ -176,18 +176,17 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
   const proxy = proxyRouteFor(new URL(url), options, context.proxyEnv);
   const implicitTls = target.scheme === 'ftps';
   const explicitTls = target.scheme === 'ftp' && (options.ftpSsl === true || options.ftpSslRequired === true);
-  const trust = trustFilesFor(options, context.extraCaFile);
-  // With a CA file, one context per source (built only when TLS is used) serves every connection.
-  const withFile = addsTrust(trust);
+  const trust = trustFor(options, context.extraCaFile);
+  // One context per source (built only when TLS is used) serves its control and data connections.
   const ciphers = ftpsCiphers();
   const tlsOptions: tls.ConnectionOptions = {
     ciphers,
     rejectUnauthorized: !options.insecure,
     servername: net.isIP(target.host) === 0 ? target.host : undefined,
-    secureContext: withFile && (implicitTls || explicitTls) ? trustedContext(trust, { ciphers }) : undefined,
+    secureContext: implicitTls || explicitTls ? trustedContext(trust, { ciphers }) : undefined,
   };
   const proxyTls = {
-    secureContext: withFile && proxy?.kind === 'https' ? trustedContext(trust) : undefined,
+    secureContext: proxy?.kind === 'https' ? trustedContext(trust) : undefined,
     rejectUnauthorized: !options.insecure,
   };
   const route = describeRoute(proxy, proxy === undefined ? undefined : tunnelHow(proxy));

@@ -11,7 +11,7 @@ import { type ConnectionContext, proxyRouteFor } from '../../core/proxy-route.js
 import { proxyStatusError } from '../net/http-connect.js';
 import { quoted, toFerryError } from '../net/network-errors.js';
 import { endpointOf } from '../net/socket.js';
-import { trustedContext, trustFilesFor } from '../net/trust.js';
+import { trustedContext, trustFor } from '../net/trust.js';
 import { BATCH_BYTES, BatchPool } from '../stream/batch-pool.js';
 import type { ResponseBody } from '../stream/response-body.js';
 import { safeDecode } from './auth.js';
@@ -155,7 +155,7 @@ export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: st
     if (secure === undefined) {
       // A promise, so that a CA file that cannot be read fails the requests that need TLS.
       secure = Promise.resolve().then(() => {
-        const context = trustedContext(trustFilesFor(options, extraCaFile));
+        const context = trustedContext(trustFor(options, extraCaFile));
         return new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure });
       });
     }

@@ -9,6 +9,10 @@
  *   roots at every start, which costs a plain-HTTP or FTP run about 0.07 s; ferry parses them when
  *   its first TLS connection needs them.
  *
+ * With `--insecure` nothing is verified and the context holds no CA: building Node's default store
+ * is the cost of a first TLS context (about 45 ms), and `rejectUnauthorized: false` makes any
+ * chain pass.
+ *
  * The file is added to the context's copy of the default store, the one Node's flags chose
  * (bundled, or OpenSSL's with `--use-openssl-ca`). A Node without that method gets the bundled
  * roots and the file as one CA list.
@@ -18,36 +22,42 @@ import type { SecureContext, SecureContextOptions } from 'node:tls';
 import { FerryError } from '../../core/errors.js';
 import { tlsModule } from '../../lazy-builtins.js';
 
-/** The CA files a client may add to the default roots. */
-export interface TrustFiles {
+/** What a client trusts: the CA files it may add to the default roots, and whether it verifies at all. */
+export interface Trust {
   /** The user's CA file (`--ca-certificate`). */
   caCertificate?: string;
   /** The environment's extra CA file, not loaded by Node at start. */
   extraCaFile?: string;
+  /**
+   * False with `--insecure`: peers are not verified, so the context holds no CA at all. Building
+   * Node's default store parses its 140-odd roots, about 45 ms at a process's first TLS context.
+   */
+  verify: boolean;
 }
 
 /**
- * The files of a client with `options`: with certificates not verified (`--insecure`) the
+ * The trust of a client with `options`: with certificates not verified (`--insecure`) the
  * environment's file could change nothing, and is not read.
  */
-export function trustFilesFor(options: { caCertificate?: string; insecure?: boolean }, extraCaFile: string | undefined): TrustFiles {
-  return { caCertificate: options.caCertificate, extraCaFile: options.insecure === true ? undefined : extraCaFile };
-}
-
-/** Whether `files` name a file to add (a client without one can use Node's defaults as they are). */
-export function addsTrust(files: TrustFiles): boolean {
-  return files.caCertificate !== undefined || files.extraCaFile !== undefined;
+export function trustFor(options: { caCertificate?: string; insecure?: boolean }, extraCaFile: string | undefined): Trust {
+  const verify = options.insecure !== true;
+  return { caCertificate: options.caCertificate, extraCaFile: verify ? extraCaFile : undefined, verify };
 }
 
 /**
  * A TLS context with `options` (ciphers, ...) that trusts the default roots plus the file of
- * `files` (see the module comment).
+ * `trust` (see the module comment), or nothing when `trust.verify` is false. The user's file is
+ * checked either way, so that a wrong path is the same error with `--insecure`.
  * @throws FerryError USAGE when the user's CA file cannot be read or holds no certificate. The
  *   environment's file is ignored then, as Node ignores it (with a warning at start).
  */
-export function trustedContext(files: TrustFiles, options: SecureContextOptions = {}): SecureContext {
+export function trustedContext(trust: Trust, options: SecureContextOptions = {}): SecureContext {
   const tls = tlsModule();
-  const pem = files.caCertificate !== undefined ? userCa(files.caCertificate) : environmentCa(files.extraCaFile);
+  if (!trust.verify) {
+    if (trust.caCertificate !== undefined) userCa(trust.caCertificate);
+    return tls.createSecureContext({ ...options, ca: [] });
+  }
+  const pem = trust.caCertificate !== undefined ? userCa(trust.caCertificate) : environmentCa(trust.extraCaFile);
   if (pem === undefined) return tls.createSecureContext(options);
   const context = tls.createSecureContext(options);
   const native = (context as { context?: { addCACert?: (pem: string) => void } }).context;
