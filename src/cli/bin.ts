@@ -8,11 +8,11 @@
 import './thread-pool-size.js';
 import { v8Module } from '../lazy-builtins.js';
 import { processIO } from './io.js';
-import { optimizeNow } from './jit-tiers.js';
+import { optimizer } from './jit-tiers.js';
 import { main } from './main.js';
 import { shown } from './shown.js';
 
-const optimize = (): void => void optimizeNow({ execArgv: process.execArgv, setFlags: (flags) => v8Module().setFlagsFromString(flags) });
+const optimize = optimizer({ execArgv: process.execArgv, setFlags: (flags) => v8Module().setFlagsFromString(flags) });
 
 main(process.argv.slice(2), processIO(), { optimize }).then(
   (code) => {

@@ -8,17 +8,15 @@
  * compiler run everything) and turns it on once the run has lasted `TURBOFAN_AFTER_MS`: a long
  * download gets optimized code for its steady state.
  *
- * Two kinds of run get TurboFan from their start (`optimizeNow`), as before: the daemon, which
- * lives long, and a run whose work goes through TLS, where Node's own stream code runs for every
- * record: 1 GiB over HTTPS from nginx took 2.37-2.47 s and 1.43-1.46 s of user CPU with TurboFan
- * off for its first 5 s, against 2.17 s and 1.34-1.36 s with it on (2.04-2.08 s and 1.27-1.35 s
- * turned on at `main`; medians of two rounds of 4 runs).
+ * Two kinds of run get TurboFan early (`optimizeNow`): the daemon, which lives long, from its
+ * start, and the large HTTPS download of a one-URL run as it starts (`worthOptimizing`; its size is
+ * known then), where the HTTP reader's code runs for every TLS record. Turned on later than that
+ * (after 1 s of an HTTPS run) it costs more than either: the functions that waited are then
+ * optimized together.
  *
  * V8's code cache carries a hash of the flags it was made under, so the build makes the cache
  * with these same flags (it runs the launcher) and keeps TurboFan off until that run's exit.
  */
-import type { DownloadOptions } from '../core/options.js';
-
 /** The V8 flags the command starts with. */
 export const START_FLAGS = '--no-turbofan';
 
@@ -61,27 +59,34 @@ export function optimizeNow(host: Pick<TierHost, 'execArgv' | 'setFlags'>): bool
   return true;
 }
 
-/** What a run's work is made of, for `usesTls`. */
-export interface RunWork {
-  urls: readonly string[];
-  /** The options in force (command line, input-file entries): proxies and `ftpSsl`. */
-  options: readonly Pick<Partial<DownloadOptions>, 'allProxy' | 'httpProxy' | 'httpsProxy' | 'ftpProxy' | 'ftpSsl' | 'ftpSslRequired'>[];
-  /** The environment (proxy variables). */
-  env: Readonly<Record<string, string | undefined>>;
+/** `optimizeNow` for `host` as a function that does its work on the first call only. */
+export function optimizer(host: Pick<TierHost, 'execArgv' | 'setFlags'>): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    optimizeNow(host);
+  };
 }
 
-const TLS_SCHEME = /^\s*(https|ftps):/i;
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY', 'ftp_proxy', 'FTP_PROXY'];
+/**
+ * A download with at least this many bytes still to fetch over HTTPS gets TurboFan when it starts
+ * (its size known). Measured from nginx on loopback, `-n 16`, TurboFan on at the start against held
+ * back (interleaved runs, medians): 1 GiB 1.53-1.72 s against 1.98 s; 512 MiB 1.24 s against 1.07 s
+ * and 256 MiB 0.71 s against 0.66 s (peak RSS 67 MiB against 58 MiB). FTPS gains nothing from it
+ * (256 MiB `-n 4` 0.885 s against 0.835 s, 64.4 against 56.4 MiB; 1 GiB 2.32 s against 2.245 s):
+ * its records go straight into the batches, while an HTTPS response runs the HTTP reader's code for
+ * every 16 KiB record.
+ */
+export const HTTPS_TURBOFAN_MIN_BYTES = 1024 ** 3;
+
+const HTTPS = /^https:/i;
 
 /**
- * Whether a run's work goes through TLS as far as can be told before it starts: an `https:` or
- * `ftps:` URL, an `https:` proxy, or FTP with `--ftp-ssl`. (A redirect to `https:` is not foreseen.)
+ * Whether a download that starts now is worth TurboFan: its URL (after redirects) is `https:` and
+ * at least `HTTPS_TURBOFAN_MIN_BYTES` remain to fetch.
  */
-export function usesTls(work: RunWork): boolean {
-  if (work.urls.some((u) => TLS_SCHEME.test(u))) return true;
-  for (const o of work.options) {
-    if (o.ftpSsl === true || o.ftpSslRequired === true) return true;
-    if ([o.allProxy, o.httpProxy, o.httpsProxy, o.ftpProxy].some((p) => p !== undefined && TLS_SCHEME.test(p))) return true;
-  }
-  return PROXY_VARIABLES.some((k) => TLS_SCHEME.test(work.env[k] ?? ''));
+export function worthOptimizing(start: { url: string; totalBytes?: number; resumedBytes?: number }): boolean {
+  if (!HTTPS.test(start.url) || start.totalBytes === undefined) return false;
+  return start.totalBytes - (start.resumedBytes ?? 0) >= HTTPS_TURBOFAN_MIN_BYTES;
 }

@@ -10,7 +10,6 @@ import { renderCompletion } from './completion.js';
 import { EXIT } from './exit-codes.js';
 import { renderHelp } from './help.js';
 import type { CliIO } from './io.js';
-import { usesTls } from './jit-tiers.js';
 import { type QueueEntry, runQueue } from './queue-run.js';
 import { reportError } from './report-error.js';
 import { runOne } from './run-one.js';
@@ -32,8 +31,8 @@ export interface MainDeps {
   /** Runs `ferry daemon`; default: the daemon module, when this build has one. */
   startDaemon?: StartDaemon;
   /**
-   * Called once when the run pays for V8's optimizing compiler from its start: the daemon, or
-   * work that goes through TLS (see jit-tiers.ts). The command's entry point turns TurboFan on.
+   * Called when the run pays for V8's optimizing compiler from now on: the daemon at its start, a
+   * large HTTPS download of a one-URL run as it starts (see jit-tiers.ts). The command's entry point turns TurboFan on.
    */
   optimize?: () => void;
 }
@@ -76,10 +75,8 @@ export async function main(argv: string[], io: CliIO, deps: MainDeps = {}): Prom
       throw new FerryError('USAGE', '-o/--output names one file but several URLs were given', { hint: 'use -d DIR instead' });
     }
     if (args.options.out === STDOUT_OUT) checkStdoutRun(io, args);
-    const urls = [...args.urls, ...fromFile.flatMap((e) => e.urls)];
-    if (usesTls({ urls, options: [args.options, ...fromFile.map((e) => e.options)], env: io.env })) deps.optimize?.();
     if (args.urls.length === 1 && args.inputFile === undefined && args.saveSession === undefined) {
-      return await runOne(io, args.urls[0], args.options, { quiet: args.quiet, json: args.json, debug: args.debug });
+      return await runOne(io, args.urls[0], args.options, { quiet: args.quiet, json: args.json, debug: args.debug, optimize: deps.optimize });
     }
     const entries = [...args.urls.map((url) => ({ urls: [url], options: {} })), ...fromFile];
     return await runQueue(io, entries, {

@@ -11,6 +11,7 @@ import type { ProgressSnapshot } from '../engine/download-types.js';
 import { type DownloadHandle, type DownloadResult, download, toFerryError } from '../index.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { worthOptimizing } from './jit-tiers.js';
 import { type EventSubject, type JsonEventName, jsonEventLine } from './json-events.js';
 import { attachKeys, HELP_KEYS, type KeyCommand } from './keys.js';
 import { ProgressPrinter } from './progress-printer.js';
@@ -23,6 +24,8 @@ export interface RunOneSettings {
   quiet: boolean;
   json: boolean;
   debug: boolean;
+  /** Turns TurboFan on; called when the download starts if it is worth it (see jit-tiers.ts). */
+  optimize?: () => void;
 }
 
 /** The summary line never takes more columns than this. */
@@ -93,6 +96,7 @@ export async function runOne(io: CliIO, url: string, options: Partial<DownloadOp
 
   const listen = (h: DownloadHandle): void => {
     h.on('start', (info) => {
+      if (worthOptimizing(info)) s.optimize?.();
       subject.path = info.path;
       emit('start', { ...info, state: 'active' });
       if (firstResumed !== undefined) return; // a resume after a pause: the view is already there

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { LATER_FLAGS, optimizeNow, START_FLAGS, startCompilerTiers, type TierHost, TURBOFAN_AFTER_MS, usesTls } from '../../src/cli/jit-tiers.js';
+import {
+  HTTPS_TURBOFAN_MIN_BYTES,
+  LATER_FLAGS,
+  optimizeNow,
+  optimizer,
+  START_FLAGS,
+  startCompilerTiers,
+  type TierHost,
+  TURBOFAN_AFTER_MS,
+  worthOptimizing,
+} from '../../src/cli/jit-tiers.js';
 
 /** A host that records the flags set and holds the timer for the test to fire. */
 function host(execArgv: string[] = []): TierHost & { set: string[]; timers: { fn: () => void; ms: number }[] } {
@@ -52,20 +62,28 @@ describe('optimizeNow', () => {
   });
 });
 
-describe('usesTls', () => {
-  const none = { urls: [], options: [], env: {} };
-  it.each<[string, Parameters<typeof usesTls>[0], boolean]>([
-    ['an https URL', { ...none, urls: ['http://a/x', 'HTTPS://b/y'] }, true],
-    ['an ftps URL', { ...none, urls: ['ftps://a/x'] }, true],
-    ['plain http and ftp', { ...none, urls: ['http://a/x', 'ftp://b/y'] }, false],
-    ['FTP with --ftp-ssl', { ...none, urls: ['ftp://a/x'], options: [{ ftpSsl: true }] }, true],
-    ['FTP with --ftp-ssl-required in one entry', { ...none, urls: ['ftp://a/x'], options: [{}, { ftpSslRequired: true }] }, true],
-    ['an https proxy option', { ...none, urls: ['http://a/x'], options: [{ httpProxy: 'https://proxy:3128' }] }, true],
-    ['an http proxy option', { ...none, urls: ['http://a/x'], options: [{ allProxy: 'http://proxy:3128' }] }, false],
-    ['an https proxy in the environment', { ...none, urls: ['http://a/x'], env: { all_proxy: 'https://proxy:3128' } }, true],
-    ['an http proxy in the environment', { ...none, urls: ['http://a/x'], env: { http_proxy: 'http://proxy:3128' } }, false],
-    ['a host named https', { ...none, urls: ['http://https/x'] }, false],
-  ])('%s', (_name, work, expected) => {
-    expect(usesTls(work)).toBe(expected);
+describe('optimizer', () => {
+  it('turns TurboFan on at its first call only', () => {
+    const h = host();
+    const optimize = optimizer(h);
+    optimize();
+    optimize();
+    expect(h.set).toEqual([LATER_FLAGS]);
+  });
+});
+
+describe('worthOptimizing', () => {
+  const big = HTTPS_TURBOFAN_MIN_BYTES;
+  it.each<[string, Parameters<typeof worthOptimizing>[0], boolean]>([
+    ['an https download of the threshold', { url: 'https://a/x', totalBytes: big }, true],
+    ['the scheme in capitals', { url: 'HTTPS://a/x', totalBytes: big + 1 }, true],
+    ['one byte less', { url: 'https://a/x', totalBytes: big - 1 }, false],
+    ['a large resumed download with little left', { url: 'https://a/x', totalBytes: 2 * big, resumedBytes: big + 1 }, false],
+    ['an unknown size', { url: 'https://a/x' }, false],
+    ['plain http', { url: 'http://a/x', totalBytes: 4 * big }, false],
+    ['ftps', { url: 'ftps://a/x', totalBytes: 4 * big }, false],
+    ['a host named https', { url: 'http://https/x', totalBytes: 4 * big }, false],
+  ])('%s', (_name, start, expected) => {
+    expect(worthOptimizing(start)).toBe(expected);
   });
 });

@@ -93,7 +93,7 @@ describe('trustedContext', () => {
 
   it('without verification not even the default roots are loaded (the private CA standing in for them)', async () => {
     const { port } = server.address() as { port: number };
-    const env = { ...process.env, SSL_CERT_FILE: certs.caFile, SSL_CERT_DIR: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, SSL_CERT_FILE: certs.caFile, SSL_CERT_DIR: dir };
     delete env.NODE_EXTRA_CA_CERTS;
     const { stdout } = await promisify(execFile)(process.execPath, ['--use-openssl-ca', '--import', 'tsx', CHILD, String(port)], { cwd: ROOT, env });
     expect(JSON.parse(stdout)).toEqual({ roots: 'ok', none: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
