@@ -32,7 +32,8 @@ export interface MainDeps {
   startDaemon?: StartDaemon;
   /**
    * Called when the run pays for V8's optimizing compiler from now on: the daemon at its start, a
-   * large HTTPS download of a one-URL run as it starts (see jit-tiers.ts). The command's entry point turns TurboFan on.
+   * large HTTPS download of a one-URL run as it starts (see jit-tiers.ts). The command's entry
+   * point turns TurboFan on.
    */
   optimize?: () => void;
 }
