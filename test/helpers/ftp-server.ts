@@ -76,6 +76,8 @@ export interface FtpServerOptions {
   /** user -> password for non-anonymous logins. */
   users?: Record<string, string>;
   switches?: Partial<FtpServerSwitches>;
+  /** The server's certificate: the default one (which also names localhost), or one naming only its addresses. */
+  certificate?: 'default' | 'ip-only';
 }
 
 export interface TestFtpServer {
@@ -98,7 +100,7 @@ export interface TestFtpServer {
 /** Start a server; `close()` it in `afterEach`. */
 export async function startFtpServer(options: FtpServerOptions = {}): Promise<TestFtpServer> {
   const certs = await makeTestCertificates();
-  const secureContext = tls.createSecureContext({ cert: certs.certPem, key: certs.keyPem });
+  const secureContext = tls.createSecureContext({ cert: options.certificate === 'ip-only' ? certs.ipOnlyCertPem : certs.certPem, key: certs.keyPem });
   const sockets = new Set<net.Socket | net.Server>();
   const track = <T extends net.Socket | net.Server>(s: T): T => {
     sockets.add(s);

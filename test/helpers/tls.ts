@@ -22,6 +22,8 @@ export interface TestCertificates {
   caPem: string;
   /** The server certificate (PEM), SAN = IP:127.0.0.1, IP:::1, DNS:localhost. */
   certPem: string;
+  /** The same key's certificate naming only the addresses (SAN = IP:127.0.0.1, IP:::1; CN "ferry test server"). */
+  ipOnlyCertPem: string;
   /** The server's private key (PEM, unencrypted). */
   keyPem: string;
   /** Path of a file holding `caPem`. */
@@ -29,7 +31,7 @@ export interface TestCertificates {
 }
 
 // Bump the version when the generated material changes shape, so stale caches are not reused.
-const CACHE_NAME = 'ferry-test-certs-v1';
+const CACHE_NAME = 'ferry-test-certs-v3';
 
 function cacheDir(): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
@@ -38,15 +40,16 @@ function cacheDir(): string {
 
 async function readCached(dir: string): Promise<TestCertificates | undefined> {
   try {
-    const [caPem, certPem, keyPem] = await Promise.all(['ca.pem', 'cert.pem', 'key.pem'].map((f) => readFile(path.join(dir, f), 'utf8')));
-    if (!caPem.includes('BEGIN CERTIFICATE') || !keyPem.includes('PRIVATE KEY')) return undefined;
-    return { caPem, certPem, keyPem, caFile: path.join(dir, 'ca.pem') };
+    const files = ['ca.pem', 'cert.pem', 'ip-cert.pem', 'key.pem'];
+    const [caPem, certPem, ipOnlyCertPem, keyPem] = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
+    if (!caPem.includes('BEGIN CERTIFICATE') || !ipOnlyCertPem.includes('BEGIN CERTIFICATE') || !keyPem.includes('PRIVATE KEY')) return undefined;
+    return { caPem, certPem, ipOnlyCertPem, keyPem, caFile: path.join(dir, 'ca.pem') };
   } catch {
     return undefined;
   }
 }
 
-/** Run the openssl CLI to create ca.pem, cert.pem and key.pem in `dir`. */
+/** Run the openssl CLI to create ca.pem, cert.pem, ip-cert.pem and key.pem in `dir`. */
 async function generate(dir: string): Promise<void> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const f = (name: string): string => path.join(dir, name);
@@ -68,33 +71,39 @@ async function generate(dir: string): Promise<void> {
     'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   await run('openssl', ['req', ...ec, '-keyout', f('key.pem'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
-  await writeFile(
-    f('server.ext'),
-    [
-      'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost',
+  // The server's key, signed by the CA twice: with and without the name localhost (in the
+  // subject too: Node falls back to the CN for a name when the certificate lists no DNS names).
+  await run('openssl', ['req', '-new', '-key', f('key.pem'), '-out', f('ip-server.csr'), '-subj', '/CN=ferry test server']);
+  const sign = async (csr: string, san: string, out: string): Promise<void> => {
+    const ext = f(`${out}.ext`);
+    const lines = [
+      `subjectAltName=${san}`,
       'basicConstraints=CA:FALSE',
       'keyUsage=critical,digitalSignature,keyEncipherment',
       'extendedKeyUsage=serverAuth',
       '',
-    ].join('\n'),
-  );
-  await run('openssl', [
-    'x509',
-    '-req',
-    '-in',
-    f('server.csr'),
-    '-CA',
-    f('ca.pem'),
-    '-CAkey',
-    f('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    f('cert.pem'),
-    '-days',
-    '3650',
-    '-extfile',
-    f('server.ext'),
-  ]);
+    ];
+    await writeFile(ext, lines.join('\n'));
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      f(csr),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f(out),
+      '-days',
+      '3650',
+      '-extfile',
+      ext,
+    ]);
+  };
+  await sign('server.csr', 'IP:127.0.0.1,IP:::1,DNS:localhost', 'cert.pem');
+  await sign('ip-server.csr', 'IP:127.0.0.1,IP:::1', 'ip-cert.pem');
 }
 
 /**

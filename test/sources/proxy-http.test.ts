@@ -118,6 +118,18 @@ describe.each(['http', 'https'] as const)('%s URLs', (scheme) => {
   });
 });
 
+describe('HTTPS through a tunnel to an IP address', () => {
+  it('checks the certificate against that address (one that names only 127.0.0.1 is accepted)', async () => {
+    const ipOnly = await startTestServer({ files: { '/f.bin': { body: BODY } }, https: { certPem: certs.ipOnlyCertPem, keyPem: certs.keyPem } });
+    try {
+      const { hash } = await fetchVia(ipOnly.url('/f.bin'), { allProxy: px.tiny.url });
+      expect(hash).toBe(sha256(BODY));
+    } finally {
+      await ipOnly.close();
+    }
+  });
+});
+
 describe('keep-alive, the environment, no_proxy, per download', () => {
   it('keeps connections alive through a CONNECT tunnel: 6 files one after another, one tunnel', async () => {
     const before = (await px.tiny.requests()).length;

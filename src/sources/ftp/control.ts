@@ -77,7 +77,7 @@ async function connectThrough(ep: FtpEndpoint, proxy: ProxyRoute, t: ConnectTarg
   const tunnel = await dialThrough(proxy, t.host, t.port, dial);
   if (t.tlsOptions === undefined) return tunnel;
   try {
-    const secure = await startTls(tunnel, t.tlsOptions);
+    const secure = await startTls(tunnel, t.host, t.tlsOptions);
     if (t.onSession) secure.on('session', t.onSession);
     secure.pause();
     return secure;
@@ -238,7 +238,8 @@ export class FtpControl {
     raw.removeAllListeners('error');
     raw.on('error', () => {}); // errors surface on the TLS socket
     const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tlsModule().connect({ ...tlsOptions, socket: raw });
+      // `host`: the name the certificate is checked against (see startTls).
+      const s = tlsModule().connect({ ...tlsOptions, host: this.ep.host, socket: raw });
       s.on('session', (session: Buffer) => {
         this.tlsSession = session;
       });

@@ -237,7 +237,7 @@ async function connectDataThrough(t: DataTarget, proxy: ProxyRoute, reader: Data
     if (err instanceof FerryError) throw err;
     throw socketError(t.where, 'data connection', err as Error, false);
   }
-  const socket = t.tls ? tlsModule().connect({ ...t.tls, socket: tunnel }) : tunnel;
+  const socket = t.tls ? tlsModule().connect({ ...t.tls, host: t.host, socket: tunnel }) : tunnel;
   reader.attach(socket, t.tls !== undefined);
   socket.resume();
   return socket;

@@ -37,7 +37,7 @@ export function httpProxyPlan(route: ProxyRoute, endpoint: Endpoint, tls: Socket
     const options = { connectTimeoutMs, secureContext: tls.secureContext, rejectUnauthorized: tls.rejectUnauthorized, signal };
     const tunnel = await dialThrough(route, endpoint.host, endpoint.port, options);
     if (!endpoint.secure) return tunnel;
-    return startTls(tunnel, {
+    return startTls(tunnel, endpoint.host, {
       servername: net.isIP(endpoint.host) === 0 ? endpoint.host : undefined,
       ALPNProtocols: ['http/1.1'],
       secureContext: tls.secureContext,

@@ -97,12 +97,14 @@ export async function dialThrough(route: ProxyRoute, host: string, port: number,
 }
 
 /**
- * Start TLS to the destination over `socket` (a tunnel); resolves after the handshake. Rejects
- * with the TLS socket's own error (the caller classifies it).
+ * Start TLS to `host` over `socket` (a tunnel); resolves after the handshake. Rejects with the TLS
+ * socket's own error (the caller classifies it). `host` is what the certificate must name: Node
+ * checks a wrapped socket against `servername` (none for an IP address), else `host`, else
+ * "localhost".
  */
-export function startTls(socket: net.Socket, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
+export function startTls(socket: net.Socket, host: string, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const secure = tlsModule().connect({ ...options, socket });
+    const secure = tlsModule().connect({ ...options, host, socket });
     const onError = (err: Error): void => {
       secure.destroy();
       socket.destroy();
