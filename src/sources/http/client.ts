@@ -155,8 +155,8 @@ export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: st
     if (secure === undefined) {
       // A promise, so that a CA file that cannot be read fails the requests that need TLS.
       secure = Promise.resolve().then(() => {
-        const context = trustedContext(trustFor(options, extraCaFile));
-        return new HttpPool({ ...common, secureContext: context, rejectUnauthorized: !options.insecure });
+        const trust = trustFor(options, extraCaFile);
+        return new HttpPool({ ...common, secureContext: trustedContext(trust), rejectUnauthorized: trust.verify });
       });
     }
     return secure;
