@@ -10,6 +10,7 @@ import { createFtpSource } from '../sources/ftp/source.js';
 import { createHttpTransport, type HttpSourceOptions, type HttpTransport } from '../sources/http/client.js';
 import { createHttpCookies, type HttpCookies } from '../sources/http/cookies.js';
 import { createHttpSource } from '../sources/http/source.js';
+import { sharedTrustContexts } from '../sources/net/trust.js';
 
 /**
  * Makes the Source for one download's URL; the engine's single point of protocol choice.
@@ -32,13 +33,18 @@ function schemeOf(url: string): string {
  */
 export const createSource: SourceFactory = (url, options, context) => {
   const scheme = schemeOf(url);
-  const net = { ...options, connections: Math.min(options.connections, options.maxConnectionsPerHost) };
+  const net = ownConnections(options);
   if (scheme === 'http:' || scheme === 'https:') return httpSource(url, net, undefined, createHttpCookies(), cookieSaver(), context);
   if (scheme === 'ftp:' || scheme === 'ftps:') return createFtpSource(url, net, context);
   throw new FerryError('UNSUPPORTED', `unsupported protocol ${scheme.replace(/:$/, '')} in ${redactUrl(url)}`, {
     hint: 'ferry downloads http, https, ftp and ftps URLs',
   });
 };
+
+/** A source's own connection limit: its connections, within the per-host limit. */
+function ownConnections(options: DownloadOptions): DownloadOptions {
+  return { ...options, connections: Math.min(options.connections, options.maxConnectionsPerHost) };
+}
 
 /** Writes cookie files one at a time per path (two saves of one file never overlap). */
 type CookieSaver = (file: string, cookies: HttpCookies) => Promise<void>;
@@ -97,15 +103,18 @@ function httpSource(
  * A factory for an engine: HTTP(S) sources with the same connection settings share one transport,
  * so the files of a queue reuse each other's keep-alive connections (the per-host limit is kept by
  * the engine's host slots), and one cookie jar, so a cookie one download receives goes with the
- * next downloads' requests (by RFC 6265 rules). `close()` closes the shared connections.
+ * next downloads' requests (by RFC 6265 rules). FTP(S) sources share their TLS contexts (a CA
+ * file is parsed once per engine). `close()` closes the shared connections.
  */
 export function createSharedSourceFactory(): { createSource: SourceFactory; close(): void } {
   const transports = new Map<string, HttpTransport>();
   const cookies = createHttpCookies();
   const save = cookieSaver();
+  const contexts = sharedTrustContexts();
   return {
     createSource(url, options, context) {
       const scheme = schemeOf(url);
+      if (scheme === 'ftp:' || scheme === 'ftps:') return createFtpSource(url, ownConnections(options), context, contexts);
       if (scheme !== 'http:' && scheme !== 'https:') return createSource(url, options, context);
       const net = { ...options, connections: options.maxConnectionsPerHost };
       const extraCa = context?.extraCaFile;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isFerryError } from '../../src/core/errors.js';
-import { type Trust, trustedContext, trustFor } from '../../src/sources/net/trust.js';
+import { sharedTrustContexts, type Trust, trustedContext, trustFor } from '../../src/sources/net/trust.js';
 import { makeTestCertificates, type TestCertificates } from '../helpers/tls.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,9 +35,14 @@ afterAll(async () => {
 
 /** 'ok', or the code of the handshake's error. */
 function handshake(files: Partial<Trust>, rejectUnauthorized = true): Promise<string> {
+  return handshakeWith(trustedContext({ verify: true, ...files }), rejectUnauthorized);
+}
+
+/** 'ok', or the code of the handshake's error, through `secureContext`. */
+function handshakeWith(secureContext: tls.SecureContext, rejectUnauthorized = true): Promise<string> {
   const { port } = server.address() as { port: number };
   return new Promise((resolve) => {
-    const s = tls.connect({ host: '127.0.0.1', port, secureContext: trustedContext({ verify: true, ...files }), rejectUnauthorized });
+    const s = tls.connect({ host: '127.0.0.1', port, secureContext, rejectUnauthorized });
     s.on('secureConnect', () => {
       resolve('ok');
       s.destroy();
@@ -103,5 +108,23 @@ describe('trustedContext', () => {
     expect(trustFor({ caCertificate: 'a' }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: 'b', verify: true });
     expect(trustFor({ insecure: false }, 'b')).toEqual({ caCertificate: undefined, extraCaFile: 'b', verify: true });
     expect(trustFor({ caCertificate: 'a', insecure: true }, 'b')).toEqual({ caCertificate: 'a', extraCaFile: undefined, verify: false });
+  });
+});
+
+describe('sharedTrustContexts', () => {
+  it('gives the same context for the same trust and ciphers, another for other ones, and does not remember a failure', async () => {
+    const contexts = sharedTrustContexts();
+    const trust: Trust = { caCertificate: certs.caFile, verify: true };
+    const first = contexts(trust, { ciphers: 'HIGH' });
+    expect(contexts({ ...trust }, { ciphers: 'HIGH' })).toBe(first);
+    expect(contexts(trust)).not.toBe(first);
+    expect(contexts({ ...trust, verify: false }, { ciphers: 'HIGH' })).not.toBe(first);
+    expect(contexts({ extraCaFile: certs.caFile, verify: true }, { ciphers: 'HIGH' })).not.toBe(first);
+    // The shared context still verifies with the file it was made from.
+    expect(await handshakeWith(first)).toBe('ok');
+    const missing = path.join(dir, 'later.pem');
+    expect(() => contexts({ caCertificate: missing, verify: true })).toThrow(/cannot read the CA certificate file/);
+    await writeFile(missing, certs.caPem);
+    expect(() => contexts({ caCertificate: missing, verify: true })).not.toThrow();
   });
 });

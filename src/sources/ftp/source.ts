@@ -7,7 +7,7 @@ import { type ConnectionContext, describeRoute, proxyRouteFor } from '../../core
 import { terminalSafe } from '../../core/terminal-text.js';
 import type { ByteStream, ProbeResult, Source, Validators } from '../../core/types.js';
 import { tunnelHow } from '../net/dial.js';
-import { trustedContext, trustFor } from '../net/trust.js';
+import { type TrustContexts, trustedContext, trustFor } from '../net/trust.js';
 import { BatchPool } from '../stream/batch-pool.js';
 import { type FtpCredentialOptions, resolveFtpCredentials } from './credentials.js';
 import { replyError } from './errors.js';
@@ -47,15 +47,16 @@ const SETTLE_MS = 5000;
  * control connection, taken from a per-source pool (idle sessions are reused after a clean
  * transfer). A read checks SIZE/MDTM (or MLST) against the validators, then REST + RETR (sent
  * together once the server answered them; see startRetrieve), and yields exactly the requested bytes.
+ * `contexts` makes its TLS context (an engine's sources share theirs, see sharedTrustContexts).
  */
-export function createFtpSource(url: string, options: FtpSourceOptions, context: ConnectionContext = {}): Source {
+export function createFtpSource(url: string, options: FtpSourceOptions, context: ConnectionContext = {}, contexts: TrustContexts = trustedContext): Source {
   const target = parseFtpUrl(url);
   const where = target.display;
   const facts: FtpServerFacts = {};
   // Batches of data-connection bytes, reused across the reads of this source.
   const batches = new BatchPool(FTP_BATCH_BYTES);
   let config: Promise<FtpSessionConfig> | undefined;
-  const getConfig = () => (config ??= buildConfig(target, options, url, context));
+  const getConfig = () => (config ??= buildConfig(target, options, url, context, contexts));
   const pool = new FtpPool(async (signal) => FtpSession.login(await getConfig(), facts, signal), Math.max(1, options.connections));
 
   /**
@@ -168,7 +169,13 @@ function emptyStream(): ByteStream {
   };
 }
 
-async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: string, context: ConnectionContext): Promise<FtpSessionConfig> {
+async function buildConfig(
+  target: FtpUrl,
+  options: FtpSourceOptions,
+  url: string,
+  context: ConnectionContext,
+  contexts: TrustContexts,
+): Promise<FtpSessionConfig> {
   const { user, password } = await resolveFtpCredentials(target, options);
   if (/[\r\n\0]/.test(user + password)) {
     throw new FerryError('USAGE', `${target.display}: FTP user or password contains control characters`);
@@ -181,13 +188,13 @@ async function buildConfig(target: FtpUrl, options: FtpSourceOptions, url: strin
   const ciphers = ftpsCiphers();
   const tlsOptions: tls.ConnectionOptions = {
     ciphers,
-    rejectUnauthorized: !options.insecure,
+    rejectUnauthorized: trust.verify,
     servername: net.isIP(target.host) === 0 ? target.host : undefined,
-    secureContext: implicitTls || explicitTls ? trustedContext(trust, { ciphers }) : undefined,
+    secureContext: implicitTls || explicitTls ? contexts(trust, { ciphers }) : undefined,
   };
   const proxyTls = {
-    secureContext: proxy?.kind === 'https' ? trustedContext(trust) : undefined,
-    rejectUnauthorized: !options.insecure,
+    secureContext: proxy?.kind === 'https' ? contexts(trust) : undefined,
+    rejectUnauthorized: trust.verify,
   };
   const route = describeRoute(proxy, proxy === undefined ? undefined : tunnelHow(proxy));
   const debug = context.debug;
