@@ -73,8 +73,9 @@ export function optimizer(host: Pick<TierHost, 'execArgv' | 'setFlags'>): () => 
  * A download with at least this many bytes still to fetch over HTTPS gets TurboFan when it starts
  * (its size known). Measured from nginx on loopback, `-n 16`, TurboFan on at the start against held
  * back (interleaved runs, medians): 1 GiB 1.725 s against 1.98 s (in other rounds, on after 100 ms
- * 1.53 s, on from the start 1.615 s); 512 MiB 1.24 s against 1.07 s and 256 MiB 0.71 s against 0.66 s (peak RSS 67 MiB against 58 MiB). FTPS gains nothing from it
- * (256 MiB `-n 4` 0.885 s against 0.835 s, 64.4 against 56.4 MiB; 1 GiB 2.32 s against 2.245 s):
+ * 1.53 s, on from the start 1.615 s); 512 MiB 1.24 s against 1.07 s and 256 MiB 0.71 s against
+ * 0.66 s (peak RSS 67 MiB against 58 MiB). FTPS gains nothing from it (256 MiB `-n 4` 0.885 s
+ * against 0.835 s, 64.4 against 56.4 MiB; 1 GiB 2.32 s against 2.245 s):
  * its records go straight into the batches, while an HTTPS response runs the HTTP reader's code for
  * every 16 KiB record.
  */

@@ -16,6 +16,8 @@
  * cache for its built-in modules was made under the default flags, so the built-ins the bundle
  * requires as it loads are loaded first: compiled after the change, each was compiled anew (about
  * 4 ms more for `ferry --version`, in a CPU profile).
+ *
+ * Once the bundle is compiled, V8's heap is held to smaller growth steps (heap-growth.ts).
  */
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
@@ -23,6 +25,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { RUN_TIME_IMPORT } from '../run-time-import.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { startCompilerTiers } from './jit-tiers.js';
 
 /** The `node:` modules the bundle imports (set by the build, scripts/build-cli.mjs). */
@@ -56,7 +59,11 @@ if (cacheOut === undefined) {
   }
 }
 const script = new vm.Script(wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-if (cacheOut !== undefined) {
+if (cacheOut === undefined) {
+  // Only now: flags set before the compile would not match the cache's.
+  limitHeapGrowth({ execArgv: process.execArgv, setFlags: (flags) => v8.setFlagsFromString(flags) });
+} else {
+  // The cache carries the flags it was made under: they stay as the compile had them.
   delete process.env.FERRY_CODE_CACHE_OUT;
   process.on('exit', () => writeFileSync(cacheOut, script.createCachedData()));
 }

@@ -10,6 +10,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEAP_GROWTH_FLAGS } from '../../src/cli/heap-growth.js';
 import { START_FLAGS } from '../../src/cli/jit-tiers.js';
 import { NODE_START_FLAGS } from '../../src/cli/start-script.js';
 import { BIN, BUNDLE, COMMAND } from '../helpers/cli.js';
@@ -122,6 +123,40 @@ describe('the launcher and its code cache', () => {
     const imported = [...(await readFile(BUNDLE, 'utf8')).matchAll(/require\("node:([^"]+)"\)/g)].map((m) => `NativeModule ${m[1]}`);
     expect(new Set(imported).size).toBeGreaterThan(5);
     expect(after?.filter((m) => imported.includes(m))).toEqual([]);
+  });
+
+  /** The launcher's changes of V8's flags and its compile of the bundle, in order, in a run of `args`. */
+  async function flagsAndCompile(nodeArgs: string[], args: string[]): Promise<unknown[]> {
+    const preload = path.join(copy, 'compile-watch.cjs');
+    const out = path.join(copy, `compile-${nodeArgs.length}.json`);
+    await writeFile(
+      preload,
+      [
+        `const v8 = require('node:v8'); const vm = require('node:vm'); const set = v8.setFlagsFromString; const log = [];`,
+        `v8.setFlagsFromString = (flags) => { log.push(['flags', flags]); return set.call(v8, flags); };`,
+        `const Script = vm.Script;`,
+        `vm.Script = class extends Script { constructor(code, options) { super(code, options); log.push(['compile', this.cachedDataRejected]); } };`,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(log)));`,
+      ].join('\n'),
+    );
+    const version = await run(NODE_START_FLAGS[0], [...NODE_START_FLAGS.slice(1), ...nodeArgs, '--require', preload, BIN, ...args]);
+    expect(version).toMatchObject({ code: 0, stderr: '' });
+    return JSON.parse(await readFile(out, 'utf8')) as unknown[];
+  }
+
+  it("limits V8's heap growth once the bundle is compiled with the cache (which still fits)", { timeout: 30_000 }, async () => {
+    expect(await flagsAndCompile([], ['--version'])).toEqual([
+      ['flags', START_FLAGS],
+      ['compile', false],
+      ['flags', HEAP_GROWTH_FLAGS],
+    ]);
+  });
+
+  it('leaves the heap growth to Node when given a flag for it', { timeout: 30_000 }, async () => {
+    expect(await flagsAndCompile(['--heap-growing-percent=80'], ['--version'])).toEqual([
+      ['flags', START_FLAGS],
+      ['compile', true],
+    ]);
   });
 
   it("runs under a TurboFan flag of Node's own (the cache no longer fits: the bundle is compiled)", { timeout: 30_000 }, async () => {
