@@ -25,6 +25,7 @@ import { measureNodeStartup } from './lib/node-startup.js';
 import { isSelected, type Participant, participants, unavailable, versionOf, which } from './lib/participants.js';
 import { type BenchResults, environment, renderReport, type ScenarioResult, writeResults } from './lib/report.js';
 import { runResume } from './lib/resume.js';
+import { peakRssTargets } from './lib/rss-targets.js';
 import { flushDirtyData, type RunContext, runMatrix, type Target } from './lib/runner.js';
 import { runDaemonScenario } from './lib/scenario-daemon.js';
 import { once, type ScenarioEnv } from './lib/scenario-env.js';
@@ -264,6 +265,10 @@ async function main(argv: string[]): Promise<number> {
         ...singleFileTargets(scenarios, nodeStartupSec),
         ...killWasteTargets(killWaste?.rows),
         ...daemonTargets(daemon?.rows),
+        ...peakRssTargets(
+          scenarios.flatMap((s) => s.cells),
+          daemon?.rows,
+        ),
       ],
     };
     process.stdout.write(renderReport(results));
