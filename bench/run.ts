@@ -248,6 +248,7 @@ async function main(argv: string[]): Promise<number> {
       log('bench: interrupted, no results written');
       return 130;
     }
+    const cells = scenarios.flatMap((s) => s.cells);
     const results: BenchResults = {
       date: new Date().toISOString(),
       command: argv.length > 0 ? ['npm run bench --', ...argv].join(' ') : 'npm run bench',
@@ -258,17 +259,11 @@ async function main(argv: string[]): Promise<number> {
       killWaste,
       daemon,
       targets: [
-        ...evaluateTargets(
-          scenarios.flatMap((s) => s.cells),
-          resume?.results,
-        ),
+        ...evaluateTargets(cells, resume?.results),
         ...singleFileTargets(scenarios, nodeStartupSec),
         ...killWasteTargets(killWaste?.rows),
         ...daemonTargets(daemon?.rows),
-        ...peakRssTargets(
-          scenarios.flatMap((s) => s.cells),
-          daemon?.rows,
-        ),
+        ...peakRssTargets(cells, daemon?.rows),
       ],
     };
     process.stdout.write(renderReport(results));

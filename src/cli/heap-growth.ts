@@ -1,13 +1,13 @@
 /**
  * How far V8 lets the old generation grow before its next full collection. V8 sets the next limit
  * at the live size times a factor it picks from the collector's speed, up to 4 for a small heap:
- * a process that keeps 15 MiB alive may reach 60 MiB of heap before it collects. A download queue
- * keeps its entries alive and turns over a great deal of short-lived garbage, so its peak memory
- * follows that factor. The command fixes it at 1.5 (`HEAP_GROWTH_FLAGS`). Measured on loopback
- * (medians, interleaved runs): a list of 5000 small files peaked at 69.5 MiB of RSS instead of
- * 102.4 MiB (wall 4.18-4.43 s against 4.27-4.30 s); the daemon with 1000 queued downloads of
- * 6 MiB at 88-91 MiB instead of 106-110 MiB (wall and CPU within the noise); the 500-file list,
- * whose heap stays small, is unchanged.
+ * at the end of a list of 5000 small files 12.2 MiB were alive and the heap had reached 59.4 MiB.
+ * A download queue keeps its entries alive and turns over a great deal of short-lived garbage, so
+ * its peak memory follows that factor. The command fixes it at 1.5 (`HEAP_GROWTH_FLAGS`).
+ * Measured on loopback (medians of interleaved runs, three rounds): that list peaked at 69.0-69.5
+ * MiB of RSS instead of 102.1-102.4 MiB, for 0 to 7 % more CPU; the daemon with 1000 queued
+ * downloads of 6 MiB at 88-91 MiB instead of 106-110 MiB; the 500-file list and a 1 GiB download
+ * are unchanged (docs/benchmarks.md).
  *
  * The launcher sets it once the bundle is compiled: V8's code cache carries a hash of the flags,
  * and the build's code-cache run leaves it out, so the cache fits the flags the bundle is compiled
