@@ -103,8 +103,9 @@ function httpSource(
  * A factory for an engine: HTTP(S) sources with the same connection settings share one transport,
  * so the files of a queue reuse each other's keep-alive connections (the per-host limit is kept by
  * the engine's host slots), and one cookie jar, so a cookie one download receives goes with the
- * next downloads' requests (by RFC 6265 rules). FTP(S) sources share their TLS contexts (a CA
- * file is parsed once per engine). `close()` closes the shared connections.
+ * next downloads' requests (by RFC 6265 rules). Every source, HTTP(S) and FTP(S), takes its TLS
+ * contexts from one cache (a CA file is parsed once per engine, also for transports whose other
+ * settings differ). `close()` closes the shared connections.
  */
 export function createSharedSourceFactory(): { createSource: SourceFactory; close(): void } {
   const transports = new Map<string, HttpTransport>();
@@ -121,7 +122,7 @@ export function createSharedSourceFactory(): { createSource: SourceFactory; clos
       const key = JSON.stringify([net.connections, net.timeoutMs, net.connectTimeoutMs, net.insecure, net.caCertificate ?? null, extraCa ?? null]);
       let transport = transports.get(key);
       if (!transport) {
-        transport = createHttpTransport(net, extraCa);
+        transport = createHttpTransport(net, extraCa, contexts);
         transports.set(key, transport);
       }
       return httpSource(url, net, transport, cookies, save, context);

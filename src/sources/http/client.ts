@@ -11,7 +11,7 @@ import { type ConnectionContext, proxyRouteFor } from '../../core/proxy-route.js
 import { proxyStatusError } from '../net/http-connect.js';
 import { quoted, toFerryError } from '../net/network-errors.js';
 import { endpointOf } from '../net/socket.js';
-import { trustedContext, trustFor } from '../net/trust.js';
+import { type TrustContexts, trustedContext, trustFor } from '../net/trust.js';
 import { BATCH_BYTES, BatchPool } from '../stream/batch-pool.js';
 import type { ResponseBody } from '../stream/response-body.js';
 import { safeDecode } from './auth.js';
@@ -142,9 +142,10 @@ export interface HttpTransport {
 
 /**
  * Make a transport with at most `options.connections` connections per origin. Its TLS context
- * trusts the default roots plus `options.caCertificate`, else `extraCaFile` (see net/trust.ts).
+ * trusts the default roots plus `options.caCertificate`, else `extraCaFile` (see net/trust.ts),
+ * and comes from `contexts` (an engine's transports share theirs, see sharedTrustContexts).
  */
-export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: string): HttpTransport {
+export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: string, contexts: TrustContexts = trustedContext): HttpTransport {
   const { timeoutMs, connectTimeoutMs } = options;
   const connections = Math.max(1, options.connections);
   const batches = new BatchPool(BATCH_BYTES, connections * 8);
@@ -156,7 +157,7 @@ export function createHttpTransport(options: HttpSourceOptions, extraCaFile?: st
       // A promise, so that a CA file that cannot be read fails the requests that need TLS.
       secure = Promise.resolve().then(() => {
         const trust = trustFor(options, extraCaFile);
-        return new HttpPool({ ...common, secureContext: trustedContext(trust), rejectUnauthorized: trust.verify });
+        return new HttpPool({ ...common, secureContext: contexts(trust), rejectUnauthorized: trust.verify });
       });
     }
     return secure;
