@@ -2,25 +2,14 @@
  * aria2's status objects (as `tellStatus`, `tellActive`, `tellWaiting`, `tellStopped` return
  * them: every number a string) and their translation into ferry's queue view model. Pure.
  */
+import type { Aria2StatusObject } from '../../core/aria2-status-object.js';
 import type { QueueItemView } from '../queue-render.js';
 
 /** The keys of an aria2 status the client commands read. */
 export const STATUS_KEYS = ['gid', 'status', 'totalLength', 'completedLength', 'downloadSpeed', 'connections', 'files', 'errorCode', 'errorMessage', 'dir'];
 
-/** One aria2 status object; every key is optional because a server may filter them. */
-export interface Aria2Status {
-  gid: string;
-  status?: string;
-  totalLength?: string;
-  completedLength?: string;
-  downloadSpeed?: string;
-  connections?: string;
-  errorCode?: string;
-  errorMessage?: string;
-  dir?: string;
-  files?: { path?: string; uris?: { uri: string }[] }[];
-  [key: string]: unknown;
-}
+/** One aria2 status object (see core/aria2-status-object.ts). */
+export type Aria2Status = Aria2StatusObject;
 
 const STATES: Readonly<Record<string, QueueItemView['state']>> = {
   active: 'active',

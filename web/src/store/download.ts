@@ -2,26 +2,12 @@
  * One download as the page shows it, made from aria2's `tellStatus` shape (all numbers are strings
  * there). Pure: the list, the details and the tests use the same view.
  */
+import type { Aria2StatusObject } from '../../../src/core/aria2-status-object.js';
 import { describeError } from '../lib/aria2-errors.js';
 import { formatPercent, num, progressFraction } from '../lib/format.js';
 
-/** The keys of `tellStatus` the page reads (aria2 and ferry). */
-export interface Aria2Status {
-  gid: string;
-  status?: string;
-  totalLength?: string;
-  completedLength?: string;
-  downloadSpeed?: string;
-  connections?: string;
-  dir?: string;
-  files?: { index?: string; path?: string; length?: string; uris?: { uri: string; status: string }[] }[];
-  errorCode?: string;
-  errorMessage?: string;
-  bitfield?: string;
-  numPieces?: string;
-  pieceLength?: string;
-  [key: string]: unknown;
-}
+/** The keys of `tellStatus` the page reads (aria2 and ferry; see core/aria2-status-object.ts). */
+export type Aria2Status = Aria2StatusObject;
 
 /** The states of a download, as aria2 names them. */
 export type DownloadState = 'active' | 'waiting' | 'paused' | 'error' | 'complete' | 'removed';

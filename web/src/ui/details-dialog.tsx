@@ -96,7 +96,8 @@ export function DetailsDialog({ gid, actions, onClose }: { gid: string; actions:
             {uris.length === 0 && <li>none</li>}
             {uris.map((u) => (
               <li key={`${u.status} ${u.uri}`}>
-                <span class="mono">{u.uri}</span> <span class="muted">({u.status === 'used' ? 'in use' : u.status})</span>
+                <span class="mono">{u.uri}</span>
+                {u.status !== undefined && <span class="muted"> ({u.status === 'used' ? 'in use' : u.status})</span>}
               </li>
             ))}
           </ul>
