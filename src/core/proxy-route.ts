@@ -4,6 +4,7 @@
  * (the CLI, or the library caller) and handed in as a `ProxyEnv`.
  */
 import { FerryError } from './errors.js';
+import type { NetworkOptions } from './options.js';
 import { noProxyMatches } from './proxy-no-proxy.js';
 
 export { noProxyMatches } from './proxy-no-proxy.js';
@@ -32,16 +33,8 @@ export interface ProxyEnv {
   noProxy?: string;
 }
 
-/** The proxy options of a download (a subset of NetworkOptions). */
-export interface ProxySettings {
-  allProxy?: string;
-  httpProxy?: string;
-  httpsProxy?: string;
-  ftpProxy?: string;
-  noProxy?: string;
-  proxyUser?: string;
-  proxyPassword?: string;
-}
+/** The proxy options of a download (documented in NetworkOptions). */
+export type ProxySettings = Pick<NetworkOptions, 'allProxy' | 'httpProxy' | 'httpsProxy' | 'ftpProxy' | 'noProxy' | 'proxyUser' | 'proxyPassword'>;
 
 /** What a source is told by its owner besides its options: the environment's proxies, a debug log. */
 export interface ConnectionContext {
