@@ -7,11 +7,14 @@
  * fdatasync, close, rename, one directory fsync at the end); `plain`: what curl does (create,
  * write, close). Run it in the directory the benchmark writes to (the temp dir by default):
  *
- *   node bench/list-floor.mjs [durable|plain] [FILES] [DIR] [LIST]
+ *   node bench/list-floor.mjs [durable|plain] [FILES|all] [DIR] [LIST] [JOBS]
  *
- * With LIST (a list file in aria2's format, as the benchmark writes for ferry, of a server that is
- * up), every body is first fetched with node:http over 16 kept-alive connections: the floor of a
- * Node download manager that also talks HTTP (with Node's own client).
+ * Without LIST the files go to a new directory in DIR, removed at the end. With LIST (a list file
+ * in aria2's format, as the benchmark writes for ferry, of a server that is up), every body is
+ * first fetched with node:http over JOBS (16) kept-alive connections and saved in DIR under its
+ * `out=` name, where it stays: the floor of a Node download manager that also talks HTTP (with
+ * Node's own client). The benchmark runs it so as the `node-floor` row of the list scenarios, and
+ * checks its files like everyone's.
  *
  * Plain JavaScript, so that no loader's memory counts in its peak RSS.
  *
@@ -25,16 +28,23 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 const mode = process.argv[2] === 'plain' ? 'plain' : 'durable';
-const files = Number(process.argv[3] ?? 500);
 const base = process.argv[4] ?? tmpdir();
-const JOBS = 16;
+const JOBS = Number(process.argv[6] ?? 16);
 const body = Buffer.alloc(64 * 1024, 0x5a);
-const urls =
-  process.argv[5] === undefined
-    ? undefined
-    : readFileSync(process.argv[5], 'utf8')
-        .split('\n')
-        .filter((l) => /^https?:/.test(l));
+/** The list's entries: a URL line, then indented `key=value` lines (`out=NAME`). */
+const entries = process.argv[5] === undefined ? undefined : parseList(readFileSync(process.argv[5], 'utf8'));
+const files = process.argv[3] === undefined || process.argv[3] === 'all' ? (entries?.length ?? 500) : Number(process.argv[3]);
+
+/** @param {string} text @returns {{ url: string, out?: string }[]} */
+function parseList(text) {
+  /** @type {{ url: string, out?: string }[]} */
+  const list = [];
+  for (const line of text.split('\n')) {
+    if (/^https?:/.test(line)) list.push({ url: line.trim() });
+    else if (/^\s+out=/.test(line) && list.length > 0) list[list.length - 1].out = line.trim().slice(4);
+  }
+  return list;
+}
 const fdatasyncOnPool = promisify(fdatasync);
 const fsyncOnPool = promisify(fsync);
 const agent = new http.Agent({ keepAlive: true, maxSockets: JOBS });
@@ -44,6 +54,11 @@ function fetchBody(url) {
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new Error(`${url}: HTTP ${res.statusCode}`));
+          return;
+        }
         /** @type {Buffer[]} */
         const parts = [];
         res.on('data', (c) => parts.push(c));
@@ -56,9 +71,10 @@ function fetchBody(url) {
 
 /** @param {string} dir @param {number} i */
 async function one(dir, i) {
-  const final = path.join(dir, `f${i}`);
+  const entry = entries?.[i % entries.length];
+  const final = path.join(dir, entry?.out ?? `f${i}`);
   const tmp = mode === 'durable' ? `${final}.tmp` : final;
-  const data = urls === undefined ? body : await fetchBody(urls[i % urls.length]);
+  const data = entry === undefined ? body : await fetchBody(entry.url);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
   writeSync(fd, data, 0, data.length, 0);
   if (mode === 'durable') await fdatasyncOnPool(fd);
@@ -67,7 +83,8 @@ async function one(dir, i) {
 }
 
 async function main() {
-  const dir = await mkdtemp(path.join(base, 'ferry-floor-'));
+  // With a list the files are the output (checked by the benchmark); without, scratch.
+  const dir = entries === undefined ? await mkdtemp(path.join(base, 'ferry-floor-')) : base;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
@@ -84,8 +101,8 @@ async function main() {
   const cpu = process.cpuUsage(cpu0);
   const rss = process.resourceUsage().maxRSS / 1024;
   agent.destroy();
-  await rm(dir, { recursive: true, force: true });
-  const line = `${mode}${urls === undefined ? '' : ' + node:http'}: ${files} files in ${wall.toFixed(2)} s = ${(files / wall).toFixed(0)} files/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, peak RSS ${rss.toFixed(1)} MiB`;
+  if (entries === undefined) await rm(dir, { recursive: true, force: true });
+  const line = `${mode}${entries === undefined ? '' : ' + node:http'}: ${files} files in ${wall.toFixed(2)} s = ${(files / wall).toFixed(0)} files/s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, peak RSS ${rss.toFixed(1)} MiB`;
   process.stdout.write(`${line}\n`);
 }
 

@@ -3,6 +3,7 @@
  * file under its given name in one output directory, with a given number of downloads at once.
  * Pure: command lines and list texts only.
  */
+import { fileURLToPath } from 'node:url';
 import type { Participant } from './participants.js';
 import type { ListScenarioName } from './types.js';
 
@@ -57,10 +58,16 @@ export function aria2cListArgs(j: ListJob, perList: string[]): string[] {
 
 const BOTH: readonly ListScenarioName[] = ['files-500', 'files-500-latency'];
 
+/** The participant name of the list floor of a Node process, and its script. */
+export const LIST_FLOOR = 'node-floor';
+export const LIST_FLOOR_SCRIPT = fileURLToPath(new URL('../list-floor.mjs', import.meta.url));
+
 /**
  * All list participants. `ferryCommand` is the built command (dist/cli/ferry). wget downloads
  * one file after another, so it only takes part in `files-500` (with a first-byte delay its time
- * is the number of files times the delay, whatever the client does).
+ * is the number of files times the delay, whatever the client does). `node-floor` is not a
+ * download manager: Node's own HTTP client and the durable file work of ferry's default in a bare
+ * script (bench/list-floor.mjs), the floor of any Node process that keeps ferry's guarantee.
  */
 export function listParticipants(ferryCommand: string): ListParticipant[] {
   return [
@@ -91,6 +98,16 @@ export function listParticipants(ferryCommand: string): ListParticipant[] {
       list: curlList,
       // -s alone does not silence the parallel progress meter of curl 7.88.
       args: (j) => ['--parallel', '--parallel-max', String(j.jobs), '-sS', '--no-progress-meter', '-f', '--output-dir', j.dir, '-K', j.listFile],
+      versionArgs: ['--version'],
+    },
+    {
+      name: LIST_FLOOR,
+      program: 'node',
+      prefixArgs: [LIST_FLOOR_SCRIPT],
+      requires: LIST_FLOOR_SCRIPT,
+      scenarios: BOTH,
+      list: aria2List,
+      args: (j) => ['durable', 'all', j.dir, j.listFile, String(j.jobs)],
       versionArgs: ['--version'],
     },
     {

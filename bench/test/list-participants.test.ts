@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ftpParticipants, lftpQuote } from '../lib/ftp-participants.js';
-import { aria2List, curlList, listParticipants, urlList } from '../lib/list-participants.js';
+import { aria2List, curlList, LIST_FLOOR_SCRIPT, listParticipants, urlList } from '../lib/list-participants.js';
 import { isSelected } from '../lib/participants.js';
 
 const entries = [
@@ -34,10 +34,12 @@ describe('list participants', () => {
     expect(line('aria2c')).toBe('aria2c -i /w/l.txt -j16 -x1 -s1 -d /out --allow-overwrite=true --quiet=true --summary-interval=0 --console-log-level=error');
     expect(line('curl')).toBe('curl --parallel --parallel-max 16 -sS --no-progress-meter -f --output-dir /out -K /w/l.txt');
     expect(line('wget')).toBe('wget -q -nd -P /out -i /w/l.txt');
+    expect(line('node-floor')).toBe(`node ${LIST_FLOOR_SCRIPT} durable all /out /w/l.txt 16`);
+    expect(LIST_FLOOR_SCRIPT).toMatch(/\/bench\/list-floor\.mjs$/);
   });
   it('keeps the sequential wget out of the latency list', () => {
-    expect(all.filter((p) => p.scenarios.includes('files-500-latency')).map((p) => p.name)).toEqual(['ferry', 'aria2c', 'curl']);
-    expect(all.filter((p) => p.scenarios.includes('files-500')).map((p) => p.name)).toEqual(['ferry', 'aria2c', 'curl', 'wget']);
+    expect(all.filter((p) => p.scenarios.includes('files-500-latency')).map((p) => p.name)).toEqual(['ferry', 'aria2c', 'curl', 'node-floor']);
+    expect(all.filter((p) => p.scenarios.includes('files-500')).map((p) => p.name)).toEqual(['ferry', 'aria2c', 'curl', 'node-floor', 'wget']);
   });
 });
 

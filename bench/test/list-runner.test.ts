@@ -51,7 +51,7 @@ describe('list runner (real tools, loopback)', () => {
 
   const tools = listParticipants('/nonexistent/bin.js').filter((p) => p.name !== 'ferry');
   for (const size of [0, 1, 64 * 1024 + 1]) {
-    it(`aria2c, curl and wget fetch a list of 12 files of ${size} bytes byte-exact`, async () => {
+    it(`aria2c, curl, wget and the Node floor fetch a list of 12 files of ${size} bytes byte-exact`, async () => {
       const { target } = await serve(12, size);
       const runs = await runListMatrix(ctx, target, tools, 1);
       for (const p of tools) {

@@ -29,7 +29,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('files-500-latency: curl and aria2c ok, ferry n/a when not built, wget not a member', async () => {
+  it('files-500-latency: curl, aria2c and the Node floor ok, ferry n/a when not built, wget not a member', async () => {
     const e = env([
       '--list-files',
       '6',
@@ -42,7 +42,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
       '--latency-server',
       'own',
       '--participants',
-      'ferry,curl,aria2c,wget',
+      'ferry,curl,aria2c,wget,node-floor',
     ]);
     const { result, serverLabel } = await runListScenario(e, 'files-500-latency');
     expect(serverLabel).toBe('bench/lib/paced-server.ts');
@@ -51,6 +51,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
       ['ferry', 'n/a'],
       ['aria2c', 'ok'],
       ['curl', 'ok'],
+      ['node-floor', 'ok'],
     ]);
     expect(result.cells[0].note).toBe('not built: /nonexistent/dist/cli/ferry (npm run build)');
     for (const c of result.cells.slice(1)) {
@@ -66,6 +67,7 @@ describe('list and FTP scenarios, end to end (real curl, aria2c, vsftpd)', () =>
       ['ferry', 'n/a', 'not built: /nonexistent/dist/cli/ferry (npm run build)'],
       ['aria2c', 'n/a', 'nginx not installed'],
       ['curl', 'n/a', 'nginx not installed'],
+      ['node-floor', 'n/a', 'nginx not installed'],
       ['wget', 'n/a', 'nginx not installed'],
     ]);
   });

@@ -178,6 +178,7 @@ describe('list and FTP cells', () => {
         list('files-500-latency', 'ferry', 300),
         list('files-500-latency', 'curl', 600),
         list('files-500-latency', 'aria2c', 300),
+        list('files-500-latency', 'node-floor', 250),
         ftp('ftp', 'ferry-n4', 400),
         ftp('ftp', 'ferry-n8', 500),
         ftp('ftp', 'aria2c', 400),
@@ -200,7 +201,10 @@ describe('list and FTP cells', () => {
       ["ftps: ferry -n 4 at least curl's throughput", undefined],
     ]);
     expect(renderTargets(checks)).toContain("- MISS ftp: ferry -n 4 at least lftp's throughput (ferry-n4 400.0 MiB/s (ferry-n8 500.0), lftp 401.0 MiB/s)");
-    expect(renderTargets(checks)).toContain("- MISS files-500-latency: files/s at least curl's (ferry 300.0, curl 600.0 files/s)");
+    expect(renderTargets(checks)).toContain(
+      "- MISS files-500-latency: files/s at least curl's (ferry 300.0, curl 600.0 files/s; node-floor (node:http and the same durable file work in a bare script) 250.0 files/s)",
+    );
+    expect(renderTargets(checks)).toContain("- PASS files-500: files/s at least curl's (ferry 900.0, curl 900.0 files/s)");
   });
 
   it('makes n/a cells', () => {
