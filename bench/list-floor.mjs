@@ -72,7 +72,8 @@ function fetchBody(url) {
 /** @param {string} dir @param {number} i */
 async function one(dir, i) {
   const entry = entries?.[i % entries.length];
-  const final = path.join(dir, entry?.out ?? `f${i}`);
+  // A list read more than once (FILES above its length) names the repeats by number.
+  const final = path.join(dir, (i < (entries?.length ?? 0) ? entry?.out : undefined) ?? `f${i}`);
   const tmp = mode === 'durable' ? `${final}.tmp` : final;
   const data = entry === undefined ? body : await fetchBody(entry.url);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
