@@ -26,9 +26,14 @@ afterAll(async () => {
   await rm(copy, { recursive: true, force: true });
 });
 
-function run(bin: string, args: string[], file = process.execPath): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  bin: string,
+  args: string[],
+  file = process.execPath,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(file, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -52,6 +57,36 @@ async function cacheRejected(file: string): Promise<boolean> {
   const { code, stdout, stderr } = await run(NODE_START_FLAGS[0], [...NODE_START_FLAGS.slice(1), '-e', check, file, path.join(CLI, 'ferry-main.cache')]);
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   return JSON.parse(stdout) as boolean;
+}
+
+/** What a preload saw of one run of the launcher. */
+interface LaunchWatch {
+  /** Its changes of V8's flags and its compile of the bundle (whether V8 rejected the cache), in order. */
+  log: unknown[];
+  /** The modules loaded after its first change of V8's flags (null: it changed none). */
+  loadedAfterFlags: string[] | null;
+}
+
+let watches = 0;
+
+/** Run the launcher under Node's `nodeArgs` with `args`, watched by a preload (see LaunchWatch). */
+async function watchLaunch(nodeArgs: readonly string[], args: string[]): Promise<LaunchWatch> {
+  const preload = path.join(copy, 'launch-watch.cjs');
+  const out = path.join(copy, `launch-watch-${++watches}.json`);
+  await writeFile(
+    preload,
+    [
+      `const v8 = require('node:v8'); const vm = require('node:vm'); const set = v8.setFlagsFromString; const log = []; let at;`,
+      `v8.setFlagsFromString = (flags) => { at ??= process.moduleLoadList.length; log.push(['flags', flags]); return set.call(v8, flags); };`,
+      `const Script = vm.Script;`,
+      `vm.Script = class extends Script { constructor(code, options) { super(code, options); log.push(['compile', this.cachedDataRejected]); } };`,
+      `process.on('exit', () => require('node:fs').writeFileSync(process.env.FERRY_TEST_WATCH_OUT, JSON.stringify({ log, loadedAfterFlags: at === undefined ? null : process.moduleLoadList.slice(at) })));`,
+    ].join('\n'),
+  );
+  const all = [...nodeArgs, '--require', preload, BIN, ...args];
+  const result = await run(all[0], all.slice(1), process.execPath, { FERRY_TEST_WATCH_OUT: out });
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  return JSON.parse(await readFile(out, 'utf8')) as LaunchWatch;
 }
 
 describe('the launcher and its code cache', () => {
@@ -105,47 +140,15 @@ describe('the launcher and its code cache', () => {
   });
 
   it("loads the built-ins the bundle imports before it changes V8's flags (their code cache then fits)", { timeout: 30_000 }, async () => {
-    const preload = path.join(copy, 'flags-watch.cjs');
-    const out = path.join(copy, 'after-flags.json');
-    // Records which modules were loaded after the launcher's first change of V8's flags.
-    await writeFile(
-      preload,
-      [
-        `const v8 = require('node:v8'); const set = v8.setFlagsFromString; let at;`,
-        `v8.setFlagsFromString = (flags) => { at ??= process.moduleLoadList.length; return set.call(v8, flags); };`,
-        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(at === undefined ? null : process.moduleLoadList.slice(at))));`,
-      ].join('\n'),
-    );
-    const version = await run('--require', [preload, BIN, '--version']);
-    expect(version).toMatchObject({ code: 0, stderr: '' });
-    const after = JSON.parse(await readFile(out, 'utf8')) as string[] | null;
-    expect(after).not.toBeNull();
+    const { loadedAfterFlags } = await watchLaunch([], ['--version']);
+    expect(loadedAfterFlags).not.toBeNull();
     const imported = [...(await readFile(BUNDLE, 'utf8')).matchAll(/require\("node:([^"]+)"\)/g)].map((m) => `NativeModule ${m[1]}`);
     expect(new Set(imported).size).toBeGreaterThan(5);
-    expect(after?.filter((m) => imported.includes(m))).toEqual([]);
+    expect(loadedAfterFlags?.filter((m) => imported.includes(m))).toEqual([]);
   });
 
-  /** The launcher's changes of V8's flags and its compile of the bundle, in order, in a run of `args`. */
-  async function flagsAndCompile(nodeArgs: string[], args: string[]): Promise<unknown[]> {
-    const preload = path.join(copy, 'compile-watch.cjs');
-    const out = path.join(copy, `compile-${nodeArgs.length}.json`);
-    await writeFile(
-      preload,
-      [
-        `const v8 = require('node:v8'); const vm = require('node:vm'); const set = v8.setFlagsFromString; const log = [];`,
-        `v8.setFlagsFromString = (flags) => { log.push(['flags', flags]); return set.call(v8, flags); };`,
-        `const Script = vm.Script;`,
-        `vm.Script = class extends Script { constructor(code, options) { super(code, options); log.push(['compile', this.cachedDataRejected]); } };`,
-        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(log)));`,
-      ].join('\n'),
-    );
-    const version = await run(NODE_START_FLAGS[0], [...NODE_START_FLAGS.slice(1), ...nodeArgs, '--require', preload, BIN, ...args]);
-    expect(version).toMatchObject({ code: 0, stderr: '' });
-    return JSON.parse(await readFile(out, 'utf8')) as unknown[];
-  }
-
   it("limits V8's heap growth once the bundle is compiled with the cache (which still fits)", { timeout: 30_000 }, async () => {
-    expect(await flagsAndCompile([], ['--version'])).toEqual([
+    expect((await watchLaunch(NODE_START_FLAGS, ['--version'])).log).toEqual([
       ['flags', START_FLAGS],
       ['compile', false],
       ['flags', HEAP_GROWTH_FLAGS],
@@ -153,7 +156,7 @@ describe('the launcher and its code cache', () => {
   });
 
   it('leaves the heap growth to Node when given a flag for it', { timeout: 30_000 }, async () => {
-    expect(await flagsAndCompile(['--heap-growing-percent=80'], ['--version'])).toEqual([
+    expect((await watchLaunch([...NODE_START_FLAGS, '--heap-growing-percent=80'], ['--version'])).log).toEqual([
       ['flags', START_FLAGS],
       ['compile', true],
     ]);
