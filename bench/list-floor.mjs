@@ -9,6 +9,8 @@
  *
  *   node bench/list-floor.mjs [durable|plain] [FILES|all] [DIR] [LIST] [JOBS]
  *
+ * FILES (default 500, `all`: the whole list) is capped at the list's length.
+ *
  * Without LIST the files go to a new directory in DIR, removed at the end. With LIST (a list file
  * in aria2's format, as the benchmark writes for ferry, of a server that is up), every body is
  * first fetched with node:http over JOBS (16) kept-alive connections and saved in DIR under its
@@ -33,7 +35,9 @@ const JOBS = Number(process.argv[6] ?? 16);
 const body = Buffer.alloc(64 * 1024, 0x5a);
 /** The list's entries: a URL line, then indented `key=value` lines (`out=NAME`). */
 const entries = process.argv[5] === undefined ? undefined : parseList(readFileSync(process.argv[5], 'utf8'));
-const files = process.argv[3] === undefined || process.argv[3] === 'all' ? (entries?.length ?? 500) : Number(process.argv[3]);
+const wanted = process.argv[3] === undefined || process.argv[3] === 'all' ? Number.POSITIVE_INFINITY : Number(process.argv[3]);
+/** Files to write: FILES (500 by default), at most the list's length. */
+const files = Math.min(wanted, entries?.length ?? (Number.isFinite(wanted) ? wanted : 500));
 
 /** @param {string} text @returns {{ url: string, out?: string }[]} */
 function parseList(text) {
@@ -71,9 +75,8 @@ function fetchBody(url) {
 
 /** @param {string} dir @param {number} i */
 async function one(dir, i) {
-  const entry = entries?.[i % entries.length];
-  // A list read more than once (FILES above its length) names the repeats by number.
-  const final = path.join(dir, (i < (entries?.length ?? 0) ? entry?.out : undefined) ?? `f${i}`);
+  const entry = entries?.[i];
+  const final = path.join(dir, entry?.out ?? `f${i}`);
   const tmp = mode === 'durable' ? `${final}.tmp` : final;
   const data = entry === undefined ? body : await fetchBody(entry.url);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o666);
