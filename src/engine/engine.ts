@@ -196,6 +196,11 @@ export class Engine extends TypedEmitter<EngineEvents> {
     return item ? this.info(item) : undefined;
   }
 
+  /** The gids of every download in queue order (no views built). */
+  ids(): string[] {
+    return [...this.order.list];
+  }
+
   /** Every download in queue order, or only those in one of `states` (the others cost nothing). */
   list(states?: readonly QueueState[]): DownloadInfo[] {
     const out: DownloadInfo[] = [];

@@ -13,6 +13,7 @@ export {
   type ProgressUpdate,
   type QueuedStatus,
   type StatusExtra,
+  type StoppedEntry,
   type StoppedPage,
   type StoppedStatus,
   type Store,

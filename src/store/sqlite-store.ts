@@ -58,6 +58,8 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
   // their place in the queue order.
   st.recover.run();
   const row = (gid: string) => st.get.get(gid) as DownloadRow | undefined;
+  /** The highest stop order given while this store is open (see `Store.stoppedSince`). */
+  let lastStopOrder = (st.nextStopOrder.get() as number) - 1;
   /** A row as a record, its position as its place in the queue (positions may have gaps). */
   const placed = (r: DownloadRow): StoredDownload => {
     const d = toDownload(r);
@@ -143,7 +145,9 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
       // Its position is left unused: a stop never renumbers the queue (at the front of a long
       // queue that was a write of every row, 2 ms per completion with 1,000 queued).
       position = null;
-      stopOrder = st.nextStopOrder.get() as number;
+      // Never an order this store has given before, even when the newest entries were removed.
+      stopOrder = Math.max(st.nextStopOrder.get() as number, lastStopOrder + 1);
+      lastStopOrder = stopOrder;
       finishedAt = deps.now();
     } else if (stopping) {
       stopOrder = st.stopOrder.get(gid) as number;
@@ -229,6 +233,9 @@ export function createSqliteStore(db: Database.Database, file: string, deps: Sql
       return (stmt.all(take, skip) as DownloadRow[]).map(toDownload);
     }),
     stoppedCount: read(() => st.stoppedCount.get() as number),
+    stoppedSince: read((after: number) =>
+      (st.stoppedSince.all(after) as Array<DownloadRow & { stop_order: number }>).map((r) => ({ stopOrder: r.stop_order, download: toDownload(r) })),
+    ),
     removeResult: tx((gid: string) => st.removeResult.run(gid).changes > 0),
     purgeResults: tx(() => st.purgeResults.run().changes),
     setting: read((key: string) => st.setting.get(key) as string | undefined),

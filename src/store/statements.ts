@@ -40,6 +40,8 @@ const SQL = {
   stoppedOldest: `SELECT ${DOWNLOAD_COLUMNS} FROM downloads WHERE stop_order IS NOT NULL ORDER BY stop_order ASC LIMIT ? OFFSET ?`,
   stoppedNewest: `SELECT ${DOWNLOAD_COLUMNS} FROM downloads WHERE stop_order IS NOT NULL ORDER BY stop_order DESC LIMIT ? OFFSET ?`,
   stoppedCount: 'SELECT count(*) FROM downloads WHERE stop_order IS NOT NULL',
+  /** The history after stop order ?, oldest first, with each entry's stop order. */
+  stoppedSince: `SELECT ${DOWNLOAD_COLUMNS}, stop_order FROM downloads WHERE stop_order > ? ORDER BY stop_order ASC`,
   removeResult: 'DELETE FROM downloads WHERE gid = ? AND stop_order IS NOT NULL',
   purgeResults: 'DELETE FROM downloads WHERE stop_order IS NOT NULL',
   /** After a crash or a stop, nothing is running: active downloads wait, in their place. */

@@ -1,5 +1,11 @@
 import type { DownloadOptions } from '../core/options.js';
 
+/** A history entry and its place in the history (see `Store.stoppedSince`). */
+export interface StoppedEntry {
+  stopOrder: number;
+  download: StoredDownload;
+}
+
 /** A download's status as aria2 names it. The first three are unfinished, the rest stopped. */
 export type StoredStatus = 'active' | 'waiting' | 'paused' | 'complete' | 'error' | 'removed';
 
@@ -131,6 +137,13 @@ export interface Store {
    */
   stopped(offset: number, num: number, page?: StoppedPage): StoredDownload[];
   stoppedCount(): number;
+  /**
+   * The history entries that stopped after stop order `after` (0: all), oldest first, each with its
+   * stop order: what a copy of the history that has seen everything up to `after` is missing.
+   * Stop orders grow with every stop and, while the store is open, are never given twice (not
+   * even after the newest entries were removed).
+   */
+  stoppedSince(after: number): StoppedEntry[];
   /** Forget one stopped download. @returns false when the gid is unknown or not stopped */
   removeResult(gid: string): boolean;
   /** Forget every stopped download. @returns how many */

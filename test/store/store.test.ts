@@ -280,6 +280,25 @@ describe('history', () => {
     expect(store.queue()).toEqual([]);
   });
 
+  it('stoppedSince gives what a copy up to a stop order is missing, in stop order; orders are never given twice', () => {
+    const first = stopMany(3);
+    const all = store.stoppedSince(0);
+    expect(all.map((e) => e.download.gid)).toEqual(first);
+    const orders = all.map((e) => e.stopOrder);
+    expect(orders).toEqual([...orders].sort((x, y) => x - y));
+    expect(all[1].download).toEqual(store.get(first[1]));
+    expect(store.stoppedSince(orders[2])).toEqual([]);
+    expect(store.stoppedSince(orders[0]).map((e) => e.download.gid)).toEqual(first.slice(1));
+    // Removing the newest, or everything, does not let a later stop take an order seen before.
+    store.removeResult(first[2]);
+    const later = stopMany(1);
+    expect(store.stoppedSince(orders[2]).map((e) => e.download.gid)).toEqual(later);
+    const seen = store.stoppedSince(0).at(-1)?.stopOrder as number;
+    store.purgeResults();
+    const last = stopMany(1);
+    expect(store.stoppedSince(seen).map((e) => e.download.gid)).toEqual(last);
+  });
+
   it('removes one result and purges all, never touching the queue', () => {
     const gids = stopMany(3);
     const waiting = store.add({ uris: [uri('w')] }).gid;
