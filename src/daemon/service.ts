@@ -146,10 +146,21 @@ export class DaemonService implements RpcService {
   }
 
   get(gid: string): RpcDownload | undefined {
-    const live = this.engine.get(gid);
-    if (live) return this.view(live);
+    const live = this.liveView(gid);
+    if (live) return live;
     const stored = this.store.get(gid);
     return stored ? storedView(stored, this.defaultDir()) : undefined;
+  }
+
+  /** The view of a download the engine holds (undefined once it has stopped). */
+  liveView(gid: string): RpcDownload | undefined {
+    const live = this.engine.get(gid);
+    return live ? this.view(live) : undefined;
+  }
+
+  /** Stopped downloads since the daemon started. */
+  get stoppedSinceStart(): number {
+    return this.stoppedTotal;
   }
 
   *gids(): Iterable<string> {
@@ -186,7 +197,7 @@ export class DaemonService implements RpcService {
     };
   }
 
-  move(gid: string, pos: number, how: MoveHow): number {
+  async move(gid: string, pos: number, how: MoveHow): Promise<number> {
     const waiting = this.waitingInfos();
     const current = waiting.findIndex((d) => d.id === gid);
     if (current < 0) throw new FerryError('USAGE', `GID#${gid} not found in the waiting queue.`);
@@ -197,7 +208,7 @@ export class DaemonService implements RpcService {
     return place;
   }
 
-  changeUri(gid: string, del: string[], add: string[], position?: number): [number, number] {
+  async changeUri(gid: string, del: string[], add: string[], position?: number): Promise<[number, number]> {
     const d = this.engine.get(gid);
     if (!d) throw new FerryError('USAGE', `Cannot change URIs of GID#${gid}: it is stopped.`);
     const next = changedUris(d.urls, del, add, position);
@@ -231,11 +242,11 @@ export class DaemonService implements RpcService {
     this.engine.setDefaults({ ...(defaults as Partial<DownloadOptions>), ...(downloadLimitRate === undefined ? {} : { limitRate: downloadLimitRate }) });
   }
 
-  purge(): void {
+  async purge(): Promise<void> {
     this.store.purgeResults();
   }
 
-  removeResult(gid: string): boolean {
+  async removeResult(gid: string): Promise<boolean> {
     return this.store.removeResult(gid);
   }
 
@@ -249,7 +260,7 @@ export class DaemonService implements RpcService {
     this.deps.shutdown(force);
   }
 
-  segments(gid: string): ConnectionView[] | undefined {
+  async segments(gid: string): Promise<ConnectionView[] | undefined> {
     return this.engine.snapshot(gid)?.connections;
   }
 

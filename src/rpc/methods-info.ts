@@ -111,9 +111,9 @@ export const INFO_METHODS: Record<string, MethodDef> = {
   },
   'ferry.getSegments': {
     params: [GID],
-    run: ({ params, context }) => {
+    run: async ({ params, context }) => {
       const d = findDownload(context.service, params[0] as string);
-      const views = context.service.segments(d.id);
+      const views = await context.service.segments(d.id);
       if (isStopped(d) || views === undefined) throw new RpcError(`No active download for GID#${d.id}`);
       return views.map((v) => ({
         id: String(v.id),

@@ -116,7 +116,7 @@ export const QUEUE_METHODS: Record<string, MethodDef> = {
   'aria2.unpauseAll': { params: [], run: ok(({ context }) => context.service.unpauseAll()) },
   'aria2.changePosition': {
     params: [GID, { type: 'integer', required: true }, { type: 'string', required: true }],
-    run: ({ params, context }) => {
+    run: async ({ params, context }) => {
       const how = params[2] as MoveHow;
       if (!HOWS.includes(how)) throw new RpcError('Illegal argument.');
       const d = findDownload(context.service, params[0] as string);
@@ -165,9 +165,9 @@ export const QUEUE_METHODS: Record<string, MethodDef> = {
   'aria2.purgeDownloadResult': { params: [], run: ok(({ context }) => context.service.purge()) },
   'aria2.removeDownloadResult': {
     params: [GID],
-    run: ({ params, context }) => {
+    run: async ({ params, context }) => {
       const gid = resolveGid(context.service, params[0] as string);
-      if (!context.service.removeResult(gid)) throw new RpcError(`Could not remove download result of GID#${gid}`);
+      if (!(await context.service.removeResult(gid))) throw new RpcError(`Could not remove download result of GID#${gid}`);
       return 'OK';
     },
   },

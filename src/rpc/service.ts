@@ -83,24 +83,24 @@ export interface RpcService {
   stopped(offset: number, num: number): RpcDownload[];
   stat(): RpcStat;
   /** Move a waiting or paused download; returns its new 0-based place (clamped). */
-  move(gid: string, pos: number, how: MoveHow): number;
+  move(gid: string, pos: number, how: MoveHow): Promise<number>;
   /** Remove `del` then add `add` (at `position`, none = the end) to the mirrors; returns [removed, added]. */
-  changeUri(gid: string, del: string[], add: string[], position?: number): [number, number];
+  changeUri(gid: string, del: string[], add: string[], position?: number): Promise<[number, number]>;
   /** Change options of a download that is not stopped. */
   changeOptions(gid: string, options: Partial<DownloadOptions>): Promise<void>;
   globalOptions(): RpcGlobalOptions;
   /** Change engine-wide settings; resolves once they are recorded. */
   changeGlobalOptions(options: RpcGlobalOptions): Promise<void>;
   /** Forget every stopped download. */
-  purge(): void;
+  purge(): Promise<void>;
   /** Forget one stopped download; false when `gid` is not a stopped download. */
-  removeResult(gid: string): boolean;
+  removeResult(gid: string): Promise<boolean>;
   /** Write the session file (the `saveSession` setting). */
   saveSession(): Promise<void>;
   /** Stop the daemon, after the answer has been sent (`force`: without waiting for checkpoints). */
   shutdown(force: boolean): void;
   /** The connections of an active download now (undefined unless active). */
-  segments(gid: string): ConnectionView[] | undefined;
+  segments(gid: string): Promise<ConnectionView[] | undefined>;
   /** Listen to queue events; returns the function that stops listening. */
   subscribe(listener: (event: RpcEvent) => void): () => void;
   /**

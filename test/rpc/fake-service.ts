@@ -161,7 +161,7 @@ export class FakeService implements RpcService {
     return { downloadSpeed, numActive: this.running.length, numWaiting: this.queue.length, numStopped: this.done.length, numStoppedTotal: this.stoppedTotal };
   }
 
-  move(gid: string, pos: number, how: MoveHow): number {
+  async move(gid: string, pos: number, how: MoveHow): Promise<number> {
     const from = this.queue.indexOf(gid);
     const base = how === 'POS_SET' ? 0 : how === 'POS_CUR' ? from : this.queue.length - 1;
     const to = Math.max(0, Math.min(this.queue.length - 1, base + pos));
@@ -170,7 +170,7 @@ export class FakeService implements RpcService {
     return to;
   }
 
-  changeUri(gid: string, del: string[], add: string[], position?: number): [number, number] {
+  async changeUri(gid: string, del: string[], add: string[], position?: number): Promise<[number, number]> {
     const d = this.must(gid);
     let removed = 0;
     for (const u of del) {
@@ -199,12 +199,12 @@ export class FakeService implements RpcService {
     this.global = { ...this.global, ...options };
   }
 
-  purge(): void {
+  async purge(): Promise<void> {
     for (const gid of this.done) this.downloads.delete(gid);
     this.done.length = 0;
   }
 
-  removeResult(gid: string): boolean {
+  async removeResult(gid: string): Promise<boolean> {
     const i = this.done.indexOf(gid);
     if (i < 0) return false;
     this.done.splice(i, 1);
@@ -227,7 +227,7 @@ export class FakeService implements RpcService {
     this.shutdowns.push(force);
   }
 
-  segments(gid: string): ConnectionView[] | undefined {
+  async segments(gid: string): Promise<ConnectionView[] | undefined> {
     return this.views.get(gid);
   }
 
