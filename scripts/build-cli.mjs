@@ -1,4 +1,5 @@
-// Builds the `ferry` command: the bundle of src/cli/bin.ts (dist/cli/ferry-main.cjs), its
+// Builds the `ferry` command: the bundle of src/cli/bin.ts (dist/cli/ferry-main.cjs), the daemon's
+// RPC thread (dist/cli/ferry-rpc-worker.cjs), its
 // launcher (dist/cli/ferry.cjs), the script that starts Node on the launcher (dist/cli/ferry, from
 // src/cli/ferry.sh and src/cli/start-script.ts), and the launcher's V8 code cache
 // (dist/cli/ferry-main.cache), made by one small download from a loopback server with the command
@@ -24,6 +25,14 @@ const bundled = await build({
   // Loaded on first use, from node_modules.
   external: ['socks', 'tough-cookie'],
   // CommonJS has no import.meta: the sources' import.meta.url is the bundle's own file URL.
+  inject: ['scripts/cjs-import-meta-url.js'],
+  define: { 'import.meta.url': 'ferryModuleUrl' },
+});
+// The daemon's RPC thread (src/daemon/rpc-worker.ts), started by the bundle from the file beside it.
+await build({
+  ...common,
+  entryPoints: ['src/daemon/rpc-worker.ts'],
+  outfile: path.join(cli, 'ferry-rpc-worker.cjs'),
   inject: ['scripts/cjs-import-meta-url.js'],
   define: { 'import.meta.url': 'ferryModuleUrl' },
 });

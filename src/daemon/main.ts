@@ -1,6 +1,7 @@
 /**
  * `ferry daemon`: wiring only. Open the store, apply the stored settings over the config, restore
- * the queue into an engine, serve RPC (and the web page) on the loopback addresses, log one line
+ * the queue into an engine, serve RPC (and the web page) on the loopback addresses from a thread of
+ * its own (rpc-thread.ts), log one line
  * per event, stop cleanly on SIGTERM/SIGINT (a second signal exits at once).
  *
  * Loaded by the command line with a dynamic `import()` only: the one-shot path never loads it.
@@ -13,12 +14,11 @@ import { redactUrl } from '../core/redact.js';
 import { STATE_DB_NAME } from '../core/state-dir.js';
 import { createEngine } from '../engine/engine.js';
 import { readPackageVersion } from '../package-version.js';
-import type { RpcServer } from '../rpc/server.js';
 import { globalSettings } from './global-settings.js';
-import { listenAll } from './listen.js';
 import { openLog } from './log.js';
+import { replicaSource } from './replica-source.js';
+import { type RpcThread, startRpcThread } from './rpc-thread.js';
 import { DaemonService } from './service.js';
-import { createStaticFiles } from './static-files.js';
 
 /** ferry's version, from the package.json above dist/ (or src/). */
 const version = (): string => readPackageVersion(new URL('../../package.json', import.meta.url));
@@ -42,11 +42,11 @@ export async function startDaemon(config: DaemonConfig, io: CliIO): Promise<numb
   const exited = new Promise<number>((r) => {
     resolveExit = r;
   });
-  let servers: RpcServer[] = [];
+  let rpc: RpcThread | undefined;
   const stop = (force: boolean, why: string): Promise<void> => {
     stopping ??= (async () => {
       log.line(`stopping (${why})${force ? '' : ': saving every download'}`);
-      await Promise.all(servers.map((s) => s.close()));
+      await rpc?.close();
       await service.close(force);
       store.close();
       log.line('stopped');
@@ -68,24 +68,31 @@ export async function startDaemon(config: DaemonConfig, io: CliIO): Promise<numb
   engine.on('note', (d, m) => log.line(`note ${d.id} ${m}`));
   try {
     const restored = service.restore();
-    const web = createStaticFiles(fileURLToPath(new URL('../web/', import.meta.url)));
-    servers = await listenAll({
-      all: config.rpcListenAll,
-      port: config.rpcListenPort,
-      server: {
-        service,
-        downloadRoot,
-        anyDir: config.rpcAllowAnyDir,
-        secret: config.rpcSecret,
-        version: VERSION,
-        allowOrigins: config.rpcAllowOrigins,
-        otherPaths: (req, res, p) => web.serve(req, res, p),
+    rpc = await startRpcThread({
+      service,
+      source: replicaSource(service, engine, store),
+      engine,
+      worker: {
+        all: config.rpcListenAll,
+        port: config.rpcListenPort,
+        webDir: fileURLToPath(new URL('../web/', import.meta.url)),
+        server: {
+          downloadRoot,
+          anyDir: config.rpcAllowAnyDir,
+          secret: config.rpcSecret,
+          version: VERSION,
+          allowOrigins: config.rpcAllowOrigins,
+        },
+      },
+      onCrash: (e) => {
+        log.line(`the RPC thread failed: ${e.message}`);
+        void stop(false, 'the RPC thread failed');
       },
     });
-    const where = servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(', ');
+    const where = rpc.servers.map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(', ');
     log.line(`ferry daemon ${VERSION} listening on ${where} (state ${dbFile}, ${restored} queued, downloads into ${downloadRoot})`);
   } catch (e) {
-    await Promise.all(servers.map((s) => s.close()));
+    await rpc?.close();
     await service.close(true);
     store.close();
     log.close();
